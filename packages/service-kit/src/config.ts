@@ -1,0 +1,88 @@
+import { Ajv } from 'ajv';
+
+/**
+ * Environment configuration, described once as a JSON schema: the schema parses and
+ * validates the environment, gives the TypeScript type, and documents the variables.
+ */
+export interface EnvVar {
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  description?: string;
+  default?: unknown;
+  enum?: readonly unknown[];
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  minLength?: number;
+}
+export interface EnvSchema {
+  type: 'object';
+  properties: Record<string, EnvVar>;
+  required?: readonly string[];
+}
+
+type ValueOf<V> = V extends { enum: readonly (infer E)[] }
+  ? E
+  : V extends { type: 'integer' | 'number' }
+    ? number
+    : V extends { type: 'boolean' }
+      ? boolean
+      : string;
+/** The typed config a schema yields: variables with a default are always present. */
+export type ConfigOf<S extends EnvSchema> = {
+  -readonly [K in keyof S['properties']]: S['properties'][K] extends { default: unknown }
+    ? ValueOf<S['properties'][K]>
+    : ValueOf<S['properties'][K]> | undefined;
+};
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`invalid environment variable ${variable}: ${message}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 't', 'y']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off', 'f', 'n']);
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
+
+/** Reads the variables named in `schema` from `env`; the first invalid one throws a ConfigError naming it. */
+export function loadConfig<const S extends EnvSchema>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigOf<S> {
+  const raw: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(schema.properties)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw[name] = prop.type === 'boolean' ? parseBoolean(name, value) : value;
+  }
+  const validate = ajv.compile(schema);
+  if (!validate(raw)) {
+    const error = validate.errors![0];
+    const variable =
+      error.instancePath.split('/')[1] ??
+      (error.params as { missingProperty?: string }).missingProperty ??
+      '?';
+    const given = raw[variable] === undefined ? 'missing' : `got ${JSON.stringify(env[variable])}`;
+    throw new ConfigError(variable, `${error.message} (${given})`);
+  }
+  return raw as ConfigOf<S>;
+}
+
+function parseBoolean(name: string, value: string): boolean {
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  throw new ConfigError(name, `expected a boolean (true/false, yes/no, 1/0), got ${JSON.stringify(value)}`);
+}
+
+/** One line per variable, for `--help` texts and READMEs. */
+export function describeConfig(schema: EnvSchema): string[] {
+  return Object.entries(schema.properties).map(([name, prop]) => {
+    const fallback = prop.default === undefined ? '' : ` (default ${JSON.stringify(prop.default)})`;
+    return `${name}${fallback}: ${prop.description ?? ''}`;
+  });
+}

@@ -1,0 +1,76 @@
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** What a probe reports: `ok` picks 200 or 503, `body` is returned as is. */
+export interface ProbeResult {
+  ok: boolean;
+  body: Record<string, unknown>;
+}
+export type Probe = () => ProbeResult | Promise<ProbeResult>;
+
+/**
+ * @openapi
+ * /health:
+ *   get:
+ *     tags: [health]
+ *     summary: Liveness, with a check of the service's backing store where it has one
+ *     responses:
+ *       '200': { description: Healthy, content: { application/json: { schema: { type: object } } } }
+ *       '503': { description: Unhealthy, content: { application/json: { schema: { type: object } } } }
+ * /ready:
+ *   get:
+ *     tags: [health]
+ *     summary: Readiness to serve traffic
+ *     responses:
+ *       '200': { description: Ready, content: { application/json: { schema: { type: object } } } }
+ *       '503': { description: Not ready, content: { application/json: { schema: { type: object } } } }
+ * /metrics:
+ *   get:
+ *     tags: [health]
+ *     summary: Prometheus metrics in the text exposition format
+ *     responses:
+ *       '200': { description: Metrics, content: { text/plain: { schema: { type: string } } } }
+ */
+export function healthRoutes(health: Probe, ready: Probe, metrics: Registry): Router {
+  const router = new Router();
+  const serve = (probe: Probe) => async (ctx: Context) => {
+    const result = await probe();
+    ctx.status = result.ok ? 200 : 503;
+    ctx.body = result.body;
+  };
+  router.get('/health', serve(health));
+  router.get('/ready', serve(ready));
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.contentType;
+    ctx.body = await metrics.metrics();
+  });
+  return router;
+}
+
+/** A registry with process metrics and a request-duration histogram labelled by route template. */
+export function createMetrics(service: string): {
+  registry: Registry;
+  middleware: (ctx: Context, next: Next) => Promise<void>;
+} {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route template and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+  const middleware = async (ctx: Context, next: Next) => {
+    const stop = duration.startTimer();
+    try {
+      await next();
+    } finally {
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      stop({ method: ctx.method, route, status: String(ctx.status) });
+    }
+  };
+  return { registry, middleware };
+}

@@ -1,0 +1,13 @@
+export { ConfigError, type ConfigOf, describeConfig, type EnvSchema, loadConfig } from './config.ts';
+export { HttpError, type ValidationIssue, validationError } from './errors.ts';
+export type { Probe, ProbeResult } from './health.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { buildOpenApi, exportOpenApi, openApiText } from './openapi.ts';
+export {
+  closeOnSignals,
+  createService,
+  type Service,
+  type ServiceKit,
+  type ServiceOptions,
+} from './service.ts';
+export { type Schema, SchemaBook } from './validation.ts';

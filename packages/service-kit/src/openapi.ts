@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import Router from '@koa/router';
+import swaggerJsdoc from 'swagger-jsdoc';
+import swaggerUi from 'swagger-ui-dist';
+import type { Schema } from './validation.ts';
+
+export interface ApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+/**
+ * Assembles the service's OpenAPI 3.1 document from the `@openapi` YAML blocks beside its routes
+ * (`sources` are the route files) and the component schemas that also drive validation.
+ */
+export function buildOpenApi(
+  info: ApiInfo,
+  sources: string[],
+  schemas: Record<string, Schema>,
+): Record<string, unknown> {
+  const doc = swaggerJsdoc({
+    failOnErrors: true,
+    definition: { openapi: '3.1.0', info, components: { schemas } },
+    apis: [join(import.meta.dirname, 'health.ts'), ...sources],
+  }) as Record<string, unknown>;
+  return sortPaths(doc);
+}
+
+// Paths sorted so the committed artifact diffs cleanly whatever order the files were read in.
+function sortPaths(doc: Record<string, unknown>): Record<string, unknown> {
+  const paths = (doc.paths ?? {}) as Record<string, unknown>;
+  const sorted = Object.fromEntries(
+    Object.keys(paths)
+      .sort()
+      .map((k) => [k, paths[k]]),
+  );
+  return { ...doc, paths: sorted };
+}
+
+export const openApiText = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
+
+/** Writes the document where OPHYD_SERVICE_OPENAPI_EXPORT_PATH says; a failure stops start-up with a clear reason. */
+export async function exportOpenApi(doc: unknown, path: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, openApiText(doc));
+  } catch (err) {
+    throw new Error(
+      `OpenAPI schema export to ${path} failed: ${(err as Error).message}. Unset OPHYD_SERVICE_OPENAPI_EXPORT_PATH to skip export.`,
+    );
+  }
+}
+
+const UI_ASSETS = new Map([
+  ['swagger-ui.css', 'text/css'],
+  ['swagger-ui-bundle.js', 'application/javascript'],
+  ['swagger-ui-standalone-preset.js', 'application/javascript'],
+]);
+
+/** `/openapi.json` and a Swagger UI at `/docs`, served from the swagger-ui-dist package (no CDN: the beamline network may be closed). */
+export function openApiRoutes(doc: unknown, title: string): Router {
+  const router = new Router();
+  const assetDir = swaggerUi.getAbsoluteFSPath();
+  const page = `<!doctype html><html><head><meta charset="utf-8"><title>${title} — API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script></body></html>`;
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = doc;
+  });
+  router.get('/docs', (ctx) => {
+    ctx.type = 'text/html';
+    ctx.body = page;
+  });
+  router.get('/docs/:asset', (ctx) => {
+    const type = UI_ASSETS.get(ctx.params.asset);
+    if (!type) return;
+    ctx.type = type;
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = readFileSync(join(assetDir, ctx.params.asset));
+  });
+  return router;
+}

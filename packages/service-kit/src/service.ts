@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Registry } from 'prom-client';
+import { errorEnvelope, requestContext } from './errors.ts';
+import { createMetrics, healthRoutes, type Probe } from './health.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { type ApiInfo, buildOpenApi, exportOpenApi, openApiRoutes } from './openapi.ts';
+import { type Schema, SchemaBook } from './validation.ts';
+
+export interface ServiceOptions {
+  /** Service name as it appears in logs, metrics and health bodies (e.g. `configuration_service`). */
+  name: string;
+  info: ApiInfo;
+  /** Component schemas: published in the OpenAPI document and used for request validation. */
+  schemas?: Record<string, Schema>;
+  /** Route files carrying `@openapi` blocks. */
+  sources?: string[];
+  /** Builds the service's routers once the kit (logger, schema book) exists. */
+  routes: (kit: ServiceKit) => Router[];
+  health?: Probe;
+  ready?: Probe;
+  /** Largest accepted JSON body, e.g. `1mb`. */
+  bodyLimit?: string;
+  logger?: Logger;
+  /** How long a graceful shutdown waits for in-flight requests before closing sockets. */
+  drainMs?: number;
+}
+
+export interface ServiceKit {
+  logger: Logger;
+  book: SchemaBook;
+  metrics: Registry;
+  /** Adds work to run on shutdown, after the listener stops (close CA circuits, DB pools…); run in reverse order. */
+  onClose(hook: () => Promise<void> | void): void;
+}
+
+export interface Service extends ServiceKit {
+  app: Koa;
+  openapi: Record<string, unknown>;
+  /** The HTTP server once `listen` has run (WebSocket endpoints attach to it). */
+  server?: Server;
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+/** A Koa app with the cross-cutting middleware every ophyd-service backend shares, in a fixed order. */
+export function createService(options: ServiceOptions): Service {
+  const logger = options.logger ?? createLogger(options.name);
+  const book = new SchemaBook(options.schemas ?? {});
+  const { registry, middleware: timing } = createMetrics(options.name);
+  const closeHooks: (() => Promise<void> | void)[] = [];
+  const kit: ServiceKit = { logger, book, metrics: registry, onClose: (hook) => closeHooks.push(hook) };
+
+  const openapi = buildOpenApi(options.info, options.sources ?? [], options.schemas ?? {});
+  const healthy: Probe =
+    options.health ?? (() => ({ ok: true, body: { status: 'healthy', service: options.name } }));
+  const ready: Probe = options.ready ?? (() => ({ ok: true, body: { status: 'ready' } }));
+
+  const app = new Koa();
+  app.proxy = true;
+  app.silent = true;
+  app.use(requestContext(logger));
+  app.use(timing);
+  app.use(errorEnvelope());
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '1mb', encoding: 'utf-8' }));
+  // One root router, so 405 and its Allow header consider every route of the service.
+  const root = new Router();
+  for (const router of [
+    healthRoutes(healthy, ready, registry),
+    openApiRoutes(openapi, options.info.title),
+    ...options.routes(kit),
+  ]) {
+    root.use(router.routes());
+  }
+  app.use(root.routes());
+  app.use(root.allowedMethods());
+
+  const service: Service = {
+    ...kit,
+    app,
+    openapi,
+    async listen(port, host = '0.0.0.0') {
+      const exportPath = process.env.OPHYD_SERVICE_OPENAPI_EXPORT_PATH;
+      if (exportPath) await exportOpenApi(openapi, exportPath);
+      const server = createServer(app.callback());
+      service.server = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      const bound = (server.address() as AddressInfo).port;
+      const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
+      logger.info({ url }, `${options.name} listening`);
+      return { port: bound, url };
+    },
+    async close() {
+      const server = service.server;
+      if (server) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Keep-alive sockets turn idle as in-flight requests finish: reap them as they do.
+        const reaper = setInterval(() => server.closeIdleConnections(), 20);
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 5000);
+        await closed;
+        clearInterval(reaper);
+        clearTimeout(timer);
+      }
+      for (const hook of closeHooks.reverse()) await hook();
+      logger.info(`${options.name} stopped`);
+    },
+  };
+  return service;
+}
+
+/** Closes the service on SIGTERM/SIGINT and exits; a second signal exits at once. */
+export function closeOnSignals(service: Pick<Service, 'close' | 'logger'>): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(130);
+    closing = true;
+    service.logger.info({ signal }, 'shutting down');
+    service.close().then(
+      () => process.exit(0),
+      (err) => {
+        service.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,118 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Context, Next } from 'koa';
+import { type ValidationIssue, validationError } from './errors.ts';
+
+export type Schema = Record<string, unknown>;
+type Where = 'body' | 'query' | 'path';
+
+const PYDANTIC_TYPES: Record<string, string> = {
+  required: 'missing',
+  additionalProperties: 'extra_forbidden',
+  maxLength: 'string_too_long',
+  minLength: 'string_too_short',
+  pattern: 'string_pattern_mismatch',
+  minimum: 'greater_than_equal',
+  maximum: 'less_than_equal',
+  exclusiveMinimum: 'greater_than',
+  exclusiveMaximum: 'less_than',
+  maxItems: 'too_long',
+  minItems: 'too_short',
+  enum: 'enum',
+  const: 'literal_error',
+};
+
+/**
+ * Compiles request validators from the same component schemas the OpenAPI document publishes,
+ * so the contract and the checks cannot disagree. `#/components/schemas/X` references resolve.
+ */
+export class SchemaBook {
+  readonly schemas: Record<string, Schema>;
+  private readonly strictAjv: Ajv2020;
+  private readonly coercingAjv: Ajv2020;
+  private readonly cache = new Map<string, ValidateFunction>();
+
+  constructor(schemas: Record<string, Schema>) {
+    this.schemas = schemas;
+    this.strictAjv = makeAjv(false, schemas);
+    this.coercingAjv = makeAjv(true, schemas);
+  }
+
+  /** A validator for a named component or an inline schema; query and path values are coerced from strings. */
+  validator(schema: string | Schema, coerce = false): ValidateFunction {
+    const key = `${coerce}:${typeof schema === 'string' ? schema : JSON.stringify(schema)}`;
+    let fn = this.cache.get(key);
+    if (!fn) {
+      const target = typeof schema === 'string' ? { $ref: `openapi#/components/schemas/${schema}` } : schema;
+      fn = (coerce ? this.coercingAjv : this.strictAjv).compile(target);
+      this.cache.set(key, fn);
+    }
+    return fn;
+  }
+
+  /** Validates `value`, returning the issues in FastAPI's `{type, loc, msg, input}` shape. */
+  check(where: Where, schema: string | Schema, value: unknown): ValidationIssue[] {
+    const fn = this.validator(schema, where !== 'body');
+    return fn(value) ? [] : (fn.errors ?? []).map((e) => toIssue(where, e, value));
+  }
+
+  /** Middleware validating (and defaulting/coercing in place) the body, query and path parameters. */
+  validate(spec: { body?: string | Schema; query?: Schema; params?: Schema; bodyRequired?: boolean }) {
+    return async (ctx: Context, next: Next) => {
+      const issues: ValidationIssue[] = [];
+      if (spec.params) issues.push(...this.check('path', spec.params, ctx.params));
+      if (spec.query) {
+        const query = { ...ctx.query };
+        issues.push(...this.check('query', spec.query, query));
+        ctx.state.query = query;
+      }
+      if (spec.body) {
+        // The body parser leaves `{}` for an empty request; the raw text tells "absent" from "empty object".
+        const request = ctx.request as { body?: unknown; rawBody?: string };
+        const body = request.rawBody ? request.body : undefined;
+        if (body === undefined && spec.bodyRequired !== false) {
+          issues.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null });
+        } else if (body !== undefined) {
+          issues.push(...this.check('body', spec.body, body));
+        }
+      }
+      if (issues.length > 0) throw validationError(issues);
+      await next();
+    };
+  }
+}
+
+function makeAjv(coerce: boolean, schemas: Record<string, Schema>): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    useDefaults: true,
+    coerceTypes: coerce ? 'array' : false,
+  });
+  addFormats.default(ajv);
+  ajv.addSchema({ $id: 'openapi', components: { schemas } });
+  return ajv;
+}
+
+function toIssue(where: Where, error: ErrorObject, root: unknown): ValidationIssue {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const params = error.params as Record<string, unknown>;
+  const extra = (params.missingProperty ?? params.additionalProperty) as string | undefined;
+  const loc: (string | number)[] = [where, ...path, ...(extra === undefined ? [] : [extra])];
+  const type =
+    error.keyword === 'type'
+      ? `${String(params.type).split(',')[0]}_type`
+      : (PYDANTIC_TYPES[error.keyword] ?? error.keyword);
+  const msg = error.keyword === 'required' ? 'Field required' : `${error.message ?? 'invalid'}`;
+  return { type, loc, msg, input: extra === undefined ? valueAt(root, path) : undefined };
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let node = root as Record<string | number, unknown> | undefined;
+  for (const part of path) node = node?.[part] as Record<string | number, unknown> | undefined;
+  return node;
+}
