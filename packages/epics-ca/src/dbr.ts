@@ -1,0 +1,405 @@
+/**
+ * DBR payloads: the value and metadata layouts of every Channel Access data type (db_access.h),
+ * encoded big-endian. Each layout is a small table so encoder and decoder cannot disagree.
+ */
+
+export const DBR = {
+  STRING: 0,
+  SHORT: 1,
+  INT: 1,
+  FLOAT: 2,
+  ENUM: 3,
+  CHAR: 4,
+  LONG: 5,
+  DOUBLE: 6,
+  STS_STRING: 7,
+  TIME_STRING: 14,
+  GR_STRING: 21,
+  CTRL_STRING: 28,
+  PUT_ACKT: 35,
+  PUT_ACKS: 36,
+  STSACK_STRING: 37,
+  CLASS_NAME: 38,
+} as const;
+
+/** The families a request can ask for, each a block of seven types in native-type order. */
+export const FAMILY = { PLAIN: 0, STS: 1, TIME: 2, GR: 3, CTRL: 4 } as const;
+export const LAST_TYPE = DBR.CLASS_NAME;
+export const TYPE_NAMES = ['STRING', 'SHORT', 'FLOAT', 'ENUM', 'CHAR', 'LONG', 'DOUBLE'] as const;
+
+export const MAX_STRING_SIZE = 40;
+export const MAX_UNITS_SIZE = 8;
+export const MAX_ENUM_STRING_SIZE = 26;
+export const MAX_ENUM_STATES = 16;
+/** Seconds from the Unix epoch to the EPICS epoch, 1990-01-01 UTC. */
+export const EPICS_EPOCH_OFFSET = 631152000;
+
+const ELEMENT_SIZE = [MAX_STRING_SIZE, 2, 4, 2, 1, 4, 8];
+
+export type NumericArray = Int16Array | Float32Array | Uint16Array | Uint8Array | Int32Array | Float64Array;
+export type Values = string[] | NumericArray;
+
+export interface EpicsStamp {
+  secondsPastEpoch: number;
+  nanoseconds: number;
+}
+
+export interface Limits {
+  displayHigh: number;
+  displayLow: number;
+  alarmHigh: number;
+  warningHigh: number;
+  warningLow: number;
+  alarmLow: number;
+  controlHigh: number;
+  controlLow: number;
+}
+const LIMIT_ORDER: (keyof Limits)[] = [
+  'displayHigh',
+  'displayLow',
+  'alarmHigh',
+  'warningHigh',
+  'warningLow',
+  'alarmLow',
+  'controlHigh',
+  'controlLow',
+];
+
+/** A decoded DBR: the values in the type's native form, and whatever metadata the type carries. */
+export interface DbrData {
+  values: Values;
+  status?: number;
+  severity?: number;
+  stamp?: EpicsStamp;
+  units?: string;
+  precision?: number;
+  enumStrings?: string[];
+  limits?: Partial<Limits>;
+  ackt?: number;
+  acks?: number;
+}
+
+export class DbrError extends Error {
+  override name = 'DbrError';
+}
+
+type Field =
+  | { kind: 'status' }
+  | { kind: 'stamp' }
+  | { kind: 'pad'; bytes: number }
+  | { kind: 'units' }
+  | { kind: 'precision' }
+  | { kind: 'limits'; count: 6 | 8 }
+  | { kind: 'enumStrings' }
+  | { kind: 'ack' };
+
+const status: Field = { kind: 'status' };
+const pad = (bytes: number): Field => ({ kind: 'pad', bytes });
+
+/** Metadata layout of every type 0–38, derived from the C structs (status = status + severity). */
+const LAYOUTS: Field[][] = (() => {
+  const layouts: Field[][] = [];
+  const stsPad = [0, 0, 0, 0, 1, 0, 4];
+  const timePad = [0, 2, 0, 2, 3, 0, 4];
+  const graphic = (native: number, count: 6 | 8): Field[] => {
+    const limits: Field = { kind: 'limits', count };
+    switch (native) {
+      case DBR.STRING:
+        return [status];
+      case DBR.ENUM:
+        return [status, { kind: 'enumStrings' }];
+      case DBR.FLOAT:
+      case DBR.DOUBLE:
+        return [status, { kind: 'precision' }, pad(2), { kind: 'units' }, limits];
+      case DBR.CHAR:
+        return [status, { kind: 'units' }, limits, pad(1)];
+      default:
+        return [status, { kind: 'units' }, limits];
+    }
+  };
+  for (let n = 0; n < 7; n++) layouts[n] = [];
+  for (let n = 0; n < 7; n++) layouts[7 + n] = stsPad[n] ? [status, pad(stsPad[n])] : [status];
+  for (let n = 0; n < 7; n++)
+    layouts[14 + n] = timePad[n] ? [status, { kind: 'stamp' }, pad(timePad[n])] : [status, { kind: 'stamp' }];
+  for (let n = 0; n < 7; n++) layouts[21 + n] = graphic(n, 6);
+  for (let n = 0; n < 7; n++) layouts[28 + n] = graphic(n, 8);
+  layouts[DBR.PUT_ACKT] = [];
+  layouts[DBR.PUT_ACKS] = [];
+  layouts[DBR.STSACK_STRING] = [status, { kind: 'ack' }];
+  layouts[DBR.CLASS_NAME] = [];
+  return layouts;
+})();
+
+export const isValidType = (type: number) => Number.isInteger(type) && type >= 0 && type <= LAST_TYPE;
+
+/** The native type (0–6) a DBR type carries its values in. */
+export function nativeType(type: number): number {
+  if (type <= DBR.CTRL_STRING + 6) return type % 7;
+  if (type === DBR.PUT_ACKT || type === DBR.PUT_ACKS) return DBR.ENUM; // unsigned 16-bit, like an enum
+  return DBR.STRING;
+}
+
+/** The type of family `family` (FAMILY.*) for native type `native`. */
+export const typeOf = (family: number, native: number) => family * 7 + native;
+export const familyOf = (type: number) => (type < 35 ? Math.floor(type / 7) : -1);
+export const elementSize = (type: number) => ELEMENT_SIZE[nativeType(type)];
+
+function fieldSize(field: Field, native: number): number {
+  switch (field.kind) {
+    case 'status':
+    case 'ack':
+      return 4;
+    case 'stamp':
+      return 8;
+    case 'pad':
+      return field.bytes;
+    case 'units':
+      return MAX_UNITS_SIZE;
+    case 'precision':
+      return 2;
+    case 'limits':
+      return field.count * ELEMENT_SIZE[native];
+    case 'enumStrings':
+      return 2 + MAX_ENUM_STATES * MAX_ENUM_STRING_SIZE;
+  }
+}
+
+const META_SIZE = LAYOUTS.map((layout, type) =>
+  layout.reduce((sum, f) => sum + fieldSize(f, nativeType(type)), 0),
+);
+
+/** Bytes of metadata before the first value. */
+export const metaSize = (type: number) => META_SIZE[type];
+/** Unpadded payload size of `count` elements of `type`. */
+export const dataSize = (type: number, count: number) => META_SIZE[type] + count * elementSize(type);
+/** Payloads travel padded to a multiple of 8 bytes. */
+export const padded = (size: number) => (size + 7) & ~7;
+
+const ARRAY_TYPES = [
+  null,
+  Int16Array,
+  Float32Array,
+  Uint16Array,
+  Uint8Array,
+  Int32Array,
+  Float64Array,
+] as const;
+
+/** Makes `values` an array of the native type's element type (numbers are converted as a C cast would). */
+export function toNative(native: number, values: ArrayLike<number> | readonly string[]): Values {
+  if (native === DBR.STRING) return Array.from(values as ArrayLike<unknown>, (v) => String(v));
+  const Ctor = ARRAY_TYPES[native]!;
+  if (values instanceof Ctor) return values;
+  const out = new Ctor(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
+  return out;
+}
+
+export function emptyValues(native: number): Values {
+  return native === DBR.STRING ? [] : new ARRAY_TYPES[native]!(0);
+}
+
+/** Encodes `data` as `type` with `count` elements (default: all values), padded to 8 bytes. */
+export function encodeDbr(type: number, data: DbrData, count = data.values.length): Buffer {
+  const native = nativeType(type);
+  const size = dataSize(type, count);
+  const buf = Buffer.alloc(padded(size));
+  let offset = 0;
+  for (const field of LAYOUTS[type]) offset = writeField(buf, offset, field, native, data);
+  writeValues(buf, offset, native, data.values, count);
+  return buf;
+}
+
+function writeField(buf: Buffer, offset: number, field: Field, native: number, data: DbrData): number {
+  switch (field.kind) {
+    case 'status':
+      buf.writeInt16BE(data.status ?? 0, offset);
+      buf.writeInt16BE(data.severity ?? 0, offset + 2);
+      return offset + 4;
+    case 'ack':
+      buf.writeUInt16BE(data.ackt ?? 0, offset);
+      buf.writeUInt16BE(data.acks ?? 0, offset + 2);
+      return offset + 4;
+    case 'stamp':
+      buf.writeUInt32BE((data.stamp?.secondsPastEpoch ?? 0) >>> 0, offset);
+      buf.writeUInt32BE((data.stamp?.nanoseconds ?? 0) >>> 0, offset + 4);
+      return offset + 8;
+    case 'pad':
+      return offset + field.bytes;
+    case 'units':
+      writeCString(buf, offset, MAX_UNITS_SIZE, data.units ?? '');
+      return offset + MAX_UNITS_SIZE;
+    case 'precision':
+      buf.writeInt16BE(data.precision ?? 0, offset);
+      return offset + 2;
+    case 'limits': {
+      const limits = toNative(
+        native,
+        LIMIT_ORDER.slice(0, field.count).map((k) => data.limits?.[k] ?? 0),
+      );
+      writeValues(buf, offset, native, limits, field.count);
+      return offset + field.count * ELEMENT_SIZE[native];
+    }
+    case 'enumStrings': {
+      const strings = (data.enumStrings ?? []).slice(0, MAX_ENUM_STATES);
+      buf.writeInt16BE(strings.length, offset);
+      strings.forEach((s, i) =>
+        writeCString(buf, offset + 2 + i * MAX_ENUM_STRING_SIZE, MAX_ENUM_STRING_SIZE, s),
+      );
+      return offset + 2 + MAX_ENUM_STATES * MAX_ENUM_STRING_SIZE;
+    }
+  }
+}
+
+function writeValues(buf: Buffer, offset: number, native: number, values: Values, count: number): void {
+  const n = Math.min(count, values.length);
+  if (native === DBR.STRING) {
+    for (let i = 0; i < n; i++)
+      writeCString(buf, offset + i * MAX_STRING_SIZE, MAX_STRING_SIZE, String(values[i]));
+    return;
+  }
+  const typed = toNative(native, values as NumericArray) as NumericArray;
+  const bytes = ELEMENT_SIZE[native];
+  if (n === 1) {
+    writeScalar(buf, offset, native, typed[0]);
+    return;
+  }
+  // Bulk copy in host order, then swap to network order in place.
+  const src = Buffer.from(typed.buffer, typed.byteOffset, n * bytes);
+  src.copy(buf, offset);
+  const region = buf.subarray(offset, offset + n * bytes);
+  if (bytes === 2) region.swap16();
+  else if (bytes === 4) region.swap32();
+  else if (bytes === 8) region.swap64();
+}
+
+function writeScalar(buf: Buffer, offset: number, native: number, v: number): void {
+  switch (native) {
+    case DBR.SHORT:
+      buf.writeInt16BE(v, offset);
+      break;
+    case DBR.FLOAT:
+      buf.writeFloatBE(v, offset);
+      break;
+    case DBR.ENUM:
+      buf.writeUInt16BE(v, offset);
+      break;
+    case DBR.CHAR:
+      buf.writeUInt8(v, offset);
+      break;
+    case DBR.LONG:
+      buf.writeInt32BE(v, offset);
+      break;
+    default:
+      buf.writeDoubleBE(v, offset);
+  }
+}
+
+/** Writes a NUL-terminated string into a fixed field, cut at a character boundary if too long. */
+function writeCString(buf: Buffer, offset: number, size: number, text: string): void {
+  let bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > size - 1) {
+    let end = size - 1;
+    while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // do not split a UTF-8 sequence
+    bytes = bytes.subarray(0, end);
+  }
+  bytes.copy(buf, offset);
+  buf.fill(0, offset + bytes.length, offset + size);
+}
+
+function readCString(buf: Buffer, offset: number, size: number): string {
+  const end = Math.min(offset + size, buf.length);
+  const nul = buf.indexOf(0, offset);
+  return buf.toString('utf8', offset, nul === -1 || nul > end ? end : nul);
+}
+
+/**
+ * Decodes `count` elements of `type` from a payload. A STRING payload may be shorter than its
+ * nominal size (EPICS servers send a lone string without its padding); other short payloads throw.
+ */
+export function decodeDbr(type: number, payload: Buffer, count: number): DbrData {
+  if (!isValidType(type)) throw new DbrError(`unknown DBR type ${type}`);
+  const native = nativeType(type);
+  const meta = META_SIZE[type];
+  if (payload.length < meta)
+    throw new DbrError(`DBR type ${type} needs ${meta} bytes of metadata, got ${payload.length}`);
+  const data: DbrData = { values: emptyValues(native) };
+  let offset = 0;
+  for (const field of LAYOUTS[type]) offset = readField(payload, offset, field, native, data);
+  const available = payload.length - meta;
+  if (native === DBR.STRING) {
+    const n = Math.min(count, Math.ceil(available / MAX_STRING_SIZE));
+    data.values = Array.from({ length: n }, (_, i) =>
+      readCString(payload, meta + i * MAX_STRING_SIZE, MAX_STRING_SIZE),
+    );
+    return data;
+  }
+  const bytes = count * ELEMENT_SIZE[native];
+  if (available < bytes)
+    throw new DbrError(
+      `DBR type ${type} with ${count} elements needs ${meta + bytes} bytes, got ${payload.length}`,
+    );
+  data.values = readValues(payload, meta, native, count);
+  return data;
+}
+
+function readField(buf: Buffer, offset: number, field: Field, native: number, data: DbrData): number {
+  switch (field.kind) {
+    case 'status':
+      data.status = buf.readInt16BE(offset);
+      data.severity = buf.readInt16BE(offset + 2);
+      return offset + 4;
+    case 'ack':
+      data.ackt = buf.readUInt16BE(offset);
+      data.acks = buf.readUInt16BE(offset + 2);
+      return offset + 4;
+    case 'stamp':
+      data.stamp = { secondsPastEpoch: buf.readUInt32BE(offset), nanoseconds: buf.readUInt32BE(offset + 4) };
+      return offset + 8;
+    case 'pad':
+      return offset + field.bytes;
+    case 'units':
+      data.units = readCString(buf, offset, MAX_UNITS_SIZE);
+      return offset + MAX_UNITS_SIZE;
+    case 'precision':
+      data.precision = buf.readInt16BE(offset);
+      return offset + 2;
+    case 'limits': {
+      const values = readValues(buf, offset, native, field.count) as NumericArray;
+      data.limits = Object.fromEntries(LIMIT_ORDER.slice(0, field.count).map((k, i) => [k, values[i]]));
+      return offset + field.count * ELEMENT_SIZE[native];
+    }
+    case 'enumStrings': {
+      const n = Math.max(0, Math.min(MAX_ENUM_STATES, buf.readInt16BE(offset)));
+      data.enumStrings = Array.from({ length: n }, (_, i) =>
+        readCString(buf, offset + 2 + i * MAX_ENUM_STRING_SIZE, MAX_ENUM_STRING_SIZE),
+      );
+      return offset + 2 + MAX_ENUM_STATES * MAX_ENUM_STRING_SIZE;
+    }
+  }
+}
+
+function readValues(buf: Buffer, offset: number, native: number, count: number): NumericArray {
+  const Ctor = ARRAY_TYPES[native]!;
+  const bytes = ELEMENT_SIZE[native];
+  const out = new Ctor(count);
+  const view = Buffer.from(out.buffer, out.byteOffset, count * bytes);
+  buf.copy(view, 0, offset, offset + count * bytes);
+  if (bytes === 2) view.swap16();
+  else if (bytes === 4) view.swap32();
+  else if (bytes === 8) view.swap64();
+  return out;
+}
+
+/** An EPICS timestamp for a Unix time in milliseconds (default: now). */
+export function epicsStamp(unixMs = Date.now()): EpicsStamp {
+  const seconds = Math.floor(unixMs / 1000);
+  return {
+    secondsPastEpoch: seconds - EPICS_EPOCH_OFFSET,
+    nanoseconds: Math.round((unixMs - seconds * 1000) * 1e6),
+  };
+}
+
+/** Unix time in seconds (with fraction) of an EPICS timestamp. */
+export const unixSeconds = (stamp: EpicsStamp) =>
+  stamp.secondsPastEpoch + EPICS_EPOCH_OFFSET + stamp.nanoseconds / 1e9;
