@@ -1,0 +1,327 @@
+/**
+ * One TCP virtual circuit from the client to a server: channel creation, reads, writes,
+ * subscriptions, echo-based liveness and flow control (EVENTS_OFF while the consumer lags).
+ */
+import { connect, type Socket } from 'node:net';
+import { decodeDbr, typeOf } from '../dbr.ts';
+import { decodeResponse, encode, type Header, PROTOCOL_MINOR_VERSION, type Response } from '../messages.ts';
+import { ECA, ecaSucceeded } from '../status.ts';
+import { FrameReader } from '../stream.ts';
+import type { Channel, Monitor } from './channel.ts';
+import { CaError, CaTimeoutError } from './errors.ts';
+import { toReading } from './reading.ts';
+
+export interface CircuitOwner {
+  hostName: string;
+  userName: string;
+  connTimeoutMs: number;
+  maxArrayBytes: number;
+  channelConnected(channel: Channel): void;
+  channelLost(channel: Channel, reason: string): void;
+  circuitClosed(circuit: ClientCircuit, reason: string): void;
+}
+
+interface PendingIo {
+  resolve: (response: Extract<Response, { kind: 'readNotifyReply' | 'writeNotifyReply' }>) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Frames of monitor data in one read that mean the socket had a backlog (libca uses a similar count). */
+const BACKLOG_FRAMES = 64;
+const BACKLOG_READS = 3;
+
+export class ClientCircuit {
+  readonly address: string;
+  serverMinorVersion = 0;
+  private readonly owner: CircuitOwner;
+  private readonly socket: Socket;
+  private readonly reader: FrameReader;
+  private readonly channels = new Map<number, Channel>();
+  private readonly monitors = new Map<number, Monitor>();
+  private readonly pending = new Map<number, PendingIo>();
+  private nextIoid = 1;
+  private closed = false;
+  private ready: Promise<void>;
+  private lastHeard = Date.now();
+  private echoPending = false;
+  private livenessTimer?: NodeJS.Timeout;
+  private backlogReads = 0;
+  private eventsOff = false;
+
+  constructor(owner: CircuitOwner, host: string, port: number) {
+    this.owner = owner;
+    this.address = `${host}:${port}`;
+    this.reader = new FrameReader(owner.maxArrayBytes + 1024);
+    this.socket = connect({ host, port, noDelay: true });
+    this.ready = new Promise((resolve, reject) => {
+      this.socket.once('connect', () => {
+        this.socket.write(
+          Buffer.concat([
+            encode({ kind: 'version', priority: 0, minorVersion: PROTOCOL_MINOR_VERSION }),
+            encode({ kind: 'hostName', name: owner.hostName }),
+            encode({ kind: 'clientName', name: owner.userName }),
+          ]),
+        );
+        resolve();
+      });
+      this.socket.once('error', reject);
+    });
+    this.ready.catch(() => {}); // failures surface through 'close'
+    this.socket.on('data', (chunk) => this.onData(chunk));
+    this.socket.on('error', () => {});
+    this.socket.on('close', () => this.shutdown('circuit closed by the server or the network'));
+    const tick = Math.min(owner.connTimeoutMs / 2, 5000);
+    this.livenessTimer = setInterval(() => this.checkLiveness(), tick);
+    this.livenessTimer.unref();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
+  createChannel(channel: Channel): void {
+    this.channels.set(channel.cid, channel);
+    channel.circuit = this;
+    channel.state = 'connecting';
+    this.send(
+      encode({
+        kind: 'createChan',
+        cid: channel.cid,
+        minorVersion: PROTOCOL_MINOR_VERSION,
+        name: channel.name,
+      }),
+    );
+  }
+
+  clearChannel(channel: Channel): void {
+    if (!this.channels.delete(channel.cid)) return;
+    for (const m of channel.monitors) this.monitors.delete(m.id);
+    if (channel.sid) this.send(encode({ kind: 'clearChannel', sid: channel.sid, cid: channel.cid }));
+  }
+
+  read(channel: Channel, dataType: number, count: number, timeoutMs: number) {
+    const ioid = this.nextIoid++;
+    const reply = this.expect(ioid, timeoutMs, `get ${channel.name}`);
+    this.send(encode({ kind: 'readNotify', dataType, count, sid: channel.sid, ioid }));
+    return reply;
+  }
+
+  /** A put; with `notify` it resolves when the server reports completion. */
+  async write(
+    channel: Channel,
+    dataType: number,
+    count: number,
+    data: Buffer,
+    notify: boolean,
+    timeoutMs: number,
+  ) {
+    const ioid = this.nextIoid++;
+    if (!notify) {
+      this.send(encode({ kind: 'write', dataType, count, sid: channel.sid, ioid, data }));
+      return;
+    }
+    const reply = this.expect(ioid, timeoutMs, `put ${channel.name}`);
+    this.send(encode({ kind: 'writeNotify', dataType, count, sid: channel.sid, ioid, data }));
+    const response = await reply;
+    if (!ecaSucceeded(response.status)) throw new CaError(`put ${channel.name} failed`, response.status);
+  }
+
+  subscribe(monitor: Monitor): void {
+    const channel = monitor.channel;
+    monitor.dataType = typeOf(monitor.family, channel.nativeType);
+    // Count 0 asks for the current length of a variable-length array (protocol 4.13).
+    const count = monitor.count || (this.serverMinorVersion >= 13 ? 0 : channel.nativeCount);
+    this.monitors.set(monitor.id, monitor);
+    this.send(
+      encode({
+        kind: 'eventAdd',
+        dataType: monitor.dataType,
+        count,
+        sid: channel.sid,
+        subscriptionId: monitor.id,
+        mask: monitor.mask,
+      }),
+    );
+  }
+
+  unsubscribe(monitor: Monitor): void {
+    if (!this.monitors.delete(monitor.id) || !monitor.channel.connected) return;
+    const dataType = monitor.dataType ?? 0;
+    this.send(
+      encode({
+        kind: 'eventCancel',
+        dataType,
+        count: 0,
+        sid: monitor.channel.sid,
+        subscriptionId: monitor.id,
+      }),
+    );
+  }
+
+  close(reason = 'closed by the client'): void {
+    this.socket.destroy();
+    this.shutdown(reason);
+  }
+
+  private send(bytes: Buffer): void {
+    if (this.closed) return;
+    this.socket.write(bytes);
+  }
+
+  private expect(ioid: number, timeoutMs: number, what: string) {
+    return new Promise<Extract<Response, { kind: 'readNotifyReply' | 'writeNotifyReply' }>>(
+      (resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(ioid);
+          reject(
+            new CaTimeoutError(
+              `${what}: no reply from ${this.address} within ${timeoutMs / 1000} s`,
+              ECA.TIMEOUT,
+            ),
+          );
+        }, timeoutMs);
+        this.pending.set(ioid, { resolve, reject, timer });
+      },
+    );
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastHeard = Date.now();
+    this.echoPending = false;
+    let frames;
+    try {
+      frames = this.reader.push(chunk);
+    } catch (err) {
+      this.close(`protocol error from ${this.address}: ${(err as Error).message}`);
+      return;
+    }
+    let monitorFrames = 0;
+    for (const { header, payload } of frames) {
+      const response = decodeResponse(header, payload);
+      if (!response) continue;
+      if (response.kind === 'eventAddReply') monitorFrames++;
+      try {
+        this.handle(header, response);
+      } catch (err) {
+        this.close(`bad message from ${this.address}: ${(err as Error).message}`);
+        return;
+      }
+    }
+    this.flowControl(monitorFrames);
+  }
+
+  /** Asks the server to pause monitors while reads keep arriving full of them, and to resume once they don't. */
+  private flowControl(monitorFrames: number): void {
+    if (monitorFrames >= BACKLOG_FRAMES) this.backlogReads++;
+    else this.backlogReads = 0;
+    if (!this.eventsOff && this.backlogReads >= BACKLOG_READS) {
+      this.eventsOff = true;
+      this.send(encode({ kind: 'eventsOff' }));
+      setImmediate(() => {
+        this.eventsOff = false;
+        this.backlogReads = 0;
+        this.send(encode({ kind: 'eventsOn' }));
+      });
+    }
+  }
+
+  private handle(header: Header, r: Response): void {
+    switch (r.kind) {
+      case 'version':
+        this.serverMinorVersion = r.minorVersion;
+        return;
+      case 'accessRights': {
+        const channel = this.channels.get(r.cid);
+        if (channel) channel.rights = r.rights;
+        return;
+      }
+      case 'createChanReply': {
+        const channel = this.channels.get(r.cid);
+        if (!channel) return;
+        channel.sid = r.sid;
+        channel.nativeType = r.dataType;
+        channel.nativeCount = r.count;
+        channel.state = 'connected';
+        this.owner.channelConnected(channel);
+        return;
+      }
+      case 'createChFail':
+      case 'serverDisconn': {
+        const channel = this.channels.get(r.cid);
+        if (!channel) return;
+        this.channels.delete(r.cid);
+        for (const m of channel.monitors) this.monitors.delete(m.id);
+        this.owner.channelLost(
+          channel,
+          r.kind === 'createChFail' ? 'the server refused the channel' : 'the server dropped the PV',
+        );
+        return;
+      }
+      case 'readNotifyReply':
+      case 'writeNotifyReply': {
+        const io = this.pending.get(r.ioid);
+        if (!io) return;
+        this.pending.delete(r.ioid);
+        clearTimeout(io.timer);
+        io.resolve(r);
+        return;
+      }
+      case 'eventAddReply': {
+        const monitor = this.monitors.get(r.subscriptionId);
+        // A zero-count reply acknowledges a cancel; failures carry an error status.
+        if (!monitor || (r.count === 0 && r.data.length === 0) || !ecaSucceeded(r.status)) return;
+        const data = decodeDbr(r.dataType, r.data, r.count);
+        monitor.onUpdate(toReading(monitor.channel.name, r.dataType, monitor.channel.nativeCount, data));
+        return;
+      }
+      case 'error': {
+        const io = r.request ? this.pending.get(r.request.param2) : undefined;
+        if (io && r.request) {
+          this.pending.delete(r.request.param2);
+          clearTimeout(io.timer);
+          io.reject(new CaError(`request to ${this.address} failed (${r.message})`, r.status));
+        }
+        return;
+      }
+      case 'echo':
+        return;
+      default:
+        void header;
+        return;
+    }
+  }
+
+  /** Silence for EPICS_CA_CONN_TMO: probe with ECHO; no answer to the probe: drop the circuit. */
+  private checkLiveness(): void {
+    const silent = Date.now() - this.lastHeard;
+    if (silent < this.owner.connTimeoutMs) return;
+    if (!this.echoPending) {
+      this.echoPending = true;
+      this.lastHeard = Date.now() - this.owner.connTimeoutMs + Math.min(5000, this.owner.connTimeoutMs);
+      this.send(encode({ kind: 'echo' }));
+      return;
+    }
+    this.close(`server ${this.address} unresponsive`);
+  }
+
+  private shutdown(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.livenessTimer);
+    for (const [ioid, io] of this.pending) {
+      clearTimeout(io.timer);
+      io.reject(new CaError(`${reason} (${this.address})`, ECA.DISCONN));
+      this.pending.delete(ioid);
+    }
+    const channels = [...this.channels.values()];
+    this.channels.clear();
+    this.monitors.clear();
+    for (const channel of channels) this.owner.channelLost(channel, reason);
+    this.owner.circuitClosed(this, reason);
+  }
+}

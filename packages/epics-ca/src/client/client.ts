@@ -1,0 +1,263 @@
+/**
+ * The Channel Access client: `get`, `put`, `monitor` by PV name. Channels are found by search,
+ * grouped one circuit per server, and reconnected (with their monitors) after any loss.
+ */
+import { hostname, userInfo } from 'node:os';
+import { DBR, dataSize, decodeDbr, encodeDbr, FAMILY, nativeType, toNative, typeOf } from '../dbr.ts';
+import { type CaEnv, hostPort, readCaEnv } from '../env.ts';
+import { DBE } from '../messages.ts';
+import { broadcastAddresses } from '../net.ts';
+import { ECA, ecaSucceeded } from '../status.ts';
+import { Channel, type Monitor } from './channel.ts';
+import { type CircuitOwner, ClientCircuit } from './circuit.ts';
+import { CaError } from './errors.ts';
+import { type Reading, toReading } from './reading.ts';
+import { type Endpoint, Searcher } from './search.ts';
+
+export type Family = 'plain' | 'sts' | 'time' | 'gr' | 'ctrl';
+const FAMILIES: Record<Family, number> = {
+  plain: FAMILY.PLAIN,
+  sts: FAMILY.STS,
+  time: FAMILY.TIME,
+  gr: FAMILY.GR,
+  ctrl: FAMILY.CTRL,
+};
+
+export interface CaClientOptions {
+  env?: CaEnv;
+  /** Default timeout for connecting and for each request. */
+  timeoutMs?: number;
+}
+
+export interface GetOptions {
+  /** Metadata family (default `time`), or an explicit DBR type number. */
+  type?: Family | number;
+  /** Elements to read (default: the current length). */
+  count?: number;
+  timeoutMs?: number;
+}
+
+export interface PutOptions {
+  /** Wait for the server to report completion (WRITE_NOTIFY), e.g. the end of a motor move. */
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+export interface MonitorOptions {
+  type?: Family;
+  /** DBE mask (default value | alarm). */
+  mask?: number;
+  count?: number;
+  onConnection?: (connected: boolean) => void;
+}
+
+export interface ChannelInfo {
+  name: string;
+  host?: string;
+  nativeType: number;
+  count: number;
+  readable: boolean;
+  writable: boolean;
+}
+
+export class CaClient {
+  readonly env: CaEnv;
+  private readonly timeoutMs: number;
+  private readonly channels = new Map<string, Channel>();
+  private readonly byCid = new Map<number, Channel>();
+  private readonly circuits = new Map<string, ClientCircuit>();
+  private readonly searcher: Searcher;
+  private readonly owner: CircuitOwner;
+  private nextCid = 1;
+  private nextMonitorId = 1;
+  private closed = false;
+
+  constructor(options: CaClientOptions = {}) {
+    this.env = options.env ?? readCaEnv();
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    const port = this.env.serverPort;
+    const addresses: Endpoint[] = [
+      ...this.env.addrList.map((a) => hostPort(a, port)),
+      ...(this.env.autoAddrList ? broadcastAddresses().map((host) => ({ host, port })) : []),
+    ];
+    this.searcher = new Searcher({
+      addresses,
+      nameServers: this.env.nameServers.map((a) => hostPort(a, port)),
+      found: (cid, server) => this.found(cid, server),
+    });
+    this.owner = {
+      hostName: hostname(),
+      userName: safeUserName(),
+      connTimeoutMs: this.env.connTimeout * 1000,
+      maxArrayBytes: this.env.maxArrayBytes,
+      channelConnected: (channel) => this.connected(channel),
+      channelLost: (channel, reason) => this.lost(channel, reason),
+      circuitClosed: (circuit) => {
+        if (this.circuits.get(circuit.address) === circuit) this.circuits.delete(circuit.address);
+      },
+    };
+  }
+
+  /** Connects (if needed) and describes a channel. */
+  async info(name: string, timeoutMs = this.timeoutMs): Promise<ChannelInfo> {
+    const channel = this.channel(name);
+    await channel.waitConnected(timeoutMs);
+    return {
+      name,
+      host: channel.host,
+      nativeType: channel.nativeType,
+      count: channel.nativeCount,
+      readable: (channel.rights & 1) !== 0,
+      writable: (channel.rights & 2) !== 0,
+    };
+  }
+
+  async get(name: string, options: GetOptions = {}): Promise<Reading> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const channel = this.channel(name);
+    await channel.waitConnected(timeoutMs);
+    const type = options.type ?? 'time';
+    const dataType = typeof type === 'number' ? type : typeOf(FAMILIES[type], channel.nativeType);
+    const circuit = channel.circuit!;
+    const count = options.count ?? (circuit.serverMinorVersion >= 13 ? 0 : channel.nativeCount);
+    if (dataSize(dataType, count || channel.nativeCount) > this.env.maxArrayBytes + 1024) {
+      throw new CaError(
+        `get ${name}: ${channel.nativeCount} elements exceed EPICS_CA_MAX_ARRAY_BYTES`,
+        ECA.TOLARGE,
+      );
+    }
+    const reply = await circuit.read(channel, dataType, count, timeoutMs);
+    if (reply.kind !== 'readNotifyReply') throw new CaError(`get ${name}: unexpected reply`);
+    if (!ecaSucceeded(reply.status)) throw new CaError(`get ${name} failed`, reply.status);
+    return toReading(
+      name,
+      reply.dataType,
+      channel.nativeCount,
+      decodeDbr(reply.dataType, reply.data, reply.count),
+    );
+  }
+
+  /**
+   * Writes a value: numbers and numeric arrays travel in the channel's native type, strings as
+   * DBR_STRING (the server converts, so enum state names work).
+   */
+  async put(
+    name: string,
+    value: number | string | ArrayLike<number> | readonly string[],
+    options: PutOptions = {},
+  ) {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const channel = this.channel(name);
+    await channel.waitConnected(timeoutMs);
+    if ((channel.rights & 2) === 0) throw new CaError(`put ${name}: no write access`, ECA.NOWTACCESS);
+    const list =
+      typeof value === 'number' || typeof value === 'string'
+        ? [value]
+        : Array.from(value as ArrayLike<unknown>);
+    const isString = list.some((v) => typeof v === 'string');
+    const dataType = isString || channel.nativeType === DBR.STRING ? DBR.STRING : channel.nativeType;
+    const values = toNative(nativeType(dataType), list as number[]);
+    if (values.length > channel.nativeCount) {
+      throw new CaError(
+        `put ${name}: ${values.length} elements, the channel holds ${channel.nativeCount}`,
+        ECA.BADCOUNT,
+      );
+    }
+    const data = encodeDbr(dataType, { values });
+    if (data.length > this.env.maxArrayBytes + 1024) throw new CaError(`put ${name}: too large`, ECA.TOLARGE);
+    await channel.circuit!.write(channel, dataType, values.length, data, options.wait ?? false, timeoutMs);
+  }
+
+  /** Subscribes; the callback receives every update. Returns the function that unsubscribes. */
+  monitor(name: string, onUpdate: (reading: Reading) => void, options: MonitorOptions = {}): () => void {
+    const channel = this.channel(name);
+    const monitor: Monitor = {
+      id: this.nextMonitorId++,
+      channel,
+      family: FAMILIES[options.type ?? 'time'],
+      count: options.count ?? 0,
+      mask: options.mask ?? DBE.VALUE | DBE.ALARM,
+      onUpdate,
+      onConnection: options.onConnection,
+    };
+    channel.monitors.add(monitor);
+    if (channel.connected) {
+      monitor.onConnection?.(true);
+      channel.circuit!.subscribe(monitor);
+    }
+    return () => {
+      if (!channel.monitors.delete(monitor)) return;
+      channel.circuit?.unsubscribe(monitor);
+    };
+  }
+
+  /** Channels by state, circuits and searches in flight. */
+  stats() {
+    const states: Record<string, number> = {};
+    for (const c of this.channels.values()) states[c.state] = (states[c.state] ?? 0) + 1;
+    return { channels: states, circuits: this.circuits.size, searching: this.searcher.pending };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.searcher.close();
+    for (const channel of this.channels.values()) {
+      channel.state = 'closed';
+      channel.settleWaiters(new CaError(`${channel.name}: client closed`));
+    }
+    for (const circuit of this.circuits.values()) circuit.close();
+    this.channels.clear();
+    this.circuits.clear();
+  }
+
+  private channel(name: string): Channel {
+    if (this.closed) throw new CaError('client is closed');
+    let channel = this.channels.get(name);
+    if (!channel) {
+      if (!name || name.length > 1024) throw new CaError(`bad PV name ${JSON.stringify(name.slice(0, 60))}`);
+      channel = new Channel(name, this.nextCid++);
+      this.channels.set(name, channel);
+      this.byCid.set(channel.cid, channel);
+      this.searcher.add(channel);
+    }
+    return channel;
+  }
+
+  private found(cid: number, server: Endpoint): void {
+    const channel = this.byCid.get(cid);
+    if (!channel || channel.state !== 'searching') return;
+    const key = `${server.host}:${server.port}`;
+    let circuit = this.circuits.get(key);
+    if (!circuit || circuit.isClosed) {
+      circuit = new ClientCircuit(this.owner, server.host, server.port);
+      this.circuits.set(key, circuit);
+    }
+    circuit.createChannel(channel);
+  }
+
+  private connected(channel: Channel): void {
+    channel.settleWaiters();
+    for (const monitor of channel.monitors) {
+      monitor.onConnection?.(true);
+      channel.circuit!.subscribe(monitor);
+    }
+  }
+
+  private lost(channel: Channel, _reason: string): void {
+    const wasConnected = channel.connected;
+    channel.circuit = undefined;
+    channel.sid = 0;
+    if (this.closed) return;
+    channel.state = 'searching';
+    if (wasConnected) for (const monitor of channel.monitors) monitor.onConnection?.(false);
+    this.searcher.add(channel);
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'ophyd-service';
+  }
+}

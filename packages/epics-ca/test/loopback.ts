@@ -1,0 +1,43 @@
+/** A server and clients wired together over loopback on free ports, for the tests and benchmarks. */
+import { CaClient, type CaClientOptions } from '../src/client/client.ts';
+import { readCaEnv } from '../src/env.ts';
+import { CaServer, type CaServerOptions } from '../src/server/server.ts';
+
+export const serverEnv = (extra: Record<string, string> = {}) =>
+  readCaEnv({ EPICS_CAS_AUTO_BEACON_ADDR_LIST: 'NO', ...extra });
+
+export function clientEnv(port: number, extra: Record<string, string> = {}) {
+  return readCaEnv({
+    EPICS_CA_ADDR_LIST: '127.0.0.1',
+    EPICS_CA_AUTO_ADDR_LIST: 'NO',
+    EPICS_CA_SERVER_PORT: String(port),
+    ...extra,
+  });
+}
+
+export async function startServer(options: CaServerOptions = {}): Promise<CaServer> {
+  const server = new CaServer({
+    port: 0,
+    interfaces: ['127.0.0.1'],
+    beaconAddresses: [],
+    env: serverEnv(),
+    ...options,
+  });
+  await server.start();
+  return server;
+}
+
+export const clientFor = (
+  server: CaServer,
+  options: CaClientOptions = {},
+  extra: Record<string, string> = {},
+) => new CaClient({ env: clientEnv(server.udpPort, extra), timeoutMs: 3000, ...options });
+
+/** Resolves when `predicate` holds, polling each event-loop turn; rejects after `ms`. */
+export async function until(predicate: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
