@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { decodeDbr, typeOf } from '../dbr.ts';
 import { decodeResponse, encode, type Header, PROTOCOL_MINOR_VERSION, type Response } from '../messages.ts';
 import { ECA, ecaSucceeded } from '../status.ts';
-import { FrameReader } from '../stream.ts';
+import { type Frame, FrameReader } from '../stream.ts';
 import type { Channel, Monitor } from './channel.ts';
 import { CaError, CaTimeoutError } from './errors.ts';
 import { toReading } from './reading.ts';
@@ -193,7 +193,7 @@ export class ClientCircuit {
   private onData(chunk: Buffer): void {
     this.lastHeard = Date.now();
     this.echoPending = false;
-    let frames;
+    let frames: Frame[];
     try {
       frames = this.reader.push(chunk);
     } catch (err) {

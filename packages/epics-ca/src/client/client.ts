@@ -225,7 +225,7 @@ export class CaClient {
 
   private found(cid: number, server: Endpoint): void {
     const channel = this.byCid.get(cid);
-    if (!channel || channel.state !== 'searching') return;
+    if (channel?.state !== 'searching') return;
     const key = `${server.host}:${server.port}`;
     let circuit = this.circuits.get(key);
     if (!circuit || circuit.isClosed) {

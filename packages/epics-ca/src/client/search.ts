@@ -9,7 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { connect, isIP, type Socket } from 'node:net';
 import { decodeResponse, encode, PROTOCOL_MINOR_VERSION } from '../messages.ts';
 import { intToIp } from '../net.ts';
-import { FrameReader, splitDatagram } from '../stream.ts';
+import { type Frame, FrameReader, splitDatagram } from '../stream.ts';
 import type { Channel } from './channel.ts';
 
 export interface Endpoint {
@@ -161,7 +161,7 @@ export class Searcher {
   }
 
   private onDatagram(msg: Buffer, from: string): void {
-    let frames;
+    let frames: Frame[];
     try {
       frames = splitDatagram(msg);
     } catch {

@@ -8,7 +8,17 @@
  * subscriptions, whatever the client does.
  */
 import { convertValues } from '../convert.ts';
-import { DBR, dataSize, decodeDbr, encodeDbr, familyOf, isValidType, nativeType, padded } from '../dbr.ts';
+import {
+  DBR,
+  dataSize,
+  decodeDbr,
+  encodeDbr,
+  familyOf,
+  isValidType,
+  nativeType,
+  padded,
+  type Values,
+} from '../dbr.ts';
 import {
   ACCESS_READ,
   ACCESS_WRITE,
@@ -243,7 +253,7 @@ export class ServerCircuit {
     if (dataType === DBR.CLASS_NAME) {
       data = encodeDbr(dataType, { values: [recordType(pv)] }, 1);
     } else {
-      let values;
+      let values: Values;
       try {
         values = convertValues(state.values, pv.nativeType, nativeType(dataType), pv.meta);
       } catch {
@@ -255,7 +265,10 @@ export class ServerCircuit {
         n,
       );
     }
-    if (!cache) encodedCache.set(state, (cache = new Map()));
+    if (!cache) {
+      cache = new Map();
+      encodedCache.set(state, cache);
+    }
     cache.set(key, data);
     return { data, count: n };
   }

@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { type CaEnv, hostPort, readCaEnv } from '../env.ts';
 import { decodeRequest, encode, PROTOCOL_MINOR_VERSION } from '../messages.ts';
 import { broadcastAddresses, ipToInt } from '../net.ts';
-import { FrameReader, splitDatagram } from '../stream.ts';
+import { type Frame, FrameReader, splitDatagram } from '../stream.ts';
 import { type CircuitHost, ServerCircuit } from './circuit.ts';
 import type { ProcessVariable } from './pv.ts';
 
@@ -154,7 +154,7 @@ export class CaServer {
   }
 
   private onDatagram(socket: UdpSocket, msg: Buffer, rinfo: RemoteInfo): void {
-    let frames;
+    let frames: Frame[];
     try {
       frames = splitDatagram(msg);
     } catch (err) {

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { CaClient, CaServer, DBR, pv } from '../src/index.ts';
+import { encode, PROTOCOL_MINOR_VERSION } from '../src/messages.ts';
+import { clientEnv, clientFor, serverEnv, startServer, until } from './loopback.ts';
+
+describe('reconnection', () => {
+  it('tells monitors of SERVER_DISCONN when a PV is removed, and resumes when it returns', async () => {
+    const server = await startServer({ pvs: [pv.double('r:a', 1)] });
+    const client = clientFor(server);
+    const events: (string | number)[] = [];
+    client.monitor('r:a', (r) => events.push(r.value as number), {
+      onConnection: (up) => events.push(up ? 'up' : 'down'),
+    });
+    await until(() => events.length === 2, 3000, 'first update');
+    server.remove('r:a');
+    await until(() => events.includes('down'), 3000, 'disconnect');
+    server.add(pv.double('r:a', 2));
+    await until(() => events.at(-1) === 2, 5000, 'reconnect');
+    assert.deepEqual(events, ['up', 1, 'down', 'up', 2]);
+    await client.close();
+    await server.stop();
+  });
+
+  it('resubscribes after the server restarts on the same port', async () => {
+    const first = await startServer({ pvs: [pv.long('r:b', 1)] });
+    const port = first.udpPort;
+    const client = clientFor(first);
+    const values: (number | string)[] = [];
+    const connection: boolean[] = [];
+    client.monitor('r:b', (r) => values.push(r.value as number), {
+      onConnection: (up) => connection.push(up),
+    });
+    await until(() => values.length === 1, 3000, 'first update');
+    await first.stop();
+    await until(() => connection.at(-1) === false, 3000, 'loss noticed');
+    const second = new CaServer({
+      port,
+      interfaces: ['127.0.0.1'],
+      beaconAddresses: [],
+      env: serverEnv(),
+      pvs: [pv.long('r:b', 7)],
+    });
+    await second.start();
+    await until(() => values.at(-1) === 7, 8000, 'update from the restarted server');
+    assert.deepEqual(connection, [true, false, true]);
+    assert.equal(second.stats()[0].subscriptions, 1);
+    await client.close();
+    await second.stop();
+  });
+
+  it('finds PVs through a TCP name server when UDP search is off', async () => {
+    const server = await startServer({ pvs: [pv.string('r:ns', 'via tcp')] });
+    const client = new CaClient({
+      env: clientEnv(server.udpPort, {
+        EPICS_CA_ADDR_LIST: '',
+        EPICS_CA_NAME_SERVERS: `localhost:${server.tcpPort}`,
+      }),
+      timeoutMs: 3000,
+    });
+    assert.equal((await client.get('r:ns')).value, 'via tcp');
+    await client.close();
+    await server.stop();
+  });
+
+  it('times out clearly on an unknown PV', async () => {
+    const server = await startServer();
+    const client = clientFor(server, { timeoutMs: 300 });
+    await assert.rejects(
+      client.get('r:nobody'),
+      /r:nobody: not connected after 0.3 s \(no server answered the search\)/,
+    );
+    await client.close();
+    await server.stop();
+  });
+});
+
+/** A raw CA client on a socket that subscribes and then never reads. */
+async function stalledSubscriber(port: number, name: string, subscriptions: number) {
+  const socket = connect({ port, host: '127.0.0.1' });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(encode({ kind: 'version', priority: 0, minorVersion: PROTOCOL_MINOR_VERSION }));
+  socket.write(encode({ kind: 'createChan', cid: 1, minorVersion: PROTOCOL_MINOR_VERSION, name }));
+  // The server assigns sid 1 to the first channel of a circuit.
+  for (let id = 1; id <= subscriptions; id++) {
+    socket.write(
+      encode({
+        kind: 'eventAdd',
+        dataType: DBR.TIME_STRING + DBR.DOUBLE,
+        count: 0,
+        sid: 1,
+        subscriptionId: id,
+        mask: 1,
+      }),
+    );
+  }
+  socket.pause();
+  return socket;
+}
+
+describe('a client that stops reading', () => {
+  it('holds at most the queue bound per subscription and never slows other clients', async () => {
+    const big = pv.double('s:wave', new Float64Array(2000), { count: 2000 });
+    const server = await startServer({ pvs: [big], queueLimit: 4, highWaterMark: 64 * 1024 });
+    const stalled = await stalledSubscriber(server.tcpPort, 's:wave', 10);
+    const client = clientFor(server, {}, { EPICS_CA_MAX_ARRAY_BYTES: '100000' });
+    let received = 0;
+    client.monitor('s:wave', () => received++);
+    await until(() => received === 1 && server.stats().length === 2, 3000, 'both subscribed');
+    const values = new Float64Array(2000);
+    // 16 kB per update x 10 subscriptions: far more than socket buffers hold.
+    for (let i = 0; i < 400; i++) {
+      values[0] = i;
+      big.post(values);
+      if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => received >= 50, 5000, 'the reading client to keep receiving');
+    const stalledStats = server.stats().find((s) => s.subscriptions === 10)!;
+    assert.ok(stalledStats.queuedUpdates <= 10 * 4, `queued ${stalledStats.queuedUpdates}`);
+    assert.ok(stalledStats.dropped > 1000, `dropped ${stalledStats.dropped}`);
+    const last = await client.get('s:wave');
+    assert.equal((last.values as Float64Array)[0], 399);
+    stalled.destroy();
+    await client.close();
+    await server.stop();
+  });
+});
+
+describe('bad input', () => {
+  it('survives random and mutated frames on a circuit; other clients keep working', async (t) => {
+    const server = await startServer({ pvs: [pv.double('f:ok', 5), pv.double('f:target', 1)] });
+    const client = clientFor(server);
+    t.after(async () => {
+      await client.close();
+      await server.stop();
+    });
+    assert.equal((await client.get('f:ok')).value, 5);
+    const valid = Buffer.concat([
+      encode({ kind: 'version', priority: 0, minorVersion: 13 }),
+      encode({ kind: 'createChan', cid: 1, minorVersion: 13, name: 'f:target' }),
+      encode({ kind: 'readNotify', dataType: 6, count: 1, sid: 1, ioid: 1 }),
+      encode({ kind: 'writeNotify', dataType: 6, count: 1, sid: 1, ioid: 2, data: Buffer.alloc(8) }),
+    ]);
+    const garbage = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 600 }).map((a) => Buffer.from(a)),
+      fc
+        .tuple(
+          fc.nat({ max: valid.length - 1 }),
+          fc.integer({ min: 0, max: 255 }),
+          fc.nat({ max: valid.length }),
+        )
+        .map(([at, byte, cut]) => {
+          const copy = Buffer.from(valid);
+          copy[at] = byte;
+          return copy.subarray(0, Math.max(cut, 1));
+        }),
+    );
+    const samples = fc.sample(garbage, { numRuns: 150, seed: 4242 });
+    for (const bytes of samples) {
+      const socket = connect({ port: server.tcpPort, host: '127.0.0.1' });
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.resume(); // discard replies, so the server's FIN is seen
+      socket.write(bytes);
+      socket.end();
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+    assert.equal((await client.get('f:ok')).value, 5);
+    assert.equal(server.stats().length, 1, 'only the good client is left');
+  });
+
+  it('refuses a frame that declares more than EPICS_CA_MAX_ARRAY_BYTES', async () => {
+    const server = await startServer({ pvs: [pv.double('f:ok', 5)] });
+    const socket = connect({ port: server.tcpPort, host: '127.0.0.1' });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const header = Buffer.alloc(24);
+    header.writeUInt16BE(4, 0);
+    header.writeUInt16BE(0xffff, 2);
+    header.writeUInt32BE(2 ** 31, 16); // a 2 GiB payload announced
+    socket.resume();
+    socket.write(header);
+    await new Promise((resolve) => socket.once('close', resolve));
+    await server.stop();
+  });
+});
