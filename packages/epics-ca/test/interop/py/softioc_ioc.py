@@ -1,0 +1,14 @@
+"""An EPICS-base IOC (pythonSoftIOC, RSRV) for our client to talk to."""
+import numpy
+from softioc import builder, softioc
+
+builder.SetDeviceName('sio')
+builder.aOut('AO', initial_value=1.25, PREC=2, EGU='V')
+builder.longOut('LO', initial_value=5)
+builder.stringOut('SO', initial_value='epics-base')
+builder.mbbOut('MB', 'Zero', 'One', 'Two', initial_value=1)
+builder.WaveformOut('WF', initial_value=numpy.arange(1000, dtype=numpy.float64))
+builder.LoadDatabase()
+softioc.iocInit()
+print('IOC READY', flush=True)
+softioc.non_interactive_ioc()
