@@ -42,7 +42,6 @@ export class ClientCircuit {
   private readonly pending = new Map<number, PendingIo>();
   private nextIoid = 1;
   private closed = false;
-  private ready: Promise<void>;
   private lastHeard = Date.now();
   private echoPending = false;
   private livenessTimer?: NodeJS.Timeout;
@@ -54,20 +53,15 @@ export class ClientCircuit {
     this.address = `${host}:${port}`;
     this.reader = new FrameReader(owner.maxArrayBytes + 1024);
     this.socket = connect({ host, port, noDelay: true });
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.once('connect', () => {
-        this.socket.write(
-          Buffer.concat([
-            encode({ kind: 'version', priority: 0, minorVersion: PROTOCOL_MINOR_VERSION }),
-            encode({ kind: 'hostName', name: owner.hostName }),
-            encode({ kind: 'clientName', name: owner.userName }),
-          ]),
-        );
-        resolve();
-      });
-      this.socket.once('error', reject);
-    });
-    this.ready.catch(() => {}); // failures surface through 'close'
+    // Written now, so the handshake precedes any request queued before the connection opens
+    // (EPICS-base servers ignore channels created before VERSION and HOST_NAME).
+    this.socket.write(
+      Buffer.concat([
+        encode({ kind: 'version', priority: 0, minorVersion: PROTOCOL_MINOR_VERSION }),
+        encode({ kind: 'hostName', name: owner.hostName }),
+        encode({ kind: 'clientName', name: owner.userName }),
+      ]),
+    );
     this.socket.on('data', (chunk) => this.onData(chunk));
     this.socket.on('error', () => {});
     this.socket.on('close', () => this.shutdown('circuit closed by the server or the network'));

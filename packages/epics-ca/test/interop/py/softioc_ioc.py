@@ -1,6 +1,6 @@
 """An EPICS-base IOC (pythonSoftIOC, RSRV) for our client to talk to."""
 import numpy
-from softioc import builder, softioc
+from softioc import asyncio_dispatcher, builder, softioc
 
 builder.SetDeviceName('sio')
 builder.aOut('AO', initial_value=1.25, PREC=2, EGU='V')
@@ -9,6 +9,6 @@ builder.stringOut('SO', initial_value='epics-base')
 builder.mbbOut('MB', 'Zero', 'One', 'Two', initial_value=1)
 builder.WaveformOut('WF', initial_value=numpy.arange(1000, dtype=numpy.float64))
 builder.LoadDatabase()
-softioc.iocInit()
+softioc.iocInit(asyncio_dispatcher.AsyncioDispatcher(), enable_pva=False)  # no cothread here
 print('IOC READY', flush=True)
 softioc.non_interactive_ioc()

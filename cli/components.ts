@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * The contract between the CLI and every runnable module (components and tools alike):
+ *
+ *   export async function main(argv: string[]): Promise<void>
+ *
+ * `argv` holds the arguments after the subcommand name (`ophyd-service ioc mini_beamline` calls
+ * `main(['mini_beamline'])`). `main` resolves once the module is serving (sockets bound, IOC
+ * published); the process then stays alive for as long as the module holds handles, and the module
+ * shuts down gracefully on SIGTERM/SIGINT (service-kit's `closeOnSignals`). A failed start throws
+ * (or calls `process.exit(code)`). The same `main` runs in-process for `ophyd-service <name>` and in a
+ * child process under `ophyd-service up`, where its resolution is what "ready" means.
+ *
+ * A module "exists" when its entry file exists on disk: until then the CLI says it is not built yet.
+ */
+export interface Runnable {
+  /** Unique name: used by `up --only`, as the output prefix and in messages. */
+  name: string;
+  /** The CLI subcommand that runs it in-process (several IOCs share `ioc`). */
+  command: string;
+  description: string;
+  /** Repo-relative path of the module whose `main(argv)` runs it. */
+  entry: string;
+  /** Arguments given to `main` by `up` (after any the user passes to the subcommand). */
+  args?: readonly string[];
+  /** Where the work is tracked while the entry does not exist yet. */
+  issue?: string;
+}
+
+export interface Component extends Runnable {
+  /** Listening ports, for the `up` summary and for the help text. */
+  ports?: readonly number[];
+  /** Where a person starts using it, printed once `up` has it running. */
+  url?: string;
+  /** Started by a bare `ophyd-service up`. */
+  default: boolean;
+}
+
+/** The repository root: entries are resolved against it. */
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/** Every long-running part of the stack, in start order. */
+export const COMPONENTS: readonly Component[] = [
+  {
+    name: 'ioc:mini_beamline',
+    command: 'ioc',
+    description: 'simulated mini beamline IOC (mini: prefix, 25 PVs)',
+    entry: 'ioc/src/main.ts',
+    args: ['mini_beamline'],
+    ports: [5064],
+    default: true,
+  },
+  {
+    name: 'ioc:camera',
+    command: 'ioc',
+    description: 'simulated area-detector camera IOC (13SIM1: prefix)',
+    entry: 'ioc/src/main.ts',
+    args: ['camera'],
+    default: true,
+  },
+  {
+    name: 'ioc:motors',
+    command: 'ioc',
+    description: 'simulated motor record IOC',
+    entry: 'ioc/src/main.ts',
+    args: ['motors'],
+    default: true,
+  },
+  {
+    name: 'configuration',
+    command: 'configuration',
+    description: 'configuration service: device registry (happi-format), REST API',
+    entry: 'services/configuration/src/main.ts',
+    ports: [8004],
+    url: 'http://localhost:8004/docs',
+    default: true,
+  },
+  {
+    name: 'direct-control',
+    command: 'direct-control',
+    description: 'direct-control service: read, write and monitor PVs and devices over REST/WebSocket',
+    entry: 'services/direct-control/src/main.ts',
+    ports: [8003],
+    url: 'http://localhost:8003/docs',
+    default: true,
+  },
+  {
+    name: 'queueserver',
+    command: 'queueserver',
+    description: 'queue server: plan queue over 0MQ (60615, 60625) and HTTP+WebSocket (60610)',
+    entry: 'services/queueserver/src/main.ts',
+    ports: [60610, 60615, 60625],
+    url: 'http://localhost:60610/docs',
+    default: true,
+  },
+  {
+    name: 'operator',
+    command: 'operator',
+    description: 'Kubernetes operator: reconciles Beamline resources (needs a cluster, so not started by up)',
+    entry: 'operator/src/main.ts',
+    ports: [8080],
+    default: false,
+  },
+];
+
+/** One-shot commands: same `main(argv)` contract, never supervised. */
+export const TOOLS: readonly Runnable[] = [
+  {
+    name: 'export-openapi',
+    command: 'export-openapi',
+    description: 'write the OpenAPI document of every HTTP service to shared-schema/',
+    entry: 'scripts/export-openapi.ts',
+  },
+  {
+    name: 'ca',
+    command: 'ca',
+    description: 'Channel Access client: get, put and monitor PVs (caget/caput/camonitor)',
+    entry: 'packages/epics-ca/src/cli.ts',
+  },
+  {
+    name: 'pod',
+    command: 'pod',
+    description: 'run a Testcontainers pod of the stack (inner-loop or full) on the local Docker',
+    entry: 'integration/pods/src/main.ts',
+  },
+];
+
+export function entryPath(runnable: Runnable, root: string): string {
+  return resolve(root, runnable.entry);
+}
+
+export function isBuilt(runnable: Runnable, root: string): boolean {
+  return existsSync(entryPath(runnable, root));
+}
+
+/** Where a person reaches a component: its URL, else its ports. */
+export function address(component: Component): string {
+  return component.url ?? (component.ports?.length ? `port ${component.ports.join(', ')}` : '');
+}
+
+/** The one message every "not there yet" path prints. */
+export function notBuiltMessage(runnable: Pick<Runnable, 'name' | 'entry' | 'issue'>): string {
+  const issue = runnable.issue ?? 'none filed yet';
+  return `${runnable.name} is not built yet (see issue: ${issue}; its entry ${runnable.entry} does not exist)`;
+}

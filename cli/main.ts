@@ -1,0 +1,124 @@
+import { Command } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import {
+  address,
+  COMPONENTS,
+  type Component,
+  entryPath,
+  isBuilt,
+  notBuiltMessage,
+  REPO_ROOT,
+  type Runnable,
+  TOOLS,
+} from './components.ts';
+import { EntryError, runEntry } from './entry.ts';
+import { type Timing, up } from './supervisor.ts';
+
+/** What the CLI works on: the real tables by default, fixture tables in tests. */
+export interface CliContext {
+  components: readonly Component[];
+  tools: readonly Runnable[];
+  root: string;
+  timing?: Partial<Timing>;
+}
+
+const DEFAULT_CONTEXT: CliContext = { components: COMPONENTS, tools: TOOLS, root: REPO_ROOT };
+
+/** Parses `argv` (the arguments after the program name) and runs the subcommand; sets `process.exitCode`. */
+export async function main(argv: string[], context: CliContext = DEFAULT_CONTEXT): Promise<void> {
+  await buildProgram(context).parseAsync(argv, { from: 'user' });
+}
+
+export function buildProgram(context: CliContext): Command {
+  const { components, tools, root } = context;
+  const program = new Command('ophyd-service')
+    .description('Beamline control stack for Bluesky/EPICS: run the whole stack or one part of it.')
+    .version(pkg.version)
+    .enablePositionalOptions()
+    .showHelpAfterError();
+
+  program
+    .command('up')
+    .description('start every built component of the stack (or --only some) and supervise them')
+    .option('--only <names>', 'comma-separated component names, or a subcommand such as ioc for all IOCs')
+    .option('--no-color', 'no colour, even on a terminal')
+    .addHelpText('after', () => `\nComponents:\n${statusLines(components, root)}`)
+    .action(async (options: { only?: string; color: boolean }) => {
+      process.exitCode = await up({
+        ...context.timing,
+        components,
+        root,
+        only: options.only?.split(','),
+        color: options.color,
+      });
+    });
+
+  const groups = Map.groupBy<string, Runnable>([...components, ...tools], (r) => r.command);
+  for (const [command, rows] of groups) addRunnable(program, command, rows, root);
+
+  program.addHelpText(
+    'after',
+    () => `\nComponents (started by up unless marked):\n${statusLines(components, root)}`,
+  );
+  return program;
+}
+
+/** A subcommand that runs one entry's `main(argv)` in this process. */
+function addRunnable(program: Command, command: string, rows: readonly Runnable[], root: string): void {
+  const [first] = rows;
+  const description =
+    rows.length === 1
+      ? first.description
+      : `run one of ${rows.map((r) => r.args?.[0] ?? r.name).join(', ')} in this process`;
+  program
+    .command(command)
+    .description(description)
+    .argument('[args...]', 'passed on to its main(argv)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .passThroughOptions()
+    .addHelpText('after', () => runnableHelp(rows, root))
+    .action(async (args: string[]) => {
+      if (!isBuilt(first, root)) {
+        console.error(notBuiltMessage({ ...first, name: command }));
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        await runEntry(entryPath(first, root), args);
+      } catch (err) {
+        console.error(err instanceof EntryError ? err.message : err);
+        process.exitCode = 1;
+      }
+    });
+}
+
+function runnableHelp(rows: readonly Runnable[], root: string): string {
+  const [first] = rows;
+  const lines = [
+    '',
+    `Runs main(argv) of ${first.entry} in this process; \`ophyd-service up\` runs components supervised.`,
+  ];
+  if (rows.length > 1) {
+    for (const r of rows) lines.push(`  ${[first.command, ...(r.args ?? [])].join(' ')}: ${r.description}`);
+  }
+  const ports = rows.flatMap((r) => (r as Component).ports ?? []);
+  if (ports.length) lines.push(`Ports: ${ports.join(', ')}`);
+  const urls = rows.flatMap((r) => (r as Component).url ?? []);
+  if (urls.length) lines.push(`URL: ${urls.join(', ')}`);
+  lines.push(
+    `Status: ${isBuilt(first, root) ? 'built' : notBuiltMessage({ ...first, name: first.command })}`,
+  );
+  return lines.join('\n');
+}
+
+function statusLines(components: readonly Component[], root: string): string {
+  const width = Math.max(...components.map((c) => c.name.length));
+  return components
+    .map((c) => {
+      const status = isBuilt(c, root) ? 'built' : 'not built yet';
+      const started = c.default ? '' : ', not started by up';
+      return `  ${c.name.padEnd(width)}  ${status}${started}  ${address(c)}`.trimEnd();
+    })
+    .join('\n');
+}

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const BIN = join(import.meta.dirname, '../../bin/ophyd-service.ts');
+export const FIXTURE_CLI = join(import.meta.dirname, 'fixtures/cli.ts');
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A child process under test, with its output as lines and waits that fail loudly on timeout. */
+export interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  /** stdout and stderr, in arrival order. */
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exit(timeoutMs?: number): Promise<Exit>;
+}
+
+const started = new Set<ChildProcess>();
+
+/** SIGKILLs every process `run` started that is still running (for an `after` hook: a failed test leaks none). */
+export function killStarted(): void {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** Runs a script with this test's Node (24), piping both streams. */
+export function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, [script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
+  });
+  started.add(child);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const all: string[] = [];
+  const watchers = new Set<() => void>();
+  const collect = (stream: NodeJS.ReadableStream, into: string[]) =>
+    createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+      into.push(line);
+      all.push(line);
+      for (const watcher of watchers) watcher();
+    });
+  collect(child.stdout!, stdout);
+  collect(child.stderr!, stderr);
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
+  const output = () => all.join('\n');
+
+  return {
+    child,
+    stdout,
+    stderr,
+    output,
+    waitFor(pattern, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          for (const line of all) {
+            const match = line.match(pattern);
+            if (match) {
+              done();
+              resolve(match);
+              return;
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${output()}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          watchers.delete(check);
+        };
+        watchers.add(check);
+        check();
+      });
+    },
+    exit(timeoutMs = 20_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`no exit within ${timeoutMs} ms; output:\n${output()}`));
+        }, timeoutMs);
+      });
+      return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+/** True while a process with this pid runs; a zombie waiting for a slow init to reap it counts as dead. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // Field 3 of /proc/<pid>/stat is the state; the command name before it may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}

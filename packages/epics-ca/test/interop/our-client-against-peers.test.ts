@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { readCaEnv } from '../../src/env.ts';
+import { CaClient, DBR, ECA, type Reading } from '../../src/index.ts';
+import { until } from '../loopback.ts';
+import { caEnv, freePort, requirePeers, script, startPeer } from './peers.ts';
+
+const clientAt = (port: number) => new CaClient({ env: readCaEnv(caEnv(port)), timeoutMs: 15_000 });
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('our client against a caproto server', () => {
+  const children: ChildProcess[] = [];
+  after(async () => {
+    for (const c of children) await stop(c);
+  });
+
+  it('gets, puts with completion, reads metadata, arrays and enums, is refused on read-only, monitors', async () => {
+    requirePeers();
+    const port = await freePort();
+    const ioc = startPeer(
+      [script('caproto_ioc.py'), '--interfaces', '127.0.0.1', '--prefix', 'cp:'],
+      caEnv(port),
+    );
+    children.push(ioc);
+    const client = clientAt(port);
+    try {
+      assert.equal((await client.get('cp:double')).value, 1.5); // waits for the IOC to come up
+      const ctrl = await client.get('cp:double', { type: 'ctrl' });
+      assert.equal(ctrl.units, 'mm');
+      assert.equal(ctrl.precision, 3);
+      assert.equal((await client.get('cp:long')).value, 7);
+      assert.equal((await client.get('cp:string')).value, 'caproto');
+      assert.deepEqual((await client.get('cp:enum', { type: 'ctrl' })).enumStrings, ['Out', 'In']);
+      const wave = await client.get('cp:wave');
+      assert.equal((wave.values as Float64Array).length, 1000);
+      assert.equal((wave.values as Float64Array)[999], 999);
+      await client.put('cp:double', 6.5, { wait: true });
+      assert.equal((await client.get('cp:double')).value, 6.5);
+      await client.put('cp:enum', 'Out', { wait: true });
+      assert.equal((await client.get('cp:enum')).value, 0);
+      await assert.rejects(client.put('cp:ro', 1, { wait: true }), (err: any) => err.eca === ECA.NOWTACCESS);
+      const seen: Reading[] = [];
+      const unsubscribe = client.monitor('cp:long', (r) => seen.push(r));
+      await until(() => seen.length === 1, 5000, 'first update');
+      await client.put('cp:long', 11, { wait: true });
+      await until(() => seen.at(-1)?.value === 11, 5000, 'monitor update');
+      unsubscribe();
+      // Circuit loss: the IOC dies, the monitor hears it.
+      const connection: boolean[] = [];
+      client.monitor('cp:double', () => {}, { onConnection: (up) => connection.push(up) });
+      await until(() => connection.length === 1, 5000, 'connected');
+      await stop(ioc);
+      await until(() => connection.at(-1) === false, 5000, 'disconnect noticed');
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('our client against an EPICS-base server (pythonSoftIOC, RSRV)', () => {
+  const children: ChildProcess[] = [];
+  after(async () => {
+    for (const c of children) await stop(c);
+  });
+
+  it('reads every record type, writes with completion, monitors, and sees the IOC go and come back', async () => {
+    requirePeers();
+    const port = await freePort();
+    const env = caEnv(port);
+    children.push(startPeer([script('softioc_ioc.py')], env));
+    const client = clientAt(port);
+    try {
+      const ao = await client.get('sio:AO', { type: 'ctrl' });
+      assert.equal(ao.value, 1.25);
+      assert.equal(ao.units, 'V');
+      assert.equal(ao.precision, 2);
+      assert.equal((await client.info('sio:AO')).nativeType, DBR.DOUBLE);
+      assert.equal((await client.get('sio:LO')).value, 5);
+      assert.equal((await client.get('sio:SO')).value, 'epics-base');
+      const mb = await client.get('sio:MB', { type: 'ctrl' });
+      assert.equal(mb.value, 1);
+      assert.deepEqual(mb.enumStrings, ['Zero', 'One', 'Two']);
+      assert.equal((await client.get('sio:MB', { type: DBR.STRING })).value, 'One');
+      const wf = await client.get('sio:WF');
+      assert.equal((wf.values as Float64Array).length, 1000);
+      assert.equal((wf.values as Float64Array)[500], 500);
+      await client.put('sio:AO', 3.5, { wait: true });
+      assert.equal((await client.get('sio:AO')).value, 3.5);
+      await client.put('sio:MB', 'Two', { wait: true });
+      assert.equal((await client.get('sio:MB')).value, 2);
+      await client.put('sio:WF', [1, 2, 3], { wait: true });
+      assert.deepEqual(
+        Array.from((await client.get('sio:WF')).values as Float64Array).slice(0, 3),
+        [1, 2, 3],
+      );
+
+      const values: number[] = [];
+      const connection: boolean[] = [];
+      client.monitor('sio:LO', (r) => values.push(r.value as number), {
+        onConnection: (up) => connection.push(up),
+      });
+      await until(() => values.length === 1, 5000, 'first update');
+      await client.put('sio:LO', 6, { wait: true });
+      await until(() => values.at(-1) === 6, 5000, 'update');
+      // Circuit loss and restart: the monitor resumes with no action from us.
+      await stop(children[0]);
+      await until(() => connection.at(-1) === false, 10_000, 'loss noticed');
+      children.push(startPeer([script('softioc_ioc.py')], env));
+      await until(
+        () => connection.at(-1) === true && values.at(-1) === 5,
+        20_000,
+        'resubscribed to the restarted IOC',
+      );
+    } finally {
+      await client.close();
+    }
+  });
+});
