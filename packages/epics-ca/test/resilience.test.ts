@@ -171,6 +171,17 @@ describe('bad input', () => {
     assert.equal(server.stats().length, 1, 'only the good client is left');
   });
 
+  it('closes a circuit whose client stays silent past the inactivity timeout', async (t) => {
+    const server = await startServer({ inactivityTimeoutMs: 200 });
+    t.after(() => server.stop());
+    const socket = connect({ port: server.tcpPort, host: '127.0.0.1' });
+    socket.resume();
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(encode({ kind: 'version', priority: 0, minorVersion: PROTOCOL_MINOR_VERSION }));
+    await new Promise((resolve) => socket.once('close', resolve));
+    assert.equal(server.stats().length, 0);
+  });
+
   it('refuses a frame that declares more than EPICS_CA_MAX_ARRAY_BYTES', async () => {
     const server = await startServer({ pvs: [pv.double('f:ok', 5)] });
     const socket = connect({ port: server.tcpPort, host: '127.0.0.1' });

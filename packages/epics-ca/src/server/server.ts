@@ -41,8 +41,8 @@ export class CaServer {
   private readonly options: CaServerOptions;
   private readonly env: CaEnv;
   private readonly logger: CaLogger;
-  private readonly circuits = new Set<ServerCircuit>();
-  private readonly sockets = new Set<Socket>();
+  /** Open circuits, with when each last heard from its client (for the inactivity timeout). */
+  private readonly connections = new Map<Socket, { circuit: ServerCircuit; lastHeard: number }>();
   private udp: UdpSocket[] = [];
   private tcp: Server[] = [];
   private beaconSocket?: UdpSocket;
@@ -83,7 +83,7 @@ export class CaServer {
     const pv = this.pvs.get(name);
     if (!pv) return;
     this.pvs.delete(name);
-    for (const circuit of this.circuits) circuit.disconnectPv(pv);
+    for (const { circuit } of this.connections.values()) circuit.disconnectPv(pv);
   }
 
   get(name: string): ProcessVariable | undefined {
@@ -100,7 +100,7 @@ export class CaServer {
 
   /** Per-circuit figures: what each client holds of the server's memory. */
   stats() {
-    return [...this.circuits].map((c) => ({
+    return [...this.connections.values()].map(({ circuit: c }) => ({
       peer: c.peer,
       channels: c.channelCount,
       subscriptions: c.subscriptionCount,
@@ -145,12 +145,14 @@ export class CaServer {
     clearInterval(this.idleTimer);
     for (const socket of this.udp) socket.close();
     this.beaconSocket?.close();
-    for (const circuit of this.circuits) circuit.close();
-    for (const socket of this.sockets) socket.destroy();
+    for (const [socket, { circuit }] of this.connections) {
+      circuit.close();
+      socket.destroy();
+    }
     await Promise.all(this.tcp.map((s) => new Promise((resolve) => s.close(resolve))));
     this.udp = [];
     this.tcp = [];
-    this.circuits.clear();
+    this.connections.clear();
   }
 
   private onDatagram(socket: UdpSocket, msg: Buffer, rinfo: RemoteInfo): void {
@@ -204,13 +206,11 @@ export class CaServer {
       },
       peer,
     );
-    let lastHeard = Date.now();
-    (socket as Socket & { lastHeard: () => number }).lastHeard = () => lastHeard;
-    this.circuits.add(circuit);
-    this.sockets.add(socket);
+    const connection = { circuit, lastHeard: Date.now() };
+    this.connections.set(socket, connection);
     this.logger.debug(`circuit from ${peer}`);
     socket.on('data', (chunk) => {
-      lastHeard = Date.now();
+      connection.lastHeard = Date.now();
       try {
         for (const { header, payload } of reader.push(chunk))
           circuit.handle(header, decodeRequest(header, payload));
@@ -228,17 +228,15 @@ export class CaServer {
     socket.on('error', (err) => this.logger.debug(`circuit ${peer}: ${err.message}`));
     socket.on('close', () => {
       circuit.close();
-      this.circuits.delete(circuit);
-      this.sockets.delete(socket);
+      this.connections.delete(socket);
       this.logger.debug(`circuit from ${peer} closed`);
     });
   }
 
   private closeIdle(idleMs: number): void {
     const now = Date.now();
-    for (const socket of this.sockets) {
-      const heard = (socket as Socket & { lastHeard?: () => number }).lastHeard?.() ?? now;
-      if (now - heard > idleMs) {
+    for (const [socket, { lastHeard }] of this.connections) {
+      if (now - lastHeard > idleMs) {
         this.logger.info(`closing idle circuit from ${socket.remoteAddress}:${socket.remotePort}`);
         socket.destroy();
       }
