@@ -1,0 +1,286 @@
+/**
+ * Channel Access benchmark: our CaClient against pyepics (libca) and caproto's threading client,
+ * each talking to our CaServer over 127.0.0.1.
+ *
+ * Every measurement starts a fresh server in a child process (bench/ca-server.ts) and runs ONE client
+ * in another child process (bench/ca-client.ts, bench/py/*_bench.py), so that the CPU figures are the
+ * client's own (`process.cpuUsage()` / `time.process_time()`, whole process, all threads) and not
+ * the server's. Ours and the peers run back to back within the same minute for each figure.
+ *
+ * Figures (PVs are 1,000 DBR_DOUBLE scalars, subscribed as DBR_TIME_DOUBLE, mask value|alarm):
+ *   monitor_updates_per_s            server posts every PV then yields (setImmediate), repeat, for
+ *                                    BENCH_FLOOD_SECONDS (default 5); updates/s the client's callbacks
+ *                                    saw. The server coalesces (keep-latest, 16 per subscription) when
+ *                                    the client lags, so a slower client receives fewer.
+ *   monitor_cpu_s_per_100k_updates   client CPU seconds in that window, per 100,000 updates received
+ *   updates_per_s_10hz               1,000 PVs posted at 10 Hz for BENCH_SECONDS (default 10):
+ *                                    updates/s received (should be ~10,000: a sanity check)
+ *   cpu_pct_10hz                     the client's CPU in that window, % of one core
+ *                                    (published anchors for this scenario: cothread 22 %,
+ *                                    pyepics 46 %, caproto 70 %; different machine, for orientation)
+ *   connect_ms                       from creating 1,000 channels to all connected (fresh client)
+ *   get_p50_ms, get_p99_ms           BENCH_GETS (default 2,000) sequential DBR_TIME gets of one PV,
+ *                                    after 200 warm-up gets
+ *
+ * Ratios are oriented so that > 1 always means ours is better:
+ *   monitor_updates_per_s_vs_<peer> = ours / theirs      (higher throughput is better)
+ *   every other <figure>_vs_<peer>  = theirs / ours      (less CPU, less time is better)
+ *
+ * Progress goes to stderr; the last line of stdout is the JSON result. A peer that cannot run is
+ * `{"error": "…"}`. All children are killed at the end.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { caEnv, python } from '../packages/epics-ca/test/interop/peers.ts';
+
+const COUNT = 1000;
+const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 5);
+const RATE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const GETS = Number(process.env.BENCH_GETS ?? 2000);
+const CLIENTS = ['ours', 'pyepics', 'caproto'] as const;
+type Client = (typeof CLIENTS)[number];
+type Peer = Exclude<Client, 'ours'>;
+type Result = Record<string, number>;
+
+const log = (message: string) => process.stderr.write(`[bench ca] ${message}\n`);
+const children = new Set<ChildProcess>();
+const killAll = () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+};
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+interface ServerChild {
+  port: number;
+  stats(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+/** A fresh bench/ca-server.ts child in `mode`; resolves once it prints its port. */
+function startServerChild(mode: string): Promise<ServerChild> {
+  const child = track(
+    spawn(process.execPath, [join(import.meta.dirname, 'ca-server.ts'), mode, String(COUNT)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const nextLine = (ms: number) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`CA server (${mode}) silent for ${ms} ms`)), ms);
+      waiting.push((line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+      child.once('exit', (code) => reject(new Error(`CA server (${mode}) exited with ${code}`)));
+    });
+  return nextLine(15_000).then((line) => ({
+    port: JSON.parse(line).port,
+    stats: async () => {
+      const reply = nextLine(5000);
+      child.stdin!.write('stats\n');
+      return JSON.parse(await reply);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.stdin!.end();
+      }),
+  }));
+}
+
+/** Runs one benchmark client to completion; resolves with the JSON object it printed last. */
+function runClient(
+  client: Client,
+  mode: string,
+  port: number,
+  extra: number,
+): Promise<Record<string, unknown>> {
+  const args = [mode, String(port), String(COUNT), String(extra)];
+  const [command, argv, env] =
+    client === 'ours'
+      ? [process.execPath, [join(import.meta.dirname, 'ca-client.ts'), ...args], process.env]
+      : [python, [join(import.meta.dirname, 'py', `${client}_bench.py`), ...args], caEnv(port)];
+  const timeoutMs = 60_000 + extra * 1000 * (mode === 'get' ? 0 : 1);
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${client} ${mode} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      try {
+        if (code !== 0) throw new Error();
+        resolve(JSON.parse(line));
+      } catch {
+        const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+        reject(new Error(`${client} ${mode} exited with ${code ?? signal}: ${tail || line || 'no output'}`));
+      }
+    });
+  });
+}
+
+const round = (x: number, digits = 3) => Number(x.toPrecision(digits + 2));
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+
+/** One figure group: for each client, a fresh server in `serverMode`, the client in `mode`. */
+async function measure(
+  label: string,
+  serverMode: string,
+  mode: string,
+  extra: number,
+  figures: (out: Record<string, unknown>) => Result,
+  results: Record<Client, Result>,
+): Promise<void> {
+  for (const client of CLIENTS) {
+    if (client !== 'ours' && missing[client]) continue; // the peer cannot run at all
+    log(`${label}: ${client}…`);
+    let server: ServerChild | undefined;
+    try {
+      server = await startServerChild(serverMode);
+      const out = await runClient(client, mode, server.port, extra);
+      const got = figures(out);
+      if (serverMode !== 'idle') {
+        const s = await server.stats();
+        log(
+          `${label}: ${client} ${JSON.stringify(got)} (server: ${round(s.posts / s.wall_s)} posts/s, ` +
+            `${round((100 * s.cpu_s) / s.wall_s)} % CPU, ${s.dropped} updates coalesced, ${s.queued} queued at last look)`,
+        );
+      } else {
+        log(`${label}: ${client} ${JSON.stringify(got)}`);
+      }
+      Object.assign(results[client], got);
+    } catch (err) {
+      const message = (err as Error).message;
+      log(`${label}: ${client} FAILED: ${message}`);
+      if (client === 'ours') throw err;
+      errors[client].push(`${label}: ${message}`);
+    } finally {
+      await server?.stop();
+    }
+  }
+}
+
+const results: Record<Client, Result> = { ours: {}, pyepics: {}, caproto: {} };
+const errors: Record<Peer, string[]> = { pyepics: [], caproto: [] };
+const missing: Record<Peer, boolean> = { pyepics: false, caproto: false };
+if (!existsSync(python)) {
+  for (const peer of ['pyepics', 'caproto'] as const) {
+    missing[peer] = true;
+    errors[peer].push(`Python peers missing at ${python}: run scripts/peers.sh first`);
+  }
+}
+
+const started = performance.now();
+await measure(
+  'monitor flood',
+  'flood',
+  'monitor',
+  FLOOD_SECONDS,
+  (o) => {
+    const updates = o.updates as number;
+    if (updates === 0) {
+      throw new Error(
+        `received no updates in the ${FLOOD_SECONDS} s window (client stalled; CPU ${round(o.cpu_s as number)} s)`,
+      );
+    }
+    return {
+      monitor_updates_per_s: round(updates / (o.wall_s as number)),
+      monitor_cpu_s_per_100k_updates: round(((o.cpu_s as number) * 100_000) / updates),
+    };
+  },
+  results,
+);
+await measure(
+  '1,000 PVs at 10 Hz',
+  'rate:10',
+  'monitor',
+  RATE_SECONDS,
+  (o) => ({
+    updates_per_s_10hz: round((o.updates as number) / (o.wall_s as number)),
+    cpu_pct_10hz: round((100 * (o.cpu_s as number)) / (o.wall_s as number)),
+  }),
+  results,
+);
+await measure(
+  'connect 1,000 PVs',
+  'idle',
+  'connect',
+  0,
+  (o) => ({ connect_ms: round(o.connect_ms as number) }),
+  results,
+);
+await measure(
+  `${GETS} sequential gets`,
+  'idle',
+  'get',
+  GETS,
+  (o) => {
+    const sorted = (o.latencies_ms as number[]).slice().sort((a, b) => a - b);
+    return { get_p50_ms: round(percentile(sorted, 50)), get_p99_ms: round(percentile(sorted, 99)) };
+  },
+  results,
+);
+log(`done in ${round((performance.now() - started) / 1000)} s`);
+
+const ours = results.ours;
+const ratios: Result = {};
+// A peer that failed everything is {"error": …}; one that failed some figures keeps the others
+// and says which failed in "error".
+const peers: Record<Peer, Record<string, number | string>> = { pyepics: {}, caproto: {} };
+for (const peer of ['pyepics', 'caproto'] as Peer[]) {
+  const theirs = results[peer];
+  peers[peer] = errors[peer].length ? { ...theirs, error: errors[peer].join('; ') } : theirs;
+  for (const [figure, value] of Object.entries(ours)) {
+    const other = theirs[figure];
+    // updates_per_s_10hz is a sanity check (both should be ~10,000/s), not a comparison.
+    if (other === undefined || figure === 'updates_per_s_10hz' || !value || !other) continue;
+    // > 1 means ours is better: throughput ours/theirs, costs and times theirs/ours.
+    ratios[`${figure}_vs_${peer}`] = round(
+      figure === 'monitor_updates_per_s' ? value / other : other / value,
+    );
+  }
+}
+
+killAll();
+process.stdout.write(
+  `${JSON.stringify({
+    bench: 'ca',
+    machine: { cpus: availableParallelism(), node: process.version },
+    figures: ours,
+    peers,
+    ratios,
+  })}\n`,
+);
