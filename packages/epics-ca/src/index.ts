@@ -12,6 +12,7 @@ export type { Reading } from './client/reading.ts';
 export * from './dbr.ts';
 export { type CaEnv, readCaEnv } from './env.ts';
 export { DBE } from './messages.ts';
+export { CaRepeater } from './repeater.ts';
 export { ProcessVariable, PutError, type PvMetadata, type PvOptions, type PvState, pv } from './server/pv.ts';
 export { type CaLogger, CaServer, type CaServerOptions } from './server/server.ts';
 export { ECA, ecaMessage } from './status.ts';

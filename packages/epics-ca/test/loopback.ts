@@ -1,4 +1,5 @@
 /** A server and clients wired together over loopback on free ports, for the tests and benchmarks. */
+import { createSocket } from 'node:dgram';
 import { CaClient, type CaClientOptions } from '../src/client/client.ts';
 import { readCaEnv } from '../src/env.ts';
 import { CaServer, type CaServerOptions } from '../src/server/server.ts';
@@ -31,7 +32,16 @@ export const clientFor = (
   server: CaServer,
   options: CaClientOptions = {},
   extra: Record<string, string> = {},
-) => new CaClient({ env: clientEnv(server.udpPort, extra), timeoutMs: 3000, ...options });
+) => new CaClient({ env: clientEnv(server.udpPort, extra), timeoutMs: 3000, repeater: false, ...options });
+
+/** A UDP port that is free right now (for a repeater). */
+export async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
 
 /** Resolves when `predicate` holds, polling each event-loop turn; rejects after `ms`. */
 export async function until(predicate: () => boolean, ms = 3000, what = 'condition'): Promise<void> {

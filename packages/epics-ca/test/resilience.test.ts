@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CaClient, CaServer, DBR, pv } from '../src/index.ts';
+import { CaClient, CaRepeater, CaServer, DBR, pv } from '../src/index.ts';
 import { encode, PROTOCOL_MINOR_VERSION } from '../src/messages.ts';
-import { clientEnv, clientFor, serverEnv, startServer, until } from './loopback.ts';
+import { clientEnv, clientFor, freeUdpPort, serverEnv, startServer, until } from './loopback.ts';
 
 describe('reconnection', () => {
   it('tells monitors of SERVER_DISCONN when a PV is removed, and resumes when it returns', async () => {
@@ -49,6 +49,50 @@ describe('reconnection', () => {
     assert.equal(second.stats()[0].subscriptions, 1);
     await client.close();
     await second.stop();
+  });
+
+  it('hears a restarted server through the repeater and searches at once, not at the next back-off', async (t) => {
+    const repeaterPort = await freeUdpPort();
+    const repeater = new CaRepeater();
+    await repeater.start(repeaterPort, '127.0.0.1');
+    const beaconTo = [`127.0.0.1:${repeaterPort}`];
+    const first = await startServer({ pvs: [pv.long('r:beacon', 1)], beaconAddresses: beaconTo });
+    const port = first.udpPort;
+    // Searches after a loss are 10 s apart: only a beacon can bring the channel back sooner.
+    const client = clientFor(
+      first,
+      { repeater: true, searchMinIntervalMs: 10_000, searchMaxIntervalMs: 60_000 },
+      { EPICS_CA_REPEATER_PORT: String(repeaterPort) },
+    );
+    let second: CaServer | undefined;
+    t.after(async () => {
+      await client.close();
+      await second?.stop();
+      repeater.stop();
+    });
+    const values: number[] = [];
+    const connection: boolean[] = [];
+    client.monitor('r:beacon', (r) => values.push(r.value as number), {
+      onConnection: (up) => connection.push(up),
+    });
+    await until(
+      () => values.length === 1 && repeater.clientCount === 1,
+      3000,
+      'first update and registration',
+    );
+    await first.stop();
+    await until(() => connection.at(-1) === false, 3000, 'loss noticed');
+    const anomaliesBefore = client.stats().beaconAnomalies;
+    second = new CaServer({
+      port,
+      interfaces: ['127.0.0.1'],
+      beaconAddresses: beaconTo,
+      env: serverEnv(),
+      pvs: [pv.long('r:beacon', 2)],
+    });
+    await second.start();
+    await until(() => values.at(-1) === 2, 5000, 'reconnection well before the next scheduled search');
+    assert.ok(client.stats().beaconAnomalies > anomaliesBefore);
   });
 
   it('finds PVs through a TCP name server when UDP search is off', async () => {

@@ -7,7 +7,9 @@ import { DBR, dataSize, decodeDbr, encodeDbr, FAMILY, nativeType, toNative, type
 import { type CaEnv, hostPort, readCaEnv } from '../env.ts';
 import { DBE } from '../messages.ts';
 import { broadcastAddresses } from '../net.ts';
+import { CaRepeater } from '../repeater.ts';
 import { ECA, ecaSucceeded } from '../status.ts';
+import { BeaconWatch } from './beacons.ts';
 import { Channel, type Monitor } from './channel.ts';
 import { type CircuitOwner, ClientCircuit } from './circuit.ts';
 import { CaError } from './errors.ts';
@@ -27,6 +29,15 @@ export interface CaClientOptions {
   env?: CaEnv;
   /** Default timeout for connecting and for each request. */
   timeoutMs?: number;
+  /**
+   * Listen for server beacons through the host's repeater (EPICS_CA_REPEATER_PORT), starting one in
+   * this process when none answers, so a restarted server is found at once (default true).
+   */
+  repeater?: boolean;
+  /** Gap after the first search for a missing channel, doubling on each retry (default 30 ms). */
+  searchMinIntervalMs?: number;
+  /** Longest gap between searches for a missing channel (default 5 s). */
+  searchMaxIntervalMs?: number;
 }
 
 export interface GetOptions {
@@ -67,6 +78,8 @@ export class CaClient {
   private readonly byCid = new Map<number, Channel>();
   private readonly circuits = new Map<string, ClientCircuit>();
   private readonly searcher: Searcher;
+  private readonly beacons = new BeaconWatch(() => this.searcher.expedite());
+  private embeddedRepeater?: CaRepeater;
   private readonly owner: CircuitOwner;
   private nextCid = 1;
   private nextMonitorId = 1;
@@ -84,7 +97,11 @@ export class CaClient {
       addresses,
       nameServers: this.env.nameServers.map((a) => hostPort(a, port)),
       found: (cid, server) => this.found(cid, server),
+      beacon: (server, id) => this.beacons.heard(server, id),
+      minIntervalMs: options.searchMinIntervalMs,
+      maxIntervalMs: options.searchMaxIntervalMs,
     });
+    if (options.repeater ?? true) void this.joinRepeater();
     this.owner = {
       hostName: hostname(),
       userName: safeUserName(),
@@ -191,16 +208,38 @@ export class CaClient {
     };
   }
 
-  /** Channels by state, circuits and searches in flight. */
+  /** Channels by state, circuits, searches in flight and beacon anomalies heard. */
   stats() {
     const states: Record<string, number> = {};
     for (const c of this.channels.values()) states[c.state] = (states[c.state] ?? 0) + 1;
-    return { channels: states, circuits: this.circuits.size, searching: this.searcher.pending };
+    return {
+      channels: states,
+      circuits: this.circuits.size,
+      searching: this.searcher.pending,
+      beaconAnomalies: this.beacons.anomalies,
+    };
+  }
+
+  /** Registers with the host's repeater, or becomes it when there is none (as libca spawns caRepeater). */
+  private async joinRepeater(): Promise<void> {
+    const port = this.env.repeaterPort;
+    if (await this.searcher.registerWithRepeater(port)) return;
+    if (this.closed) return;
+    const repeater = new CaRepeater();
+    try {
+      await repeater.start(port);
+      repeater.unref();
+      this.embeddedRepeater = repeater;
+    } catch {
+      // Another process won the port in the meantime: register with it.
+    }
+    if (!this.closed) await this.searcher.registerWithRepeater(port);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.searcher.close();
+    this.embeddedRepeater?.stop();
     for (const channel of this.channels.values()) {
       channel.state = 'closed';
       channel.settleWaiters(new CaError(`${channel.name}: client closed`));

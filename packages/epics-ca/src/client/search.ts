@@ -23,6 +23,8 @@ export interface SearchOptions {
   nameServers: Endpoint[];
   /** Called with the server that answered for a channel. */
   found: (cid: number, server: Endpoint) => void;
+  /** Called for each server beacon the repeater forwards (see `registerWithRepeater`). */
+  beacon?: (server: Endpoint, beaconId: number) => void;
   minIntervalMs?: number;
   maxIntervalMs?: number;
 }
@@ -38,6 +40,7 @@ export class Searcher {
   private resolved?: Promise<Endpoint[]>;
   private readonly links = new Map<string, NameServerLink>();
   private closed = false;
+  private onConfirm?: () => void;
 
   constructor(options: SearchOptions) {
     this.options = options;
@@ -57,6 +60,35 @@ export class Searcher {
     }
     this.waiting.set(channel.cid, channel);
     this.schedule(0);
+  }
+
+  /**
+   * Searches again soon for every channel still waiting (a server restarted or appeared), with a
+   * little jitter so many clients hearing the same beacon do not search in one burst.
+   */
+  expedite(): void {
+    const now = Date.now();
+    for (const channel of this.waiting.values()) {
+      channel.searchAttempt = Math.min(channel.searchAttempt, 1);
+      channel.searchDue = Math.min(channel.searchDue, now + Math.floor(Math.random() * 50));
+    }
+    if (this.waiting.size > 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.schedule(1);
+    }
+  }
+
+  /** Registers the search socket with the repeater on this host; resolves true once it confirms. */
+  async registerWithRepeater(port: number, timeoutMs = 1000): Promise<boolean> {
+    await this.openUdp();
+    if (this.closed || !this.udp) return false;
+    const confirmed = new Promise<boolean>((resolve) => {
+      this.onConfirm = () => resolve(true);
+      setTimeout(() => resolve(false), timeoutMs).unref();
+    });
+    this.udp.send(encode({ kind: 'repeaterRegister', address: 0 }), port, '127.0.0.1');
+    return confirmed;
   }
 
   remove(cid: number): void {
@@ -167,7 +199,17 @@ export class Searcher {
     } catch {
       return;
     }
-    for (const { header, payload } of frames) this.answer(decodeResponse(header, payload), from);
+    for (const { header, payload } of frames) {
+      const response = decodeResponse(header, payload);
+      if (response?.kind === 'beacon') {
+        const host = response.address === 0 ? from : intToIp(response.address);
+        this.options.beacon?.({ host, port: response.port }, response.beaconId);
+      } else if (response?.kind === 'repeaterConfirm') {
+        this.onConfirm?.();
+      } else {
+        this.answer(response, from);
+      }
+    }
   }
 
   /** A search reply: the server is at the address it names, or at the sender's when it names none. */
