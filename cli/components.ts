@@ -44,28 +44,14 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..');
 /** Every long-running part of the stack, in start order. */
 export const COMPONENTS: readonly Component[] = [
   {
-    name: 'ioc:mini_beamline',
+    // One process and one CA server for all three, so they share port 5064 (separate processes
+    // would each need their own TCP port).
+    name: 'ioc',
     command: 'ioc',
-    description: 'simulated mini beamline IOC (mini: prefix, 25 PVs)',
+    description: 'simulated IOCs: mini_beamline (mini:), camera (13SIM1:), motor records (sim:mtr1..3)',
     entry: 'ioc/src/main.ts',
-    args: ['mini_beamline'],
+    args: ['mini_beamline', 'camera', 'motors'],
     ports: [5064],
-    default: true,
-  },
-  {
-    name: 'ioc:camera',
-    command: 'ioc',
-    description: 'simulated area-detector camera IOC (13SIM1: prefix)',
-    entry: 'ioc/src/main.ts',
-    args: ['camera'],
-    default: true,
-  },
-  {
-    name: 'ioc:motors',
-    command: 'ioc',
-    description: 'simulated motor record IOC',
-    entry: 'ioc/src/main.ts',
-    args: ['motors'],
     default: true,
   },
   {
