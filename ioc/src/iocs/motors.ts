@@ -173,7 +173,7 @@ function create({ prefix, clock }: IocContext): Ioc {
   const motors = MOTOR_SETTINGS.map((settings, i) => motorRecord(`${prefix}mtr${i + 1}`, settings));
   const pvs = motors.flatMap((m) => m.pvs);
   const records = Object.fromEntries(
-    motors.map((m, i) => [`${prefix}mtr${i + 1}`, { rtyp: 'motor', desc: 'Simulated motor' }]),
+    MOTOR_SETTINGS.map((_, i) => [`${prefix}mtr${i + 1}`, { rtyp: 'motor', desc: 'Simulated motor' }]),
   );
   return {
     pvs,
