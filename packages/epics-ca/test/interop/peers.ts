@@ -2,7 +2,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 const repoRoot = join(import.meta.dirname, '../../../..');
 export const venv = process.env.OPHYD_PEERS_VENV ?? join(repoRoot, '.venv-peers');
@@ -26,16 +26,20 @@ export const caEnv = (port: number, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-/** Runs a peer script to completion and parses the JSON line it prints. */
+/**
+ * Runs a peer script to completion and parses the JSON line it prints. `name` is a script of this
+ * folder's `py/`, or an absolute path.
+ */
 export function runJson(
   name: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 60_000,
+  args: string[] = [],
 ): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     execFile(
       python,
-      [script(name)],
+      [isAbsolute(name) ? name : script(name), ...args],
       { env, timeout: timeoutMs, maxBuffer: 1 << 24 },
       (err, stdout, stderr) => {
         if (err) return reject(new Error(`${name} failed: ${err.message}\n${stderr}`));

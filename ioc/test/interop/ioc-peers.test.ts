@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { DBR } from '@ophyd-service/epics-ca';
+import { caEnv, freePort, requirePeers, runJson } from '../../../packages/epics-ca/test/interop/peers.ts';
+
+const bin = join(import.meta.dirname, '../../../bin/ophyd-service.ts');
+const checkScript = join(import.meta.dirname, 'py/ioc_check.py');
+
+/** The 25 PVs of the reference mini_beamline: name, native type, count, writable. */
+const MINI: [string, number, number, boolean][] = [
+  ['mini:current', DBR.DOUBLE, 1, false],
+  ...['ph', 'edge', 'slit'].flatMap((g): [string, number, number, boolean][] => [
+    [`mini:${g}:det`, DBR.DOUBLE, 1, false],
+    [`mini:${g}:mtr`, DBR.DOUBLE, 1, true],
+    [`mini:${g}:exp`, DBR.DOUBLE, 1, true],
+    [`mini:${g}:vel`, DBR.DOUBLE, 1, true],
+    [`mini:${g}:mtr_tick_rate`, DBR.DOUBLE, 1, true],
+  ]),
+  ['mini:dot:det', DBR.DOUBLE, 307200, false],
+  ['mini:dot:img_sum', DBR.DOUBLE, 1, false],
+  ['mini:dot:mtrx', DBR.DOUBLE, 1, true],
+  ['mini:dot:mtry', DBR.DOUBLE, 1, true],
+  ['mini:dot:exp', DBR.DOUBLE, 1, true],
+  ['mini:dot:shutter_open', DBR.LONG, 1, true],
+  ['mini:dot:ArraySizeY_RBV', DBR.LONG, 1, false],
+  ['mini:dot:ArraySizeX_RBV', DBR.LONG, 1, false],
+  ['mini:dot:ArraySize_RBV', DBR.LONG, 2, false],
+];
+
+describe('caproto and pyepics against our simulated IOCs', () => {
+  let ioc: ChildProcess;
+  let port: number;
+  before(async () => {
+    requirePeers();
+    port = await freePort();
+    ioc = spawn(process.execPath, [bin, 'ioc', 'mini_beamline', 'motors'], {
+      env: caEnv(port),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      ioc.once('exit', (code) => reject(new Error(`IOC exited with ${code}`)));
+      createInterface({ input: ioc.stdout! }).on('line', (line) => {
+        if (line.includes('CA server on')) resolve();
+      });
+    });
+  });
+  after(() => {
+    ioc?.kill('SIGTERM');
+  });
+
+  const expected = Object.fromEntries(
+    MINI.map(([name, type, count, writable]) => [name, [type, count, writable]]),
+  );
+  const names = JSON.stringify(MINI.map(([name]) => name));
+
+  it('caproto sees the 25 PVs with the exact names, types, counts and access', async () => {
+    const out = (await runJson(checkScript, caEnv(port), 60_000, ['caproto', names])) as any;
+    assert.deepEqual(out.types, expected);
+  });
+
+  it('pyepics sees the same list, moves mini:ph:mtr 0 → 2 in about 2 s with put-completion, and drives sim:mtr1 like EpicsMotor', async () => {
+    const out = (await runJson(checkScript, caEnv(port, { EPICS_CA_MAX_ARRAY_BYTES: '10000000' }), 90_000, [
+      'pyepics',
+      names,
+    ])) as any;
+    assert.deepEqual(out.types, expected);
+    assert.ok(out.ph_move_s > 1.7 && out.ph_move_s < 3.5, `move took ${out.ph_move_s} s`);
+    assert.equal(out.ph_final, 2);
+    assert.equal(out.dmov_sequence_ok, true);
+    assert.equal(out.rbv_after_move, 1);
+    assert.ok(out.rbv_after_stop > 1 && out.rbv_after_stop < 9, `stopped at ${out.rbv_after_stop}`);
+    assert.equal(out.val_after_stop, out.rbv_after_stop);
+  });
+});
