@@ -391,8 +391,8 @@ function readValues(buf: Buffer, offset: number, native: number, count: number):
   return out;
 }
 
-/** An EPICS timestamp for a Unix time in milliseconds (default: now). */
-export function epicsStamp(unixMs = Date.now()): EpicsStamp {
+/** An EPICS timestamp for a Unix time in milliseconds (default: now, to the microsecond). */
+export function epicsStamp(unixMs = performance.timeOrigin + performance.now()): EpicsStamp {
   const seconds = Math.floor(unixMs / 1000);
   return {
     secondsPastEpoch: seconds - EPICS_EPOCH_OFFSET,
