@@ -36,8 +36,6 @@ export interface Transport {
   write(bytes: Buffer): boolean;
   /** Bytes accepted but not yet handed to the kernel. */
   readonly writableLength: number;
-  cork(): void;
-  uncork(): void;
   close(reason: string): void;
 }
 
@@ -69,6 +67,8 @@ interface Subscription {
   mask: number;
   queue: PvState[];
 }
+
+const CHUNK_BYTES = 64 * 1024;
 
 // Encoded payloads are shared between every subscription that asks for the same state the same way.
 const encodedCache = new WeakMap<PvState, Map<number, Buffer>>();
@@ -416,33 +416,43 @@ export class ServerCircuit {
     });
   }
 
-  /** Sends queued monitor updates in one corked batch, until the socket backs up. */
+  /**
+   * Sends queued monitor updates, gathered into chunks of about 64 kB so the socket sees few large
+   * writes, until it backs up (the rest waits for 'drain', coalescing meanwhile).
+   */
   private flush(): void {
     if (this.closed || this.eventsOff) return;
-    this.transport.cork();
-    try {
-      while (this.dirty.size > 0 && this.transport.writableLength <= this.host.highWaterMark) {
-        for (const s of this.dirty) {
-          const state = s.queue.shift();
-          if (s.queue.length === 0) this.dirty.delete(s);
-          if (!state) continue;
-          const result = this.encodeState(s.channel.pv, state, s.dataType, s.count);
-          if (typeof result === 'number') continue;
-          this.transport.write(
-            encode({
-              kind: 'eventAddReply',
-              dataType: s.dataType,
-              count: result.count,
-              status: ECA.NORMAL,
-              subscriptionId: s.id,
-              data: result.data,
-            }),
-          );
+    let chunk: Buffer[] = [];
+    let size = 0;
+    const send = () => {
+      if (chunk.length === 0) return;
+      this.transport.write(chunk.length === 1 ? chunk[0] : Buffer.concat(chunk, size));
+      chunk = [];
+      size = 0;
+    };
+    while (this.dirty.size > 0 && this.transport.writableLength <= this.host.highWaterMark) {
+      for (const s of this.dirty) {
+        const state = s.queue.shift();
+        if (s.queue.length === 0) this.dirty.delete(s);
+        if (!state) continue;
+        const result = this.encodeState(s.channel.pv, state, s.dataType, s.count);
+        if (typeof result === 'number') continue;
+        const frame = encode({
+          kind: 'eventAddReply',
+          dataType: s.dataType,
+          count: result.count,
+          status: ECA.NORMAL,
+          subscriptionId: s.id,
+          data: result.data,
+        });
+        chunk.push(frame);
+        size += frame.length;
+        if (size >= CHUNK_BYTES) {
+          send();
           if (this.transport.writableLength > this.host.highWaterMark) break;
         }
       }
-    } finally {
-      this.transport.uncork();
+      send();
     }
   }
 }

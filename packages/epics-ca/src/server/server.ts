@@ -200,8 +200,6 @@ export class CaServer {
         get writableLength() {
           return socket.writableLength;
         },
-        cork: () => socket.cork(),
-        uncork: () => socket.uncork(),
         close: () => socket.destroy(),
       },
       peer,
