@@ -3,10 +3,13 @@
  * Argv: <mode> <port> <count> [seconds|gets]. Modes (PVs are `bench:<i>`, i < count):
  *   monitor — connect and subscribe to every PV, wait 1 s (initial values), then count updates over
  *             `seconds`; reports updates, wall and CPU seconds of this process in that window
+ *   monitor-go — the same, but after the 1 s prints `{"ready":true}` and starts its window only when
+ *             a line arrives on stdin (so that several clients measure the same window)
  *   connect — ms from creating the channels to all connected
  *   get     — `gets` sequential gets of bench:0 after a warm-up; latency percentiles in ms
  * Prints one JSON line.
  */
+import { createInterface } from 'node:readline';
 import { CaClient } from '../packages/epics-ca/src/index.ts';
 import { clientEnv } from '../packages/epics-ca/test/loopback.ts';
 
@@ -19,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
 let out: Record<string, unknown>;
-if (mode === 'monitor') {
+if (mode === 'monitor' || mode === 'monitor-go') {
   const seconds = Number(extraArg);
   let updates = 0;
   const t0 = performance.now();
@@ -27,6 +30,13 @@ if (mode === 'monitor') {
   const connectMs = performance.now() - t0;
   for (const n of names) client.monitor(n, () => updates++);
   await sleep(1000);
+  if (mode === 'monitor-go') {
+    const lines = createInterface({ input: process.stdin });
+    const go = new Promise((resolve) => lines.once('line', resolve));
+    process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+    await go;
+    lines.close();
+  }
   const start = updates;
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();

@@ -22,6 +22,17 @@
  *   get_p50_ms, get_p99_ms           BENCH_GETS (default 2,000) sequential DBR_TIME gets of one PV,
  *                                    after 200 warm-up gets
  *
+ * Server-side figures (ours only, no peer: pyepics and caproto are clients here, and a peer server
+ * would be a different benchmark). The same flood server, in its child process, feeds 1 and then 10
+ * of our client processes (bench/ca-client.ts `monitor-go`, each subscribed to all 1,000 PVs); once
+ * every client has connected, subscribed and settled, all start one common BENCH_FLOOD_SECONDS window:
+ *   server_updates_per_s_1_client    updates/s received, summed over the clients
+ *   server_updates_per_s_10_clients
+ *   server_cpu_pct_1_client          the server process's CPU over that window (process.cpuUsage()
+ *   server_cpu_pct_10_clients        deltas, all threads), % of one core
+ * The server and its clients share the machine's cores (`machine.cpus`), so with few cores the
+ * ten-client figure measures the box as much as the server.
+ *
  * Ratios are oriented so that > 1 always means ours is better:
  *   monitor_updates_per_s_vs_<peer> = ours / theirs      (higher throughput is better)
  *   every other <figure>_vs_<peer>  = theirs / ours      (less CPU, less time is better)
@@ -151,6 +162,89 @@ function runClient(
   });
 }
 
+/**
+ * Server-side figure: one flood server, `n` of our clients in `monitor-go` mode measuring one
+ * common window. Returns updates/s summed over the clients and the server's CPU % in the window.
+ */
+async function measureServer(n: number): Promise<{ updatesPerS: number; cpuPct: number }> {
+  const server = await startServerChild('flood');
+  const clients: ChildProcess[] = [];
+  try {
+    const results = Array.from({ length: n }, () => {
+      const child = track(
+        spawn(
+          process.execPath,
+          [
+            join(import.meta.dirname, 'ca-client.ts'),
+            'monitor-go',
+            String(server.port),
+            String(COUNT),
+            String(FLOOD_SECONDS),
+          ],
+          { stdio: ['pipe', 'pipe', 'pipe'] },
+        ),
+      );
+      clients.push(child);
+      const lines: string[] = [];
+      let stderr = '';
+      let onLine = () => {};
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        lines.push(line);
+        onLine();
+      });
+      child.stderr!.on('data', (d) => (stderr += d));
+      const failed = new Promise<never>((_, reject) =>
+        child.on('exit', (code, signal) => {
+          if (code !== 0) {
+            const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+            reject(new Error(`client exited with ${code ?? signal}: ${tail || 'no output'}`));
+          }
+        }),
+      );
+      const line = (index: number) =>
+        Promise.race([
+          failed,
+          new Promise<Record<string, number>>((resolve) => {
+            const check = () => {
+              if (lines.length > index) resolve(JSON.parse(lines[index]));
+            };
+            onLine = check;
+            check();
+          }),
+        ]);
+      return { ready: line(0), done: () => line(1) };
+    });
+    const deadline = (ms: number, what: string) =>
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms).unref(),
+      );
+    await Promise.race([
+      Promise.all(results.map((r) => r.ready)),
+      deadline(120_000, `${n} clients not all subscribed`),
+    ]);
+    const s0 = await server.stats();
+    for (const child of clients) child.stdin!.write('go\n');
+    await new Promise((resolve) => setTimeout(resolve, FLOOD_SECONDS * 1000));
+    const s1 = await server.stats();
+    const outs = await Promise.race([
+      Promise.all(results.map((r) => r.done())),
+      deadline(30_000, `${n} clients did not report`),
+    ]);
+    const updatesPerS = outs.reduce((sum, o) => sum + o.updates / o.wall_s, 0);
+    const cpuPct = (100 * (s1.cpu_s - s0.cpu_s)) / (s1.wall_s - s0.wall_s);
+    const perClient = outs.map((o) => Math.round(o.updates / o.wall_s));
+    log(
+      `server, ${n} client${n > 1 ? 's' : ''}: ${round(updatesPerS)} updates/s (per client ${perClient.join(', ')}), ` +
+        `server ${round(cpuPct)} % CPU, ${round((s1.posts - s0.posts) / (s1.wall_s - s0.wall_s))} posts/s, ` +
+        `${s1.dropped - s0.dropped} updates coalesced`,
+    );
+    return { updatesPerS, cpuPct };
+  } finally {
+    for (const child of clients) if (child.exitCode === null) child.kill('SIGKILL');
+    await server.stop();
+  }
+}
+
 const round = (x: number, digits = 3) => Number(x.toPrecision(digits + 2));
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -223,6 +317,13 @@ await measure(
   },
   results,
 );
+for (const n of [1, 10]) {
+  log(`server sustaining ${n} of our clients…`);
+  const { updatesPerS, cpuPct } = await measureServer(n);
+  const suffix = n === 1 ? '1_client' : `${n}_clients`;
+  results.ours[`server_updates_per_s_${suffix}`] = round(updatesPerS);
+  results.ours[`server_cpu_pct_${suffix}`] = round(cpuPct);
+}
 await measure(
   '1,000 PVs at 10 Hz',
   'rate:10',

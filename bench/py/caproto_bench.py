@@ -2,6 +2,14 @@
 
 Argv: <mode> <port> <count> [seconds|gets]; the port reaches caproto through EPICS_CA_SERVER_PORT.
 CPU is time.process_time(): this whole process, caproto's threads included.
+
+Under the monitor flood caproto 1.3.0's threading client stalls after a few thousand updates (its
+own doing, not the server's bytes): the selector thread reads everything queued on the socket in
+one recv (threading/client.py:258-260, FIONREAD-sized, megabytes once it falls behind), and
+VirtualCircuit.recv (_circuit.py:205-209) parses that buffer by slicing off one command at a time
+(_commands.py:392 copies the rest of the buffer per command) while every parsed command keeps a
+memoryview of the buffer it came from (_commands.py:389, 119, 126) until the whole batch is parsed:
+time and memory quadratic in the read size (a 3 MB read of 40-byte updates needs ~120 GB).
 """
 import json
 import os

@@ -79,6 +79,12 @@ describe('client and server over loopback', () => {
     assert.equal((await client.get('t:double', { type: DBR.STRING })).value, '1.500');
     assert.equal((await client.get('t:enum', { type: DBR.STRING })).value, 'In');
     assert.equal((await client.get('t:string', { type: DBR.CLASS_NAME })).value, 'stringin');
+    // Any count: the reply holds as many elements as its header says (found by bench/fuzz-ca.ts).
+    assert.deepEqual((await client.get('t:wave', { type: DBR.CLASS_NAME, count: 3 })).values, [
+      'waveform',
+      '',
+      '',
+    ]);
   });
 
   it('writes and reads back every type, including enum state names and strings', async () => {

@@ -251,7 +251,7 @@ export class ServerCircuit {
     if (cached) return { data: cached, count: n };
     let data: Buffer;
     if (dataType === DBR.CLASS_NAME) {
-      data = encodeDbr(dataType, { values: [recordType(pv)] }, 1);
+      data = encodeDbr(dataType, { values: [recordType(pv)] }, n); // the rest zero-filled, as rsrv does
     } else {
       let values: Values;
       try {
