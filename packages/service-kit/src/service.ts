@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Registry } from 'prom-client';
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** How long a graceful shutdown waits for in-flight requests before closing sockets. */
   drainMs?: number;
+  /** CORS: allowed origins (`*` for any) and whether credentials are allowed (never with `*`). */
+  cors?: { origins: string[]; credentials: boolean };
 }
 
 export interface ServiceKit {
@@ -65,6 +68,7 @@ export function createService(options: ServiceOptions): Service {
   app.use(requestContext(logger));
   app.use(timing);
   app.use(errorEnvelope());
+  if (options.cors) app.use(corsMiddleware(options.cors, logger));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '1mb', encoding: 'utf-8' }));
   // One root router, so 405 and its Allow header consider every route of the service.
   const root = new Router();
@@ -113,6 +117,24 @@ export function createService(options: ServiceOptions): Service {
     },
   };
   return service;
+}
+
+/**
+ * An allowed origin is echoed back; any other gets no CORS headers but is still served. Credentials
+ * are never allowed together with the `*` wildcard (browsers refuse the pair anyway).
+ */
+function corsMiddleware(config: { origins: string[]; credentials: boolean }, logger: Logger) {
+  const any = config.origins.includes('*');
+  if (any && config.credentials)
+    logger.warn('CORS credentials disabled: they cannot be combined with the "*" origin');
+  return cors({
+    origin: (ctx) => {
+      const origin = ctx.get('Origin');
+      return any ? '*' : config.origins.includes(origin) ? origin : '';
+    },
+    credentials: config.credentials && !any,
+    allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
+  });
 }
 
 /** Closes the service on SIGTERM/SIGINT and exits; a second signal exits at once. */

@@ -1,0 +1,91 @@
+/** Canonical forms of the registry's records: defaults filled in and fields in the published order. */
+import { type DeviceMetadata, type DeviceSpec, FLAGS } from './schemas.ts';
+
+export function normalizeMetadata(
+  raw: Partial<DeviceMetadata> & Pick<DeviceMetadata, 'name' | 'device_label' | 'ophyd_class'>,
+): DeviceMetadata {
+  return {
+    name: raw.name,
+    device_label: raw.device_label,
+    ophyd_class: raw.ophyd_class,
+    module: raw.module ?? null,
+    ...(Object.fromEntries(FLAGS.map((flag) => [flag, raw[flag] ?? false])) as Record<
+      (typeof FLAGS)[number],
+      boolean
+    >),
+    pvs: { ...(raw.pvs ?? {}) },
+    hints: raw.hints ?? null,
+    read_attrs: [...(raw.read_attrs ?? [])],
+    configuration_attrs: [...(raw.configuration_attrs ?? [])],
+    parent: raw.parent ?? null,
+    labels: [...(raw.labels ?? [])],
+    beamline: raw.beamline ?? null,
+    location_group: raw.location_group ?? null,
+    functional_group: raw.functional_group ?? null,
+    documentation: raw.documentation ?? null,
+  };
+}
+
+export function normalizeSpec(
+  raw: Partial<DeviceSpec> & Pick<DeviceSpec, 'name' | 'device_class'>,
+): DeviceSpec {
+  return {
+    name: raw.name,
+    device_class: raw.device_class,
+    args: [...(raw.args ?? [])],
+    kwargs: { ...(raw.kwargs ?? {}) },
+    active: raw.active ?? true,
+    framework: raw.framework ?? null,
+  };
+}
+
+/** A device's PV prefix: `pvs.prefix`, else a `:`-bearing first argument, else the longest common PV prefix. */
+export function derivePrefix(metadata: DeviceMetadata, spec: DeviceSpec | null | undefined): string | null {
+  if ('prefix' in metadata.pvs) return metadata.pvs.prefix;
+  const first = spec?.args[0];
+  if (typeof first === 'string' && first.includes(':')) return first;
+  const values = Object.values(metadata.pvs);
+  if (values.length === 0) return null;
+  let common = values[0];
+  for (const value of values.slice(1)) {
+    let i = 0;
+    while (i < common.length && i < value.length && common[i] === value[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common || null;
+}
+
+/** Python fnmatch: `*`, `?`, `[set]`, `[!set]`, case-sensitive, whole string. */
+export function globToRegExp(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end === -1) {
+        out += '\\[';
+        continue;
+      }
+      let set = pattern.slice(i + 1, end);
+      if (set.startsWith('!')) set = `^${set.slice(1)}`;
+      out += `[${set.replaceAll('\\', '\\\\')}]`;
+      i = end;
+    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`, 's');
+}
+
+/** The settable heuristic of the component listing. */
+export function isSettable(component: string, pv: string | null): boolean {
+  const last = component.split('.').at(-1)!;
+  if (
+    ['user_setpoint', 'setpoint', 'val'].includes(last) ||
+    ['user_setpoint', 'setpoint', 'val'].includes(component)
+  )
+    return true;
+  if (!pv) return false;
+  const upper = pv.toUpperCase();
+  return !['RBV', 'READBACK', 'STAT'].some((word) => upper.includes(word));
+}

@@ -1,0 +1,80 @@
+/**
+ * The in-memory registry: devices with their specs, the PV index (which device owns each PV) and
+ * the standalone PVs. Ownership rules: the newest registrant of a shared PV owns it; when an owner
+ * goes away the PV moves to another device that lists it, else back to standalone, else out.
+ */
+import type { DeviceMetadata, DeviceSpec } from './schemas.ts';
+
+export interface PvEntry {
+  device_name: string | null;
+  component_name: string | null;
+}
+
+export class Registry {
+  readonly devices = new Map<string, DeviceMetadata>();
+  readonly specs = new Map<string, DeviceSpec>();
+  readonly index = new Map<string, PvEntry>();
+  readonly standalone = new Set<string>();
+
+  static from(
+    devices: { metadata: DeviceMetadata; spec: DeviceSpec | null }[],
+    standalone: Iterable<string> = [],
+  ): Registry {
+    const registry = new Registry();
+    for (const { metadata, spec } of devices) registry.add(metadata, spec);
+    for (const pv of standalone) registry.addStandalone(pv);
+    return registry;
+  }
+
+  add(metadata: DeviceMetadata, spec: DeviceSpec | null): void {
+    this.devices.set(metadata.name, metadata);
+    if (spec) this.specs.set(metadata.name, spec);
+    else this.specs.delete(metadata.name);
+    for (const [component, pv] of Object.entries(metadata.pvs)) {
+      this.index.set(pv, { device_name: metadata.name, component_name: component });
+    }
+  }
+
+  remove(name: string): void {
+    this.release(name);
+    this.devices.delete(name);
+    this.specs.delete(name);
+  }
+
+  /** Replaces a device in place (keeping its position in listing order). */
+  replace(metadata: DeviceMetadata, spec: DeviceSpec | null): void {
+    this.release(metadata.name);
+    this.add(metadata, spec);
+  }
+
+  addStandalone(pv: string): void {
+    this.standalone.add(pv);
+    if (!this.index.has(pv)) this.index.set(pv, { device_name: null, component_name: null });
+  }
+
+  removeStandalone(pv: string): void {
+    this.standalone.delete(pv);
+    if (this.index.get(pv)?.device_name === null) this.index.delete(pv);
+  }
+
+  /** Gives up the PVs `name` owns: to another device listing them, else standalone, else nothing. */
+  private release(name: string): void {
+    for (const [pv, entry] of this.index) {
+      if (entry.device_name !== name) continue;
+      const heir = this.otherOwner(pv, name);
+      if (heir) this.index.set(pv, heir);
+      else if (this.standalone.has(pv)) this.index.set(pv, { device_name: null, component_name: null });
+      else this.index.delete(pv);
+    }
+  }
+
+  private otherOwner(pv: string, except: string): PvEntry | undefined {
+    for (const [device, metadata] of this.devices) {
+      if (device === except) continue;
+      for (const [component, value] of Object.entries(metadata.pvs)) {
+        if (value === pv) return { device_name: device, component_name: component };
+      }
+    }
+    return undefined;
+  }
+}
