@@ -151,7 +151,7 @@ export class ConfigurationState {
         message: `no device named '${head}' in registry`,
       };
     const spec = this.registry.specs.get(head);
-    if (!spec || !spec.device_class) {
+    if (!spec?.device_class) {
       return {
         outcome: 'import_failed' as const,
         pv_name: null,

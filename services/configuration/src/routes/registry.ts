@@ -3,7 +3,7 @@
 import { HttpError } from '@ophyd-service/service-kit';
 import type { Context } from 'koa';
 import { stringify as toYaml } from 'yaml';
-import { LoadError } from '../loaders/index.ts';
+import { LoadError, type LoadedDevice } from '../loaders/index.ts';
 import type { DeviceMetadata, DeviceSpec } from '../schemas.ts';
 import { type ConfigurationState, fromStored } from '../state.ts';
 
@@ -32,7 +32,7 @@ import { type ConfigurationState, fromStored } from '../state.ts';
 export const reset = (state: ConfigurationState) => async (ctx: Context) => {
   state.requireStore();
   const count = await state.mutex.run(async () => {
-    let devices;
+    let devices: LoadedDevice[];
     try {
       devices = state.load();
     } catch (err) {
@@ -137,7 +137,8 @@ export function bitsDocument(devices: { metadata: DeviceMetadata; spec: DeviceSp
         ? spec.kwargs.labels
         : [];
     if (labels.length) entry.labels = labels;
-    (groups[key] ??= []).push(entry);
+    groups[key] ??= [];
+    groups[key].push(entry);
   }
   return toYaml(groups, { sortMapEntries: true });
 }
