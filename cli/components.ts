@@ -59,6 +59,7 @@ export const COMPONENTS: readonly Component[] = [
     command: 'configuration',
     description: 'configuration service: device registry (happi-format), REST API',
     entry: 'services/configuration/src/main.ts',
+    args: ['--profile-path', 'integration/seed/happi_db.json', '--load-strategy', 'happi'],
     ports: [8004],
     url: 'http://localhost:8004/docs',
     default: true,
