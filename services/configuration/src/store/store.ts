@@ -67,7 +67,10 @@ export interface RegistryStore {
    * `reset` audit row (device "*", details {"reason":"manual_reset"}) is written first, in the same
    * transaction. Returns the new epoch (stringified Unix seconds).
    */
-  seed(devices: Omit<StoredDevice, 'createdAt' | 'updatedAt'>[], options?: { reset?: boolean }): Promise<string>;
+  seed(
+    devices: Omit<StoredDevice, 'createdAt' | 'updatedAt'>[],
+    options?: { reset?: boolean },
+  ): Promise<string>;
   /** Every device, ordered by name. */
   loadDevices(): Promise<StoredDevice[]>;
   getDevice(name: string): Promise<StoredDevice | null>;
