@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import Router from '@koa/router';
 import type { Catalog } from '@ophyd-service/devices';
-import { createService, type Logger, type Service } from '@ophyd-service/service-kit';
+import { buildOpenApi, createService, type Logger, type Service } from '@ophyd-service/service-kit';
 import type { ConfigurationConfig } from './config.ts';
 import * as components from './routes/components.ts';
 import * as devices from './routes/devices.ts';
@@ -18,6 +18,15 @@ export const SERVICE_NAME = 'configuration_service';
 const routeFiles = ['devices', 'history', 'locks', 'pvs', 'registry', 'components'].map((f) =>
   join(import.meta.dirname, 'routes', `${f}.ts`),
 );
+const INFO = {
+  title: 'Configuration Service',
+  version: '1.0.0',
+  description:
+    'Device and PV registry for a beamline: devices, instantiation specs, standalone PVs, locks, PV health and change history.',
+};
+
+/** The service's OpenAPI document, built without starting it (for shared-schema/ and its drift test). */
+export const configurationOpenApi = () => buildOpenApi(INFO, routeFiles, schemas);
 
 export interface ConfigurationService extends Service {
   state: ConfigurationState;
@@ -33,12 +42,7 @@ export async function createConfigurationService(options: {
   let state!: ConfigurationState;
   const service = createService({
     name: SERVICE_NAME,
-    info: {
-      title: 'Configuration Service',
-      version: '1.0.0',
-      description:
-        'Device and PV registry for a beamline: devices, instantiation specs, standalone PVs, locks, PV health and change history.',
-    },
+    info: INFO,
     schemas,
     sources: routeFiles,
     logger: options.logger,
