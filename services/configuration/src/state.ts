@@ -10,7 +10,7 @@ import { iso, type Lock, LockManager } from './locks.ts';
 import { derivePrefix, normalizeMetadata, normalizeSpec } from './model.ts';
 import { Mutex } from './mutex.ts';
 import { PvHealth } from './pv-health.ts';
-import { Registry } from './registry.ts';
+import { type PvEntry, Registry } from './registry.ts';
 import type { DeviceMetadata, DeviceSpec } from './schemas.ts';
 import type { AuditInput, RegistryStore, StoredDevice } from './store/store.ts';
 
@@ -109,6 +109,13 @@ export class ConfigurationState {
     const metadata = this.registry.devices.get(name);
     if (!metadata) throw new HttpError(404, `Device not found: ${name}`);
     return metadata;
+  }
+
+  /** A PV's index entry (owner and component), or 404. */
+  pvEntry(pv: string): PvEntry {
+    const entry = this.registry.index.get(pv);
+    if (!entry) throw new HttpError(404, `PV not found: ${pv}`);
+    return entry;
   }
 
   checkAllowed(deviceClass: string): void {

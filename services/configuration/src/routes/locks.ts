@@ -294,8 +294,7 @@ export const deviceStatus = (state: ConfigurationState) => (ctx: Context) => {
  */
 export const pvStatus = (state: ConfigurationState) => (ctx: Context) => {
   const pv = stringParam(ctx.query, 'pv_name', true)!;
-  const entry = state.registry.index.get(pv);
-  if (!entry) throw new HttpError(404, `PV not found: ${pv}`);
+  const entry = state.pvEntry(pv);
   if (entry.device_name === null) {
     ctx.body = {
       pv_name: pv,

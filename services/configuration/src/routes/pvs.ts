@@ -207,8 +207,7 @@ export const pvsDetailed = (state: ConfigurationState) => (ctx: Context) => {
 };
 export const lookupPv = (state: ConfigurationState) => (ctx: Context) => {
   const pv = stringParam(ctx.query, 'pv_name', true)!;
-  const entry = state.registry.index.get(pv);
-  if (!entry) throw new HttpError(404, `PV not found: ${pv}`);
+  const entry = state.pvEntry(pv);
   if (entry.device_name === null) {
     ctx.body = {
       pv_name: pv,
@@ -250,8 +249,7 @@ export const lookupPv = (state: ConfigurationState) => (ctx: Context) => {
  */
 export const getPv = (state: ConfigurationState) => (ctx: Context) => {
   const pv = pvParam(ctx);
-  const entry = state.registry.index.get(pv);
-  if (!entry) throw new HttpError(404, `PV not found: ${pv}`);
+  const entry = state.pvEntry(pv);
   ctx.body = {
     pv,
     connected: false,
