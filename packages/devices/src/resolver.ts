@@ -47,9 +47,15 @@ export function hasPlaceholder(suffix: string): boolean {
 
 const unescapeBraces = (suffix: string) => suffix.replaceAll('{{', '{').replaceAll('}}', '}');
 
+// Children maps are built once per class and per dynamic container: resolve runs them per address.
+const childrenCache = new WeakMap<object, Map<string, ComponentSpec>>();
+
 /** The generated children of a dynamic container, by name. */
 function dynamicChildren(component: ComponentSpec): Map<string, ComponentSpec> {
+  const cached = childrenCache.get(component);
+  if (cached) return cached;
   const children = new Map<string, ComponentSpec>();
+  childrenCache.set(component, children);
   const d = component.dynamic!;
   for (let n = d.from; n <= d.to; n++) {
     children.set(d.names.replace('{n}', String(n)), {
@@ -61,8 +67,16 @@ function dynamicChildren(component: ComponentSpec): Map<string, ComponentSpec> {
   return children;
 }
 
+const NO_CHILDREN = new Map<string, ComponentSpec>();
+
 function childrenOf(spec: DeviceClassSpec | undefined): Map<string, ComponentSpec> {
-  return new Map(Object.entries(spec?.components ?? {}));
+  if (!spec) return NO_CHILDREN;
+  let children = childrenCache.get(spec);
+  if (!children) {
+    children = new Map(Object.entries(spec.components ?? {}));
+    childrenCache.set(spec, children);
+  }
+  return children;
 }
 
 /**

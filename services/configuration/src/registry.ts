@@ -15,6 +15,8 @@ export class Registry {
   readonly specs = new Map<string, DeviceSpec>();
   readonly index = new Map<string, PvEntry>();
   readonly standalone = new Set<string>();
+  /** For each PV, the devices whose maps list it (so releasing a device never scans the registry). */
+  private readonly listers = new Map<string, Set<string>>();
 
   static from(
     devices: { metadata: DeviceMetadata; spec: DeviceSpec | null }[],
@@ -32,6 +34,12 @@ export class Registry {
     else this.specs.delete(metadata.name);
     for (const [component, pv] of Object.entries(metadata.pvs)) {
       this.index.set(pv, { device_name: metadata.name, component_name: component });
+      let listers = this.listers.get(pv);
+      if (!listers) {
+        listers = new Set();
+        this.listers.set(pv, listers);
+      }
+      listers.add(metadata.name);
     }
   }
 
@@ -59,21 +67,27 @@ export class Registry {
 
   /** Gives up the PVs `name` owns: to another device listing them, else standalone, else nothing. */
   private release(name: string): void {
-    for (const [pv, entry] of this.index) {
-      if (entry.device_name !== name) continue;
-      const heir = this.otherOwner(pv, name);
+    const metadata = this.devices.get(name);
+    for (const pv of new Set(Object.values(metadata?.pvs ?? {}))) {
+      const listers = this.listers.get(pv);
+      listers?.delete(name);
+      if (listers?.size === 0) this.listers.delete(pv);
+      if (this.index.get(pv)?.device_name !== name) continue;
+      const heir = this.otherOwner(pv, listers);
       if (heir) this.index.set(pv, heir);
       else if (this.standalone.has(pv)) this.index.set(pv, { device_name: null, component_name: null });
       else this.index.delete(pv);
     }
   }
 
-  private otherOwner(pv: string, except: string): PvEntry | undefined {
-    for (const [device, metadata] of this.devices) {
-      if (device === except) continue;
-      for (const [component, value] of Object.entries(metadata.pvs)) {
-        if (value === pv) return { device_name: device, component_name: component };
-      }
+  /** The first device, in registry order, that still lists `pv`. */
+  private otherOwner(pv: string, listers: Set<string> | undefined): PvEntry | undefined {
+    if (!listers || listers.size === 0) return undefined;
+    const candidates = listers.size === 1 ? listers : [...this.devices.keys()].filter((d) => listers.has(d));
+    for (const device of candidates) {
+      const pvs = this.devices.get(device)?.pvs ?? {};
+      const component = Object.keys(pvs).find((key) => pvs[key] === pv);
+      if (component !== undefined) return { device_name: device, component_name: component };
     }
     return undefined;
   }
