@@ -10,3 +10,12 @@ export {
   resolvePath,
   walkLeaves,
 } from './resolver.ts';
+export { buildDevice, Device, type Part, UnsupportedVerb } from './runtime/device.ts';
+export {
+  EpicsSignal,
+  jsonValue,
+  ReadOnlyError,
+  type SignalDescription,
+  type SignalReading,
+} from './runtime/signal.ts';
+export { Status, StatusTimeout } from './runtime/status.ts';
