@@ -18,8 +18,12 @@ export class Status {
     this.finished.catch(() => {}); // observed through `wait`
   }
 
+  /** A status that is already finished (verbs that complete at once). */
   static done(): Status {
-    return new Status(Promise.resolve());
+    const status = new Status(Promise.resolve());
+    status.done = true;
+    status.success = true;
+    return status;
   }
 
   /** Waits up to `timeoutMs`; rejects with `StatusTimeout` while the work is still running. */
