@@ -16,7 +16,10 @@ export const DOCUMENTS: Record<string, () => unknown> = {
 export const SHARED_SCHEMA = resolve(import.meta.dirname, '..', 'shared-schema');
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, check: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { out: { type: 'string' }, check: { type: 'boolean', default: false } },
+  });
   const dir = values.out ? resolve(values.out) : SHARED_SCHEMA;
   const stale: string[] = [];
   for (const [file, build] of Object.entries(DOCUMENTS)) {
@@ -34,6 +37,8 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   if (stale.length > 0) {
-    throw new Error(`OpenAPI out of date: ${stale.join(', ')}. Run \`npx ophyd-service export-openapi\` and commit the result.`);
+    throw new Error(
+      `OpenAPI out of date: ${stale.join(', ')}. Run \`npx ophyd-service export-openapi\` and commit the result.`,
+    );
   }
 }

@@ -18,12 +18,19 @@ describe('OpenAPI', () => {
   });
 
   it('documents all 46 operations of the reference plus /metrics, with the reference operationIds', () => {
-    const doc = JSON.parse(readFileSync(committed, 'utf8')) as { paths: Record<string, Record<string, { operationId?: string; responses: object }>> };
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    const doc = JSON.parse(readFileSync(committed, 'utf8')) as {
+      paths: Record<string, Record<string, { operationId?: string; responses: object }>>;
+    };
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
     assert.equal(operations.length, 47);
     const apiOps = operations.filter((o) => o.path.startsWith('/api/'));
     assert.equal(apiOps.length, 44);
-    assert.ok(apiOps.every((o) => o.op.operationId?.endsWith(`_${o.method}`)), 'operationIds follow the reference naming');
+    assert.ok(
+      apiOps.every((o) => o.op.operationId?.endsWith(`_${o.method}`)),
+      'operationIds follow the reference naming',
+    );
     assert.ok(operations.every((o) => Object.keys(o.op.responses).length > 0));
   });
 });
