@@ -86,7 +86,15 @@ function toResponse(err: unknown, ctx: Context) {
     };
     return { status: 422, body: { detail: [issue] }, headers: {} };
   }
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+  // A body whose Content-Encoding does not decode is the client's fault, whatever zlib calls it.
+  if (typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('Z_')) {
+    return {
+      status: 400,
+      body: { detail: 'Request body could not be decoded (Content-Encoding)' },
+      headers: {},
+    };
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     const detail = STATUS_TEXT[e.status] && e.status !== 413 ? STATUS_TEXT[e.status] : e.message;
     return { status: e.status, body: { detail }, headers: (e.headers ?? {}) as Record<string, string> };
   }

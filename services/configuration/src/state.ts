@@ -137,8 +137,9 @@ export class ConfigurationState {
 
   /** Replaces the whole registry from the loader (reset) or with nothing (clear), dropping every lock. */
   async reseed(devices: LoadedDevice[]): Promise<void> {
-    await this.write((store) => store.seed(devices.map(toStored), { reset: true }));
+    // Read before seeding: once the seed is committed nothing may fail before memory follows it.
     const standalone = (await this.write((store) => store.listStandalone())).map((pv) => pv.pv_name);
+    await this.write((store) => store.seed(devices.map(toStored), { reset: true }));
     this.registry = Registry.from(devices, standalone);
     this.locks.clearAll();
   }

@@ -87,9 +87,12 @@ function bitsEntry(key: string, entry: Record<string, unknown>, beamline: string
 function readBeamline(profile: string): string | null {
   const file = ICONFIG_FILES.map((f) => join(profile, f)).find((f) => existsSync(f));
   if (!file) return null;
-  const doc = parseYaml(readFileSync(file, 'utf8')) as {
-    RUN_ENGINE?: { md?: { beamline_id?: unknown } };
-  } | null;
+  let doc: { RUN_ENGINE?: { md?: { beamline_id?: unknown } } } | null;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new LoadError(`BITS iconfig file ${file}: ${(err as Error).message}`);
+  }
   const id = doc?.RUN_ENGINE?.md?.beamline_id;
   return typeof id === 'string' ? id : null;
 }

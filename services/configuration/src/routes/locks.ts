@@ -139,17 +139,25 @@ export const lock = (state: ConfigurationState) => async (ctx: Context) => {
  */
 export const unlock = (state: ConfigurationState) => async (ctx: Context) => {
   const body = ctx.request.body as { device_names: string[]; item_id: string };
-  const other = state.locks.heldByOther(body.device_names, body.item_id);
-  if (other)
-    throw new HttpError(403, `Device '${other.name}' is locked by item ${other.holder}, not ${body.item_id}`);
-  const removed = state.locks.release(body.device_names);
-  await state.audit(
-    removed.map((name) => ({
-      deviceName: name,
-      operation: 'unlock' as const,
-      details: { item_id: body.item_id, reason: 'plan_completed' },
-    })),
-  );
+  // Audit first, release after (under the mutex, so no acquisition slips in between): when the
+  // audit cannot be written the answer is 503 and the locks are still held, as for lock and force-unlock.
+  const removed = await state.mutex.run(async () => {
+    const other = state.locks.heldByOther(body.device_names, body.item_id);
+    if (other)
+      throw new HttpError(
+        403,
+        `Device '${other.name}' is locked by item ${other.holder}, not ${body.item_id}`,
+      );
+    const held = [...new Set(body.device_names)].filter((name) => state.locks.has(name));
+    await state.audit(
+      held.map((name) => ({
+        deviceName: name,
+        operation: 'unlock' as const,
+        details: { item_id: body.item_id, reason: 'plan_completed' },
+      })),
+    );
+    return state.locks.release(held);
+  });
   ctx.body = {
     success: true,
     unlocked_devices: removed,

@@ -13,6 +13,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
+import type pg from 'pg';
 import { migrations as postgresqlMigrations } from '../../migrations/postgresql/index.ts';
 import { migrations as sqliteMigrations } from '../../migrations/sqlite/index.ts';
 import { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './dsn.ts';
@@ -103,9 +104,35 @@ function ormOptions(target: DatabaseTarget, options: OpenStoreOptions): Partial<
     clientUrl: target.url,
     pool: { min: 0, max: PG_POOL_MAX, idleTimeoutMillis: 30_000 },
     // Handed to pg's Pool: a server that never answers fails connection attempts instead of queueing forever.
-    driverOptions: { connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000, keepAlive: true },
+    driverOptions: {
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      keepAlive: true,
+      onPoolCreated: releaseDeadConnections,
+    },
     migrations: { ...common.migrations, migrationsList: postgresqlMigrations as MigrationObject[] },
   };
+}
+
+/**
+ * Gives a connection that dies while checked out back to the pool (which discards it), whoever
+ * holds it. Kysely's controlled transactions, under MikroORM's `transactional`, release their
+ * connection only when COMMIT or ROLLBACK succeeds, and never when BEGIN fails: a transaction
+ * whose connection drops (server restart, `pg_terminate_backend`, network cut) would otherwise
+ * hold its pool slot forever, until every query waits for the pool and `close()` never returns.
+ */
+function releaseDeadConnections(pool: pg.Pool): void {
+  const checkedOut = new Set<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+  pool.on('connect', (client) => {
+    client.once('end', () => {
+      if (!checkedOut.delete(client)) return;
+      const release = client.release;
+      // The holder may still release it later (a failed read does): that must not throw.
+      client.release = () => {};
+      release(new Error('connection ended while checked out'));
+    });
+  });
 }
 
 function describe(target: DatabaseTarget, url: string): string {
