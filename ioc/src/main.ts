@@ -39,13 +39,25 @@ export async function main(argv: string[]): Promise<void> {
     throw new Error('--prefix needs exactly one IOC name');
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new Error('--seed must be an integer');
-  const running = await serveIocs(
+  // Signal handlers first, so a SIGTERM that arrives while the PV list is printed still stops us cleanly.
+  let stopping: Promise<void> | undefined;
+  let running: Awaited<ReturnType<typeof serveIocs>> | undefined;
+  const stop = () => {
+    stopping ??= (running ? running.stop() : Promise.resolve()).then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  running = await serveIocs(
     positionals.map((name) => ({ name, prefix: values.prefix })),
     {
       seed,
       logger: { debug() {}, info: (m) => console.log(m), warn: (m) => console.error(m) },
     },
   );
+  if (stopping) {
+    await running.stop();
+    return;
+  }
   if (values['list-pvs']) {
     console.log('PVs available:');
     for (const p of running.pvs) {
@@ -55,9 +67,4 @@ export async function main(argv: string[]): Promise<void> {
       );
     }
   }
-  const stop = () => {
-    running.stop().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }

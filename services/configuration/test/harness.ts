@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCatalog } from '@ophyd-service/devices';
 import { createLogger } from '@ophyd-service/service-kit';
-import pg from 'pg';
 import { createConfigurationService } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
-import { parseDatabaseUrl } from '../src/store/dsn.ts';
 import { openStore } from '../src/store/mikro-store.ts';
+import { dropServiceTables } from './postgres.ts';
 
 export interface Harness {
   url: string;
@@ -20,28 +19,6 @@ export interface Harness {
   service: Awaited<ReturnType<typeof createConfigurationService>>;
 }
 
-/** A fresh registry on a shared PostgreSQL: the service's tables go, migrations recreate them. */
-async function dropTables(url: string): Promise<void> {
-  const target = parseDatabaseUrl(url);
-  if (target.backend !== 'postgresql')
-    throw new Error(`TEST_DATABASE_URL must name PostgreSQL, got ${target.backend}`);
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    for (const table of [
-      'device_registry',
-      'device_audit_log',
-      'registry_metadata',
-      'standalone_pvs',
-      'mikro_orm_migrations',
-    ]) {
-      await client.query(`drop table if exists ${table} cascade`);
-    }
-  } finally {
-    await client.end();
-  }
-}
-
 /** Starts the service; `databaseUrl` reuses a database (a restart), else a fresh SQLite file. */
 export async function startConfiguration(
   env: Record<string, string> = {},
@@ -49,7 +26,7 @@ export async function startConfiguration(
 ): Promise<Harness> {
   const persistence = env.CONFIG_DEVICE_CHANGE_HISTORY_ENABLED !== 'false';
   const postgres = process.env.TEST_DATABASE_URL_OVERRIDE;
-  if (persistence && !databaseUrl && postgres) await dropTables(postgres);
+  if (persistence && !databaseUrl && postgres) await dropServiceTables(postgres);
   const url = persistence
     ? (databaseUrl ??
       postgres ??

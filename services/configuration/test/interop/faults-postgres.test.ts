@@ -8,20 +8,18 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
-import { parseDatabaseUrl, redactDatabaseUrl } from '../../src/store/dsn.ts';
 import { openStore } from '../../src/store/mikro-store.ts';
 import { type Harness, startConfiguration } from '../harness.ts';
+import {
+  dropServiceTables,
+  POSTGRES_URL,
+  postgresTarget,
+  requirePostgres,
+  withPostgres,
+} from '../postgres.ts';
 
-const URL_ = process.env.TEST_DATABASE_URL || 'postgresql://ophyd:ophyd@127.0.0.1:5432/ophyd_test';
+const URL_ = POSTGRES_URL;
 const target = postgresTarget(URL_);
-
-function postgresTarget(url: string) {
-  const parsed = parseDatabaseUrl(url);
-  if (parsed.backend !== 'postgresql')
-    throw new Error(`TEST_DATABASE_URL must name PostgreSQL, not ${parsed.backend}`);
-  return parsed;
-}
 
 /** Every request of these tests must answer within this long; a hang fails the test. */
 const REQUEST_TIMEOUT_MS = 5000;
@@ -29,26 +27,7 @@ const RECOVERY_TIMEOUT_MS = 20_000;
 /** Writes that must die with their connection in the kill storm: more than the pool's 15 connections. */
 const STORM_FAILURES = 20;
 
-const TABLES = [
-  'device_registry',
-  'device_audit_log',
-  'registry_metadata',
-  'standalone_pvs',
-  'mikro_orm_migrations',
-  'device_change_history',
-];
-
-async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const dropTables = () => withClient((c) => c.query(`drop table if exists ${TABLES.join(', ')} cascade`));
+const dropTables = () => dropServiceTables();
 
 /**
  * A TCP relay to PostgreSQL that can be cut: `cut()` closes every relayed socket and stops
@@ -212,7 +191,7 @@ async function memorySnapshot(h: Harness) {
 
 /** The device rows and audit log as PostgreSQL holds them (read directly, not through the service). */
 async function databaseRows() {
-  return withClient(async (c) => {
+  return withPostgres(async (c) => {
     const devices = (await c.query('select name from device_registry order by name')).rows.map(
       (r) => r.name as string,
     );
@@ -228,17 +207,7 @@ async function databaseRows() {
 
 const sorted = (names: string[]) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-before(async () => {
-  try {
-    await withClient((c) => c.query('select 1'));
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL at ${redactDatabaseUrl(URL_)} is unreachable (${(error as Error).message}). ` +
-        'Run scripts/provision.sh (as root on Debian it installs and starts PostgreSQL with the test role), ' +
-        'or point TEST_DATABASE_URL at a server.',
-    );
-  }
-});
+before(() => requirePostgres());
 
 describe('configuration service on PostgreSQL under database faults', { concurrency: 1 }, () => {
   describe('the database link is cut, then restored', () => {
@@ -417,7 +386,7 @@ describe('configuration service on PostgreSQL under database faults', { concurre
      * server (so their connections are closed before the next request); returns how many it hit.
      */
     const terminateBackends = () =>
-      withClient(async (c) => {
+      withPostgres(async (c) => {
         const { rows } = await c.query(
           'select pid, pg_terminate_backend(pid) as killed from pg_stat_activity ' +
             'where datname = current_database() and pid <> pg_backend_pid()',

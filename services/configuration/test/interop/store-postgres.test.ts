@@ -5,50 +5,13 @@
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { after, before } from 'node:test';
-import pg from 'pg';
-import { parseDatabaseUrl, redactDatabaseUrl } from '../../src/store/dsn.ts';
+import { dropServiceTables, POSTGRES_URL, postgresTarget, requirePostgres } from '../postgres.ts';
 import { storeSuite } from '../store-suite.ts';
 
-const URL_ = process.env.TEST_DATABASE_URL || 'postgresql://ophyd:ophyd@127.0.0.1:5432/ophyd_test';
+const URL_ = POSTGRES_URL;
 const target = postgresTarget(URL_);
 
-function postgresTarget(url: string) {
-  const parsed = parseDatabaseUrl(url);
-  if (parsed.backend !== 'postgresql')
-    throw new Error(`TEST_DATABASE_URL must name PostgreSQL, not ${parsed.backend}`);
-  return parsed;
-}
-
-const TABLES = [
-  'device_registry',
-  'device_audit_log',
-  'registry_metadata',
-  'standalone_pvs',
-  'mikro_orm_migrations',
-  'device_change_history',
-];
-
-async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-before(async () => {
-  try {
-    await withClient((c) => c.query('select 1'));
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL at ${redactDatabaseUrl(URL_)} is unreachable (${(error as Error).message}). ` +
-        'Run scripts/provision.sh (as root on Debian it installs and starts PostgreSQL with the test role), ' +
-        'or point TEST_DATABASE_URL at a server.',
-    );
-  }
-});
+before(() => requirePostgres());
 
 const proxies: FreezableProxy[] = [];
 after(async () => {
@@ -58,7 +21,7 @@ after(async () => {
 storeSuite({
   name: 'postgresql',
   async freshDatabase() {
-    await withClient((c) => c.query(`drop table if exists ${TABLES.join(', ')} cascade`));
+    await dropServiceTables();
     return URL_;
   },
   async withHang() {
