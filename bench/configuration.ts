@@ -38,12 +38,11 @@
  *
  * Everything is on 127.0.0.1; a watchdog ends the bench (and its children) if it overruns.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { type Json, jsonChild, killChildren } from './json-child.ts';
 
 const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 10));
 const WARMUP_S = 1;
@@ -91,23 +90,12 @@ type Autocannon = (options: {
 }) => Promise<CannonResult> & { on(event: 'start', listener: () => void): void };
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const children = new Set<ChildProcess>();
-const killAll = () => {
-  for (const child of children) child.kill('SIGKILL');
-};
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    killAll();
-    process.exit(1);
-  });
 setTimeout(() => {
   log(`watchdog: still running after ${WATCHDOG_MS / 1000} s, giving up`);
-  killAll();
+  killChildren();
   process.exit(1);
 }, WATCHDOG_MS).unref();
 
-type Json = Record<string, unknown>;
 type Backend = 'sqlite' | 'postgresql';
 
 interface Ready {
@@ -120,67 +108,8 @@ interface Ready {
 }
 
 /** The service child: its stdout JSON lines awaited one at a time, commands on its stdin. */
-function startServer(backend: Backend, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [join(here, 'configuration-server.ts'), backend], {
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const queue: string[] = [];
-  const waiters: ((line: string | undefined) => void)[] = [];
-  let stderr = '';
-  let exited = false;
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const waiter = waiters.shift();
-    if (waiter) waiter(line);
-    else queue.push(line);
-  });
-  child.on('exit', () => {
-    exited = true;
-    children.delete(child);
-    for (const waiter of waiters.splice(0)) waiter(undefined);
-  });
-  const next = <T = Json>(ms: number, what: string): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const fail = (why: string) =>
-        reject(
-          new Error(`${what}: ${why}${stderr ? `\n${stderr.trim().split('\n').slice(-8).join('\n')}` : ''}`),
-        );
-      const take = (line: string | undefined) => {
-        clearTimeout(timer);
-        if (line === undefined) return fail('service process exited');
-        try {
-          resolve(JSON.parse(line) as T);
-        } catch {
-          fail(`not JSON: ${line.slice(0, 200)}`);
-        }
-      };
-      const timer = setTimeout(() => {
-        const i = waiters.indexOf(take);
-        if (i >= 0) waiters.splice(i, 1);
-        fail(`no answer in ${ms} ms`);
-      }, ms);
-      const queued = queue.shift();
-      if (queued !== undefined) take(queued);
-      else if (exited) take(undefined);
-      else waiters.push(take);
-    });
-  const send = (line: string) => {
-    if (!exited) child.stdin.write(`${line}\n`);
-  };
-  const stop = () => {
-    child.stdin.end();
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    return new Promise<void>((resolve) => {
-      if (exited) resolve();
-      else child.once('exit', () => resolve());
-    }).finally(() => clearTimeout(killer));
-  };
-  return { next, send, stop };
-}
+const startServer = (backend: Backend, env: NodeJS.ProcessEnv) =>
+  jsonChild(process.execPath, [join(here, 'configuration-server.ts'), backend], { env, graceMs: 10_000 });
 
 /** A deterministic shuffle-free sample: `count` items spread evenly over `items`. */
 function spread<T>(items: T[], count: number): T[] {
@@ -419,7 +348,7 @@ for (const backend of ['sqlite', 'postgresql'] as const) {
   }
 }
 
-killAll();
+killChildren();
 process.stdout.write(
   `${JSON.stringify({
     bench: 'configuration',

@@ -16,12 +16,11 @@
  * Caveat: the client is one Node process too, on the same 2-core box; at the top of the ladder it can
  * be the side that falls behind. Its CPU % is reported next to the IOC's so that a reader can tell.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { caEnv, freePort, python } from '../packages/epics-ca/test/interop/peers.ts';
+import { type Json, jsonChild, killChildren } from './json-child.ts';
 
 const LADDER = [25, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000];
 const HZ = 100;
@@ -32,79 +31,8 @@ const BUDGET_MS: Record<string, number> = { ours: 110_000, caproto: 50_000, soft
 
 const here = import.meta.dirname;
 const log = (message: string) => process.stderr.write(`[ioc] ${message}\n`);
-const children = new Set<ChildProcess>();
-const killAll = () => {
-  for (const child of children) child.kill('SIGKILL');
-};
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    killAll();
-    process.exit(1);
-  });
-
-type Json = Record<string, unknown>;
-
-/** A child whose stdout lines can be awaited one at a time. */
-function start(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.add(child);
-  const queue: string[] = [];
-  const waiters: ((line: string | undefined) => void)[] = [];
-  let stderr = '';
-  let exited = false;
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-2000);
-  });
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    if (!line.startsWith('{')) return; // softioc prints its banner and iocInit log on stdout
-    const waiter = waiters.shift();
-    if (waiter) waiter(line);
-    else queue.push(line);
-  });
-  child.on('exit', () => {
-    exited = true;
-    children.delete(child);
-    for (const waiter of waiters.splice(0)) waiter(undefined);
-  });
-  const next = (ms: number, what: string): Promise<Json> =>
-    new Promise((resolve, reject) => {
-      const fail = (why: string) =>
-        reject(
-          new Error(`${what}: ${why}${stderr ? `\n${stderr.trim().split('\n').slice(-5).join('\n')}` : ''}`),
-        );
-      const queued = queue.shift();
-      const take = (line: string | undefined) => {
-        clearTimeout(timer);
-        if (line === undefined) return fail('process exited');
-        try {
-          resolve(JSON.parse(line));
-        } catch {
-          fail(`not JSON: ${line.slice(0, 200)}`);
-        }
-      };
-      const timer = setTimeout(() => {
-        const i = waiters.indexOf(take);
-        if (i >= 0) waiters.splice(i, 1);
-        fail(`no answer in ${ms} ms`);
-      }, ms);
-      if (queued !== undefined) take(queued);
-      else if (exited) take(undefined);
-      else waiters.push(take);
-    });
-  const send = (line: string) => {
-    if (!exited) child.stdin.write(`${line}\n`);
-  };
-  const stop = () => {
-    child.stdin.end();
-    const killer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    return new Promise<void>((resolve) => {
-      if (exited) resolve();
-      else child.once('exit', () => resolve());
-    }).finally(() => clearTimeout(killer));
-  };
-  return { child, next, send, stop };
-}
+const start = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  jsonChild(command, args, { env, graceMs: 2000 });
 
 type Ioc = 'ours' | 'caproto' | 'softioc';
 
@@ -235,7 +163,7 @@ for (const [name, p] of Object.entries(peers)) {
   if (typeof theirs === 'number' && theirs > 0 && typeof figures.max_pvs_at_100hz === 'number')
     ratios[`max_pvs_at_100hz_vs_${name}`] = round(figures.max_pvs_at_100hz / theirs);
 }
-killAll();
+killChildren();
 process.stdout.write(
   `${JSON.stringify({
     bench: 'ioc',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 const benchDir = join(import.meta.dirname, '..', 'bench');
 // Helpers that a bench spawns (servers, clients) are not benches themselves.
-const helpers = /-(server|client)\.ts$/;
+const helpers = /(-(server|client)|^json-child)\.ts$/;
 const available = () =>
   existsSync(benchDir)
     ? readdirSync(benchDir)
