@@ -66,6 +66,7 @@ export const COMPONENTS: readonly Component[] = [
   },
   {
     name: 'direct-control',
+    issue: '#6 (direct-control service)',
     command: 'direct-control',
     description: 'direct-control service: read, write and monitor PVs and devices over REST/WebSocket',
     entry: 'services/direct-control/src/main.ts',
@@ -84,6 +85,7 @@ export const COMPONENTS: readonly Component[] = [
   },
   {
     name: 'operator',
+    issue: '#8 (Beamline operator)',
     command: 'operator',
     description: 'Kubernetes operator: reconciles Beamline resources (needs a cluster, so not started by up)',
     entry: 'operator/src/main.ts',
@@ -108,6 +110,7 @@ export const TOOLS: readonly Runnable[] = [
   },
   {
     name: 'pod',
+    issue: '#7 (container images and pods)',
     command: 'pod',
     description: 'run a Testcontainers pod of the stack (inner-loop or full) on the local Docker',
     entry: 'integration/pods/src/main.ts',
