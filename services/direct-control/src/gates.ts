@@ -1,0 +1,113 @@
+/**
+ * The checks a write passes before it reaches the hardware: the coordination (lock) gate of the
+ * owning device and the control-limit check (spec §3.5, §3.7). Each answers with the HTTP status
+ * the refusal maps to, so routes and sockets share one decision.
+ */
+import type { CaClient } from '@ophyd-service/epics-ca';
+import type { RegistryProvider } from './registry/provider.ts';
+import { RegistryUnavailable } from './registry/provider.ts';
+
+export type Availability =
+  | { state: 'available' }
+  | { state: 'disabled'; device: string }
+  | { state: 'locked'; device: string; plan: string | null }
+  | { state: 'unknown'; device: string };
+
+/** A refused write: `status` is the HTTP code, `detail` the envelope text. */
+export class GateRefusal extends Error {
+  override name = 'GateRefusal';
+  readonly status: number;
+  constructor(status: number, detail: string) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+/**
+ * May `device` be commanded now? Disabled wins over locked; only "available" lets a command
+ * through. An unreachable registry refuses with 503 rather than guessing.
+ */
+export async function checkAvailability(
+  registry: RegistryProvider,
+  device: string,
+  enabled = true,
+): Promise<Availability> {
+  if (!enabled) return { state: 'available' };
+  let status: Awaited<ReturnType<RegistryProvider['status']>>;
+  try {
+    status = await registry.status(device);
+  } catch (err) {
+    if (err instanceof RegistryUnavailable)
+      throw new GateRefusal(503, `Coordination check failed: ${err.message}`);
+    throw err;
+  }
+  if (status === null) return { state: 'available' }; // the registry has no lock concept for it
+  if (!status.enabled) return { state: 'disabled', device };
+  if (status.locked) return { state: 'locked', device, plan: status.lockedByPlan };
+  return status.available ? { state: 'available' } : { state: 'unknown', device };
+}
+
+/** Throws the refusal for anything but "available" (409 disabled/unknown, 423 locked). */
+export function requireAvailable(availability: Availability): void {
+  switch (availability.state) {
+    case 'available':
+      return;
+    case 'disabled':
+      throw new GateRefusal(409, `Device '${availability.device}' is disabled`);
+    case 'locked':
+      throw new GateRefusal(
+        423,
+        `Device '${availability.device}' is locked by plan '${availability.plan ?? 'unknown'}'`,
+      );
+    default:
+      throw new GateRefusal(409, `Device '${availability.device}' is not available`);
+  }
+}
+
+/** The device a PV write is checked against: its owner, or the PV itself when it has none. */
+export async function gateForPv(registry: RegistryProvider, pv: string, enabled = true): Promise<void> {
+  if (!enabled) return;
+  let owner: string | null;
+  try {
+    owner = await registry.pvOwner(pv);
+  } catch (err) {
+    if (err instanceof RegistryUnavailable)
+      throw new GateRefusal(
+        503,
+        `Coordination check failed: Cannot determine owning device for PV '${pv}': ${err.message}`,
+      );
+    throw err;
+  }
+  requireAvailable(await checkAvailability(registry, owner ?? pv));
+}
+
+/**
+ * Refuses numbers outside the PV's control limits (inclusive; a missing side is not enforced; both
+ * 0 means "no limits", as in EPICS). Fails open: limits that cannot be read let the write through.
+ */
+export async function checkLimits(
+  client: CaClient,
+  pv: string,
+  value: unknown,
+  timeoutMs = 1000,
+): Promise<void> {
+  if (typeof value !== 'number' && typeof value !== 'boolean') return;
+  const n = Number(value);
+  let low: number | undefined;
+  let high: number | undefined;
+  try {
+    const ctrl = await client.get(pv, { type: 'ctrl', timeoutMs });
+    low = ctrl.limits?.controlLow;
+    high = ctrl.limits?.controlHigh;
+  } catch {
+    return;
+  }
+  if (low === undefined && high === undefined) return;
+  if (low === 0 && high === 0) return;
+  if ((low !== undefined && n < low) || (high !== undefined && n > high)) {
+    throw new GateRefusal(
+      422,
+      `Value ${n} for ${pv} is outside its control limits [${low ?? '-inf'}, ${high ?? '+inf'}]`,
+    );
+  }
+}
