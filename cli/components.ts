@@ -70,6 +70,8 @@ export const COMPONENTS: readonly Component[] = [
     command: 'direct-control',
     description: 'direct-control service: read, write and monitor PVs and devices over REST/WebSocket',
     entry: 'services/direct-control/src/main.ts',
+    // Writes on for the local simulated IOCs; a deployment keeps the read-only default.
+    args: ['--read-write'],
     ports: [8003],
     url: 'http://localhost:8003/docs',
     default: true,

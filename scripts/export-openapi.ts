@@ -7,10 +7,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApiText } from '@ophyd-service/service-kit';
 import { configurationOpenApi } from '../services/configuration/src/app.ts';
+import { directControlOpenApi } from '../services/direct-control/src/app.ts';
 
 /** Every HTTP service's document, by the file name it is published under. */
 export const DOCUMENTS: Record<string, () => unknown> = {
   'configuration_service.openapi.json': configurationOpenApi,
+  'direct_control.openapi.json': directControlOpenApi,
 };
 
 export const SHARED_SCHEMA = resolve(import.meta.dirname, '..', 'shared-schema');

@@ -29,6 +29,8 @@ interface Entry {
   connected: boolean;
   touched: number;
   cancel: () => void;
+  /** Settles once the metadata of the current connection has been read (or could not be). */
+  metaRead?: Promise<void>;
 }
 
 export class MonitorHub {
@@ -60,11 +62,20 @@ export class MonitorHub {
     };
   }
 
-  /** The latest value, waiting (up to `timeoutMs`) for the first one; keeps a monitor warm for later reads. */
+  /**
+   * The latest value with its metadata, waiting (up to `timeoutMs`) for the first ones; keeps the
+   * monitor warm for later reads.
+   */
   async latest(pv: string, timeoutMs = 5000): Promise<{ reading: Reading; meta?: PvMeta }> {
     const entry = this.entry(pv);
     entry.touched = Date.now();
-    if (entry.latest) return { reading: entry.latest, meta: entry.meta };
+    const reading = entry.latest ?? (await this.firstValue(entry, timeoutMs));
+    await entry.metaRead;
+    return { reading, meta: entry.meta };
+  }
+
+  private firstValue(entry: Entry, timeoutMs: number): Promise<Reading> {
+    const pv = entry.pv;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         stop();
@@ -74,9 +85,17 @@ export class MonitorHub {
         if (event.kind !== 'value') return;
         clearTimeout(timer);
         queueMicrotask(stop);
-        resolve({ reading: event.reading, meta: entry.meta });
+        resolve(event.reading);
       });
     });
+  }
+
+  /** PVs whose shared monitor is connected now, sorted. */
+  connectedPvs(): string[] {
+    return [...this.entries.values()]
+      .filter((e) => e.connected)
+      .map((e) => e.pv)
+      .sort();
   }
 
   isConnected(pv: string): boolean {
@@ -133,7 +152,7 @@ export class MonitorHub {
         onConnection: (connected) => {
           entry.connected = connected;
           emit({ kind: 'connection', pv, connected });
-          if (connected) void this.refreshMeta(entry, emit);
+          if (connected) entry.metaRead = this.refreshMeta(entry, emit);
         },
       },
     );
