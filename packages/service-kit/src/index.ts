@@ -10,4 +10,4 @@ export {
   type ServiceKit,
   type ServiceOptions,
 } from './service.ts';
-export { type Schema, SchemaBook } from './validation.ts';
+export { errorSchemas, nullable, ref, type Schema, SchemaBook } from './validation.ts';

@@ -116,3 +116,26 @@ function valueAt(root: unknown, path: (string | number)[]): unknown {
   for (const part of path) node = node?.[part] as Record<string | number, unknown> | undefined;
   return node;
 }
+
+/** `schema` or null (OpenAPI 3.1 / JSON Schema 2020-12 form). */
+export const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+/** A reference to a component schema of the same document. */
+export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+
+/** The shapes of the error envelopes `errorEnvelope` sends, for every service's OpenAPI document. */
+export const errorSchemas: Record<string, Schema> = {
+  HTTPError: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } },
+  ValidationError: {
+    type: 'object',
+    required: ['loc', 'msg', 'type'],
+    properties: {
+      loc: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
+      msg: { type: 'string' },
+      type: { type: 'string' },
+    },
+  },
+  HTTPValidationError: {
+    type: 'object',
+    properties: { detail: { type: 'array', items: ref('ValidationError') } },
+  },
+};

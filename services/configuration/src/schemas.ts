@@ -2,10 +2,8 @@
  * The component schemas of the configuration service: they drive request validation and are
  * published in the OpenAPI document under the reference's component names.
  */
-import type { Schema } from '@ophyd-service/service-kit';
+import { errorSchemas, nullable, ref, type Schema } from '@ophyd-service/service-kit';
 
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const strings = { type: 'array', items: { type: 'string' } };
 
 /** Printable ASCII without `/`: the device-name rule. */
@@ -382,20 +380,7 @@ export const schemas: Record<string, Schema> = {
     required: ['resolved'],
     properties: { resolved: { type: 'array', items: ref('PathResolveResultItem') } },
   },
-  HTTPError: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } },
-  ValidationError: {
-    type: 'object',
-    required: ['loc', 'msg', 'type'],
-    properties: {
-      loc: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
-      msg: { type: 'string' },
-      type: { type: 'string' },
-    },
-  },
-  HTTPValidationError: {
-    type: 'object',
-    properties: { detail: { type: 'array', items: ref('ValidationError') } },
-  },
+  ...errorSchemas,
 };
 
 export type DeviceLabel = 'motor' | 'detector' | 'signal' | 'flyer' | 'readable' | 'device';

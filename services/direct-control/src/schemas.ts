@@ -1,8 +1,5 @@
 /** Component schemas of the direct-control service: request validation and the OpenAPI document. */
-import type { Schema } from '@ophyd-service/service-kit';
-
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+import { errorSchemas, nullable, ref, type Schema } from '@ophyd-service/service-kit';
 
 export const schemas: Record<string, Schema> = {
   PVSetRequest: {
@@ -77,18 +74,5 @@ export const schemas: Record<string, Schema> = {
       nbytes: { type: 'integer' },
     },
   },
-  HTTPError: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } },
-  ValidationError: {
-    type: 'object',
-    required: ['loc', 'msg', 'type'],
-    properties: {
-      loc: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
-      msg: { type: 'string' },
-      type: { type: 'string' },
-    },
-  },
-  HTTPValidationError: {
-    type: 'object',
-    properties: { detail: { type: 'array', items: ref('ValidationError') } },
-  },
+  ...errorSchemas,
 };
