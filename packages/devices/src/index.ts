@@ -3,6 +3,7 @@ export type { Catalog, ComponentSpec, DeviceClassSpec, Framework, Kind, Verb } f
 export { BUILTIN_CLASSES } from './classes.ts';
 export {
   CatalogCycleError,
+  derivePrefix,
   findClass,
   hasPlaceholder,
   type Outcome,

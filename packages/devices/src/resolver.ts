@@ -10,10 +10,17 @@ export interface Resolution {
   outcome: Outcome;
   pv_name: string | null;
   message: string | null;
+  /** On success: whether the address names a signal (a PV leaf) rather than a sub-device's prefix. */
+  leaf?: boolean;
 }
 
 const fail = (outcome: Outcome, message: string): Resolution => ({ outcome, pv_name: null, message });
-const ok = (pv: string): Resolution => ({ outcome: 'resolved', pv_name: pv, message: null });
+const ok = (pv: string, leaf = true): Resolution => ({
+  outcome: 'resolved',
+  pv_name: pv,
+  message: null,
+  leaf,
+});
 
 /** Looks a class path up, with the reference's import-style messages on failure. */
 export function findClass(
@@ -80,6 +87,28 @@ function childrenOf(spec: DeviceClassSpec | undefined): Map<string, ComponentSpe
 }
 
 /**
+ * The PV prefix of a registry device (first hit wins): a component literally named `prefix`, a first
+ * constructor argument that looks like a PV (`:`), else the longest common prefix of its PVs.
+ */
+export function derivePrefix(
+  pvs: Record<string, string>,
+  args: readonly unknown[] | undefined,
+): string | null {
+  if ('prefix' in pvs) return pvs.prefix;
+  const first = args?.[0];
+  if (typeof first === 'string' && first.includes(':')) return first;
+  const values = Object.values(pvs);
+  if (values.length === 0) return null;
+  let common = values[0];
+  for (const value of values.slice(1)) {
+    let i = 0;
+    while (i < common.length && i < value.length && common[i] === value[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common || null;
+}
+
+/**
  * Resolves `subPath` (the address after the device name, possibly empty) of a device of
  * `deviceClass` at `prefix`.
  */
@@ -94,10 +123,11 @@ export function resolvePath(
   if ('error' in found) return fail('import_failed', found.error);
   const top = found.spec;
   if (top.framework === 'ophyd-async') return resolveAsync(catalog, top, prefix, subPath);
-  if (subPath.length === 0) return ok(prefix);
+  if (subPath.length === 0) return ok(prefix, top.signal !== undefined);
   let children = childrenOf(top);
   let currentPrefix = prefix;
   let inContainer: string | undefined;
+  let leaf = true;
   const walked: string[] = [];
   for (const [i, segment] of subPath.entries()) {
     const component = children.get(segment);
@@ -133,9 +163,11 @@ export function resolvePath(
     }
     const suffix = component.formatted ? unescapeBraces(component.suffix) : component.suffix;
     currentPrefix = component.absolute ? suffix : currentPrefix + suffix;
-    children = childrenOf(catalog.byName(component.class ?? 'EpicsSignal'));
+    const child = catalog.byName(component.class ?? 'EpicsSignal');
+    leaf = !child || child.signal !== undefined;
+    children = childrenOf(child);
   }
-  return ok(currentPrefix);
+  return ok(currentPrefix, leaf);
 }
 
 function resolveAsync(catalog: Catalog, top: DeviceClassSpec, prefix: string, subPath: string[]): Resolution {

@@ -86,3 +86,17 @@ export function describeConfig(schema: EnvSchema): string[] {
     return `${name}${fallback}: ${prop.description ?? ''}`;
   });
 }
+
+/** A variable holding a JSON list of strings (CORS origins, allowlists); anything else names the variable. */
+export function jsonList(name: string, text: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(name, `expected a JSON list of strings, got ${JSON.stringify(text)}`);
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new ConfigError(name, `expected a JSON list of strings, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}

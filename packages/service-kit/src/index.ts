@@ -1,4 +1,11 @@
-export { ConfigError, type ConfigOf, describeConfig, type EnvSchema, loadConfig } from './config.ts';
+export {
+  ConfigError,
+  type ConfigOf,
+  describeConfig,
+  type EnvSchema,
+  jsonList,
+  loadConfig,
+} from './config.ts';
 export { HttpError, type ValidationIssue, validationError } from './errors.ts';
 export type { Probe, ProbeResult } from './health.ts';
 export { createLogger, type Logger } from './logger.ts';
@@ -9,5 +16,6 @@ export {
   type Service,
   type ServiceKit,
   type ServiceOptions,
+  type Upgrades,
 } from './service.ts';
 export { errorSchemas, nullable, ref, type Schema, SchemaBook } from './validation.ts';

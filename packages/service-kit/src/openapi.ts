@@ -26,7 +26,30 @@ export function buildOpenApi(
     definition: { openapi: '3.1.0', info, components: { schemas } },
     apis: [join(import.meta.dirname, 'health.ts'), ...sources],
   }) as Record<string, unknown>;
+  checkResponses(doc);
   return sortPaths(doc);
+}
+
+const RESPONSE_KEYS = new Set(['description', 'content', 'headers', 'links']);
+
+/**
+ * A comma in an unquoted flow-style description (`{ description: A, b, content: … }`) silently
+ * splits it into stray keys; refuse such a document instead of publishing it.
+ */
+function checkResponses(doc: Record<string, unknown>): void {
+  for (const [path, item] of Object.entries(
+    (doc.paths ?? {}) as Record<string, Record<string, { responses?: Record<string, object> }>>,
+  )) {
+    for (const [method, operation] of Object.entries(item)) {
+      for (const [status, response] of Object.entries(operation?.responses ?? {})) {
+        const stray = Object.keys(response).filter((k) => !RESPONSE_KEYS.has(k));
+        if (stray.length > 0)
+          throw new Error(
+            `OpenAPI ${method.toUpperCase()} ${path} ${status}: unexpected keys ${stray.join(', ')} (quote descriptions that contain commas)`,
+          );
+      }
+    }
+  }
 }
 
 // Paths sorted so the committed artifact diffs cleanly whatever order the files were read in.

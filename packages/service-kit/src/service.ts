@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import Router from '@koa/router';
@@ -30,6 +31,13 @@ export interface ServiceOptions {
   drainMs?: number;
   /** CORS: allowed origins (`*` for any) and whether credentials are allowed (never with `*`). */
   cors?: { origins: string[]; credentials: boolean };
+  /** WebSocket endpoints: they get the HTTP upgrades and are closed before the listener drains. */
+  upgrades?: Upgrades;
+}
+
+export interface Upgrades {
+  handle(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void> | void;
 }
 
 export interface ServiceKit {
@@ -91,6 +99,10 @@ export function createService(options: ServiceOptions): Service {
       if (exportPath) await exportOpenApi(openapi, exportPath);
       const server = createServer(app.callback());
       service.server = server;
+      if (options.upgrades) {
+        const upgrades = options.upgrades;
+        server.on('upgrade', (request, socket, head) => upgrades.handle(request, socket, head));
+      }
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
@@ -102,6 +114,7 @@ export function createService(options: ServiceOptions): Service {
     },
     async close() {
       const server = service.server;
+      await options.upgrades?.close(); // upgraded sockets would otherwise hold the listener open
       if (server) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Keep-alive sockets turn idle as in-flight requests finish: reap them as they do.

@@ -1,5 +1,5 @@
 /** Environment of the configuration service (spec §4.6), parsed once at start-up. */
-import { ConfigError, type ConfigOf, loadConfig } from '@ophyd-service/service-kit';
+import { type ConfigOf, jsonList, loadConfig } from '@ophyd-service/service-kit';
 
 export const configSchema = {
   type: 'object',
@@ -66,19 +66,6 @@ export interface ConfigurationConfig
   extends Omit<RawConfig, 'CONFIG_DEVICE_CLASS_ALLOWLIST' | 'CONFIG_CORS_ORIGINS'> {
   allowlist: string[];
   corsOrigins: string[];
-}
-
-function jsonList(name: string, text: string): string[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ConfigError(name, `expected a JSON list of strings, got ${JSON.stringify(text)}`);
-  }
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new ConfigError(name, `expected a JSON list of strings, got ${JSON.stringify(text)}`);
-  }
-  return value;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ConfigurationConfig {

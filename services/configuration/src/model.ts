@@ -1,4 +1,5 @@
 /** Canonical forms of the registry's records: defaults filled in and fields in the published order. */
+import { derivePrefix as derivePrefixOf } from '@ophyd-service/devices';
 import { type DeviceMetadata, type DeviceSpec, FLAGS } from './schemas.ts';
 
 export function normalizeMetadata(
@@ -40,20 +41,8 @@ export function normalizeSpec(
 }
 
 /** A device's PV prefix: `pvs.prefix`, else a `:`-bearing first argument, else the longest common PV prefix. */
-export function derivePrefix(metadata: DeviceMetadata, spec: DeviceSpec | null | undefined): string | null {
-  if ('prefix' in metadata.pvs) return metadata.pvs.prefix;
-  const first = spec?.args[0];
-  if (typeof first === 'string' && first.includes(':')) return first;
-  const values = Object.values(metadata.pvs);
-  if (values.length === 0) return null;
-  let common = values[0];
-  for (const value of values.slice(1)) {
-    let i = 0;
-    while (i < common.length && i < value.length && common[i] === value[i]) i++;
-    common = common.slice(0, i);
-  }
-  return common || null;
-}
+export const derivePrefix = (metadata: DeviceMetadata, spec: DeviceSpec | null | undefined): string | null =>
+  derivePrefixOf(metadata.pvs, spec?.args);
 
 /** Python fnmatch: `*`, `?`, `[set]`, `[!set]`, case-sensitive, whole string. */
 export function globToRegExp(pattern: string): RegExp {

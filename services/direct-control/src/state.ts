@@ -1,6 +1,8 @@
-/** What the direct-control routes share: configuration, CA client, monitor hub and registry. */
+/** What the direct-control routes and sockets share: configuration, CA client, monitor hub, registry, devices. */
+import type { Catalog } from '@ophyd-service/devices';
 import type { CaClient } from '@ophyd-service/epics-ca';
 import type { DirectControlConfig } from './config.ts';
+import type { DeviceManager } from './devices/manager.ts';
 import type { MonitorHub } from './monitor/hub.ts';
 import type { RegistryProvider } from './registry/provider.ts';
 
@@ -9,6 +11,8 @@ export interface DirectControl {
   client: CaClient;
   hub: MonitorHub;
   registry: RegistryProvider;
+  catalog: Catalog;
+  devices: DeviceManager;
   /** Lock checks on (off in file mode, which has no lock authority). */
   coordination: boolean;
 }

@@ -109,7 +109,7 @@ describe('monitor hub', () => {
 });
 
 describe('send queue', () => {
-  it('keeps one pending update per PV for a stalled client, bounds replies, and sends the newest on drain', () => {
+  it('keeps one pending update per PV for a stalled client, bounds replies, and sends the newest in order on drain', () => {
     const sent: string[] = [];
     let buffered = 10_000; // stalled: above the high-water mark
     const queue = new SendQueue(
@@ -117,7 +117,7 @@ describe('send queue', () => {
         get buffered() {
           return buffered;
         },
-        send: (f) => sent.push(f),
+        send: (f) => sent.push(String(f)),
       },
       { highWater: 1000, replyLimit: 3 },
     );
@@ -126,10 +126,14 @@ describe('send queue', () => {
     assert.equal(queue.pending, 5 + 3, 'memory bounded by PVs and the reply limit');
     assert.equal(queue.coalesced, 10_000 - 5);
     assert.equal(queue.droppedReplies, 7);
-    assert.deepEqual(sent, []);
+    queue.flush();
+    assert.deepEqual(sent, [], 'nothing leaves while the transport is backed up');
     buffered = 0;
     queue.flush();
-    assert.deepEqual(sent, ['r7', 'r8', 'r9', 'v9995', 'v9996', 'v9997', 'v9998', 'v9999']);
+    // Updates keep the place of their first queueing, with the newest value; replies follow in order.
+    assert.deepEqual(sent, ['v9995', 'v9996', 'v9997', 'v9998', 'v9999', 'r0', 'r1', 'r2']);
     assert.equal(queue.pending, 0);
+    queue.update('pv0', 'again');
+    assert.equal(queue.pending, 1, 'a sent key queues afresh');
   });
 });

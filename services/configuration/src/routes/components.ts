@@ -54,7 +54,7 @@ export const component = (state: ConfigurationState) => (ctx: Context) => {
  *     summary: Resolve dotted device addresses to PVs by walking the class catalog (best effort per item)
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PathResolveRequest' } } } }
  *     responses:
- *       '200': { description: One result per address, in order, content: { application/json: { schema: { $ref: '#/components/schemas/PathResolveResponse' } } } }
+ *       '200': { description: 'One result per address, in order', content: { application/json: { schema: { $ref: '#/components/schemas/PathResolveResponse' } } } }
  *       '422': { description: No addresses or more than 200, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  */
 export const resolve = (state: ConfigurationState) => (ctx: Context) => {

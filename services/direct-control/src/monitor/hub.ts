@@ -11,6 +11,7 @@ export interface PvMeta {
   precision?: number;
   enumStrings?: string[];
   limits?: Reading['limits'];
+  readable?: boolean;
   writable?: boolean;
 }
 
@@ -98,6 +99,12 @@ export class MonitorHub {
       .sort();
   }
 
+  /** What the hub holds for a PV now, without creating or touching its monitor. */
+  peek(pv: string): { reading?: Reading; meta?: PvMeta; connected: boolean } | undefined {
+    const entry = this.entries.get(pv);
+    return entry && { reading: entry.latest, meta: entry.meta, connected: entry.connected };
+  }
+
   isConnected(pv: string): boolean {
     return this.entries.get(pv)?.connected ?? false;
   }
@@ -171,6 +178,7 @@ export class MonitorHub {
         precision: ctrl.precision,
         enumStrings: ctrl.enumStrings,
         limits: ctrl.limits,
+        readable: info.readable,
         writable: info.writable,
       };
       if (JSON.stringify(meta) === JSON.stringify(entry.meta)) return;

@@ -1,22 +1,30 @@
 /**
- * A client's outgoing frames, bounded whatever the client does. Updates are keyed (by PV): a newer
- * update replaces a queued one for the same key (keep-latest), so a slow client gets the newest
- * values, never a backlog. Replies (acks, errors) queue in order up to a bound; past it the oldest
- * is dropped and counted. Sending waits while the transport reports it is backed up.
+ * A client's outgoing frames, bounded whatever the client does. Frames leave in the order they were
+ * queued, but an update that is still waiting is replaced in place by a newer one for the same key
+ * (a PV): a slow client gets the newest values, never a backlog. Replies (acks, errors) are never
+ * replaced; past a bound, new ones are dropped and counted. Sending stops while the transport
+ * reports it is backed up and resumes on `flush()`.
  */
 export interface SendTransport {
   /** Bytes waiting in the transport (a WebSocket's bufferedAmount). */
   readonly buffered: number;
-  send(frame: string): void;
+  send(frame: string | Buffer): void;
+}
+
+interface Slot {
+  key?: string;
+  frame: string | Buffer;
 }
 
 export class SendQueue {
-  private readonly updates = new Map<string, string>();
-  private readonly replies: string[] = [];
+  private slots: Slot[] = [];
+  private head = 0;
+  private readonly waiting = new Map<string, Slot>();
+  private replies = 0;
   private readonly transport: SendTransport;
   private readonly highWater: number;
   private readonly replyLimit: number;
-  /** Frames replaced or dropped before they could be sent. */
+  /** Updates replaced by newer ones before they could be sent. */
   coalesced = 0;
   droppedReplies = 0;
   sent = 0;
@@ -29,41 +37,49 @@ export class SendQueue {
 
   /** Frames waiting (at most one per key, plus the bounded replies). */
   get pending(): number {
-    return this.updates.size + this.replies.length;
+    return this.slots.length - this.head;
   }
 
-  update(key: string, frame: string): void {
-    if (this.updates.has(key)) {
-      this.updates.delete(key); // re-insert at the back: fairness across keys
+  /** Queues an update; returns false when it replaced a waiting one. Call `flush()` to send. */
+  update(key: string, frame: string | Buffer): boolean {
+    const slot = this.waiting.get(key);
+    if (slot) {
+      slot.frame = frame;
       this.coalesced++;
+      return false;
     }
-    this.updates.set(key, frame);
-    this.flush();
+    const fresh = { key, frame };
+    this.waiting.set(key, fresh);
+    this.slots.push(fresh);
+    return true;
   }
 
-  reply(frame: string): void {
-    this.replies.push(frame);
-    if (this.replies.length > this.replyLimit) {
-      this.replies.shift();
+  /** Queues a reply; returns false when the reply bound dropped it. */
+  reply(frame: string | Buffer): boolean {
+    if (this.replies >= this.replyLimit) {
       this.droppedReplies++;
+      return false;
     }
-    this.flush();
+    this.replies++;
+    this.slots.push({ frame });
+    return true;
   }
 
-  /** Sends what the transport can take now; call again when it drains. */
+  /** Sends what the transport can take now. */
   flush(): void {
-    while (this.transport.buffered < this.highWater) {
-      const reply = this.replies.shift();
-      if (reply !== undefined) {
-        this.transport.send(reply);
-        this.sent++;
-        continue;
-      }
-      const next = this.updates.entries().next();
-      if (next.done) return;
-      this.updates.delete(next.value[0]);
-      this.transport.send(next.value[1]);
+    while (this.head < this.slots.length && this.transport.buffered < this.highWater) {
+      const slot = this.slots[this.head++];
+      if (slot.key === undefined) this.replies--;
+      else this.waiting.delete(slot.key);
+      this.transport.send(slot.frame);
       this.sent++;
+    }
+    if (this.head === this.slots.length) {
+      this.slots = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.slots.length) {
+      this.slots = this.slots.slice(this.head);
+      this.head = 0;
     }
   }
 }

@@ -15,14 +15,12 @@ interface SetRequest {
   check_limits?: boolean | null;
 }
 
+export const READ_ONLY_MESSAGE =
+  'The direct-control service is in read-only mode (DIRECT_CONTROL_GLOBAL_READ_ONLY=true): control and writes are disabled; monitoring is still available.';
+
 /** Write routes answer 403 in read-only mode, before looking at the request's fields. */
 export const writable = (dc: DirectControl) => async (_ctx: Context, next: Next) => {
-  if (dc.config.DIRECT_CONTROL_GLOBAL_READ_ONLY) {
-    throw new HttpError(
-      403,
-      'The direct-control service is in read-only mode (DIRECT_CONTROL_GLOBAL_READ_ONLY=true): control and writes are disabled; monitoring is still available.',
-    );
-  }
+  if (dc.config.DIRECT_CONTROL_GLOBAL_READ_ONLY) throw new HttpError(403, READ_ONLY_MESSAGE);
   await next();
 };
 
@@ -39,8 +37,12 @@ export async function requireRegisteredPv(dc: DirectControl, pv: string): Promis
   if (!exists) throw new HttpError(404, `PV '${pv}' not found in the registry`);
 }
 
-/** One write through every gate; throws an HttpError with the status the single route answers. */
-export async function setPv(dc: DirectControl, request: SetRequest) {
+/**
+ * One write through every gate; throws an HttpError with the status the single route answers.
+ * REST writes report PV health to the registry; socket writes do not (`report: false`).
+ */
+export async function setPv(dc: DirectControl, request: SetRequest, options: { report?: boolean } = {}) {
+  const report = options.report ?? true;
   const pv = request.pv_name;
   await requireRegisteredPv(dc, pv);
   try {
@@ -55,10 +57,10 @@ export async function setPv(dc: DirectControl, request: SetRequest) {
   try {
     await dc.client.put(pv, request.value as number, { wait: request.wait ?? false, timeoutMs });
   } catch (err) {
-    void dc.registry.reportHealth(pv, false, (err as Error).message);
+    if (report) void dc.registry.reportHealth(pv, false, (err as Error).message);
     throw new HttpError(500, `Failed to set PV ${pv}: ${(err as Error).message}`);
   }
-  void dc.registry.reportHealth(pv, true);
+  if (report) void dc.registry.reportHealth(pv, true);
   return {
     pv_name: pv,
     success: true,
@@ -81,14 +83,14 @@ export async function setPv(dc: DirectControl, request: SetRequest) {
  *     summary: Write one PV through the registry, lock and limit gates
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PVSetRequest' } } } }
  *     responses:
- *       '200': { description: Written, content: { application/json: { schema: { $ref: '#/components/schemas/PVSetResponse' } } } }
- *       '403': { description: Read-only mode, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '404': { description: PV not in the registry, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '409': { description: Owning device disabled or unavailable, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: Invalid body or value outside the control limits, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
- *       '423': { description: Owning device locked by a plan, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '500': { description: The write failed, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '503': { description: Registry or lock authority unreachable, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '200': { description: 'Written', content: { application/json: { schema: { $ref: '#/components/schemas/PVSetResponse' } } } }
+ *       '403': { description: 'Read-only mode', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '404': { description: 'PV not in the registry', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '409': { description: 'Owning device disabled or unavailable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '422': { description: 'Invalid body or value outside the control limits', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '423': { description: 'Owning device locked by a plan', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '500': { description: 'The write failed', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '503': { description: 'Registry or lock authority unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const set = (dc: DirectControl) => async (ctx: Context) => {
   ctx.body = await setPv(dc, ctx.request.body as SetRequest);
@@ -103,9 +105,9 @@ export const set = (dc: DirectControl) => async (ctx: Context) => {
  *     summary: Ordered writes that stop at the first failure (earlier writes stay)
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PVSetBatchRequest' } } } }
  *     responses:
- *       '200': { description: What was applied, content: { application/json: { schema: { $ref: '#/components/schemas/PVSetBatchResponse' } } } }
- *       '403': { description: Read-only mode, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: Invalid body, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '200': { description: 'What was applied', content: { application/json: { schema: { $ref: '#/components/schemas/PVSetBatchResponse' } } } }
+ *       '403': { description: 'Read-only mode', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '422': { description: 'Invalid body', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  */
 export const batch = (dc: DirectControl) => async (ctx: Context) => {
   const { caputs } = ctx.request.body as { caputs: SetRequest[] };
@@ -155,10 +157,10 @@ const ERROR_TYPES: Record<number, string> = {
  *       - { in: query, name: format, schema: { type: string } }
  *       - { in: query, name: timeout, schema: { type: number, exclusiveMinimum: 0, default: 5 } }
  *     responses:
- *       '200': { description: The value, content: { application/json: { schema: { $ref: '#/components/schemas/PVValue' } }, application/octet-stream: { schema: { type: string, format: binary } } } }
- *       '404': { description: Not registered, or no value, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '406': { description: No supported format requested, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '503': { description: Registry unreachable, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '200': { description: 'The value', content: { application/json: { schema: { $ref: '#/components/schemas/PVValue' } }, application/octet-stream: { schema: { type: string, format: binary } } } }
+ *       '404': { description: 'Not registered, or no value', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '406': { description: 'No supported format requested', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const read = (dc: DirectControl) => async (ctx: Context) => {
   const pv = ctx.params.pv_name as string;
@@ -194,10 +196,10 @@ export const read = (dc: DirectControl) => async (ctx: Context) => {
  *       - { in: path, name: pv_name, required: true, schema: { type: string } }
  *       - { in: query, name: format, schema: { type: string } }
  *     responses:
- *       '200': { description: The value, content: { application/json: { schema: { $ref: '#/components/schemas/PVValue' } }, application/octet-stream: { schema: { type: string, format: binary } } } }
- *       '404': { description: Not registered, or not connected, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '406': { description: No supported format requested, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '503': { description: Registry unreachable, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '200': { description: 'The value', content: { application/json: { schema: { $ref: '#/components/schemas/PVValue' } }, application/octet-stream: { schema: { type: string, format: binary } } } }
+ *       '404': { description: 'Not registered, or not connected', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '406': { description: 'No supported format requested', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const cached = (dc: DirectControl) => async (ctx: Context) => {
   const pv = ctx.params.pv_name as string;
@@ -235,7 +237,7 @@ export const cached = (dc: DirectControl) => async (ctx: Context) => {
  *     operationId: get_connected_pvs_api_v1_pvs_connected_get
  *     summary: PVs whose shared monitor is connected now
  *     responses:
- *       '200': { description: PV names, content: { application/json: { schema: { type: array, items: { type: string } } } } }
+ *       '200': { description: 'PV names', content: { application/json: { schema: { type: array, items: { type: string } } } } }
  */
 export const connected = (dc: DirectControl) => (ctx: Context) => {
   ctx.body = dc.hub.connectedPvs();

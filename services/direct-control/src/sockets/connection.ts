@@ -1,0 +1,167 @@
+/**
+ * One WebSocket client: its bounded send queue, heartbeats, and the parsing of its frames. Sends are
+ * batched per event-loop turn and written corked, so a burst of updates to one client costs one
+ * write, not one per frame. A frame that is not a JSON object gets an error reply; the connection
+ * stays up.
+ */
+import type { WebSocket } from 'ws';
+import { SendQueue } from '../monitor/send-queue.ts';
+import { errorFrame } from './frames.ts';
+
+export interface ConnectionOptions {
+  /** Bytes a client may have unread before its updates coalesce. */
+  highWater: number;
+  /** Largest frame sent; larger ones are refused by `fits`. */
+  frameLimit: number;
+}
+
+const dirty = new Set<Connection>();
+let flushScheduled = false;
+
+function flushDirty(): void {
+  flushScheduled = false;
+  const batch = [...dirty];
+  dirty.clear();
+  for (const connection of batch) connection.flushNow();
+}
+
+export class Connection {
+  readonly ws: WebSocket;
+  readonly path: string;
+  readonly queue: SendQueue;
+  readonly frameLimit: number;
+  closed = false;
+  private readonly closeHooks: (() => void)[] = [];
+  private readonly throttles = new Map<
+    string,
+    { last: number; timer?: NodeJS.Timeout; frame?: string | Buffer }
+  >();
+
+  constructor(ws: WebSocket, path: string, options: ConnectionOptions) {
+    this.ws = ws;
+    this.path = path;
+    this.frameLimit = options.frameLimit;
+    this.queue = new SendQueue(
+      {
+        get buffered() {
+          return ws.bufferedAmount;
+        },
+        send: (frame) => ws.send(frame, (err) => err || this.schedule()),
+      },
+      { highWater: options.highWater },
+    );
+    ws.on('close', () => {
+      this.closed = true;
+      dirty.delete(this);
+      for (const t of this.throttles.values()) clearTimeout(t.timer);
+      for (const hook of this.closeHooks.splice(0)) hook();
+    });
+  }
+
+  onClose(hook: () => void): void {
+    if (this.closed) hook();
+    else this.closeHooks.push(hook);
+  }
+
+  /** Every client frame that parses as a JSON object; others get an error reply. */
+  onFrame(handler: (frame: Record<string, unknown>) => void | Promise<void>): void {
+    this.ws.on('message', (data, isBinary) => {
+      const frame = parse(data.toString(), isBinary);
+      if (typeof frame === 'string') {
+        this.reply(errorFrame(frame));
+        return;
+      }
+      Promise.resolve(handler(frame)).catch((err: Error) =>
+        this.reply(errorFrame(`Internal error handling ${String(frame.action)}: ${err.message}`)),
+      );
+    });
+  }
+
+  /** True when a frame of this text is within the size cap. */
+  fits(frame: string | Buffer): boolean {
+    const bytes = typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
+    return bytes <= this.frameLimit;
+  }
+
+  reply(frame: string | Buffer): void {
+    if (this.closed) return;
+    this.queue.reply(frame);
+    this.schedule();
+  }
+
+  /** A keyed update: a waiting one for the same key is replaced; `minIntervalMs` throttles the key. */
+  update(key: string, frame: string | Buffer, minIntervalMs = 0): void {
+    if (this.closed) return;
+    if (minIntervalMs > 0) {
+      const now = Date.now();
+      let t = this.throttles.get(key);
+      if (!t) {
+        t = { last: 0 };
+        this.throttles.set(key, t);
+      }
+      if (now - t.last < minIntervalMs) {
+        t.frame = frame;
+        t.timer ??= setTimeout(
+          () => {
+            t.timer = undefined;
+            const held = t.frame;
+            t.frame = undefined;
+            if (held) this.update(key, held, minIntervalMs);
+          },
+          minIntervalMs - (now - t.last),
+        );
+        return;
+      }
+      t.last = now;
+    }
+    this.queue.update(key, frame);
+    this.schedule();
+  }
+
+  /** Forgets a key's throttle (on unsubscribe). */
+  release(key: string): void {
+    const t = this.throttles.get(key);
+    if (t) clearTimeout(t.timer);
+    this.throttles.delete(key);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason);
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    dirty.add(this);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushDirty);
+    }
+  }
+
+  /** Writes what the queue lets through in one corked batch. */
+  flushNow(): void {
+    if (this.closed) return;
+    // ws keeps its socket private; corking it turns a batch of frames into one write.
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    socket?.cork();
+    try {
+      this.queue.flush();
+    } finally {
+      socket?.uncork();
+    }
+  }
+}
+
+function parse(text: string, isBinary: boolean): Record<string, unknown> | string {
+  if (isBinary) return 'Binary frames are not accepted; send JSON text';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `Invalid JSON: ${(err as Error).message}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'Frames must be JSON objects, e.g. {"action":"subscribe","pv":"X"}';
+  return value as Record<string, unknown>;
+}

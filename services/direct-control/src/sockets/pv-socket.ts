@@ -1,0 +1,312 @@
+/**
+ * `/api/v1/pv-socket` (spec §2.1): PV monitoring, PV writes and device stop. Each PV has one
+ * listener on the shared monitor hub whatever the number of clients; an update is serialised once
+ * and queued to every subscriber, keep-latest per PV, optionally throttled per subscription.
+ */
+import type { MonitorEvent } from '../monitor/hub.ts';
+import { RegistryUnavailable } from '../registry/provider.ts';
+import { setPv } from '../routes/pv.ts';
+import type { DirectControl } from '../state.ts';
+import type { Connection } from './connection.ts';
+import { envelope, errorFrame, metaFrame, type PvState, pvUpdate } from './frames.ts';
+import type { Endpoint } from './gateway.ts';
+import { READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
+
+interface Client {
+  connection: Connection;
+  /** PV → minimum interval between its updates (0 = every update). */
+  pvs: Map<string, number>;
+  /** PVs whose snapshot has not been sent yet: broadcasts skip them (the snapshot covers them). */
+  joining: Set<string>;
+}
+
+interface Fanout {
+  clients: Set<Client>;
+  stop: () => void;
+}
+
+const ACTIONS = 'subscribe, subscribeReadOnly, subscribeSafely, unsubscribe, refresh, set, stop, ping';
+
+export class PvSocket implements Endpoint {
+  readonly heartbeat = true;
+  private readonly dc: DirectControl;
+  private readonly fanouts = new Map<string, Fanout>();
+  private readonly clients = new Set<Client>();
+
+  constructor(dc: DirectControl) {
+    this.dc = dc;
+  }
+
+  /** Distinct PVs with at least one socket subscriber, and subscriptions over all clients. */
+  stats() {
+    let subscriptions = 0;
+    for (const c of this.clients) subscriptions += c.pvs.size;
+    return { clients: this.clients.size, pvs: this.fanouts.size, subscriptions };
+  }
+
+  accept(connection: Connection): void {
+    const client: Client = { connection, pvs: new Map(), joining: new Set() };
+    this.clients.add(client);
+    connection.onClose(() => {
+      this.clients.delete(client);
+      for (const pv of client.pvs.keys()) this.leave(client, pv);
+    });
+    connection.onFrame((frame) => this.dispatch(client, frame));
+  }
+
+  private async dispatch(client: Client, frame: Record<string, unknown>): Promise<void> {
+    const action = frame.action ?? frame.type;
+    switch (action) {
+      case 'subscribe':
+      case 'subscribeReadOnly':
+        return this.subscribe(client, frame, action === 'subscribeReadOnly');
+      case 'subscribeSafely':
+        return this.subscribeSafely(client, frame);
+      case 'unsubscribe':
+        return this.unsubscribe(client, frame);
+      case 'refresh':
+        return this.refresh(client, frame);
+      case 'set':
+        return this.set(client, frame);
+      case 'stop':
+        return stopOverSocket(this.dc, client.connection, frame.device);
+      case 'ping':
+        return client.connection.reply(envelope('pong'));
+      default:
+        client.connection.reply(
+          errorFrame(`Unknown action: ${action ?? 'None'}. Expected: ${ACTIONS}`, { action: action ?? null }),
+        );
+    }
+  }
+
+  private names(frame: Record<string, unknown>): string[] | string {
+    if (typeof frame.pv === 'string' && frame.pv) return [frame.pv];
+    const list = frame.pv_names;
+    if (Array.isArray(list) && list.length > 0 && list.every((p) => typeof p === 'string' && p))
+      return [...new Set(list as string[])];
+    return 'pv (a PV name) or pv_names (a non-empty list of PV names) required';
+  }
+
+  private async subscribe(client: Client, frame: Record<string, unknown>, readOnly: boolean) {
+    const c = client.connection;
+    const names = this.names(frame);
+    if (typeof names === 'string') return c.reply(errorFrame(names));
+    const throttle = throttleMs(frame.max_rate);
+    if (typeof throttle === 'string') return c.reply(errorFrame(throttle));
+    const valid = await this.validate(client, names);
+    if (valid.length === 0) return;
+    const cap = this.dc.config.DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT;
+    const fresh = valid.filter((pv) => !client.pvs.has(pv)).length;
+    if (cap > 0 && client.pvs.size + fresh > cap) {
+      return c.reply(
+        errorFrame(
+          `Subscribe would exceed max_subscriptions_per_client (cap=${cap}, current=${client.pvs.size}, requested=${fresh}).`,
+          { cap, current: client.pvs.size, requested: fresh },
+        ),
+      );
+    }
+    const stuck = await this.join(client, valid, throttle);
+    if (stuck.length > 0)
+      c.reply(envelope('subscribed', { pv_names: stuck, ...(readOnly && { read_only: true }) }));
+  }
+
+  /** Registry check of each PV; errors go to the client, the known ones come back. */
+  private async validate(client: Client, names: string[]): Promise<string[]> {
+    const checks = await Promise.all(
+      names.map(async (pv) => {
+        try {
+          if (await this.dc.registry.pvExists(pv)) return pv;
+          client.connection.reply(errorFrame(`PV '${pv}' not found in the registry`, { pv }));
+        } catch (err) {
+          const text =
+            err instanceof RegistryUnavailable
+              ? `Configuration service unavailable: ${err.message}`
+              : String(err);
+          client.connection.reply(errorFrame(text, { pv }));
+        }
+        return null;
+      }),
+    );
+    return checks.filter((pv): pv is string => pv !== null);
+  }
+
+  /**
+   * Adds the client to each PV, waits for the PV's first value (5 s), then sends snapshot + meta
+   * per PV in request order. Returns the PVs that stuck; failures get `pv_subscribe_failed`.
+   */
+  private async join(client: Client, pvs: string[], throttle: number): Promise<string[]> {
+    const c = client.connection;
+    for (const pv of pvs) {
+      client.pvs.set(pv, throttle);
+      client.joining.add(pv);
+      this.fanout(pv).clients.add(client);
+    }
+    const outcomes = await Promise.all(
+      pvs.map((pv) =>
+        this.dc.hub.latest(pv).then(
+          () => null,
+          (err: Error) => err.message,
+        ),
+      ),
+    );
+    if (c.closed) return [];
+    const stuck: string[] = [];
+    pvs.forEach((pv, i) => {
+      const failure = outcomes[i];
+      client.joining.delete(pv);
+      if (failure !== null) {
+        this.leave(client, pv);
+        c.reply(
+          errorFrame(`PV ${pv} failed to subscribe: ${failure}`, { pv, reason: 'pv_subscribe_failed' }),
+        );
+        return;
+      }
+      if (!client.pvs.has(pv)) return; // unsubscribed meanwhile
+      this.sendSnapshot(client, pv, true);
+      stuck.push(pv);
+    });
+    return stuck;
+  }
+
+  private async subscribeSafely(client: Client, frame: Record<string, unknown>) {
+    const c = client.connection;
+    const pv = typeof frame.pv === 'string' && frame.pv ? frame.pv : null;
+    if (!pv) return c.reply(errorFrame('pv field required for subscribeSafely'));
+    if ((await this.validate(client, [pv])).length === 0) return;
+    const cap = this.dc.config.DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT;
+    if (cap > 0 && !client.pvs.has(pv) && client.pvs.size + 1 > cap) {
+      return c.reply(
+        errorFrame(
+          `Subscribe would exceed max_subscriptions_per_client (cap=${cap}, current=${client.pvs.size}, requested=1).`,
+          { cap, current: client.pvs.size, requested: 1 },
+        ),
+      );
+    }
+    try {
+      await this.dc.hub.latest(pv);
+    } catch (err) {
+      return c.reply(errorFrame((err as Error).message, { pv }));
+    }
+    if (!this.dc.hub.isConnected(pv))
+      return c.reply(errorFrame(`PV ${pv} not connected`, { pv, connected: false }));
+    const stuck = await this.join(client, [pv], throttleMs(frame.max_rate) as number);
+    if (stuck.length > 0) c.reply(envelope('subscribed', { pv_names: stuck, connected: true }));
+  }
+
+  private unsubscribe(client: Client, frame: Record<string, unknown>) {
+    const names = this.names(frame);
+    if (typeof names === 'string') return client.connection.reply(errorFrame(names));
+    for (const pv of names) this.leave(client, pv);
+    client.connection.reply(envelope('unsubscribed', { pv_names: names }));
+  }
+
+  private refresh(client: Client, frame: Record<string, unknown>) {
+    const pv = typeof frame.pv === 'string' && frame.pv ? frame.pv : null;
+    const considered = pv ? (client.pvs.has(pv) ? [pv] : []) : [...client.pvs.keys()];
+    for (const name of considered) this.sendSnapshot(client, name, false);
+    client.connection.reply(envelope('refreshed', { pv_names: considered }));
+  }
+
+  private async set(client: Client, frame: Record<string, unknown>) {
+    const c = client.connection;
+    if (this.dc.config.DIRECT_CONTROL_GLOBAL_READ_ONLY) return c.reply(errorFrame(READ_ONLY_MESSAGE));
+    const pv = typeof frame.pv === 'string' && frame.pv ? frame.pv : null;
+    if (!pv || !('value' in frame)) return c.reply(errorFrame('pv and value fields required for set'));
+    const usePut = frame.use_put === true;
+    try {
+      const result = await setPv(
+        this.dc,
+        {
+          pv_name: pv,
+          value: frame.value,
+          wait: !usePut,
+          timeout: typeof frame.timeout === 'number' ? frame.timeout : null,
+        },
+        { report: false },
+      );
+      c.reply(
+        envelope('set_complete', {
+          pv,
+          value: frame.value,
+          success: true,
+          message: result.message,
+          use_put: usePut,
+        }),
+      );
+    } catch (err) {
+      c.reply(refusal(err, { pv }));
+    }
+  }
+
+  /** The full snapshot of one PV to one client (units and limits included), then its meta on subscribe. */
+  private sendSnapshot(client: Client, pv: string, withMeta: boolean): void {
+    const c = client.connection;
+    const state = this.state(pv);
+    const update = pvUpdate(pv, state, { snapshot: true });
+    if (c.fits(update)) c.update(pv, update);
+    else c.reply(errorFrame('payload exceeds size limit; update dropped', { pv }));
+    if (!withMeta) return;
+    const meta = metaFrame({ pv }, state);
+    if (c.fits(meta)) c.reply(meta);
+    else c.reply(errorFrame('meta payload exceeds size limit; metadata dropped', { pv, sub_type: 'meta' }));
+  }
+
+  private state(pv: string): PvState {
+    return this.dc.hub.peek(pv) ?? { connected: false };
+  }
+
+  /** The PV's one hub listener, created with its first client. */
+  private fanout(pv: string): Fanout {
+    const existing = this.fanouts.get(pv);
+    if (existing) return existing;
+    const clients = new Set<Client>();
+    let live = false; // the hub replays cached state on subscribe: clients get snapshots instead
+    const stop = this.dc.hub.subscribe(pv, (event) => {
+      if (live) this.broadcast(pv, clients, event);
+    });
+    live = true;
+    const fanout = { clients, stop };
+    this.fanouts.set(pv, fanout);
+    return fanout;
+  }
+
+  private broadcast(pv: string, clients: Set<Client>, event: MonitorEvent): void {
+    if (clients.size === 0) return;
+    const state = this.state(pv);
+    if (event.kind === 'meta') {
+      const meta = metaFrame({ pv }, state);
+      for (const client of clients) if (!client.joining.has(pv)) client.connection.reply(meta);
+      return;
+    }
+    const frame = pvUpdate(pv, state, { now: event.kind === 'connection' });
+    const first = clients.values().next().value as Client;
+    if (!first.connection.fits(frame)) {
+      const error = errorFrame('payload exceeds size limit; update dropped', { pv });
+      for (const client of clients) client.connection.reply(error);
+      return;
+    }
+    for (const client of clients)
+      if (!client.joining.has(pv)) client.connection.update(pv, frame, client.pvs.get(pv));
+  }
+
+  private leave(client: Client, pv: string): void {
+    client.pvs.delete(pv);
+    client.joining.delete(pv);
+    client.connection.release(pv);
+    const fanout = this.fanouts.get(pv);
+    if (!fanout) return;
+    fanout.clients.delete(client);
+    if (fanout.clients.size === 0) {
+      fanout.stop();
+      this.fanouts.delete(pv);
+    }
+  }
+}
+
+/** `max_rate` (updates per second) → minimum interval in ms; absent → 0 (every update). */
+function throttleMs(maxRate: unknown): number | string {
+  if (maxRate === undefined || maxRate === null) return 0;
+  if (typeof maxRate !== 'number' || !(maxRate > 0))
+    return 'max_rate must be a positive number of updates per second';
+  return 1000 / maxRate;
+}

@@ -1,0 +1,37 @@
+/** Socket actions the pv and device sockets share. */
+import { HttpError } from '@ophyd-service/service-kit';
+import { stopDevice } from '../routes/device.ts';
+import { READ_ONLY_MESSAGE } from '../routes/pv.ts';
+import type { DirectControl } from '../state.ts';
+import type { Connection } from './connection.ts';
+import { envelope, errorFrame } from './frames.ts';
+
+export { READ_ONLY_MESSAGE };
+
+/** The context keys of a refused command: `locked`/`disabled` flags so clients can tell them apart. */
+export function refusal(err: unknown, context: Record<string, unknown>): string {
+  const status = err instanceof HttpError ? err.status : 500;
+  const text = err instanceof HttpError ? String(err.detail) : (err as Error).message;
+  return errorFrame(text, {
+    ...context,
+    ...(status === 423 && { locked: true }),
+    ...(status === 409 && { disabled: true }),
+  });
+}
+
+/** `{"action":"stop","device":D}`: the REST stop, answered with `stop_complete` or an error. */
+export async function stopOverSocket(
+  dc: DirectControl,
+  connection: Connection,
+  device: unknown,
+): Promise<void> {
+  if (dc.config.DIRECT_CONTROL_GLOBAL_READ_ONLY) return connection.reply(errorFrame(READ_ONLY_MESSAGE));
+  if (typeof device !== 'string' || !device)
+    return connection.reply(errorFrame('device field required for stop'));
+  try {
+    const response = await stopDevice(dc, device);
+    connection.reply(envelope('stop_complete', { device, success: true, message: response.message }));
+  } catch (err) {
+    connection.reply(refusal(err, { device }));
+  }
+}
