@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Connection } from '../src/sockets/connection.ts';
+import { isType, startIocs, startStack, TestSocket, updateOf } from './stack.ts';
+
+const PVS = ['mini:current', 'mini:ph:mtr', 'sim:mtr1.RBV'];
+
+describe('faults', () => {
+  it('IOC killed under 50 clients: connected:false within 2 s, then monitors resume with no duplicate CA subscriptions', async () => {
+    const stack = await startStack();
+    const sockets = await Promise.all(
+      Array.from({ length: 50 }, () => TestSocket.open(`${stack.ws}/api/v1/pv-socket`)),
+    );
+    try {
+      await Promise.all(
+        sockets.map((s) => s.request({ action: 'subscribe', pv_names: PVS }, isType('subscribed'))),
+      );
+      const udpPort = stack.iocs.server.udpPort;
+      const marks = sockets.map((s) => s.frames.length);
+      await stack.iocs.stop();
+      const lost = Date.now();
+      await Promise.all(
+        sockets.map((s, i) =>
+          Promise.all(
+            PVS.map((pv) => s.next((f) => updateOf(pv)(f) && f.connected === false, 2000, marks[i])),
+          ),
+        ),
+      );
+      const noticed = Date.now() - lost;
+      assert.ok(noticed <= 2000, `every client told within 2 s (took ${noticed} ms)`);
+      const down = sockets[0].frames.slice(marks[0]).find((f) => f.connected === false)!;
+      assert.deepEqual([down.read_access, down.write_access], [false, false]);
+
+      stack.iocs = await startIocs(udpPort); // a new server process would look the same to CA clients
+      const back = sockets.map((s) => s.frames.length);
+      await Promise.all(
+        sockets.map((s, i) =>
+          Promise.all(
+            PVS.map((pv) => s.next((f) => updateOf(pv)(f) && f.connected === true, 10_000, back[i])),
+          ),
+        ),
+      );
+      // and values flow again, with no client action
+      await Promise.all(
+        sockets.map((s) => s.next((f) => updateOf('mini:current')(f) && 'value' in f, 5000, s.frames.length)),
+      );
+      const circuits = stack.iocs.server.stats();
+      const subscriptions = circuits.reduce((n, c) => n + c.subscriptions, 0);
+      assert.equal(subscriptions, PVS.length, 'one CA subscription per PV, whatever the number of clients');
+    } finally {
+      for (const s of sockets) s.close();
+      await stack.close();
+    }
+  });
+
+  it('configuration service down: cached PVs still read, unknown writes get 503, nothing hangs', async () => {
+    const stack = await startStack({}, 30_000);
+    const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    const closeConfig = stack.config.close.bind(stack.config);
+    let configClosed = false;
+    stack.config.close = async () => {
+      if (!configClosed) await closeConfig();
+      configClosed = true;
+    };
+    try {
+      assert.equal((await fetch(`${stack.url}/api/v1/pvs/mini:current/value`)).status, 200);
+      await stack.config.close();
+      const opts = { signal: AbortSignal.timeout(15_000) };
+      const cached = await fetch(`${stack.url}/api/v1/pvs/mini:current/value`, opts);
+      assert.equal(cached.status, 200, 'a PV validated before the outage still reads');
+      await socket.request({ action: 'subscribe', pv: 'mini:current' }, isType('subscribed'));
+      const write = await fetch(`${stack.url}/api/v1/pv/set`, {
+        ...opts,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pv_name: 'mini:unknown', value: 1 }),
+      });
+      assert.equal(write.status, 503);
+      assert.match(((await write.json()) as any).detail, /Configuration service unavailable/);
+      const health = await fetch(`${stack.url}/health`, opts);
+      assert.equal(health.status, 503);
+      const unknown = await socket.request({ action: 'subscribe', pv: 'mini:unknown2' }, isType('error'));
+      assert.match(unknown.error, /unavailable/i);
+      const device = await TestSocket.open(`${stack.ws}/api/v1/device-socket`);
+      const refused = await device.request({ action: 'subscribe', device: 'motor2' }, isType('error'));
+      assert.equal(refused.reason, 'upstream_unreachable');
+      device.close();
+    } finally {
+      socket.close();
+      await stack.close();
+    }
+  });
+
+  it('a client that stops reading: its queue stays bounded and other clients keep their rate', async () => {
+    const stack = await startStack({ DIRECT_CONTROL_WS_SEND_BUFFER_BYTES: '262144' });
+    const stalled = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    const healthy = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      // Big camera frames (about 3 MB of JSON each at 5 Hz) fill the stalled client's buffers fast.
+      await stack.client.put('13SIM1:cam1:SizeX', 1024, { wait: true });
+      await stack.client.put('13SIM1:cam1:SizeY', 768, { wait: true });
+      await stalled.request(
+        { action: 'subscribe', pv_names: ['13SIM1:image1:ArrayData', 'mini:current'] },
+        isType('subscribed'),
+      );
+      await healthy.request({ action: 'subscribe', pv: 'mini:current' }, isType('subscribed'));
+      (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const connection = [...(stack.service.sockets.gateway as any).connections].find(
+        (c: Connection) => c.queue.coalesced > 0 || c.ws.bufferedAmount > 0,
+      ) as Connection | undefined;
+      // Wait until the stalled client's transport is backed up and coalescing has begun.
+      const deadline = Date.now() + 20_000;
+      let server: Connection | undefined = connection;
+      while (Date.now() < deadline) {
+        server = [...(stack.service.sockets.gateway as any).connections].find(
+          (c: Connection) => c.queue.coalesced > 0,
+        );
+        if (server) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(server, 'the stalled client began to coalesce');
+      const from = healthy.frames.length;
+      const maxPending: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        maxPending.push(server.queue.pending);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const rate = healthy.frames.slice(from).filter(updateOf('mini:current')).length / 2;
+      assert.ok(
+        Math.max(...maxPending) <= 2,
+        `at most one pending update per PV (saw ${Math.max(...maxPending)})`,
+      );
+      assert.ok(
+        server.ws.bufferedAmount < 262_144 + 4 * 3_500_000,
+        'unsent bytes bounded by the mark plus a frame',
+      );
+      assert.ok(rate >= 7, `the healthy client kept about 10 updates/s (got ${rate}/s)`);
+      (stalled.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+      await stalled.request({ action: 'ping' }, isType('pong'), 30_000);
+    } finally {
+      stalled.close();
+      healthy.close();
+      await stack.close();
+    }
+  });
+});

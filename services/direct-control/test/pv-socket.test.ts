@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isType, type Stack, startStack, TestSocket, updateOf } from './stack.ts';
+
+describe('pv-socket against the simulated IOCs and the seeded registry', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.close());
+
+  it('subscribes (snapshot, meta, ack), streams a REST write, sets over the socket, unsubscribes', async () => {
+    const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      const ack = await socket.request(
+        { action: 'subscribe', pv: 'mini:ph:mtr_tick_rate' },
+        isType('subscribed'),
+      );
+      assert.deepEqual(ack.pv_names, ['mini:ph:mtr_tick_rate']);
+      const [snapshot, meta] = socket.frames;
+      assert.equal(snapshot.event_type, 'pv_update', 'the snapshot comes first');
+      assert.equal(snapshot.pv, 'mini:ph:mtr_tick_rate');
+      assert.equal(snapshot.pv_name, undefined);
+      assert.ok(Math.abs(snapshot.timestamp - Date.now() / 1000) < 3600, 'an epoch timestamp');
+      assert.deepEqual(
+        [snapshot.value, snapshot.connected, snapshot.read_access, snapshot.write_access, snapshot.units],
+        [10, true, true, true, 'Hz'],
+      );
+      assert.deepEqual([snapshot.alarm_status, snapshot.alarm_severity_name], ['NO_ALARM', 'NO_ALARM']);
+      assert.equal(meta.sub_type, 'meta');
+      for (const key of [
+        'status',
+        'severity',
+        'precision',
+        'lower_ctrl_limit',
+        'upper_ctrl_limit',
+        'units',
+        'enum_strs',
+      ])
+        assert.ok(key in meta, `meta has ${key}`);
+      assert.ok(socket.frames.indexOf(meta) < socket.frames.indexOf(ack), 'meta before the ack');
+
+      const from = socket.frames.length;
+      assert.equal(
+        (await stack.post('/api/v1/pv/set', { pv_name: 'mini:ph:mtr_tick_rate', value: 12 })).status,
+        200,
+      );
+      const streamed = await socket.next(
+        (f) => updateOf('mini:ph:mtr_tick_rate')(f) && f.value === 12,
+        5000,
+        from,
+      );
+      assert.equal(streamed.units, undefined, 'streaming updates carry no units');
+
+      const done = await socket.request(
+        { action: 'set', pv: 'mini:ph:mtr_tick_rate', value: 10 },
+        (f) => f.type === 'set_complete' || f.type === 'error',
+      );
+      assert.deepEqual(
+        [done.type, done.pv, done.value, done.success, done.use_put],
+        ['set_complete', 'mini:ph:mtr_tick_rate', 10, true, false],
+      );
+      await socket.next((f) => updateOf('mini:ph:mtr_tick_rate')(f) && f.value === 10);
+
+      const gone = await socket.request(
+        { action: 'unsubscribe', pv: 'mini:ph:mtr_tick_rate' },
+        isType('unsubscribed'),
+      );
+      assert.deepEqual(gone.pv_names, ['mini:ph:mtr_tick_rate']);
+      const after = socket.frames.length;
+      await stack.post('/api/v1/pv/set', { pv_name: 'mini:ph:mtr_tick_rate', value: 11 });
+      await socket.request({ action: 'ping' }, isType('pong'));
+      assert.equal(socket.frames.slice(after).filter(updateOf('mini:ph:mtr_tick_rate')).length, 0);
+      await stack.post('/api/v1/pv/set', { pv_name: 'mini:ph:mtr_tick_rate', value: 10 });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('answers bad frames with error envelopes and keeps the connection', async () => {
+    const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      const missing = await socket.request({ action: 'set' }, isType('error'));
+      assert.equal(typeof missing.error, 'string');
+      assert.equal(missing.message, undefined, 'the text lives in `error`');
+      assert.ok(missing.timestamp);
+      assert.match((await socket.request('{not json', isType('error'))).error, /Invalid JSON/);
+      assert.match((await socket.request('[1,2]', isType('error'))).error, /JSON objects/);
+      assert.match((await socket.request({ action: 'get' }, isType('error'))).error, /Unknown action: get/);
+      assert.match((await socket.request({ action: 'subscribe' }, isType('error'))).error, /pv_names/);
+      const unknown = await socket.request({ action: 'subscribe', pv: 'not:registered' }, isType('error'));
+      assert.deepEqual(
+        [unknown.pv, unknown.error],
+        ['not:registered', "PV 'not:registered' not found in the registry"],
+      );
+      await socket.request({ type: 'ping' }, isType('pong')); // `type` works as `action` here
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('fans one CA monitor out to many clients with byte-identical frames', async () => {
+    const sockets = await Promise.all(
+      Array.from({ length: 5 }, () => TestSocket.open(`${stack.ws}/api/v1/pv-socket`)),
+    );
+    try {
+      await Promise.all(
+        sockets.map((s) => s.request({ action: 'subscribe', pv: 'mini:current' }, isType('subscribed'))),
+      );
+      const marks = sockets.map((s) => s.texts.length);
+      // mini:current updates on its own; wait for a few streaming updates everywhere.
+      await Promise.all(sockets.map((s) => s.next(updateOf('mini:current'), 5000, s.frames.length)));
+      const streamed = sockets.map((s, i) =>
+        s.texts.slice(marks[i]).filter((t) => t.includes('"pv_update"') && !t.includes('"units"')),
+      );
+      const common = streamed[0].find((t) => streamed.every((list) => list.includes(t)));
+      assert.ok(common, 'every client received the same serialised frame');
+      assert.equal(stack.service.sockets.pv.stats().pvs, 1);
+      assert.equal(stack.service.dc.hub.stats().monitors >= 1, true);
+      const stats = (await (await fetch(`${stack.url}/api/v1/stats`)).json()) as any;
+      assert.equal(stats.websocket.pv_socket.clients, 5);
+      assert.equal(stats.websocket.connections, 5);
+    } finally {
+      for (const s of sockets) s.close();
+    }
+  });
+
+  it('throttles a subscription on request', async () => {
+    const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      await socket.request({ action: 'subscribe', pv: 'mini:current', max_rate: 2 }, isType('subscribed'));
+      const from = socket.frames.length;
+      await new Promise((r) => setTimeout(r, 2000));
+      const times = socket.frames.slice(from).filter(updateOf('mini:current')).length;
+      assert.ok(times <= 5, `at most ~2 updates/s, got ${times} in 2 s`);
+      assert.match(
+        (await socket.request({ action: 'subscribe', pv: 'mini:current', max_rate: -1 }, isType('error')))
+          .error,
+        /max_rate/,
+      );
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('refreshes, enforces the per-client cap atomically, and reports failed subscribes', async () => {
+    const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      await socket.request(
+        { action: 'subscribe', pv_names: ['mini:ph:mtr', 'mini:edge:mtr'] },
+        isType('subscribed'),
+      );
+      const refreshed = await socket.request({ action: 'refresh' }, isType('refreshed'));
+      assert.deepEqual(refreshed.pv_names.sort(), ['mini:edge:mtr', 'mini:ph:mtr']);
+      const none = await socket.request({ action: 'refresh', pv: 'mini:current' }, isType('refreshed'));
+      assert.deepEqual(none.pv_names, []);
+      // A registered PV no IOC serves: the good one sticks, the ghost fails and leaves no monitor.
+      await stack.config.send('POST', '/api/v1/devices', ghostDevice);
+      const from = socket.frames.length;
+      socket.send({ action: 'subscribe', pv_names: ['ghost:nothing', 'mini:slit:mtr'] });
+      const ack = await socket.next(isType('subscribed'), 10_000, from);
+      assert.deepEqual(ack.pv_names, ['mini:slit:mtr']);
+      const failed = socket.frames.slice(from).find((f) => f.reason === 'pv_subscribe_failed');
+      assert.equal(failed?.pv, 'ghost:nothing');
+      assert.match(failed.error, /PV ghost:nothing failed to subscribe/);
+      assert.equal(stack.service.sockets.pv.stats().pvs, 3, 'the ghost was rolled back');
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+export const ghostDevice = {
+  metadata: {
+    name: 'ghost',
+    device_label: 'signal',
+    ophyd_class: 'EpicsSignal',
+    pvs: { value: 'ghost:nothing' },
+  },
+  instantiation_spec: { name: 'ghost', device_class: 'ophyd.EpicsSignal', args: ['ghost:nothing'] },
+};
+
+describe('pv-socket limits', () => {
+  it('caps connections (1013) and subscriptions per client', async () => {
+    const stack = await startStack({
+      DIRECT_CONTROL_WS_MAX_CONNECTIONS: '2',
+      DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT: '2',
+    });
+    const a = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    const b = await TestSocket.open(`${stack.ws}/api/v1/device-socket`);
+    try {
+      const c = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+      assert.equal(await c.closed(), 1013);
+      assert.match(c.closeReason!, /capacity/);
+      const capped = await a.request(
+        { action: 'subscribe', pv_names: ['mini:ph:mtr', 'mini:edge:mtr', 'mini:slit:mtr'] },
+        isType('error'),
+      );
+      assert.deepEqual([capped.cap, capped.current, capped.requested], [2, 0, 3]);
+      assert.equal(stack.service.sockets.pv.stats().subscriptions, 0, 'nothing subscribed');
+      b.close();
+      await b.closed();
+      const d = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+      await d.request({ action: 'ping' }, isType('pong'));
+      d.close();
+    } finally {
+      a.close();
+      await stack.close();
+    }
+  });
+
+  it('refuses writes in read-only mode without touching the IOC', async () => {
+    const stack = await startStack({ DIRECT_CONTROL_GLOBAL_READ_ONLY: 'true' });
+    const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      const before = (await stack.client.get('mini:ph:mtr_tick_rate')).value;
+      const refused = await socket.request(
+        { action: 'set', pv: 'mini:ph:mtr_tick_rate', value: 99 },
+        isType('error'),
+      );
+      assert.match(refused.error, /read-only/);
+      assert.match(
+        (await socket.request({ action: 'stop', device: 'motor1' }, isType('error'))).error,
+        /read-only/,
+      );
+      assert.equal((await stack.client.get('mini:ph:mtr_tick_rate')).value, before);
+      assert.equal(
+        (await stack.post('/api/v1/device/execute', { device_name: 'motor1', method: 'read' })).status,
+        403,
+      );
+      assert.equal(
+        (await stack.post('/api/v1/device/motor1.user_setpoint', { method: 'set', value: 1 })).status,
+        403,
+      );
+      assert.equal((await stack.post('/api/v1/device/motor1.user_readback', { method: 'get' })).status, 200);
+    } finally {
+      socket.close();
+      await stack.close();
+    }
+  });
+});
