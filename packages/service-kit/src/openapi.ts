@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
 import swaggerJsdoc from 'swagger-jsdoc';
-import swaggerUi from 'swagger-ui-dist';
 import type { Schema } from './validation.ts';
 
 export interface ApiInfo {
@@ -86,7 +86,8 @@ const UI_ASSETS = new Map([
 /** `/openapi.json` and a Swagger UI at `/docs`, served from the swagger-ui-dist package (no CDN: the beamline network may be closed). */
 export function openApiRoutes(doc: unknown, title: string): Router {
   const router = new Router();
-  const assetDir = swaggerUi.getAbsoluteFSPath();
+  // The asset directory only: the package's main module loads the whole UI bundle (~25 MB of RSS).
+  const assetDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/absolute-path.js'));
   const page = `<!doctype html><html><head><meta charset="utf-8"><title>${title} — API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>

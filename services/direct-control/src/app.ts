@@ -76,6 +76,8 @@ export function createDirectControlService(options: {
       pingSeconds: config.DIRECT_CONTROL_WS_PING_INTERVAL,
       highWater: config.DIRECT_CONTROL_WS_SEND_BUFFER_BYTES,
       frameLimit: config.DIRECT_CONTROL_RESPONSE_BYTESIZE_LIMIT,
+      // room for a full-cap subscribe: a snapshot and a meta frame per PV, plus the acks
+      replyLimit: 2 * Math.max(config.DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT || 1000, 1000) + 256,
       logger,
     }),
     pv: new PvSocket(dc),

@@ -85,7 +85,7 @@ export const configSchema = {
     DIRECT_CONTROL_WS_SEND_BUFFER_BYTES: {
       type: 'integer',
       minimum: 1024,
-      default: 1_048_576,
+      default: 65_536,
       description: 'Bytes a client may have unread before its updates coalesce to the newest per PV',
     },
     DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT: {

@@ -3,7 +3,6 @@
  * type, normalise to 8 bits (log or linear), lay out the colour mode's pixels, scale down past the
  * size cap, encode with sharp (libvips, on the thread pool, off the event loop).
  */
-import sharp from 'sharp';
 
 export interface Dimensions {
   x: number;
@@ -74,6 +73,7 @@ export async function renderFrame(
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  const { default: sharp } = await import('sharp'); // loaded on the first frame: most services never render one
   const gray = normalise(values, min, max, options.log);
   const pixels = layout(gray, width, height, dims.colorMode);
   let image = sharp(pixels, { raw: { width, height, channels } });

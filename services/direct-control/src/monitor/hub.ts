@@ -30,8 +30,9 @@ interface Entry {
   connected: boolean;
   touched: number;
   cancel: () => void;
-  /** Settles once the metadata of the current connection has been read (or could not be). */
-  metaRead?: Promise<void>;
+  /** Settles once the metadata of the first connection has been read (or could not be). */
+  metaRead: Promise<void>;
+  metaDone: () => void;
 }
 
 export class MonitorHub {
@@ -137,12 +138,18 @@ export class MonitorHub {
   private entry(pv: string): Entry {
     const existing = this.entries.get(pv);
     if (existing) return existing;
+    let metaDone = () => {};
+    const metaRead = new Promise<void>((resolve) => {
+      metaDone = resolve;
+    });
     const entry: Entry = {
       pv,
       listeners: new Set(),
       connected: false,
       touched: Date.now(),
       cancel: () => {},
+      metaRead,
+      metaDone,
     };
     this.entries.set(pv, entry);
     const emit = (event: MonitorEvent) => {
@@ -159,7 +166,8 @@ export class MonitorHub {
         onConnection: (connected) => {
           entry.connected = connected;
           emit({ kind: 'connection', pv, connected });
-          if (connected) entry.metaRead = this.refreshMeta(entry, emit);
+          // A first value can arrive before the metadata read finishes: latest() waits for both.
+          if (connected) void this.refreshMeta(entry, emit).finally(entry.metaDone);
         },
       },
     );

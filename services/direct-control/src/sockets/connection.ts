@@ -13,6 +13,8 @@ export interface ConnectionOptions {
   highWater: number;
   /** Largest frame sent; larger ones are refused by `fits`. */
   frameLimit: number;
+  /** Replies (acks, snapshots, errors) that may wait; past it new ones are dropped and counted. */
+  replyLimit: number;
 }
 
 const dirty = new Set<Connection>();
@@ -48,7 +50,7 @@ export class Connection {
         },
         send: (frame) => ws.send(frame, (err) => err || this.schedule()),
       },
-      { highWater: options.highWater },
+      { highWater: options.highWater, replyLimit: options.replyLimit },
     );
     ws.on('close', () => {
       this.closed = true;

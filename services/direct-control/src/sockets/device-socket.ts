@@ -40,6 +40,11 @@ export class DeviceSocket implements Endpoint {
   private readonly dc: DirectControl;
   private readonly devices = new Map<string, DeviceState>();
   private readonly clients = new Set<Client>();
+  private readonly dirty = new Map<
+    string,
+    { device: string; state: DeviceState; signal: string; pv: string }
+  >();
+  private flushScheduled = false;
 
   constructor(dc: DirectControl) {
     this.dc = dc;
@@ -178,14 +183,42 @@ export class DeviceSocket implements Endpoint {
 
   private broadcast(device: string, state: DeviceState, signal: string, event: MonitorEvent): void {
     if (state.clients.size === 0) return;
-    const pvState = this.dc.hub.peek(event.pv) ?? { connected: false };
     const key = `${device}\0${signal}`;
+    if (event.kind === 'value') {
+      // As on the pv socket: one serialisation per component per event-loop turn, newest value.
+      this.dirty.set(key, { device, state, signal, pv: event.pv });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushDirty());
+      }
+      return;
+    }
+    const pvState = this.dc.hub.peek(event.pv) ?? { connected: false };
     if (event.kind === 'meta') {
       const meta = metaFrame({ device, signal }, pvState);
       for (const client of state.clients) client.connection.reply(meta);
       return;
     }
-    const frame = deviceUpdate(device, signal, pvState, event.kind === 'connection');
+    this.dirty.delete(key);
+    this.send(device, state, signal, deviceUpdate(device, signal, pvState, true));
+  }
+
+  private flushDirty(): void {
+    this.flushScheduled = false;
+    for (const { device, state, signal, pv } of this.dirty.values()) {
+      if (state.clients.size === 0) continue;
+      this.send(
+        device,
+        state,
+        signal,
+        deviceUpdate(device, signal, this.dc.hub.peek(pv) ?? { connected: false }),
+      );
+    }
+    this.dirty.clear();
+  }
+
+  private send(device: string, state: DeviceState, signal: string, frame: string): void {
+    const key = `${device}\0${signal}`;
     const first = state.clients.values().next().value as Client;
     if (!first.connection.fits(frame)) {
       const error = errorFrame('payload exceeds size limit; update dropped', { device, signal });
@@ -202,7 +235,7 @@ export class DeviceSocket implements Endpoint {
     for (const [signal, { pv }] of state.live) {
       const pvState = this.dc.hub.peek(pv) ?? { connected: false };
       const update = deviceUpdate(device, signal, pvState);
-      if (c.fits(update)) c.update(`${device}\0${signal}`, update);
+      if (c.fits(update)) c.reply(update);
       else c.reply(errorFrame('payload exceeds size limit; update dropped', { device, signal }));
       const meta = metaFrame({ device, signal }, pvState);
       if (c.fits(meta)) c.reply(meta);

@@ -32,6 +32,8 @@ export class PvSocket implements Endpoint {
   private readonly dc: DirectControl;
   private readonly fanouts = new Map<string, Fanout>();
   private readonly clients = new Set<Client>();
+  private readonly dirty = new Set<string>();
+  private flushScheduled = false;
 
   constructor(dc: DirectControl) {
     this.dc = dc;
@@ -243,7 +245,8 @@ export class PvSocket implements Endpoint {
     const c = client.connection;
     const state = this.state(pv);
     const update = pvUpdate(pv, state, { snapshot: true });
-    if (c.fits(update)) c.update(pv, update);
+    if (c.fits(update))
+      c.reply(update); // a reply, not a keyed update: a streaming frame must not replace the snapshot;
     else c.reply(errorFrame('payload exceeds size limit; update dropped', { pv }));
     if (!withMeta) return;
     const meta = metaFrame({ pv }, state);
@@ -272,13 +275,36 @@ export class PvSocket implements Endpoint {
 
   private broadcast(pv: string, clients: Set<Client>, event: MonitorEvent): void {
     if (clients.size === 0) return;
+    if (event.kind === 'value') {
+      // Values wait for the end of this event-loop turn: a burst of CA updates to one PV is
+      // serialised and queued once, with the newest value.
+      this.dirty.add(pv);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushDirty());
+      }
+      return;
+    }
     const state = this.state(pv);
     if (event.kind === 'meta') {
       const meta = metaFrame({ pv }, state);
       for (const client of clients) if (!client.joining.has(pv)) client.connection.reply(meta);
       return;
     }
-    const frame = pvUpdate(pv, state, { now: event.kind === 'connection' });
+    this.dirty.delete(pv); // the connection frame carries the latest value too
+    this.send(pv, clients, pvUpdate(pv, state, { now: true }));
+  }
+
+  private flushDirty(): void {
+    this.flushScheduled = false;
+    for (const pv of this.dirty) {
+      const fanout = this.fanouts.get(pv);
+      if (fanout && fanout.clients.size > 0) this.send(pv, fanout.clients, pvUpdate(pv, this.state(pv)));
+    }
+    this.dirty.clear();
+  }
+
+  private send(pv: string, clients: Set<Client>, frame: string): void {
     const first = clients.values().next().value as Client;
     if (!first.connection.fits(frame)) {
       const error = errorFrame('payload exceeds size limit; update dropped', { pv });
