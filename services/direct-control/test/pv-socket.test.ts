@@ -239,3 +239,20 @@ describe('pv-socket limits', () => {
     }
   });
 });
+
+describe('pv-socket delivery', () => {
+  it('never repeats the snapshot value as a streaming update', async () => {
+    const stack = await startStack();
+    const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      await socket.request({ action: 'subscribe', pv: 'mini:ph:vel' }, isType('subscribed'));
+      await stack.post('/api/v1/pv/set', { pv_name: 'mini:ph:vel', value: 2.5 });
+      await socket.next((f) => updateOf('mini:ph:vel')(f) && f.value === 2.5);
+      const stamps = socket.frames.filter(updateOf('mini:ph:vel')).map((f) => f.timestamp);
+      assert.equal(new Set(stamps).size, stamps.length, `each reading once: ${stamps}`);
+    } finally {
+      socket.close();
+      await stack.close();
+    }
+  });
+});

@@ -18,6 +18,8 @@ interface Client {
   pvs: Map<string, number>;
   /** PVs whose snapshot has not been sent yet: broadcasts skip them (the snapshot covers them). */
   joining: Set<string>;
+  /** The reading each snapshot carried: the streaming frame of that same reading is not sent again. */
+  snapshots: Map<string, unknown>;
 }
 
 interface Fanout {
@@ -47,7 +49,7 @@ export class PvSocket implements Endpoint {
   }
 
   accept(connection: Connection): void {
-    const client: Client = { connection, pvs: new Map(), joining: new Set() };
+    const client: Client = { connection, pvs: new Map(), joining: new Set(), snapshots: new Map() };
     this.clients.add(client);
     connection.onClose(() => {
       this.clients.delete(client);
@@ -244,6 +246,7 @@ export class PvSocket implements Endpoint {
   private sendSnapshot(client: Client, pv: string, withMeta: boolean): void {
     const c = client.connection;
     const state = this.state(pv);
+    client.snapshots.set(pv, state.reading);
     const update = pvUpdate(pv, state, { snapshot: true });
     if (c.fits(update))
       c.reply(update); // a reply, not a keyed update: a streaming frame must not replace the snapshot;
@@ -299,25 +302,35 @@ export class PvSocket implements Endpoint {
     this.flushScheduled = false;
     for (const pv of this.dirty) {
       const fanout = this.fanouts.get(pv);
-      if (fanout && fanout.clients.size > 0) this.send(pv, fanout.clients, pvUpdate(pv, this.state(pv)));
+      if (fanout && fanout.clients.size > 0)
+        this.send(pv, fanout.clients, pvUpdate(pv, this.state(pv)), true);
     }
     this.dirty.clear();
   }
 
-  private send(pv: string, clients: Set<Client>, frame: string): void {
+  private send(pv: string, clients: Set<Client>, frame: string, isValue = false): void {
     const first = clients.values().next().value as Client;
     if (!first.connection.fits(frame)) {
       const error = errorFrame('payload exceeds size limit; update dropped', { pv });
       for (const client of clients) client.connection.reply(error);
       return;
     }
-    for (const client of clients)
-      if (!client.joining.has(pv)) client.connection.update(pv, frame, client.pvs.get(pv));
+    const reading = this.dc.hub.peek(pv)?.reading;
+    for (const client of clients) {
+      if (client.joining.has(pv)) continue;
+      if (isValue && reading !== undefined && client.snapshots.get(pv) === reading) {
+        client.snapshots.delete(pv);
+        continue;
+      }
+      client.snapshots.delete(pv);
+      client.connection.update(pv, frame, client.pvs.get(pv));
+    }
   }
 
   private leave(client: Client, pv: string): void {
     client.pvs.delete(pv);
     client.joining.delete(pv);
+    client.snapshots.delete(pv);
     client.connection.release(pv);
     const fanout = this.fanouts.get(pv);
     if (!fanout) return;
