@@ -39,9 +39,11 @@ describe('class catalog resolver', () => {
           outcome: 'resolved',
           pv_name: `BL01:SAMPLE:X${suffix}`,
           message: null,
+          leaf: true,
         });
       }
     }
+    assert.equal(resolve('ophyd.EpicsMotor', 'BL01:SAMPLE:X', '').leaf, false, 'the motor itself is no PV leaf');
     const move = resolve('ophyd.EpicsMotor', 'P', 'move');
     assert.equal(move.outcome, 'no_such_attr');
     assert.match(move.message!, /no Component 'move' on top-level class/);
