@@ -111,10 +111,16 @@ export const TOOLS: readonly Runnable[] = [
     entry: 'packages/epics-ca/src/cli.ts',
   },
   {
+    name: 'healthcheck',
+    command: 'healthcheck',
+    description:
+      'container health probe: HTTP /ready of a service or a CA read from an IOC (default: what PID 1 runs)',
+    entry: 'cli/healthcheck.ts',
+  },
+  {
     name: 'pod',
-    issue: '#7 (container images and pods)',
     command: 'pod',
-    description: 'run a Testcontainers pod of the stack (inner-loop or full) on the local Docker',
+    description: 'run a pod of the stack (inner-loop, standalone or full) in containers on the local Docker',
     entry: 'integration/pods/src/main.ts',
   },
 ];

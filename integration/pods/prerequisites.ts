@@ -26,3 +26,16 @@ export function requireImage(tag: string): void {
     );
   }
 }
+
+/**
+ * Testcontainers' reaper (Ryuk) is an image that cannot be pulled on an offline machine. Without it
+ * the pods still stop their containers themselves (tests in `after`, `pod up` on Ctrl-C); only a
+ * killed process leaves containers behind, which the next run does not reuse.
+ */
+export function reaperOffUnlessAvailable(): void {
+  if (process.env.TESTCONTAINERS_RYUK_DISABLED !== undefined) return;
+  const ryuk = execFileSync('docker', ['images', '-q', 'testcontainers/ryuk'], { timeout: 20_000 })
+    .toString()
+    .trim();
+  if (!ryuk) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+}

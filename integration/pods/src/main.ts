@@ -1,0 +1,49 @@
+/**
+ * `ophyd-service pod up <inner-loop|standalone|full>`: starts a pod on the local Docker with
+ * Testcontainers (building the runtime image when the tree changed), prints its URLs, and removes
+ * it on Ctrl-C.
+ */
+import { parseArgs } from 'node:util';
+import { POD_NAMES, type PodName, startPod } from './pods.ts';
+
+const USAGE = `Usage: ophyd-service pod up <${POD_NAMES.join('|')}>
+
+  inner-loop   IOC (mini_beamline, camera, motors), PostgreSQL, configuration (happi-seeded), direct control (writes on)
+  standalone   IOC and direct control reading a registry file; no configuration service
+  full         every simulated IOC in its own container, plus the inner loop's services
+
+Needs a Docker engine (scripts/provision.sh) and the base images (integration/images/offline-base.sh
+where they cannot be pulled).`;
+
+export async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h', default: false } },
+  });
+  const [verb, name] = positionals;
+  if (values.help || verb !== 'up' || !POD_NAMES.includes(name as PodName)) {
+    console.log(USAGE);
+    if (!values.help) process.exitCode = 2;
+    return;
+  }
+  const log = (line: string) => console.error(`[pod] ${line}`);
+  const pod = await startPod(name as PodName, log);
+  const lines = [
+    ...(pod.configurationUrl ? [`configuration   ${pod.configurationUrl}/docs`] : []),
+    `direct control  ${pod.directControlUrl}/docs`,
+    `WebSockets      ${pod.directControlUrl.replace('http', 'ws')}/api/v1/pv-socket (and device-socket, camera-socket)`,
+    `Channel Access  EPICS_CA_NAME_SERVERS="${pod.caEnv().EPICS_CA_NAME_SERVERS}" EPICS_CA_AUTO_ADDR_LIST=NO`,
+  ];
+  console.log(`pod ${name} is up; Ctrl-C removes it\n${lines.map((l) => `  ${l}`).join('\n')}`);
+  // Nothing else holds the event loop open while the containers run: a timer does, until a signal.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(keepAlive);
+  log('removing the pod…');
+  await pod.stop();
+  log('removed');
+}
