@@ -43,7 +43,11 @@ describe('class catalog resolver', () => {
         });
       }
     }
-    assert.equal(resolve('ophyd.EpicsMotor', 'BL01:SAMPLE:X', '').leaf, false, 'the motor itself is no PV leaf');
+    assert.equal(
+      resolve('ophyd.EpicsMotor', 'BL01:SAMPLE:X', '').leaf,
+      false,
+      'the motor itself is no PV leaf',
+    );
     const move = resolve('ophyd.EpicsMotor', 'P', 'move');
     assert.equal(move.outcome, 'no_such_attr');
     assert.match(move.message!, /no Component 'move' on top-level class/);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CaClient, CaRepeater, CaServer, DBR, pv } from '../src/index.ts';
@@ -107,6 +107,32 @@ describe('reconnection', () => {
     assert.equal((await client.get('r:ns')).value, 'via tcp');
     await client.close();
     await server.stop();
+  });
+
+  it('reaches an IOC behind a mapped port (a container) through that port as its name server', async () => {
+    const server = await startServer({ pvs: [pv.string('r:mapped', 'through the map')] });
+    // A port forward, as Docker's -p does: the IOC still announces its own port in search replies.
+    const forward = createServer((inbound) => {
+      const outbound = connect({ port: server.tcpPort, host: '127.0.0.1' });
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('error', () => outbound.destroy());
+      outbound.on('error', () => inbound.destroy());
+    });
+    await new Promise<void>((resolve) => forward.listen(0, '127.0.0.1', resolve));
+    const mapped = (forward.address() as AddressInfo).port;
+    const client = new CaClient({
+      env: clientEnv(1, { EPICS_CA_ADDR_LIST: '', EPICS_CA_NAME_SERVERS: `127.0.0.1:${mapped}` }),
+      repeater: false,
+      timeoutMs: 3000,
+    });
+    try {
+      assert.equal((await client.get('r:mapped')).value, 'through the map');
+      assert.equal((await client.info('r:mapped')).host, `127.0.0.1:${mapped}`);
+    } finally {
+      await client.close();
+      forward.close();
+      await server.stop();
+    }
   });
 
   it('times out clearly on an unknown PV', async () => {

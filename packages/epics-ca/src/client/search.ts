@@ -212,19 +212,25 @@ export class Searcher {
     }
   }
 
-  /** A search reply: the server is at the address it names, or at the sender's when it names none. */
-  answer(response: ReturnType<typeof decodeResponse>, from: string): void {
+  /**
+   * A search reply: the server is at the address it names, or at the sender's when it names none.
+   * A name server that names none over TCP is the IOC itself: its circuit is the endpoint we already
+   * reached (`via`), whose port may differ from the one it announces when a container's port is
+   * mapped (libca would dial the announced, unmapped port and fail).
+   */
+  answer(response: ReturnType<typeof decodeResponse>, from: string, via?: Endpoint): void {
     if (response?.kind !== 'searchReply' || !this.waiting.has(response.cid)) return;
     this.waiting.delete(response.cid);
-    const host = response.address === 0xffffffff || response.address === 0 ? from : intToIp(response.address);
-    this.options.found(response.cid, { host, port: response.port });
+    const named = response.address !== 0xffffffff && response.address !== 0;
+    if (named) this.options.found(response.cid, { host: intToIp(response.address), port: response.port });
+    else this.options.found(response.cid, { host: from, port: via?.port ?? response.port });
   }
 
   private link(ns: Endpoint): NameServerLink {
     const key = `${ns.host}:${ns.port}`;
     let link = this.links.get(key);
     if (!link) {
-      link = new NameServerLink(ns, (response, from) => this.answer(response, from));
+      link = new NameServerLink(ns, (response, from) => this.answer(response, from, ns));
       this.links.set(key, link);
     }
     return link;

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
+import { TestSocket } from '../../../services/direct-control/test/stack.ts';
+import { type Pod, startPod } from '../src/pods.ts';
+import { call, exerciseConfiguration, exerciseDirectControl, exerciseSockets } from './exercise.ts';
+
+describe('inner-loop pod: IOC, PostgreSQL, configuration, direct control in containers', () => {
+  let pod: Pod;
+  before(async () => {
+    pod = await startPod('inner-loop');
+  });
+  after(() => pod?.stop());
+
+  it('passes the configuration-service exerciser', () => exerciseConfiguration(pod.configurationUrl!));
+  it('passes the direct-control exerciser', () => exerciseDirectControl(pod.directControlUrl));
+  it('passes the WebSocket exerciser on both sockets', () => exerciseSockets(pod.directControlUrl));
+
+  it('reaches the IOC from the host over CA name servers', async () => {
+    const client = new CaClient({ env: readCaEnv(pod.caEnv()), repeater: false });
+    try {
+      const current = Number((await client.get('mini:current')).value);
+      assert.ok(current > 400 && current < 600);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('loses no acknowledged registry write while PostgreSQL restarts under load', async () => {
+    const base = pod.configurationUrl!;
+    const acknowledged: string[] = [];
+    const refused: number[] = [];
+    let running = true;
+    const writer = (async () => {
+      for (let i = 0; running; i++) {
+        const name = `load_${i}`;
+        const r = await call('POST', `${base}/api/v1/devices`, {
+          metadata: { name, device_label: 'signal', ophyd_class: 'EpicsSignal', pvs: { value: `load:${i}` } },
+          instantiation_spec: { name, device_class: 'ophyd.EpicsSignal', args: [`load:${i}`] },
+        }).catch(() => ({ status: 0, body: null }));
+        if (r.status >= 200 && r.status < 300) acknowledged.push(name);
+        else refused.push(r.status);
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    await pod.restart('postgres');
+    await new Promise((r) => setTimeout(r, 1500));
+    running = false;
+    await writer;
+    assert.ok(acknowledged.length > 10, `writes went through (${acknowledged.length} acknowledged)`);
+    // Ask the database, not the service's memory: restart the service too, then read back.
+    await pod.restart('configuration');
+    const names = new Set((await call('GET', `${pod.configurationUrl}/api/v1/devices`)).body as string[]);
+    const lost = acknowledged.filter((n) => !names.has(n));
+    assert.deepEqual(
+      lost,
+      [],
+      `acknowledged writes missing after the restarts (refused meanwhile: ${refused.length})`,
+    );
+  });
+
+  it('keeps the registry across a configuration-service restart (PostgreSQL holds it)', async () => {
+    const base = pod.configurationUrl!;
+    const r = await call('POST', `${base}/api/v1/devices`, {
+      metadata: {
+        name: 'survivor',
+        device_label: 'signal',
+        ophyd_class: 'EpicsSignal',
+        pvs: { value: 'surv:1' },
+      },
+      instantiation_spec: { name: 'survivor', device_class: 'ophyd.EpicsSignal', args: ['surv:1'] },
+    });
+    assert.equal(r.status, 201);
+    await pod.restart('configuration');
+    assert.equal((await call('GET', `${pod.configurationUrl}/api/v1/devices/survivor`)).status, 200);
+  });
+
+  it('resumes WebSocket monitors when the IOC container restarts, with no client action', async () => {
+    const socket = await TestSocket.open(`${pod.directControlUrl.replace('http', 'ws')}/api/v1/pv-socket`);
+    try {
+      await socket.request({ action: 'subscribe', pv: 'mini:current' }, (f) => f.type === 'subscribed');
+      const mark = socket.frames.length;
+      await pod.restart('ioc');
+      await socket.next((f) => f.pv === 'mini:current' && f.connected === false, 10_000, mark);
+      const back = await socket.next((f) => f.pv === 'mini:current' && f.connected === true, 20_000, mark);
+      const afterBack = socket.frames.indexOf(back);
+      await socket.next((f) => f.pv === 'mini:current' && 'value' in f, 10_000, afterBack + 1);
+    } finally {
+      socket.close();
+    }
+  });
+});
