@@ -151,8 +151,23 @@ describe('device commanding and the device socket, against the motor records and
       assert.match(refused.error, /not subscribed/);
       const missing = await socket.request({ action: 'subscribe', device: 'nothere' }, isType('error'));
       assert.equal(missing.reason, 'not_found');
+      // A device the registry knows only by prefix streams its class's signals.
+      await stack.config.send('POST', '/api/v1/devices', {
+        metadata: {
+          name: 'by_prefix',
+          device_label: 'motor',
+          ophyd_class: 'EpicsMotor',
+          pvs: { prefix: 'sim:mtr3' },
+        },
+        instantiation_spec: { name: 'by_prefix', device_class: 'ophyd.EpicsMotor', args: ['sim:mtr3'] },
+      });
+      await socket.request({ action: 'subscribe', device: 'by_prefix' }, isType('subscribed'));
+      const readback = socket.frames.find((f) => f.device === 'by_prefix' && f.signal === 'user_readback');
+      assert.ok(readback && 'value' in readback, 'the motor readback streams');
+      assert.equal(socket.frames.filter((f) => f.device === 'by_prefix' && f.type === 'error').length, 0);
       const bye = await socket.request({ action: 'unsubscribe', device: 'spot' }, isType('unsubscribed'));
       assert.equal(bye.device, 'spot');
+      await socket.request({ action: 'unsubscribe', device: 'by_prefix' }, isType('unsubscribed'));
       assert.equal(stack.service.sockets.device.stats().devices, 0, 'torn down with its last client');
     } finally {
       socket.close();

@@ -4,6 +4,7 @@
  * sharing a PV stay independent. Subscribes of one device run one at a time, later subscribers retry
  * only the components still failing, and every subscriber is told which ones are failing.
  */
+import { findClass, walkLeaves } from '@ophyd-service/devices';
 import type { MonitorEvent } from '../monitor/hub.ts';
 import { RegistryUnavailable } from '../registry/provider.ts';
 import { nestedCommand } from '../routes/device.ts';
@@ -121,7 +122,7 @@ export class DeviceSocket implements Endpoint {
     if (cap > 0 && client.devices.size + 1 > cap) return 'cap_exceeded';
     let pvs: Record<string, string> | null;
     try {
-      pvs = await this.dc.registry.componentMap(device);
+      pvs = await this.components(device);
     } catch (err) {
       if (err instanceof RegistryUnavailable) return 'upstream_unreachable';
       throw err;
@@ -162,6 +163,22 @@ export class DeviceSocket implements Endpoint {
     } finally {
       release();
     }
+  }
+
+  /**
+   * The registry's component→PV map. A map that only names the device's `prefix` (how the registry
+   * records compound devices added by prefix) is expanded through the class catalog to the class's
+   * leaf signals, so subscribing to such a device streams its signals rather than failing on a
+   * prefix that is no PV.
+   */
+  private async components(device: string): Promise<Record<string, string> | null> {
+    const pvs = await this.dc.registry.componentMap(device);
+    if (!pvs || !('prefix' in pvs)) return pvs;
+    const spec = await this.dc.registry.spec(device);
+    const found = spec && findClass(this.dc.catalog, spec.device_class);
+    if (!found || 'error' in found || found.spec.signal) return pvs;
+    const { prefix, ...rest } = pvs;
+    return { ...walkLeaves(this.dc.catalog, found.spec, prefix), ...rest };
   }
 
   /** One component: a listener keyed by (device, component), live once its first value arrived. */
