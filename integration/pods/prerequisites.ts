@@ -39,3 +39,10 @@ export function reaperOffUnlessAvailable(): void {
     .trim();
   if (!ryuk) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 }
+
+/** The compose command here: the Docker plugin (`docker compose`) or Debian's `docker-compose`. */
+export function composeCommand(): string[] {
+  if (has('docker', ['compose', 'version'])) return ['docker', 'compose'];
+  if (has('docker-compose', ['version'])) return ['docker-compose'];
+  throw new Error('Neither `docker compose` nor `docker-compose` is installed. Run scripts/provision.sh.');
+}

@@ -65,5 +65,15 @@ export function ensureImage(log: (line: string) => void = () => {}): string {
       `docker build of ${tag} failed:\n${`${build.stdout}\n${build.stderr}`.trim().split('\n').slice(-30).join('\n')}`,
     );
   log(`built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  removeStaleTags(tag);
   return tag;
+}
+
+/** Images of earlier trees (other context hashes) only take disk space: drop their tags. */
+function removeStaleTags(current: string): void {
+  const tags = spawnSync('docker', ['images', 'ophyd-service', '--format', '{{.Repository}}:{{.Tag}}'], {
+    encoding: 'utf8',
+  }).stdout.split('\n');
+  const stale = tags.filter((t) => /^ophyd-service:[0-9a-f]{12}$/.test(t) && t !== current);
+  if (stale.length) spawnSync('docker', ['rmi', ...stale], { stdio: 'ignore' });
 }

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { composeCommand, requireImage } from '../prerequisites.ts';
+import { REPO_ROOT } from '../src/image.ts';
+import { call } from './exercise.ts';
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const probe = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, () => probe.close(() => resolve(true)));
+  });
+
+describe('docker-compose.yml', () => {
+  it('brings the inner loop up with --build, serves the smoke commands, and exports the OpenAPI documents', async () => {
+    requireImage('node:24-bookworm-slim');
+    requireImage('postgres:16');
+    const [command, ...prefix] = composeCommand();
+    for (const port of [8003, 8004])
+      assert.ok(await portFree(port), `port ${port} is taken: stop what uses it first`);
+    // The OpenAPI documents go to a scratch directory instead of ./shared-schema (an override file
+    // replaces the bind mounts), so the test checks them without touching the working tree.
+    const schemaDir = mkdtempSync(join(tmpdir(), 'compose-schema-'));
+    chmodSync(schemaDir, 0o777);
+    const override = join(schemaDir, '..', `${schemaDir.split('/').pop()}.override.yml`);
+    const mount = `      - ${schemaDir}:/app/shared-schema`;
+    writeFileSync(
+      override,
+      `services:\n  configuration:\n    volumes:\n${mount}\n  direct-control:\n    volumes:\n${mount}\n`,
+    );
+    const project = `ophydcompose${process.pid}`;
+    const compose = (...args: string[]) =>
+      spawnSync(command, [...prefix, '-p', project, '-f', 'docker-compose.yml', '-f', override, ...args], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 600_000,
+      });
+    try {
+      const up = compose('up', '-d', '--build');
+      assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
+      const deadline = Date.now() + 120_000;
+      let ready = false;
+      while (!ready && Date.now() < deadline) {
+        ready = await fetch('http://127.0.0.1:8003/ready').then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!ready) await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(ready, 'direct control became ready within 2 minutes');
+      const current = await call('GET', 'http://127.0.0.1:8003/api/v1/pv/mini:current/value');
+      assert.equal(current.status, 200);
+      const set = await call('POST', 'http://127.0.0.1:8003/api/v1/pv/set', {
+        pv_name: 'mini:dot:mtrx',
+        value: 3.14,
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      assert.equal((await call('GET', 'http://127.0.0.1:8004/health')).body.devices_loaded, 22);
+      for (const file of ['configuration_service.openapi.json', 'direct_control.openapi.json']) {
+        assert.equal(
+          readFileSync(join(schemaDir, file), 'utf8'),
+          readFileSync(join(REPO_ROOT, 'shared-schema', file), 'utf8'),
+          `${file} exported by the container matches the committed one`,
+        );
+      }
+    } finally {
+      compose('down', '-v', '--remove-orphans');
+    }
+  });
+});
