@@ -1,0 +1,351 @@
+/**
+ * What a Beamline becomes: the desired child objects, as a pure function of the resource. The
+ * reconciler applies them with server-side apply; nothing here talks to the API server, so every
+ * rule is unit-tested.
+ *
+ * Per Beamline `<bl>`:
+ * - per simulated IOC: Deployment + Service `<bl>-ioc-<name>` (CA on 5064 TCP and UDP);
+ * - ConfigMap `<bl>-epics`: the CA settings every client container reads (address list of the IOC
+ *   Services, TCP name servers, auto list off);
+ * - configuration service: Deployment + Service `<bl>-configuration` (8004), a PVC for SQLite or
+ *   the PostgreSQL URL from a Secret, the seed ConfigMap mounted when given, a NetworkPolicy that lets
+ *   only this beamline's pods (and pods labelled as registry clients) reach it;
+ * - direct control: Deployment + Service `<bl>-direct-control` (8003);
+ * - ServiceAccount + Role + RoleBinding `<bl>-services` letting the two services write their OpenAPI
+ *   into the ConfigMaps `<bl>-<service>-openapi` (created here, data left to the services).
+ */
+import { API_VERSION, type Beamline, IOC_KINDS, KIND } from './crd/beamline.ts';
+
+export const FIELD_MANAGER = 'ophyd-service-operator';
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': FIELD_MANAGER };
+export const REGISTRY_CLIENT_LABEL = 'ophyd-service.dev/registry-client';
+
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown };
+  [k: string]: unknown;
+};
+
+type Ioc = Beamline['spec']['iocs'][number];
+type Resources = { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+
+const DEFAULT_RESOURCES: Resources = {
+  requests: { cpu: '50m', memory: '128Mi' },
+  limits: { memory: '512Mi' },
+};
+
+export const names = (bl: string) => ({
+  epics: `${bl}-epics`,
+  configuration: `${bl}-configuration`,
+  directControl: `${bl}-direct-control`,
+  serviceAccount: `${bl}-services`,
+  registryData: `${bl}-registry`,
+  openapi: (service: 'configuration' | 'direct-control') => `${bl}-${service}-openapi`,
+  ioc: (ioc: string) => `${bl}-ioc-${ioc}`,
+});
+
+export function desiredChildren(beamline: Beamline): K8sObject[] {
+  const { name: bl, namespace, uid } = beamline.metadata;
+  const spec = beamline.spec;
+  const n = names(bl);
+  const image = `${spec.image?.repository ?? 'ophyd-service'}:${spec.image?.tag ?? 'latest'}`;
+  const pullPolicy = spec.image?.pullPolicy ?? 'IfNotPresent';
+  const hostNetwork = spec.caNetwork?.mode === 'hostNetwork';
+  const owner = {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    name: bl,
+    uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+  const labels = (component: string) => ({
+    'app.kubernetes.io/name': 'ophyd-service',
+    'app.kubernetes.io/instance': bl,
+    'app.kubernetes.io/component': component,
+    ...MANAGED_BY,
+  });
+  const meta = (name: string, component: string) => ({
+    name,
+    namespace,
+    labels: labels(component),
+    ownerReferences: [owner],
+  });
+  const selector = (component: string) => ({
+    'app.kubernetes.io/instance': bl,
+    'app.kubernetes.io/component': component,
+  });
+
+  const container = (
+    component: string,
+    args: string[],
+    extra: Record<string, unknown>,
+    resources?: Resources,
+  ) => ({
+    name: component,
+    image,
+    imagePullPolicy: pullPolicy,
+    args,
+    resources: resources ?? DEFAULT_RESOURCES,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...((extra.volumeMounts as unknown[]) ?? [])],
+    ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'volumeMounts')),
+  });
+  const deployment = (
+    name: string,
+    component: string,
+    containerSpec: Record<string, unknown>,
+    options: {
+      volumes?: unknown[];
+      hostNetwork?: boolean;
+      recreate?: boolean;
+      serviceAccount?: boolean;
+    } = {},
+  ): K8sObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name, component),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selector(component) },
+      strategy: options.recreate ? { type: 'Recreate' } : { type: 'RollingUpdate' },
+      template: {
+        metadata: { labels: labels(component) },
+        spec: {
+          ...(options.serviceAccount
+            ? { serviceAccountName: n.serviceAccount, automountServiceAccountToken: true }
+            : { automountServiceAccountToken: false }),
+          ...(options.hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 },
+          containers: [containerSpec],
+          volumes: [{ name: 'tmp', emptyDir: {} }, ...(options.volumes ?? [])],
+        },
+      },
+    },
+  });
+  const service = (name: string, component: string, ports: unknown[], headless = false): K8sObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(name, component),
+    spec: { ...(headless ? { clusterIP: 'None' } : {}), selector: selector(component), ports },
+  });
+  const httpProbes = (port: number) => ({
+    readinessProbe: { httpGet: { path: '/ready', port }, periodSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { tcpSocket: { port }, periodSeconds: 10, failureThreshold: 6 },
+    startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 60 },
+  });
+
+  const children: K8sObject[] = [];
+
+  // IOCs and the CA settings that point at them.
+  const caEndpoints: string[] = [];
+  for (const ioc of spec.iocs as Ioc[]) {
+    if (ioc.external) {
+      caEndpoints.push(`${ioc.external.host}:${ioc.external.port ?? 5064}`);
+      continue;
+    }
+    const sim = ioc.simulated!;
+    const name = n.ioc(ioc.name);
+    const component = `ioc-${ioc.name}`;
+    caEndpoints.push(`${name}:5064`);
+    const args = ['ioc', sim.kind, ...(sim.prefix ? ['--prefix', sim.prefix] : [])];
+    const probe = { exec: { command: ['node', '/app/bin/ophyd-service.ts', 'healthcheck'] } };
+    children.push(
+      deployment(
+        name,
+        component,
+        container(
+          'ioc',
+          args,
+          {
+            ports: [
+              { name: 'ca-tcp', containerPort: 5064, protocol: 'TCP' },
+              { name: 'ca-udp', containerPort: 5064, protocol: 'UDP' },
+            ],
+            readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 5 },
+            livenessProbe: { ...probe, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+          },
+          ioc.resources as Resources | undefined,
+        ),
+        { hostNetwork },
+      ),
+      service(
+        name,
+        component,
+        [
+          { name: 'ca-tcp', port: 5064, targetPort: 5064, protocol: 'TCP' },
+          { name: 'ca-udp', port: 5064, targetPort: 5064, protocol: 'UDP' },
+        ],
+        hostNetwork,
+      ),
+    );
+  }
+  children.push({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(n.epics, 'epics'),
+    data: {
+      EPICS_CA_ADDR_LIST: caEndpoints.join(' '),
+      EPICS_CA_NAME_SERVERS: caEndpoints.join(' '),
+      EPICS_CA_AUTO_ADDR_LIST: 'NO',
+      EPICS_CA_MAX_ARRAY_BYTES: '10000000',
+    },
+  });
+
+  // RBAC for the services' own OpenAPI publication, and the ConfigMaps they write into.
+  const openapiMaps = [n.openapi('configuration'), n.openapi('direct-control')];
+  for (const map of openapiMaps)
+    children.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(map, 'openapi') });
+  children.push(
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: meta(n.serviceAccount, 'services'),
+      automountServiceAccountToken: false,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(n.serviceAccount, 'services'),
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['configmaps'],
+          resourceNames: openapiMaps,
+          verbs: ['get', 'patch', 'update'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(n.serviceAccount, 'services'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: n.serviceAccount },
+      subjects: [{ kind: 'ServiceAccount', name: n.serviceAccount, namespace }],
+    },
+  );
+
+  // The configuration service and its storage.
+  const storage = spec.registry?.storage ?? { sqlite: {} };
+  const seed = spec.registry?.seed;
+  const configEnv: unknown[] = [
+    { name: 'OPHYD_SERVICE_OPENAPI_CONFIGMAP', value: n.openapi('configuration') },
+  ];
+  const configVolumes: unknown[] = [];
+  const configMounts: unknown[] = [];
+  if (storage.postgres) {
+    configEnv.push({
+      name: 'CONFIG_DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: storage.postgres.secretName, key: storage.postgres.key ?? 'url' } },
+    });
+  } else {
+    configEnv.push({ name: 'CONFIG_DATABASE_URL', value: 'sqlite:////data/registry.db' });
+    configVolumes.push({ name: 'data', persistentVolumeClaim: { claimName: n.registryData } });
+    configMounts.push({ name: 'data', mountPath: '/data' });
+    children.push({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: meta(n.registryData, 'configuration'),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: storage.sqlite?.size ?? '1Gi' } },
+        ...(storage.sqlite?.storageClassName ? { storageClassName: storage.sqlite.storageClassName } : {}),
+      },
+    });
+  }
+  const seedKey = seed?.key ?? 'happi_db.json';
+  if (seed) {
+    configVolumes.push({ name: 'seed', configMap: { name: seed.configMap } });
+    configMounts.push({ name: 'seed', mountPath: '/etc/ophyd-service/seed', readOnly: true });
+  }
+  const configArgs = seed
+    ? ['configuration', '--load-strategy', 'happi', '--profile-path', `/etc/ophyd-service/seed/${seedKey}`]
+    : ['configuration', '--load-strategy', 'empty'];
+  children.push(
+    deployment(
+      n.configuration,
+      'configuration',
+      container(
+        'configuration',
+        configArgs,
+        {
+          ports: [{ name: 'http', containerPort: 8004 }],
+          env: configEnv,
+          volumeMounts: configMounts,
+          ...httpProbes(8004),
+        },
+        spec.registry?.resources as Resources | undefined,
+      ),
+      { volumes: configVolumes, recreate: !storage.postgres, serviceAccount: true },
+    ),
+    service(n.configuration, 'configuration', [{ name: 'http', port: 8004, targetPort: 8004 }]),
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(n.configuration, 'configuration'),
+      spec: {
+        podSelector: { matchLabels: selector('configuration') },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              { podSelector: { matchLabels: { 'app.kubernetes.io/instance': bl } } },
+              { podSelector: { matchLabels: { [REGISTRY_CLIENT_LABEL]: 'true' } } },
+            ],
+            ports: [{ port: 8004, protocol: 'TCP' }],
+          },
+        ],
+      },
+    },
+  );
+
+  // Direct control.
+  const dc = spec.directControl ?? {};
+  children.push(
+    deployment(
+      n.directControl,
+      'direct-control',
+      container(
+        'direct-control',
+        ['direct-control'],
+        {
+          ports: [{ name: 'http', containerPort: 8003 }],
+          envFrom: [{ configMapRef: { name: n.epics } }],
+          env: [
+            { name: 'DIRECT_CONTROL_CONFIGURATION_SERVICE_URL', value: `http://${n.configuration}:8004` },
+            { name: 'DIRECT_CONTROL_GLOBAL_READ_ONLY', value: String(dc.readOnly ?? true) },
+            { name: 'DIRECT_CONTROL_CHECK_CTRL_LIMITS', value: String(dc.checkControlLimits ?? true) },
+            { name: 'DIRECT_CONTROL_WS_MAX_CONNECTIONS', value: String(dc.maxWebSocketConnections ?? 100) },
+            { name: 'OPHYD_SERVICE_OPENAPI_CONFIGMAP', value: n.openapi('direct-control') },
+          ],
+          ...httpProbes(8003),
+        },
+        dc.resources as Resources | undefined,
+      ),
+      { serviceAccount: true },
+    ),
+    service(n.directControl, 'direct-control', [{ name: 'http', port: 8003, targetPort: 8003 }]),
+  );
+  return children;
+}
+
+/** Kinds the operator owns and watches (a child of another kind is never created). */
+export const CHILD_KINDS = [
+  'Deployment',
+  'Service',
+  'ConfigMap',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'PersistentVolumeClaim',
+  'NetworkPolicy',
+] as const;
+
+export const isIocKind = (kind: string) => (IOC_KINDS as readonly string[]).includes(kind);

@@ -1,0 +1,279 @@
+/**
+ * The `Beamline` custom resource, written once: its structural OpenAPI v3 schema (with defaults,
+ * enums and CEL rules) is the source of the CRD in `crds/` and of the TypeScript types the
+ * controller uses (`FromSchema`).
+ */
+import type { FromSchema } from 'json-schema-to-ts';
+
+export const GROUP = 'ophyd-service.dev';
+export const VERSION = 'v1alpha1';
+export const KIND = 'Beamline';
+export const PLURAL = 'beamlines';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** A quantity: `100m`, `1Gi` or a plain number (Kubernetes' int-or-string). */
+const quantity = {
+  anyOf: [{ type: 'integer' }, { type: 'string' }],
+  'x-kubernetes-int-or-string': true,
+} as const;
+
+const resources = {
+  type: 'object',
+  description: 'Kubernetes resource requests and limits for one container',
+  properties: {
+    requests: {
+      type: 'object',
+      additionalProperties: quantity,
+      default: { cpu: '50m', memory: '128Mi' },
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: quantity,
+      default: { memory: '512Mi' },
+    },
+  },
+  default: {},
+} as const;
+
+export const IOC_KINDS = ['mini_beamline', 'camera', 'motors', 'random_walk', 'thermo'] as const;
+
+export const beamlineSpecSchema = {
+  type: 'object',
+  description: 'One beamline: its IOCs, registry, direct control and (later) queue server',
+  required: ['iocs'],
+  properties: {
+    image: {
+      type: 'object',
+      description: 'The ophyd-service runtime image every component runs',
+      properties: {
+        repository: { type: 'string', default: 'ophyd-service', minLength: 1 },
+        tag: { type: 'string', default: 'latest', minLength: 1 },
+        pullPolicy: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'], default: 'IfNotPresent' },
+      },
+      default: {},
+    },
+    caNetwork: {
+      type: 'object',
+      description:
+        'How Channel Access crosses the cluster: cluster (a Service per IOC, clients search the Services by name and by TCP name server) or hostNetwork (IOCs on the node network, as epics-containers runs them)',
+      properties: {
+        mode: { type: 'string', enum: ['cluster', 'hostNetwork'], default: 'cluster' },
+      },
+      default: {},
+    },
+    iocs: {
+      type: 'array',
+      description: 'Simulated IOCs to run, or external IOCs to reach',
+      minItems: 1,
+      maxItems: 32,
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: {
+            type: 'string',
+            pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+            maxLength: 40,
+            description: 'DNS label; the Service is <beamline>-ioc-<name>',
+          },
+          simulated: {
+            type: 'object',
+            required: ['kind'],
+            properties: {
+              kind: { type: 'string', enum: IOC_KINDS },
+              prefix: {
+                type: 'string',
+                minLength: 1,
+                description: "PV prefix (default: the IOC kind's own)",
+              },
+            },
+          },
+          external: {
+            type: 'object',
+            required: ['host'],
+            properties: {
+              host: { type: 'string', minLength: 1 },
+              port: { type: 'integer', minimum: 1, maximum: 65535, default: 5064 },
+            },
+          },
+          resources,
+        },
+        'x-kubernetes-validations': [
+          {
+            rule: 'has(self.simulated) != has(self.external)',
+            message: 'each IOC is either simulated or external (exactly one of the two)',
+          },
+        ],
+      },
+    },
+    registry: {
+      type: 'object',
+      description: 'The configuration service and where it keeps the registry',
+      properties: {
+        storage: {
+          type: 'object',
+          properties: {
+            sqlite: {
+              type: 'object',
+              description: 'SQLite on a PersistentVolumeClaim',
+              properties: {
+                size: { type: 'string', default: '1Gi' },
+                storageClassName: { type: 'string' },
+              },
+            },
+            postgres: {
+              type: 'object',
+              description: 'PostgreSQL: the connection URL in a Secret',
+              required: ['secretName'],
+              properties: {
+                secretName: { type: 'string', minLength: 1 },
+                key: { type: 'string', default: 'url' },
+              },
+            },
+          },
+          default: { sqlite: {} },
+          'x-kubernetes-validations': [
+            {
+              rule: 'has(self.sqlite) != has(self.postgres)',
+              message: 'registry storage is either sqlite or postgres (exactly one)',
+            },
+          ],
+        },
+        seed: {
+          type: 'object',
+          description: 'A ConfigMap holding a happi JSON registry to load on first start',
+          required: ['configMap'],
+          properties: {
+            configMap: { type: 'string', minLength: 1 },
+            key: { type: 'string', default: 'happi_db.json' },
+          },
+        },
+        resources,
+      },
+      default: {},
+    },
+    directControl: {
+      type: 'object',
+      properties: {
+        readOnly: { type: 'boolean', default: true, description: 'Refuse every write (the safe default)' },
+        checkControlLimits: { type: 'boolean', default: true },
+        maxWebSocketConnections: { type: 'integer', minimum: 1, maximum: 100000, default: 100 },
+        resources,
+      },
+      default: {},
+    },
+    queueServer: {
+      type: 'object',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Not built yet: must stay false' },
+      },
+      default: {},
+      'x-kubernetes-validations': [
+        {
+          rule: '!self.enabled',
+          message: 'the queue server is not available yet; leave queueServer.enabled false',
+        },
+      ],
+    },
+  },
+} as const;
+
+export const conditionSchema = {
+  type: 'object',
+  required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
+  properties: {
+    type: { type: 'string' },
+    status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
+    observedGeneration: { type: 'integer' },
+    lastTransitionTime: { type: 'string', format: 'date-time' },
+    reason: { type: 'string' },
+    message: { type: 'string' },
+  },
+} as const;
+
+export const beamlineStatusSchema = {
+  type: 'object',
+  properties: {
+    observedGeneration: { type: 'integer' },
+    components: { type: 'string', description: 'ready/total Deployments, e.g. 3/4' },
+    ready: { type: 'boolean' },
+    conditions: {
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+      items: conditionSchema,
+    },
+  },
+} as const;
+
+export type BeamlineSpec = FromSchema<typeof beamlineSpecSchema>;
+export type BeamlineStatus = FromSchema<typeof beamlineStatusSchema>;
+export type Condition = FromSchema<typeof conditionSchema>;
+
+export interface Beamline {
+  apiVersion: typeof API_VERSION;
+  kind: typeof KIND;
+  metadata: {
+    name: string;
+    namespace: string;
+    uid: string;
+    generation: number;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    deletionTimestamp?: string;
+  };
+  spec: BeamlineSpec;
+  status?: BeamlineStatus;
+}
+
+/** The CustomResourceDefinition, as applied to a cluster and committed under crds/. */
+export function beamlineCrd() {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${PLURAL}.${GROUP}` },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: KIND,
+        listKind: `${KIND}List`,
+        plural: PLURAL,
+        singular: 'beamline',
+        shortNames: ['bl'],
+      },
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            {
+              name: 'Ready',
+              type: 'string',
+              jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+            },
+            { name: 'Components', type: 'string', jsonPath: '.status.components' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              required: ['spec'],
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                metadata: { type: 'object' },
+                spec: beamlineSpecSchema,
+                status: beamlineStatusSchema,
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the Kubernetes binaries the operator tests need, from the Go module proxy, with the
+# machine's Go, into a cache that later runs reuse:
+#   kube-apiserver and kube-controller-manager (k8s.io/kubernetes, every k8s.io staging module
+#   pinned to the matching v0.x release), etcd (go.etcd.io/etcd/server/v3), helm (helm.sh/helm/v3).
+# Prints the bin directory on its last line. Each binary is built once per version.
+set -euo pipefail
+shopt -s inherit_errexit 2>/dev/null || true
+K8S_VERSION=${K8S_VERSION:-v1.36.3}
+ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
+HELM_VERSION=${HELM_VERSION:-v3.22.0}
+CACHE=${OPHYD_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ophyd-service/k8s}
+BIN="$CACHE/bin"
+mkdir -p "$BIN"
+export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+step() { echo "[k8s-binaries] $*" >&2; }
+
+have() { [[ -x "$BIN/$1" && -f "$BIN/$1.version" && $(cat "$BIN/$1.version") == "$2" ]]; }
+
+# A throwaway module that requires `module@version` (plus replace lines) and builds `packages`.
+build() {
+  local name=$1 module=$2 version=$3 replaces=$4
+  shift 4
+  local work
+  work=$(mktemp -d)
+  (
+    cd "$work"
+    go mod init "ophyd-service.dev/build/$name" >/dev/null 2>&1
+    if [[ -n $replaces ]]; then printf '%s\n' "$replaces" >>go.mod; fi
+    step "$name: resolving $module@$version (the first time downloads the module graph)"
+    local wanted=()
+    for pkg in "$@"; do wanted+=("$pkg@$version"); done
+    if ! go get "${wanted[@]}" >get.log 2>&1; then tail -20 get.log >&2; exit 1; fi
+    for pkg in "$@"; do
+      step "$name: building $pkg"
+      go build -trimpath -ldflags '-s -w' -o "$BIN/$(basename "$pkg")" "$pkg" 2>&1 | tail -20 >&2
+      echo "$version" >"$BIN/$(basename "$pkg").version"
+    done
+  )
+  rm -rf "$work"
+}
+
+if have kube-apiserver "$K8S_VERSION" && have kube-controller-manager "$K8S_VERSION"; then
+  step "kube-apiserver, kube-controller-manager $K8S_VERSION: cached"
+else
+  proxy=$(go env GOPROXY | cut -d, -f1)
+  staging_version="v0.${K8S_VERSION#v1.}"
+  replaces=$(curl -fsS "$proxy/k8s.io/kubernetes/@v/$K8S_VERSION.mod" |
+    awk -v v="$staging_version" '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" { printf "replace %s => %s %s\n", $1, $1, v }')
+  build kubernetes k8s.io/kubernetes "$K8S_VERSION" "$replaces" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+fi
+
+if have etcd "$ETCD_VERSION"; then step "etcd $ETCD_VERSION: cached"; else
+  build etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "" go.etcd.io/etcd/server/v3
+  mv "$BIN/v3" "$BIN/etcd" && mv "$BIN/v3.version" "$BIN/etcd.version"
+fi
+
+if have helm "$HELM_VERSION"; then step "helm $HELM_VERSION: cached"; else
+  build helm helm.sh/helm/v3 "$HELM_VERSION" "" helm.sh/helm/v3/cmd/helm
+fi
+
+step "ready: $(ls "$BIN" | grep -v version | tr '\n' ' ')"
+echo "$BIN"
