@@ -208,7 +208,8 @@ export const beamlineStatusSchema = {
   },
 } as const;
 
-export type BeamlineSpec = FromSchema<typeof beamlineSpecSchema>;
+// Defaults are filled by the API server, but objects built in code (tests, examples) may omit them.
+export type BeamlineSpec = FromSchema<typeof beamlineSpecSchema, { keepDefaultedPropertiesOptional: true }>;
 export type BeamlineStatus = FromSchema<typeof beamlineStatusSchema>;
 export type Condition = FromSchema<typeof conditionSchema>;
 
