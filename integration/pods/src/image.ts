@@ -20,6 +20,7 @@ const CONTEXT = [
   'packages',
   'ioc',
   'services',
+  'operator',
   'integration/seed',
 ];
 
