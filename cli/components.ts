@@ -87,7 +87,6 @@ export const COMPONENTS: readonly Component[] = [
   },
   {
     name: 'operator',
-    issue: '#8 (Beamline operator)',
     command: 'operator',
     description: 'Kubernetes operator: reconciles Beamline resources (needs a cluster, so not started by up)',
     entry: 'operator/src/main.ts',

@@ -56,7 +56,16 @@ async function iocReadable(args: string[]): Promise<void> {
   }
 }
 
+const USAGE = `Usage: ophyd-service healthcheck [configuration|direct-control|ioc <names…>]
+
+Checks a component the way a client would (GET /ready, or a CA read of an IOC's first PV). Without
+arguments it checks whatever PID 1 runs: the container HEALTHCHECK of the runtime image.`;
+
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    console.log(USAGE);
+    return;
+  }
   const target = argv.length
     ? { command: argv[0], args: argv.slice(1) }
     : componentOf(readFileSync('/proc/1/cmdline', 'utf8').split('\0').filter(Boolean));

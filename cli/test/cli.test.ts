@@ -15,6 +15,7 @@ const SUBCOMMANDS = [
   'export-openapi',
   'ca',
   'pod',
+  'healthcheck',
 ];
 
 describe('ophyd-service', () => {

@@ -121,3 +121,59 @@ describe('desired children of a Beamline', () => {
     assert.equal(find(ext, 'ConfigMap', 'mini-epics').data.EPICS_CA_ADDR_LIST, 'ioc1.example:5070');
   });
 });
+
+describe('Beamline status', () => {
+  it('is the same status whatever the key order, and keeps transition times while nothing changes', async () => {
+    const { computeStatus, sameStatus } = await import('../src/status.ts');
+    const bl = beamline();
+    const deployments = new Map([
+      [
+        'a',
+        {
+          name: 'a',
+          generation: 1,
+          observedGeneration: 1,
+          availableReplicas: 1,
+          updatedReplicas: 1,
+          replicas: 1,
+        },
+      ],
+    ]);
+    const first = computeStatus(bl, ['a', 'b'], deployments, null, new Date('2026-01-01T00:00:00Z'));
+    assert.equal(first.components, '1/2');
+    const later = computeStatus(
+      { ...bl, status: first },
+      ['a', 'b'],
+      deployments,
+      null,
+      new Date('2026-01-02T00:00:00Z'),
+    );
+    assert.ok(sameStatus(first, later), 'nothing changed: identical, transition times kept');
+    const reverseKeys = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reverseKeys)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverseKeys(x)]),
+            )
+          : v;
+    const reordered = reverseKeys(later) as typeof later;
+    assert.notEqual(JSON.stringify(reordered), JSON.stringify(later));
+    assert.ok(sameStatus(reordered, later));
+    deployments.set('b', { ...deployments.get('a')!, name: 'b' });
+    const ready = computeStatus(
+      { ...bl, status: first },
+      ['a', 'b'],
+      deployments,
+      null,
+      new Date('2026-01-03T00:00:00Z'),
+    );
+    assert.equal(
+      ready.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime,
+      '2026-01-03T00:00:00Z',
+    );
+    assert.ok(!sameStatus(first, ready));
+  });
+});

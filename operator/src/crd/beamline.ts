@@ -172,7 +172,7 @@ export const beamlineSpecSchema = {
       default: {},
       'x-kubernetes-validations': [
         {
-          rule: '!self.enabled',
+          rule: '!has(self.enabled) || !self.enabled',
           message: 'the queue server is not available yet; leave queueServer.enabled false',
         },
       ],

@@ -10,6 +10,7 @@ export { HttpError, type ValidationIssue, validationError } from './errors.ts';
 export type { Probe, ProbeResult } from './health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { buildOpenApi, exportOpenApi, openApiText } from './openapi.ts';
+export { type ClusterAccess, inClusterAccess, publishOpenApiConfigMap } from './openapi-configmap.ts';
 export {
   closeOnSignals,
   createService,

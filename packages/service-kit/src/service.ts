@@ -10,6 +10,7 @@ import { errorEnvelope, requestContext } from './errors.ts';
 import { createMetrics, healthRoutes, type Probe } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiInfo, buildOpenApi, exportOpenApi, openApiRoutes } from './openapi.ts';
+import { publishOpenApiConfigMap } from './openapi-configmap.ts';
 import { type Schema, SchemaBook } from './validation.ts';
 
 export interface ServiceOptions {
@@ -97,6 +98,14 @@ export function createService(options: ServiceOptions): Service {
     async listen(port, host = '0.0.0.0') {
       const exportPath = process.env.OPHYD_SERVICE_OPENAPI_EXPORT_PATH;
       if (exportPath) await exportOpenApi(openapi, exportPath);
+      const configMap = process.env.OPHYD_SERVICE_OPENAPI_CONFIGMAP;
+      if (configMap) {
+        // Best effort: a service that cannot publish its document still serves (and says why).
+        await publishOpenApiConfigMap(openapi, configMap, options.name).then(
+          () => logger.info({ configMap }, 'OpenAPI published to its ConfigMap'),
+          (err: Error) => logger.warn({ configMap, err: err.message }, 'OpenAPI not published'),
+        );
+      }
       const server = createServer(app.callback());
       service.server = server;
       if (options.upgrades) {

@@ -1,0 +1,208 @@
+/**
+ * `reconcile(namespace/name)`: level-triggered and idempotent. It reads the Beamline and its
+ * children from the informer caches, applies (server-side apply, one field manager, forced) only
+ * the children whose desired content changed since the last apply, deletes children the spec no
+ * longer wants, and writes the status only when it differs. In a steady state it makes no API
+ * request at all.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type CoreV1Api,
+  type CustomObjectsApi,
+  type KubernetesObject,
+  type KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { CHILD_KINDS, desiredChildren, FIELD_MANAGER, type K8sObject } from './children.ts';
+import { type Beamline, GROUP, KIND, PLURAL, VERSION } from './crd/beamline.ts';
+import type { Metrics } from './metrics.ts';
+import { computeStatus, type DeploymentState, sameStatus } from './status.ts';
+
+export const APPLIED_ANNOTATION = 'ophyd-service.dev/applied';
+
+/** What the reconciler reads: the informer caches. */
+export interface Caches {
+  beamline(namespace: string, name: string): Beamline | undefined;
+  /** Children of a kind in a namespace carrying the managed-by label. */
+  children(kind: (typeof CHILD_KINDS)[number], namespace: string): readonly KubernetesObject[];
+}
+
+export interface ReconcilerApis {
+  objects: KubernetesObjectApi;
+  custom: CustomObjectsApi;
+  core: CoreV1Api;
+}
+
+const fingerprint = (object: K8sObject) =>
+  createHash('sha256').update(JSON.stringify(object)).digest('hex').slice(0, 16);
+
+export class Reconciler {
+  private readonly apis: ReconcilerApis;
+  private readonly caches: Caches;
+  private readonly metrics: Metrics;
+  private readonly log: (message: string, fields?: Record<string, unknown>) => void;
+
+  constructor(options: {
+    apis: ReconcilerApis;
+    caches: Caches;
+    metrics: Metrics;
+    log?: (message: string, fields?: Record<string, unknown>) => void;
+  }) {
+    this.apis = options.apis;
+    this.caches = options.caches;
+    this.metrics = options.metrics;
+    this.log = options.log ?? (() => {});
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const [namespace, name] = key.split('/');
+    const beamline = this.caches.beamline(namespace, name);
+    // Gone or going: owner references let the garbage collector remove the children.
+    if (!beamline || beamline.metadata.deletionTimestamp) return;
+    const desired = desiredChildren(beamline);
+    let applyError: string | null = null;
+    try {
+      await this.applyChanged(beamline, desired);
+      await this.deleteUnwanted(beamline, desired);
+    } catch (err) {
+      applyError = `applying children failed: ${describe(err)}`;
+    }
+    await this.writeStatus(beamline, desired, applyError);
+    if (applyError) throw new Error(applyError);
+  }
+
+  private current(kind: (typeof CHILD_KINDS)[number], namespace: string, name: string) {
+    return this.caches.children(kind, namespace).find((o) => o.metadata?.name === name);
+  }
+
+  private async applyChanged(beamline: Beamline, desired: K8sObject[]): Promise<void> {
+    for (const child of desired) {
+      const hash = fingerprint(child);
+      const existing = this.current(
+        child.kind as (typeof CHILD_KINDS)[number],
+        beamline.metadata.namespace,
+        child.metadata.name,
+      );
+      if (existing?.metadata?.annotations?.[APPLIED_ANNOTATION] === hash) continue;
+      const body = {
+        ...child,
+        metadata: { ...child.metadata, annotations: { [APPLIED_ANNOTATION]: hash } },
+      };
+      await this.apis.objects.patch(
+        body as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+      this.metrics.writes.inc({ verb: 'apply', kind: child.kind });
+    }
+  }
+
+  /** Children this Beamline owns that the spec no longer produces (an IOC removed, say). */
+  private async deleteUnwanted(beamline: Beamline, desired: K8sObject[]): Promise<void> {
+    const wanted = new Set(desired.map((c) => `${c.kind}/${c.metadata.name}`));
+    for (const kind of CHILD_KINDS) {
+      for (const object of this.caches.children(kind, beamline.metadata.namespace)) {
+        const owned = object.metadata?.ownerReferences?.some(
+          (r) => r.uid === beamline.metadata.uid && r.controller,
+        );
+        if (!owned || wanted.has(`${kind}/${object.metadata?.name}`)) continue;
+        await this.apis.objects.delete({
+          ...object,
+          kind,
+          apiVersion: object.apiVersion ?? apiVersionOf(kind),
+        });
+        this.metrics.writes.inc({ verb: 'delete', kind });
+      }
+    }
+  }
+
+  private async writeStatus(
+    beamline: Beamline,
+    desired: K8sObject[],
+    applyError: string | null,
+  ): Promise<void> {
+    const { namespace, name } = beamline.metadata;
+    const deployments = new Map<string, DeploymentState>();
+    for (const d of this.caches.children('Deployment', namespace) as any[]) {
+      const failure = (d.status?.conditions ?? []).find(
+        (c: any) => c.type === 'ReplicaFailure' && c.status === 'True',
+      )?.message;
+      deployments.set(d.metadata.name, {
+        name: d.metadata.name,
+        generation: d.metadata.generation,
+        observedGeneration: d.status?.observedGeneration,
+        replicas: d.spec?.replicas,
+        availableReplicas: d.status?.availableReplicas,
+        updatedReplicas: d.status?.updatedReplicas,
+        failure,
+      });
+    }
+    const wanted = desired.filter((c) => c.kind === 'Deployment').map((c) => c.metadata.name);
+    const status = computeStatus(beamline, wanted, deployments, applyError, new Date());
+    if (sameStatus(beamline.status, status)) return;
+    await this.apis.custom.patchNamespacedCustomObjectStatus(
+      { group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { status } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    this.metrics.writes.inc({ verb: 'status', kind: KIND });
+    const wasReady = beamline.status?.ready ?? false;
+    if (wasReady !== status.ready)
+      await this.event(beamline, status.ready === true, status.conditions?.[0]?.message ?? '');
+  }
+
+  /** A Kubernetes Event on the Beamline when it becomes ready or stops being ready. */
+  private async event(beamline: Beamline, ready: boolean, message: string): Promise<void> {
+    const { namespace, name, uid } = beamline.metadata;
+    const now = new Date().toISOString();
+    try {
+      await this.apis.core.createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: { generateName: `${name}.`, namespace },
+          involvedObject: { apiVersion: `${GROUP}/${VERSION}`, kind: KIND, name, namespace, uid },
+          reason: ready ? 'Ready' : 'NotReady',
+          message,
+          type: ready ? 'Normal' : 'Warning',
+          source: { component: FIELD_MANAGER },
+          firstTimestamp: now as unknown as Date,
+          lastTimestamp: now as unknown as Date,
+          count: 1,
+        },
+      });
+      this.metrics.writes.inc({ verb: 'create', kind: 'Event' });
+    } catch (err) {
+      this.log('could not record an event', { beamline: `${namespace}/${name}`, err: describe(err) });
+    }
+  }
+}
+
+function apiVersionOf(kind: string): string {
+  switch (kind) {
+    case 'Deployment':
+      return 'apps/v1';
+    case 'Role':
+    case 'RoleBinding':
+      return 'rbac.authorization.k8s.io/v1';
+    case 'NetworkPolicy':
+      return 'networking.k8s.io/v1';
+    default:
+      return 'v1';
+  }
+}
+
+export function describe(err: unknown): string {
+  const e = err as { code?: number; body?: unknown; message?: string };
+  const body = typeof e.body === 'string' ? e.body : JSON.stringify(e.body ?? '');
+  const message = (() => {
+    try {
+      return (JSON.parse(body) as { message?: string }).message;
+    } catch {
+      return undefined;
+    }
+  })();
+  return message ?? e.message ?? String(err);
+}

@@ -1,0 +1,328 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { GROUP, PLURAL, VERSION } from '../../src/crd/beamline.ts';
+import { type RunningOperator, startOperator } from '../../src/main.ts';
+import { type Cluster, startCluster } from './cluster.ts';
+
+const root = join(import.meta.dirname, '../../..');
+const example = parse(readFileSync(join(root, 'examples/mini-beamline.yaml'), 'utf8'));
+const DEPLOYMENTS = [
+  'mini-ioc-mini',
+  'mini-ioc-camera',
+  'mini-ioc-motors',
+  'mini-configuration',
+  'mini-direct-control',
+];
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `${what}: not within ${ms / 1000} s${last ? ` (last error: ${(last as Error).message})` : ''}`,
+  );
+}
+
+const quiet = () => {};
+
+describe('the Beamline operator against a real kube-apiserver', () => {
+  let cluster: Cluster;
+  let operator: RunningOperator | undefined;
+  let apps: AppsV1Api;
+  let core: CoreV1Api;
+  let custom: CustomObjectsApi;
+  const start = (identity = 'test-operator', extra: Partial<Parameters<typeof startOperator>[0]> = {}) =>
+    startOperator({
+      kubeConfig: cluster.kubeConfig,
+      metricsPort: 0,
+      leaseNamespace: 'default',
+      identity,
+      resyncMs: 3000,
+      leaseSeconds: 4,
+      log: quiet,
+      ...extra,
+    });
+  const beamline = () =>
+    custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: 'default',
+      plural: PLURAL,
+      name: 'mini',
+    }) as Promise<any>;
+  /** The operator's write counters, by verb and kind. */
+  const writes = async (op: RunningOperator) => {
+    const text = await (await fetch(`http://127.0.0.1:${op.port}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('operator_api_writes_total{'))
+      .join('\n');
+  };
+  /** envtest has no kubelet: mark a Deployment available the way its controller would. */
+  const markAvailable = async (name: string) => {
+    const d = await apps.readNamespacedDeployment({ name, namespace: 'default' });
+    await apps.replaceNamespacedDeploymentStatus({
+      name,
+      namespace: 'default',
+      body: {
+        ...d,
+        status: {
+          observedGeneration: d.metadata?.generation,
+          replicas: 1,
+          updatedReplicas: 1,
+          readyReplicas: 1,
+          availableReplicas: 1,
+        },
+      },
+    });
+  };
+
+  before(async () => {
+    cluster = await startCluster({ controllerManager: true });
+    apps = cluster.kubeConfig.makeApiClient(AppsV1Api);
+    core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const crd = await cluster.kubectl(['apply', '-f', join(root, 'crds')]);
+    assert.equal(crd.code, 0, crd.stderr);
+    await waitFor('the CRD to be established', async () => {
+      const r = await cluster.kubectl(['get', 'beamlines']);
+      return r.code === 0;
+    });
+  });
+  after(async () => {
+    await operator?.stop();
+    await cluster?.stop();
+  });
+
+  it('rejects invalid Beamlines with clear messages', async () => {
+    const bad = (spec: unknown) =>
+      cluster.kubectl(['apply', '-f', '-'], JSON.stringify({ ...example, metadata: { name: 'bad' }, spec }));
+    let r = await bad({ iocs: [{ name: 'x', simulated: { kind: 'camera' }, external: { host: 'h' } }] });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /either simulated or external/);
+    r = await bad({ iocs: [{ name: 'x', simulated: { kind: 'warp_drive' } }] });
+    assert.match(r.stderr, /Unsupported value: "warp_drive"/);
+    r = await bad({ iocs: [{ name: 'x', simulated: { kind: 'camera' } }], queueServer: { enabled: true } });
+    assert.match(r.stderr, /queue server is not available yet/);
+    r = await bad({ iocs: [] });
+    assert.match(r.stderr, /should have at least 1 items|must have at least 1 items/);
+    r = await bad({ iocs: [{ name: 'Bad_Name', simulated: { kind: 'camera' } }] });
+    assert.match(r.stderr, /should match|must match/);
+  });
+
+  it('creates every child of the example with owner references, env, probes and resources, and reports Progressing', async () => {
+    operator = await start();
+    const applied = await cluster.kubectl(['apply', '-f', join(root, 'examples/mini-beamline.yaml')]);
+    assert.equal(applied.code, 0, applied.stderr);
+    const bl = await beamline();
+    for (const name of DEPLOYMENTS) {
+      const d = await waitFor(`Deployment ${name}`, () =>
+        apps.readNamespacedDeployment({ name, namespace: 'default' }),
+      );
+      const [owner] = d.metadata?.ownerReferences ?? [];
+      assert.deepEqual(
+        [owner.kind, owner.name, owner.uid, owner.controller],
+        ['Beamline', 'mini', bl.metadata.uid, true],
+      );
+      const container = d.spec!.template.spec!.containers[0];
+      assert.ok(container.readinessProbe, `${name} has a readiness probe`);
+      assert.ok(container.resources?.requests?.cpu, `${name} has resource requests`);
+    }
+    const dc = (await apps.readNamespacedDeployment({ name: 'mini-direct-control', namespace: 'default' }))
+      .spec!.template.spec!.containers[0];
+    const env = Object.fromEntries((dc.env ?? []).map((e) => [e.name, e.value]));
+    assert.equal(env.DIRECT_CONTROL_GLOBAL_READ_ONLY, 'false');
+    const epics = await core.readNamespacedConfigMap({ name: 'mini-epics', namespace: 'default' });
+    assert.equal(
+      epics.data?.EPICS_CA_ADDR_LIST,
+      'mini-ioc-mini:5064 mini-ioc-camera:5064 mini-ioc-motors:5064',
+    );
+    const config = (await apps.readNamespacedDeployment({ name: 'mini-configuration', namespace: 'default' }))
+      .spec!.template.spec!.containers[0];
+    assert.equal(
+      config.env?.find((e) => e.name === 'CONFIG_DATABASE_URL')?.value,
+      'sqlite:////data/registry.db',
+    );
+    await core.readNamespacedPersistentVolumeClaim({ name: 'mini-registry', namespace: 'default' });
+    const status = await waitFor(
+      'status',
+      async () => (await beamline()).status?.conditions && (await beamline()).status,
+    );
+    assert.equal(status.observedGeneration, 1);
+    assert.equal(status.components, '0/5');
+    const progressing = status.conditions.find((c: any) => c.type === 'Progressing');
+    assert.deepEqual([progressing.status, progressing.reason], ['True', 'RollingOut']);
+    assert.equal(status.conditions.find((c: any) => c.type === 'Ready').status, 'False');
+  });
+
+  it('turns Ready when every Deployment is available, with an event', async () => {
+    for (const name of DEPLOYMENTS) await markAvailable(name);
+    const status = await waitFor('Ready', async () => {
+      const s = (await beamline()).status;
+      return s?.ready && s;
+    });
+    assert.equal(status.components, '5/5');
+    assert.equal(status.conditions.find((c: any) => c.type === 'Progressing').status, 'False');
+    const events = await waitFor('a Ready event', async () => {
+      const list = await core.listNamespacedEvent({ namespace: 'default' });
+      return list.items.find((e) => e.involvedObject.name === 'mini' && e.reason === 'Ready');
+    });
+    assert.equal(events.type, 'Normal');
+    const printed = await cluster.kubectl(['get', 'bl', 'mini']);
+    assert.match(printed.stdout, /mini\s+True\s+5\/5/);
+  });
+
+  it('makes no API writes in steady state (60 s, several resyncs)', async () => {
+    const op = operator!;
+    const before = await writes(op);
+    const versions = async () =>
+      (await apps.listNamespacedDeployment({ namespace: 'default' })).items
+        .map((d) => d.metadata?.resourceVersion)
+        .join();
+    const rvBefore = await versions();
+    const blBefore = (await beamline()).metadata.resourceVersion;
+    await new Promise((r) => setTimeout(r, 60_000));
+    assert.equal(await writes(op), before, 'the reconciler wrote nothing');
+    assert.equal(await versions(), rvBefore, 'no Deployment changed');
+    assert.equal(
+      (await beamline()).metadata.resourceVersion,
+      blBefore,
+      'the Beamline (and its status) did not change',
+    );
+  });
+
+  it('rolls the children when the spec changes, and recreates a deleted child', async () => {
+    await custom
+      .patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: VERSION,
+          namespace: 'default',
+          plural: PLURAL,
+          name: 'mini',
+          body: { spec: { directControl: { readOnly: true } } },
+        },
+        { middleware: [], middlewareMergeStrategy: 'append' } as never,
+      )
+      .catch(async () => {
+        // client-node needs an explicit merge-patch content type for custom objects
+        const r = await cluster.kubectl([
+          'patch',
+          'bl',
+          'mini',
+          '--type=merge',
+          '-p',
+          JSON.stringify({ spec: { directControl: { readOnly: true } } }),
+        ]);
+        assert.equal(r.code, 0, r.stderr);
+      });
+    await waitFor('direct control rolled to read-only', async () => {
+      const d = await apps.readNamespacedDeployment({ name: 'mini-direct-control', namespace: 'default' });
+      return (
+        d.spec!.template.spec!.containers[0].env?.find((e) => e.name === 'DIRECT_CONTROL_GLOBAL_READ_ONLY')
+          ?.value === 'true'
+      );
+    });
+    await waitFor('observedGeneration 2', async () => (await beamline()).status?.observedGeneration === 2);
+    await core.deleteNamespacedService({ name: 'mini-direct-control', namespace: 'default' });
+    await waitFor('the Service recreated', async () => {
+      const s = await core.readNamespacedService({ name: 'mini-direct-control', namespace: 'default' });
+      return !s.metadata?.deletionTimestamp && s;
+    });
+  });
+
+  it('survives an API-server restart', async () => {
+    await cluster.restartApiserver();
+    await core.deleteNamespacedConfigMap({ name: 'mini-epics', namespace: 'default' });
+    await waitFor(
+      'the ConfigMap recreated after the restart',
+      () => core.readNamespacedConfigMap({ name: 'mini-epics', namespace: 'default' }),
+      30_000,
+    );
+  });
+
+  it('elects one leader of two, and the other takes over when it stops', async () => {
+    const second = await start('second-operator');
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(operator!.elector.leading, true);
+      assert.equal(second.elector.leading, false, 'the second stands by');
+      await operator!.stop();
+      operator = undefined;
+      await waitFor('the second to lead', async () => second.elector.leading, 15_000);
+      await core.deleteNamespacedService({ name: 'mini-ioc-camera', namespace: 'default' });
+      await waitFor('the new leader reconciles', () =>
+        core.readNamespacedService({ name: 'mini-ioc-camera', namespace: 'default' }),
+      );
+    } finally {
+      operator = second;
+    }
+  });
+
+  it('converges after a restart in the middle of reconciling a new Beamline', async () => {
+    const spec = { ...example.spec, iocs: [{ name: 'walk', simulated: { kind: 'random_walk' } }] };
+    const r = await cluster.kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({ ...example, metadata: { name: 'second' }, spec }),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    await operator!.stop(); // at once: the reconcile of `second` is cut short, whatever it had done
+    operator = await start('restarted-operator');
+    for (const name of ['second-ioc-walk', 'second-configuration', 'second-direct-control'])
+      await waitFor(`Deployment ${name}`, () =>
+        apps.readNamespacedDeployment({ name, namespace: 'default' }),
+      );
+    const objects = KubernetesObjectApi.makeApiClient(cluster.kubeConfig);
+    const status = await waitFor('status of second', async () => {
+      const bl = (await objects.read({
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'Beamline',
+        metadata: { name: 'second', namespace: 'default' },
+      })) as any;
+      return bl.status?.components === '0/3' && bl.status;
+    });
+    assert.equal(status.observedGeneration, 1);
+  });
+
+  it('leaves nothing behind when a Beamline is deleted (garbage collection by owner references)', async () => {
+    const r = await cluster.kubectl(['delete', 'bl', 'second', '--wait=true']);
+    assert.equal(r.code, 0, r.stderr);
+    await waitFor(
+      'the children of second to be collected',
+      async () => {
+        const [d, s, c] = await Promise.all([
+          apps.listNamespacedDeployment({
+            namespace: 'default',
+            labelSelector: 'app.kubernetes.io/instance=second',
+          }),
+          core.listNamespacedService({
+            namespace: 'default',
+            labelSelector: 'app.kubernetes.io/instance=second',
+          }),
+          core.listNamespacedConfigMap({
+            namespace: 'default',
+            labelSelector: 'app.kubernetes.io/instance=second',
+          }),
+        ]);
+        return d.items.length + s.items.length + c.items.length === 0;
+      },
+      30_000,
+    );
+  });
+});
