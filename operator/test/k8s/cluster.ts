@@ -43,6 +43,8 @@ const freePort = () =>
 
 export interface Cluster {
   url: string;
+  /** The API server's self-signed serving certificate (what a pod would find as ca.crt). */
+  caPath: string;
   token: string;
   kubeconfigPath: string;
   kubeConfig: KubeConfig;
@@ -174,6 +176,7 @@ current-context: test
 
   const cluster: Cluster = {
     url,
+    caPath: join(dir, 'certs', 'apiserver.crt'),
     token,
     kubeconfigPath,
     kubeConfig,

@@ -188,6 +188,31 @@ describe('the Beamline operator against a real kube-apiserver', () => {
     assert.match(printed.stdout, /mini\s+True\s+5\/5/);
   });
 
+  it('lets a service publish its OpenAPI into its own ConfigMap, and nowhere else, with its service account', async () => {
+    const { publishOpenApiConfigMap } = await import('@ophyd-service/service-kit');
+    const token = await core.createNamespacedServiceAccountToken({
+      name: 'mini-services',
+      namespace: 'default',
+      body: { spec: { audiences: ['https://kubernetes.default.svc'], expirationSeconds: 600 } },
+    });
+    const access = {
+      host: '127.0.0.1',
+      port: new URL(cluster.url).port,
+      token: token.status?.token ?? '',
+      namespace: 'default',
+      ca: readFileSync(cluster.caPath),
+    };
+    const doc = { openapi: '3.1.0', info: { title: 'Direct Control Service', version: '1' }, paths: {} };
+    await publishOpenApiConfigMap(doc, 'mini-direct-control-openapi', 'direct_control', access);
+    const map = await core.readNamespacedConfigMap({
+      name: 'mini-direct-control-openapi',
+      namespace: 'default',
+    });
+    assert.equal(JSON.parse(map.data!['openapi.json']).info.title, 'Direct Control Service');
+    assert.equal(map.metadata?.ownerReferences?.[0].kind, 'Beamline', 'the operator still owns it');
+    await assert.rejects(publishOpenApiConfigMap(doc, 'mini-epics', 'direct_control', access), /HTTP 403/);
+  });
+
   it('makes no API writes in steady state (60 s, several resyncs)', async () => {
     const op = operator!;
     const before = await writes(op);
