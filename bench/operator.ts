@@ -90,12 +90,12 @@ try {
       namespace: 'default',
       plural: PLURAL,
     })) as {
-      items: any[];
+      items: { status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] } }[];
     };
     const progressing = list.items.filter(
       (b) =>
         b.status?.observedGeneration === 1 &&
-        b.status.conditions?.some((c: any) => c.type === 'Progressing' && c.status === 'True'),
+        b.status.conditions?.some((c) => c.type === 'Progressing' && c.status === 'True'),
     ).length;
     if (deployments === COUNT * 5 && progressing === COUNT) break;
     if (performance.now() - t0 > 300_000)

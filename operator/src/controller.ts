@@ -60,7 +60,7 @@ export class Controller {
     const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
     const networking = kc.makeApiClient(NetworkingV1Api);
     const custom = kc.makeApiClient(CustomObjectsApi);
-    const lists: Record<ChildKind, [string, () => Promise<any>]> = {
+    const lists: Record<ChildKind, [string, () => Promise<KubernetesListObject<KubernetesObject>>]> = {
       Deployment: [
         '/apis/apps/v1/deployments',
         () => apps.listDeploymentForAllNamespaces({ labelSelector: selector }),
@@ -92,7 +92,9 @@ export class Controller {
       ],
     };
     this.listBeamlines = () =>
-      custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL }) as Promise<any>;
+      custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL }) as Promise<
+        KubernetesListObject<KubernetesObject>
+      >;
     const beamlines = makeInformer<KubernetesObject>(
       kc,
       `/apis/${GROUP}/${VERSION}/${PLURAL}`,

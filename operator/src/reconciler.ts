@@ -13,6 +13,7 @@ import {
   type KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
+  type V1Deployment,
 } from '@kubernetes/client-node';
 import { CHILD_KINDS, desiredChildren, FIELD_MANAGER, type K8sObject } from './children.ts';
 import { type Beamline, GROUP, KIND, PLURAL, VERSION } from './crd/beamline.ts';
@@ -127,13 +128,14 @@ export class Reconciler {
   ): Promise<void> {
     const { namespace, name } = beamline.metadata;
     const deployments = new Map<string, DeploymentState>();
-    for (const d of this.caches.children('Deployment', namespace) as any[]) {
+    for (const d of this.caches.children('Deployment', namespace) as V1Deployment[]) {
       const failure = (d.status?.conditions ?? []).find(
-        (c: any) => c.type === 'ReplicaFailure' && c.status === 'True',
+        (c) => c.type === 'ReplicaFailure' && c.status === 'True',
       )?.message;
-      deployments.set(d.metadata.name, {
-        name: d.metadata.name,
-        generation: d.metadata.generation,
+      const name = d.metadata?.name ?? '';
+      deployments.set(name, {
+        name,
+        generation: d.metadata?.generation,
         observedGeneration: d.status?.observedGeneration,
         replicas: d.spec?.replicas,
         availableReplicas: d.status?.availableReplicas,
