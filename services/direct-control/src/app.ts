@@ -15,6 +15,7 @@ import { DeviceManager } from './devices/manager.ts';
 import { isoNaive } from './envelope.ts';
 import { MonitorHub } from './monitor/hub.ts';
 import type { RegistryProvider } from './registry/provider.ts';
+import { probeConfiguration } from './registry/select.ts';
 import * as device from './routes/device.ts';
 import * as pv from './routes/pv.ts';
 import { schemas } from './schemas.ts';
@@ -163,17 +164,4 @@ export function createDirectControlService(options: {
     dc.devices.clear();
   });
   return Object.assign(service, { dc, sockets });
-}
-
-/** null when the configuration service answers its /health with 200, else why not. */
-async function probeConfiguration(base: string): Promise<string | null> {
-  try {
-    const res = await fetch(`${base.replace(/\/+$/, '')}/health`, { signal: AbortSignal.timeout(2000) });
-    return res.status === 200 ? null : `configuration_service /health returned HTTP ${res.status}`;
-  } catch (err) {
-    const e = err as Error;
-    return e.name === 'TimeoutError'
-      ? `timeout reaching configuration_service /health: ${e.message}`
-      : `cannot reach configuration_service /health: ${e.message}`;
-  }
 }

@@ -19,9 +19,10 @@ export const configSchema = {
     },
     DIRECT_CONTROL_REGISTRY_BACKEND: {
       type: 'string',
-      enum: ['http', 'file'],
+      enum: ['http', 'file', 'auto'],
       default: 'http',
-      description: 'Registry: the configuration service or a file',
+      description:
+        'Registry: the configuration service, a file, or auto (the service when it answers, else the file)',
     },
     DIRECT_CONTROL_CONFIGURATION_SERVICE_URL: {
       type: 'string',
@@ -31,6 +32,23 @@ export const configSchema = {
     DIRECT_CONTROL_REGISTRY_FILE_PATH: {
       type: 'string',
       description: 'Registry file (JSON/YAML) for the file backend',
+    },
+    DIRECT_CONTROL_CONFIG_SERVICE_STARTUP_PROBE: {
+      type: 'boolean',
+      default: true,
+      description: 'Wait at start-up until the configuration service answers /health',
+    },
+    DIRECT_CONTROL_CONFIG_SERVICE_STARTUP_TIMEOUT: {
+      type: 'number',
+      minimum: 0,
+      default: 60,
+      description: 'Seconds the start-up probe waits',
+    },
+    DIRECT_CONTROL_CONFIG_SERVICE_STARTUP_PROBE_INTERVAL: {
+      type: 'number',
+      minimum: 0.05,
+      default: 2,
+      description: 'Seconds between start-up probe attempts',
     },
     DIRECT_CONTROL_COORDINATION_CHECK_ENABLED: {
       type: 'boolean',

@@ -7,9 +7,7 @@ import { CaClient } from '@ophyd-service/epics-ca';
 import { closeOnSignals, describeConfig } from '@ophyd-service/service-kit';
 import { createDirectControlService } from './app.ts';
 import { configSchema, readConfig } from './config.ts';
-import { FileRegistry } from './registry/file-registry.ts';
-import { HttpRegistry } from './registry/http-registry.ts';
-import type { RegistryProvider } from './registry/provider.ts';
+import { selectRegistry } from './registry/select.ts';
 
 const USAGE = `Usage: ophyd-service direct-control [--port N] [--host H] [--read-write]
 
@@ -38,16 +36,7 @@ export async function main(argv: string[]): Promise<void> {
   if (values.host) env.DIRECT_CONTROL_HOST = values.host;
   if (values['read-write']) env.DIRECT_CONTROL_GLOBAL_READ_ONLY = 'false';
   const config = readConfig(env);
-  let registry: RegistryProvider;
-  if (config.DIRECT_CONTROL_REGISTRY_BACKEND === 'file') {
-    if (!config.DIRECT_CONTROL_REGISTRY_FILE_PATH)
-      throw new Error(
-        'DIRECT_CONTROL_REGISTRY_FILE_PATH is required with DIRECT_CONTROL_REGISTRY_BACKEND=file',
-      );
-    registry = FileRegistry.load(config.DIRECT_CONTROL_REGISTRY_FILE_PATH);
-  } else {
-    registry = new HttpRegistry({ baseUrl: config.DIRECT_CONTROL_CONFIGURATION_SERVICE_URL });
-  }
+  const registry = await selectRegistry(config, (message) => console.error(message));
   const client = new CaClient();
   const service = createDirectControlService({ config, client, registry });
   service.onClose(() => client.close());
