@@ -103,6 +103,12 @@ describe('device commanding and the device socket, against the motor records and
     [status, body] = await json(await fetch(`${stack.url}/api/v1/device/spot/value`));
     assert.equal(status, 200, JSON.stringify(body));
     assert.ok(Object.keys(body.value).length > 0);
+    [status, body] = await json(
+      await stack.post('/api/v1/device/execute', { device_name: 'motor2', method: 'get' }),
+    );
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.result.user_readback, 0.5, 'get on a device: every component by attribute');
+    assert.equal(body.result.motor_done_move, 1);
     [status, body] = await json(await stack.post('/api/v1/device/motor2', { method: 'describe' }));
     assert.equal(body.result.motor2.source, 'PV:sim:mtr2.RBV');
     assert.equal(stack.service.dc.devices.size >= 2, true, 'devices are cached');

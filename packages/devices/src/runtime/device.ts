@@ -60,6 +60,14 @@ export class Device {
     return current;
   }
 
+  /** Every component's value by attribute, nested for sub-devices (ophyd's namedtuple from `get()`). */
+  async get(): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(
+      [...this.parts].map(async ([attr, part]) => [attr, await part.get()] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
   async read(): Promise<Record<string, SignalReading>> {
     return this.collect(
       (kind) => kind === 'hinted' || kind === 'normal',

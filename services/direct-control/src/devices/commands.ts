@@ -132,7 +132,7 @@ async function invoke(
         outcome = part instanceof Device ? await part[method]() : unsupported(part, method);
         break;
       case 'get':
-        outcome = part instanceof EpicsSignal ? await part.get() : unsupported(part, method);
+        outcome = await part.get();
         break;
       case 'put':
         if (!(part instanceof EpicsSignal)) unsupported(part, method);
