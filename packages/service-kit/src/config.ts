@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { Ajv } from 'ajv';
 
 /**
@@ -99,4 +100,40 @@ export function jsonList(name: string, text: string): string[] {
     throw new ConfigError(name, `expected a JSON list of strings, got ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+/** A command-line flag that sets an environment variable: `--port 8004` → CONFIG_PORT=8004. */
+export interface EnvFlag {
+  env: string;
+  /** For a flag without a value: what the variable becomes when it is given. */
+  setsTo?: string;
+}
+
+/**
+ * A service's flags as environment overrides (flags win over the environment and go through the
+ * same validation). Prints `usage` and returns null for --help.
+ */
+export function envFromFlags(
+  argv: string[],
+  usage: string,
+  flags: Record<string, EnvFlag>,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv | null {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [name, flag] of Object.entries(flags))
+    options[name] = { type: flag.setsTo ? 'boolean' : 'string' };
+  const { values } = parseArgs({ args: argv, options });
+  if (values.help) {
+    console.log(usage);
+    return null;
+  }
+  const out = { ...env };
+  for (const [name, flag] of Object.entries(flags)) {
+    const value = values[name];
+    if (value === undefined || value === false) continue;
+    out[flag.env] = flag.setsTo ?? String(value);
+  }
+  return out;
 }

@@ -2,7 +2,9 @@ export {
   ConfigError,
   type ConfigOf,
   describeConfig,
+  type EnvFlag,
   type EnvSchema,
+  envFromFlags,
   jsonList,
   loadConfig,
 } from './config.ts';

@@ -4,9 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadCatalog } from '@ophyd-service/devices';
-import { closeOnSignals, describeConfig } from '@ophyd-service/service-kit';
+import { closeOnSignals, describeConfig, envFromFlags } from '@ophyd-service/service-kit';
 import { createConfigurationService } from './app.ts';
 import { configSchema, readConfig } from './config.ts';
 import { openStore } from './store/mikro-store.ts';
@@ -20,26 +19,13 @@ ${describeConfig(configSchema)
   OPHYD_DEVICE_CATALOG: a JSON/YAML file of extra device classes`;
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'profile-path': { type: 'string' },
-      'load-strategy': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const env = envFromFlags(argv, USAGE, {
+    port: { env: 'CONFIG_PORT' },
+    host: { env: 'CONFIG_HOST' },
+    'profile-path': { env: 'CONFIG_PROFILE_PATH' },
+    'load-strategy': { env: 'CONFIG_LOAD_STRATEGY' },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  // Flags win over the environment, and go through the same validation.
-  const env = { ...process.env };
-  if (values.port) env.CONFIG_PORT = values.port;
-  if (values.host) env.CONFIG_HOST = values.host;
-  if (values['profile-path']) env.CONFIG_PROFILE_PATH = values['profile-path'];
-  if (values['load-strategy']) env.CONFIG_LOAD_STRATEGY = values['load-strategy'];
+  if (!env) return;
   const config = readConfig(env);
   let store = null;
   if (config.CONFIG_DEVICE_CHANGE_HISTORY_ENABLED) {

@@ -2,9 +2,8 @@
  * `ophyd-service direct-control [--port N] [--read-write]`: PV reads, writes and monitors on port
  * 8003. Writes stay off unless DIRECT_CONTROL_GLOBAL_READ_ONLY=false or --read-write is given.
  */
-import { parseArgs } from 'node:util';
 import { CaClient } from '@ophyd-service/epics-ca';
-import { closeOnSignals, describeConfig } from '@ophyd-service/service-kit';
+import { closeOnSignals, describeConfig, envFromFlags } from '@ophyd-service/service-kit';
 import { createDirectControlService } from './app.ts';
 import { configSchema, readConfig } from './config.ts';
 import { selectRegistry } from './registry/select.ts';
@@ -18,23 +17,12 @@ ${describeConfig(configSchema)
   EPICS_CA_ADDR_LIST, EPICS_CA_AUTO_ADDR_LIST, EPICS_CA_NAME_SERVERS, EPICS_CA_MAX_ARRAY_BYTES: Channel Access`;
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'read-write': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const env = envFromFlags(argv, USAGE, {
+    port: { env: 'DIRECT_CONTROL_PORT' },
+    host: { env: 'DIRECT_CONTROL_HOST' },
+    'read-write': { env: 'DIRECT_CONTROL_GLOBAL_READ_ONLY', setsTo: 'false' },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const env = { ...process.env };
-  if (values.port) env.DIRECT_CONTROL_PORT = values.port;
-  if (values.host) env.DIRECT_CONTROL_HOST = values.host;
-  if (values['read-write']) env.DIRECT_CONTROL_GLOBAL_READ_ONLY = 'false';
+  if (!env) return;
   const config = readConfig(env);
   const registry = await selectRegistry(config, (message) => console.error(message));
   const client = new CaClient();
