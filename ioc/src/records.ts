@@ -3,28 +3,11 @@
  * `.SEVR`, `.NAME`, `.VAL`, generated from each PV's metadata, as display managers and ophyd expect.
  * Field PVs are made on first use and follow the PV's alarm and property changes.
  */
-import { DBE, DBR, type ProcessVariable, pv } from '@ophyd-service/epics-ca';
+import { ALARM_SEVERITY, ALARM_STATUS, DBE, DBR, type ProcessVariable, pv } from '@ophyd-service/epics-ca';
 import type { RecordInfo } from './ioc.ts';
 
-export const ALARM_STATUS = [
-  'NO_ALARM',
-  'READ',
-  'WRITE',
-  'HIHI',
-  'HIGH',
-  'LOLO',
-  'LOW',
-  'STATE',
-  'COS',
-  'COMM',
-  'TIMEOUT',
-  'HWLIMIT',
-  'CALC',
-  'SCAN',
-  'LINK',
-  'SOFT',
-];
-export const ALARM_SEVERITY = ['NO_ALARM', 'MINOR', 'MAJOR', 'INVALID'];
+// A CA enum carries at most 16 strings: the .STAT field offers the first 16 alarm names.
+const STAT_CHOICES = ALARM_STATUS.slice(0, 16);
 const FIELDS = new Set(['DESC', 'EGU', 'PREC', 'HOPR', 'LOPR', 'RTYP', 'STAT', 'SEVR', 'NAME', 'VAL']);
 
 export function defaultRecordType(target: ProcessVariable): string {
@@ -100,13 +83,13 @@ function makeField(base: ProcessVariable, field: string, info?: RecordInfo): Pro
     case 'STAT':
       return follow(
         base,
-        pv.enum(name, ALARM_STATUS, base.state.status, { writable: false }),
+        pv.enum(name, STAT_CHOICES, base.state.status, { writable: false }),
         () => base.state.status,
       );
     default: // SEVR
       return follow(
         base,
-        pv.enum(name, ALARM_SEVERITY, base.state.severity, { writable: false }),
+        pv.enum(name, [...ALARM_SEVERITY], base.state.severity, { writable: false }),
         () => base.state.severity,
       );
   }

@@ -1,3 +1,4 @@
+export { ALARM_SEVERITY, ALARM_STATUS } from './alarms.ts';
 export {
   CaClient,
   type CaClientOptions,

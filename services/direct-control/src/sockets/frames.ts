@@ -4,35 +4,9 @@
  * null keys, and `sub_type: "meta"` frames that keep their nulls. Non-finite numbers become null
  * everywhere, so every frame is valid JSON.
  */
-import type { Reading } from '@ophyd-service/epics-ca';
+import { ALARM_SEVERITY, ALARM_STATUS, type Reading } from '@ophyd-service/epics-ca';
 import { isoNaive, jsonValue } from '../envelope.ts';
 import type { PvMeta } from '../monitor/hub.ts';
-
-const SEVERITY_NAMES = ['NO_ALARM', 'MINOR', 'MAJOR', 'INVALID'];
-const STATUS_NAMES = [
-  'NO_ALARM',
-  'READ',
-  'WRITE',
-  'HIHI',
-  'HIGH',
-  'LOLO',
-  'LOW',
-  'STATE',
-  'COS',
-  'COMM',
-  'TIMEOUT',
-  'HWLIMIT',
-  'CALC',
-  'SCAN',
-  'LINK',
-  'SOFT',
-  'BAD_SUB',
-  'UDF',
-  'DISABLE',
-  'SIMM',
-  'READ_ACCESS',
-  'WRITE_ACCESS',
-];
 
 /** JSON text; JSON.stringify already writes NaN and ±Infinity as null, keeping the key. */
 export const encode = (frame: object): string => JSON.stringify(frame);
@@ -83,9 +57,9 @@ export function pvUpdate(pv: string, state: PvState, options: { snapshot?: boole
     severity,
     connected: state.connected,
     ...access(state),
-    alarm_status: STATUS_NAMES[status] ?? null,
+    alarm_status: ALARM_STATUS[status] ?? null,
     alarm_severity: severity,
-    alarm_severity_name: SEVERITY_NAMES[severity] ?? null,
+    alarm_severity_name: ALARM_SEVERITY[severity] ?? null,
   };
   if (options.snapshot && meta) {
     Object.assign(frame, {

@@ -67,12 +67,7 @@ export class ImageSocket implements Endpoint {
 
   accept(connection: Connection): void {
     connection.ws.once('message', (data, isBinary) => {
-      let request: unknown;
-      try {
-        request = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        request = undefined;
-      }
+      const request = jsonText(data, isBinary);
       if (request === undefined) return connection.close(1003, 'first frame must be JSON');
       const fields =
         typeof request === 'object' && request !== null && !Array.isArray(request) ? request : {};
@@ -199,12 +194,7 @@ export class ImageSocket implements Endpoint {
       for (const cancel of cancels) cancel();
     });
     connection.ws.on('message', (data, isBinary) => {
-      let frame: unknown;
-      try {
-        frame = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        frame = undefined;
-      }
+      const frame = jsonText(data, isBinary);
       if (frame === undefined) return connection.close(1003, 'frames must be JSON');
       const toggle = (frame as { toggleLogNormalization?: unknown })?.toggleLogNormalization;
       if (typeof toggle === 'boolean') {
@@ -212,5 +202,15 @@ export class ImageSocket implements Endpoint {
         connection.reply(JSON.stringify({ logNormalization: log }));
       }
     });
+  }
+}
+
+/** A text frame's JSON value; undefined for binary or unparsable frames (which end an image stream). */
+function jsonText(data: { toString(): string }, isBinary: boolean): unknown {
+  if (isBinary) return undefined;
+  try {
+    return JSON.parse(data.toString());
+  } catch {
+    return undefined;
   }
 }
