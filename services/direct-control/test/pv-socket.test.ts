@@ -125,6 +125,44 @@ describe('pv-socket against the simulated IOCs and the seeded registry', () => {
     }
   });
 
+  it('sends numeric arrays as base64 to clients that ask, and as lists to the others', async () => {
+    const packed = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    const plain = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      await packed.request(
+        { action: 'subscribe', pv: 'mini:dot:ArraySize_RBV', array_encoding: 'base64' },
+        isType('subscribed'),
+      );
+      await plain.request({ action: 'subscribe', pv: 'mini:dot:ArraySize_RBV' }, isType('subscribed'));
+      const a = packed.frames.find(updateOf('mini:dot:ArraySize_RBV'))!;
+      assert.deepEqual([a.value, a.dtype, a.shape, a.encoding], [undefined, '<i4', [2], 'base64']);
+      const bytes = Buffer.from(a.value_base64, 'base64');
+      assert.deepEqual([bytes.readInt32LE(0), bytes.readInt32LE(4)], [480, 640]);
+      assert.deepEqual(plain.frames.find(updateOf('mini:dot:ArraySize_RBV'))!.value, [480, 640]);
+      const image = await packed.request(
+        { action: 'subscribe', pv: 'mini:dot:det', array_encoding: 'base64' },
+        isType('subscribed'),
+      );
+      assert.ok(image);
+      const frame = packed.texts.find(
+        (t) => t.includes('"pv":"mini:dot:det"') && t.includes('value_base64'),
+      )!;
+      assert.equal(Buffer.from(JSON.parse(frame).value_base64, 'base64').length, 480 * 640 * 8);
+      assert.match(
+        (
+          await packed.request(
+            { action: 'subscribe', pv: 'mini:current', array_encoding: 'hex' },
+            isType('error'),
+          )
+        ).error,
+        /array_encoding/,
+      );
+    } finally {
+      packed.close();
+      plain.close();
+    }
+  });
+
   it('throttles a subscription on request', async () => {
     const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
     try {

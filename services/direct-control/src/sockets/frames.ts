@@ -5,7 +5,7 @@
  * everywhere, so every frame is valid JSON.
  */
 import { ALARM_SEVERITY, ALARM_STATUS, type Reading } from '@ophyd-service/epics-ca';
-import { isoNaive, jsonValue } from '../envelope.ts';
+import { arrayBytes, arrayMeta, isoNaive, jsonValue } from '../envelope.ts';
 import type { PvMeta } from '../monitor/hub.ts';
 
 /** JSON text; JSON.stringify already writes NaN and ±Infinity as null, keeping the key. */
@@ -41,10 +41,26 @@ const access = (state: PvState) => ({
 });
 
 /**
- * `pv_update`: a streaming update, or (`snapshot`) the subscribe/refresh one that also carries units,
- * precision and limits. Connection changes use server time (`now`).
+ * A numeric array as base64 of its little-endian bytes with dtype and shape (about a third of the
+ * JSON list's size for doubles, and exact); null for scalars and strings, which stay JSON.
  */
-export function pvUpdate(pv: string, state: PvState, options: { snapshot?: boolean; now?: boolean } = {}) {
+function base64Array(reading: Reading): Record<string, unknown> | null {
+  const meta = arrayMeta(reading);
+  const bytes = meta.dtype ? arrayBytes(reading) : null;
+  if (!bytes) return null;
+  return { value_base64: bytes.toString('base64'), dtype: meta.dtype, shape: meta.shape, encoding: 'base64' };
+}
+
+/**
+ * `pv_update`: a streaming update, or (`snapshot`) the subscribe/refresh one that also carries units,
+ * precision and limits. Connection changes use server time (`now`). With `base64`, a numeric array
+ * travels as `value_base64` + `dtype` + `shape` instead of a `value` list.
+ */
+export function pvUpdate(
+  pv: string,
+  state: PvState,
+  options: { snapshot?: boolean; now?: boolean; base64?: boolean } = {},
+) {
   const { reading, meta } = state;
   const status = reading?.status ?? 0;
   const severity = reading?.severity ?? 0;
@@ -61,6 +77,11 @@ export function pvUpdate(pv: string, state: PvState, options: { snapshot?: boole
     alarm_severity: severity,
     alarm_severity_name: ALARM_SEVERITY[severity] ?? null,
   };
+  const packed = options.base64 && reading ? base64Array(reading) : null;
+  if (packed) {
+    frame.value = null;
+    Object.assign(frame, packed);
+  }
   if (options.snapshot && meta) {
     Object.assign(frame, {
       units: meta.units || null,

@@ -14,12 +14,19 @@ import { READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
 
 interface Client {
   connection: Connection;
-  /** PV → minimum interval between its updates (0 = every update). */
-  pvs: Map<string, number>;
+  /** PV → how this client takes it. */
+  pvs: Map<string, Subscription>;
   /** PVs whose snapshot has not been sent yet: broadcasts skip them (the snapshot covers them). */
   joining: Set<string>;
   /** The reading each snapshot carried: the streaming frame of that same reading is not sent again. */
   snapshots: Map<string, unknown>;
+}
+
+interface Subscription {
+  /** Minimum interval between updates (0 = every update). */
+  throttleMs: number;
+  /** Numeric arrays as base64 instead of JSON lists. */
+  base64: boolean;
 }
 
 interface Fanout {
@@ -95,8 +102,8 @@ export class PvSocket implements Endpoint {
     const c = client.connection;
     const names = this.names(frame);
     if (typeof names === 'string') return c.reply(errorFrame(names));
-    const throttle = throttleMs(frame.max_rate);
-    if (typeof throttle === 'string') return c.reply(errorFrame(throttle));
+    const subscription = subscriptionOptions(frame);
+    if (typeof subscription === 'string') return c.reply(errorFrame(subscription));
     const valid = await this.validate(client, names);
     if (valid.length === 0) return;
     const cap = this.dc.config.DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT;
@@ -109,7 +116,7 @@ export class PvSocket implements Endpoint {
         ),
       );
     }
-    const stuck = await this.join(client, valid, throttle);
+    const stuck = await this.join(client, valid, subscription);
     if (stuck.length > 0)
       c.reply(envelope('subscribed', { pv_names: stuck, ...(readOnly && { read_only: true }) }));
   }
@@ -138,10 +145,10 @@ export class PvSocket implements Endpoint {
    * Adds the client to each PV, waits for the PV's first value (5 s), then sends snapshot + meta
    * per PV in request order. Returns the PVs that stuck; failures get `pv_subscribe_failed`.
    */
-  private async join(client: Client, pvs: string[], throttle: number): Promise<string[]> {
+  private async join(client: Client, pvs: string[], subscription: Subscription): Promise<string[]> {
     const c = client.connection;
     for (const pv of pvs) {
-      client.pvs.set(pv, throttle);
+      client.pvs.set(pv, subscription);
       client.joining.add(pv);
       this.fanout(pv).clients.add(client);
     }
@@ -193,7 +200,9 @@ export class PvSocket implements Endpoint {
     }
     if (!this.dc.hub.isConnected(pv))
       return c.reply(errorFrame(`PV ${pv} not connected`, { pv, connected: false }));
-    const stuck = await this.join(client, [pv], throttleMs(frame.max_rate) as number);
+    const subscription = subscriptionOptions(frame);
+    if (typeof subscription === 'string') return c.reply(errorFrame(subscription));
+    const stuck = await this.join(client, [pv], subscription);
     if (stuck.length > 0) c.reply(envelope('subscribed', { pv_names: stuck, connected: true }));
   }
 
@@ -247,7 +256,7 @@ export class PvSocket implements Endpoint {
     const c = client.connection;
     const state = this.state(pv);
     client.snapshots.set(pv, state.reading);
-    const update = pvUpdate(pv, state, { snapshot: true });
+    const update = pvUpdate(pv, state, { snapshot: true, base64: client.pvs.get(pv)?.base64 });
     if (c.fits(update))
       c.reply(update); // a reply, not a keyed update: a streaming frame must not replace the snapshot;
     else c.reply(errorFrame('payload exceeds size limit; update dropped', { pv }));
@@ -295,35 +304,48 @@ export class PvSocket implements Endpoint {
       return;
     }
     this.dirty.delete(pv); // the connection frame carries the latest value too
-    this.send(pv, clients, pvUpdate(pv, state, { now: true }));
+    this.send(pv, clients, (base64) => pvUpdate(pv, state, { now: true, base64 }));
   }
 
   private flushDirty(): void {
     this.flushScheduled = false;
     for (const pv of this.dirty) {
       const fanout = this.fanouts.get(pv);
-      if (fanout && fanout.clients.size > 0)
-        this.send(pv, fanout.clients, pvUpdate(pv, this.state(pv)), true);
+      if (fanout && fanout.clients.size > 0) {
+        const state = this.state(pv);
+        this.send(pv, fanout.clients, (base64) => pvUpdate(pv, state, { base64 }), true);
+      }
     }
     this.dirty.clear();
   }
 
-  private send(pv: string, clients: Set<Client>, frame: string, isValue = false): void {
-    const first = clients.values().next().value as Client;
-    if (!first.connection.fits(frame)) {
-      const error = errorFrame('payload exceeds size limit; update dropped', { pv });
-      for (const client of clients) client.connection.reply(error);
-      return;
-    }
+  /**
+   * Queues one update to every subscriber. Each encoding is serialised at most once (and only if a
+   * client asked for it), so N clients get byte-identical frames.
+   */
+  private send(pv: string, clients: Set<Client>, build: (base64: boolean) => string, isValue = false): void {
+    const frames = new Map<boolean, string | null>(); // null: too large to send
+    const frameFor = (base64: boolean) => {
+      if (!frames.has(base64)) {
+        const frame = build(base64);
+        const first = clients.values().next().value as Client;
+        frames.set(base64, first.connection.fits(frame) ? frame : null);
+      }
+      return frames.get(base64) ?? null;
+    };
     const reading = this.dc.hub.peek(pv)?.reading;
     for (const client of clients) {
-      if (client.joining.has(pv)) continue;
+      const subscription = client.pvs.get(pv);
+      if (!subscription || client.joining.has(pv)) continue;
       if (isValue && reading !== undefined && client.snapshots.get(pv) === reading) {
         client.snapshots.delete(pv);
         continue;
       }
       client.snapshots.delete(pv);
-      client.connection.update(pv, frame, client.pvs.get(pv));
+      const frame = frameFor(subscription.base64);
+      if (frame === null)
+        client.connection.reply(errorFrame('payload exceeds size limit; update dropped', { pv }));
+      else client.connection.update(pv, frame, subscription.throttleMs);
     }
   }
 
@@ -342,10 +364,15 @@ export class PvSocket implements Endpoint {
   }
 }
 
-/** `max_rate` (updates per second) → minimum interval in ms; absent → 0 (every update). */
-function throttleMs(maxRate: unknown): number | string {
-  if (maxRate === undefined || maxRate === null) return 0;
-  if (typeof maxRate !== 'number' || !(maxRate > 0))
+/**
+ * A subscribe frame's options: `max_rate` (updates per second; absent = every update) and
+ * `array_encoding` (`json`, the default, or `base64`).
+ */
+function subscriptionOptions(frame: Record<string, unknown>): Subscription | string {
+  const { max_rate: maxRate, array_encoding: encoding } = frame;
+  if (maxRate !== undefined && maxRate !== null && (typeof maxRate !== 'number' || !(maxRate > 0)))
     return 'max_rate must be a positive number of updates per second';
-  return 1000 / maxRate;
+  if (encoding !== undefined && encoding !== 'json' && encoding !== 'base64')
+    return "array_encoding must be 'json' or 'base64'";
+  return { throttleMs: typeof maxRate === 'number' ? 1000 / maxRate : 0, base64: encoding === 'base64' };
 }
