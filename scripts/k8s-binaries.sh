@@ -2,13 +2,15 @@
 # Builds the Kubernetes binaries the operator tests need, from the Go module proxy, with the
 # machine's Go, into a cache that later runs reuse:
 #   kube-apiserver and kube-controller-manager (k8s.io/kubernetes, every k8s.io staging module
-#   pinned to the matching v0.x release), etcd (go.etcd.io/etcd/server/v3), helm (helm.sh/helm/v3).
+#   pinned to the matching v0.x release), etcd (go.etcd.io/etcd/server/v3), helm (helm.sh/helm/v3),
+#   skaffold (github.com/GoogleContainerTools/skaffold/v2, with the replace lines of its own go.mod).
 # Prints the bin directory on its last line. Each binary is built once per version.
 set -euo pipefail
 shopt -s inherit_errexit 2>/dev/null || true
 K8S_VERSION=${K8S_VERSION:-v1.36.3}
 ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
 HELM_VERSION=${HELM_VERSION:-v3.22.0}
+SKAFFOLD_VERSION=${SKAFFOLD_VERSION:-v2.16.1}
 CACHE=${OPHYD_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ophyd-service/k8s}
 BIN="$CACHE/bin"
 mkdir -p "$BIN"
@@ -58,6 +60,13 @@ fi
 
 if have helm "$HELM_VERSION"; then step "helm $HELM_VERSION: cached"; else
   build helm helm.sh/helm/v3 "$HELM_VERSION" "" helm.sh/helm/v3/cmd/helm
+fi
+
+if have skaffold "$SKAFFOLD_VERSION"; then step "skaffold $SKAFFOLD_VERSION: cached"; else
+  proxy=$(go env GOPROXY | cut -d, -f1)
+  replaces=$(curl -fsS "$proxy/github.com/!google!container!tools/skaffold/v2/@v/$SKAFFOLD_VERSION.mod" | grep '^replace ' || true)
+  build skaffold github.com/GoogleContainerTools/skaffold/v2 "$SKAFFOLD_VERSION" "$replaces" \
+    github.com/GoogleContainerTools/skaffold/v2/cmd/skaffold
 fi
 
 step "ready: $(ls "$BIN" | grep -v version | tr '\n' ' ')"

@@ -22,7 +22,7 @@ export const BIN =
   );
 
 export function requireBinaries(): void {
-  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'helm'].filter(
+  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'helm', 'skaffold'].filter(
     (b) => !existsSync(join(BIN, b)),
   );
   if (missing.length)
