@@ -11,7 +11,7 @@ import { Controller } from './controller.ts';
 import { LeaderElector } from './leader.ts';
 import { createMetrics } from './metrics.ts';
 
-const USAGE = `Usage: ophyd-service operator [--metrics-port N] [--lease-namespace NS] [--workers N] [--resync-seconds S]
+const USAGE = `Usage: ophyd-service operator [--metrics-port N] [--lease-namespace NS] [--lease-seconds S] [--workers N] [--resync-seconds S]
 
 Reconciles Beamline resources (beamlines.ophyd-service.dev) into Deployments, Services, ConfigMaps,
 RBAC and NetworkPolicies. Needs the CRD installed: kubectl apply -f crds/.
@@ -96,6 +96,7 @@ export async function main(argv: string[]): Promise<void> {
     options: {
       'metrics-port': { type: 'string', default: '8080' },
       'lease-namespace': { type: 'string' },
+      'lease-seconds': { type: 'string', default: '15' },
       workers: { type: 'string', default: '4' },
       'resync-seconds': { type: 'string', default: '300' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -113,6 +114,7 @@ export async function main(argv: string[]): Promise<void> {
     leaseNamespace: values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? 'default',
     workers: Number(values.workers),
     resyncMs: Number(values['resync-seconds']) * 1000,
+    leaseSeconds: Number(values['lease-seconds']),
   });
   const stop = async () => {
     await operator.stop();

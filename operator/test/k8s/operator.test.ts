@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { GROUP, PLURAL, VERSION } from '../../src/crd/beamline.ts';
 import { type RunningOperator, startOperator } from '../../src/main.ts';
@@ -300,18 +307,54 @@ describe('the Beamline operator against a real kube-apiserver', () => {
     }
   });
 
-  it('converges after a restart in the middle of reconciling a new Beamline', async () => {
-    const spec = { ...example.spec, iocs: [{ name: 'walk', simulated: { kind: 'random_walk' } }] };
-    const r = await cluster.kubectl(
-      ['apply', '-f', '-'],
-      JSON.stringify({ ...example, metadata: { name: 'second' }, spec }),
+  it('converges after an operator process is killed in the middle of reconciling a new Beamline', async () => {
+    // The leader hands over to an operator process, which is SIGKILLed as soon as the first child
+    // of a new Beamline appears: whatever it had not applied yet, it never will.
+    await operator!.stop();
+    operator = undefined;
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'bin/ophyd-service.ts'),
+        'operator',
+        '--metrics-port',
+        '0',
+        '--lease-namespace',
+        'default',
+        '--lease-seconds',
+        '3',
+      ],
+      { env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath }, stdio: 'ignore' },
     );
-    assert.equal(r.code, 0, r.stderr);
-    await operator!.stop(); // at once: the reconcile of `second` is cut short, whatever it had done
+    try {
+      const coordination = cluster.kubeConfig.makeApiClient(CoordinationV1Api);
+      await waitFor('the operator process to lead', async () => {
+        const lease = await coordination.readNamespacedLease({
+          name: 'ophyd-service-operator',
+          namespace: 'default',
+        });
+        return lease.spec?.holderIdentity?.endsWith(`-${child.pid}`);
+      });
+      const spec = { ...example.spec, iocs: [{ name: 'walk', simulated: { kind: 'random_walk' } }] };
+      const r = await cluster.kubectl(
+        ['apply', '-f', '-'],
+        JSON.stringify({ ...example, metadata: { name: 'second' }, spec }),
+      );
+      assert.equal(r.code, 0, r.stderr);
+      await waitFor(
+        'the first child of second',
+        () => apps.readNamespacedDeployment({ name: 'second-ioc-walk', namespace: 'default' }),
+        20_000,
+      );
+    } finally {
+      child.kill('SIGKILL');
+    }
     operator = await start('restarted-operator');
     for (const name of ['second-ioc-walk', 'second-configuration', 'second-direct-control'])
-      await waitFor(`Deployment ${name}`, () =>
-        apps.readNamespacedDeployment({ name, namespace: 'default' }),
+      await waitFor(
+        `Deployment ${name}`,
+        () => apps.readNamespacedDeployment({ name, namespace: 'default' }),
+        30_000,
       );
     const objects = KubernetesObjectApi.makeApiClient(cluster.kubeConfig);
     const status = await waitFor('status of second', async () => {
@@ -323,6 +366,32 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       return bl.status?.components === '0/3' && bl.status;
     });
     assert.equal(status.observedGeneration, 1);
+    // Replacing an IOC in the spec removes the old one's children.
+    const patched = await cluster.kubectl([
+      'patch',
+      'bl',
+      'second',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { iocs: [{ name: 'thermo', simulated: { kind: 'thermo' } }] } }),
+    ]);
+    assert.equal(patched.code, 0, patched.stderr);
+    await waitFor('the new IOC', () =>
+      apps.readNamespacedDeployment({ name: 'second-ioc-thermo', namespace: 'default' }),
+    );
+    await waitFor('the old IOC removed', async () => {
+      const left = await apps.listNamespacedDeployment({
+        namespace: 'default',
+        labelSelector: 'app.kubernetes.io/component=ioc-walk',
+      });
+      const services = await core.listNamespacedService({
+        namespace: 'default',
+        labelSelector: 'app.kubernetes.io/component=ioc-walk',
+      });
+      return left.items.length + services.items.length === 0;
+    });
+    const epics = await core.readNamespacedConfigMap({ name: 'second-epics', namespace: 'default' });
+    assert.equal(epics.data?.EPICS_CA_ADDR_LIST, 'second-ioc-thermo:5064');
   });
 
   it('leaves nothing behind when a Beamline is deleted (garbage collection by owner references)', async () => {
