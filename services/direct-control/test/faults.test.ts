@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CaClient } from '@ophyd-service/epics-ca';
+import { createLogger } from '@ophyd-service/service-kit';
+import { clientEnv, freeUdpPort } from '../../../packages/epics-ca/test/loopback.ts';
+import { startConfiguration } from '../../configuration/test/harness.ts';
+import { createDirectControlService } from '../src/app.ts';
+import { readConfig } from '../src/config.ts';
+import { HttpRegistry } from '../src/registry/http-registry.ts';
 import type { Connection } from '../src/sockets/connection.ts';
-import { isType, startIocs, startStack, TestSocket, updateOf } from './stack.ts';
+import { isType, seed, startIocs, startStack, TestSocket, updateOf } from './stack.ts';
 
 const PVS = ['mini:current', 'mini:ph:mtr', 'sim:mtr1.RBV'];
 
@@ -50,6 +59,72 @@ describe('faults', () => {
     } finally {
       for (const s of sockets) s.close();
       await stack.close();
+    }
+  });
+
+  it('IOC process SIGKILLed and started again: subscribers see it go and come back, with no client action', async () => {
+    const port = await freeUdpPort();
+    const iocEnv = {
+      ...process.env,
+      EPICS_CAS_SERVER_PORT: String(port),
+      EPICS_CAS_INTF_ADDR_LIST: '127.0.0.1',
+      EPICS_CAS_AUTO_BEACON_ADDR_LIST: 'NO',
+      EPICS_CAS_BEACON_ADDR_LIST: '',
+    };
+    const startIocProcess = async () => {
+      const child = spawn(
+        process.execPath,
+        [join(import.meta.dirname, '../../../bin/ophyd-service.ts'), 'ioc', 'mini_beamline'],
+        {
+          env: iocEnv,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('CA server on UDP')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`IOC exited (${code})`)));
+      });
+      return child;
+    };
+    let ioc = await startIocProcess();
+    const config = await startConfiguration({ CONFIG_LOAD_STRATEGY: 'happi', CONFIG_PROFILE_PATH: seed });
+    const client = new CaClient({ env: clientEnv(port, {}), repeater: false, searchMaxIntervalMs: 200 });
+    const service = createDirectControlService({
+      config: readConfig({ DIRECT_CONTROL_CONFIGURATION_SERVICE_URL: config.url }),
+      client,
+      registry: new HttpRegistry({ baseUrl: config.url }),
+      logger: createLogger('direct_control', 'silent'),
+    });
+    const ws = (await service.listen(0, '127.0.0.1')).url.replace('http', 'ws');
+    const sockets = await Promise.all(
+      Array.from({ length: 10 }, () => TestSocket.open(`${ws}/api/v1/pv-socket`)),
+    );
+    try {
+      await Promise.all(
+        sockets.map((s) => s.request({ action: 'subscribe', pv: 'mini:current' }, isType('subscribed'))),
+      );
+      const marks = sockets.map((s) => s.frames.length);
+      ioc.kill('SIGKILL');
+      await Promise.all(
+        sockets.map((s, i) =>
+          s.next((f) => updateOf('mini:current')(f) && f.connected === false, 2000, marks[i]),
+        ),
+      );
+      ioc = await startIocProcess();
+      const back = sockets.map((s) => s.frames.length);
+      await Promise.all(
+        sockets.map((s, i) =>
+          s.next((f) => updateOf('mini:current')(f) && f.connected === true, 10_000, back[i]),
+        ),
+      );
+    } finally {
+      for (const s of sockets) s.close();
+      ioc.kill('SIGKILL');
+      await service.close();
+      await client.close();
+      await config.close();
     }
   });
 
