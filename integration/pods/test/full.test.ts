@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GenericContainer, Wait } from 'testcontainers';
+import { deviceBody } from '../../../services/direct-control/test/stack.ts';
 import { type Pod, startPod } from '../src/pods.ts';
 import { call, exerciseConfiguration, exerciseDirectControl, exerciseSockets } from './exercise.ts';
 
@@ -20,13 +21,9 @@ const EXTRA = [
     metadata: { name: 'thermo', device_label: 'detector', ophyd_class: 'Thermo', pvs: { prefix: 'thermo:' } },
     instantiation_spec: { name: 'thermo', device_class: 'localdevs.Thermo', args: ['thermo:'] },
   },
-  ...['random_walk:x', 'random_walk:dt', 'thermo:I', 'thermo:SP'].map((pv) => {
-    const name = pv.replace(':', '_');
-    return {
-      metadata: { name, device_label: 'signal', ophyd_class: 'EpicsSignal', pvs: { value: pv } },
-      instantiation_spec: { name, device_class: 'ophyd.EpicsSignal', args: [pv] },
-    };
-  }),
+  ...['random_walk:x', 'random_walk:dt', 'thermo:I', 'thermo:SP'].map((pv) =>
+    deviceBody(pv.replace(':', '_'), pv),
+  ),
 ];
 
 describe('full pod: every simulated IOC in its own container, plus the inner loop', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
-import { TestSocket } from '../../../services/direct-control/test/stack.ts';
+import { deviceBody, TestSocket } from '../../../services/direct-control/test/stack.ts';
 import { type Pod, startPod } from '../src/pods.ts';
 import { call, exerciseConfiguration, exerciseDirectControl, exerciseSockets } from './exercise.ts';
 
@@ -34,10 +34,10 @@ describe('inner-loop pod: IOC, PostgreSQL, configuration, direct control in cont
     const writer = (async () => {
       for (let i = 0; running; i++) {
         const name = `load_${i}`;
-        const r = await call('POST', `${base}/api/v1/devices`, {
-          metadata: { name, device_label: 'signal', ophyd_class: 'EpicsSignal', pvs: { value: `load:${i}` } },
-          instantiation_spec: { name, device_class: 'ophyd.EpicsSignal', args: [`load:${i}`] },
-        }).catch(() => ({ status: 0, body: null }));
+        const r = await call('POST', `${base}/api/v1/devices`, deviceBody(name, `load:${i}`)).catch(() => ({
+          status: 0,
+          body: null,
+        }));
         if (r.status >= 200 && r.status < 300) acknowledged.push(name);
         else refused.push(r.status);
       }
@@ -61,15 +61,7 @@ describe('inner-loop pod: IOC, PostgreSQL, configuration, direct control in cont
 
   it('keeps the registry across a configuration-service restart (PostgreSQL holds it)', async () => {
     const base = pod.configurationUrl!;
-    const r = await call('POST', `${base}/api/v1/devices`, {
-      metadata: {
-        name: 'survivor',
-        device_label: 'signal',
-        ophyd_class: 'EpicsSignal',
-        pvs: { value: 'surv:1' },
-      },
-      instantiation_spec: { name: 'survivor', device_class: 'ophyd.EpicsSignal', args: ['surv:1'] },
-    });
+    const r = await call('POST', `${base}/api/v1/devices`, deviceBody('survivor', 'surv:1'));
     assert.equal(r.status, 201);
     await pod.restart('configuration');
     assert.equal((await call('GET', `${pod.configurationUrl}/api/v1/devices/survivor`)).status, 200);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isType, type Stack, startStack, TestSocket } from './stack.ts';
+import { deviceBody, isType, type Stack, startStack, TestSocket } from './stack.ts';
 
 const json = async (res: Response) => [res.status, (await res.json()) as any] as const;
 
@@ -158,15 +158,11 @@ describe('device commanding and the device socket, against the motor records and
       const missing = await socket.request({ action: 'subscribe', device: 'nothere' }, isType('error'));
       assert.equal(missing.reason, 'not_found');
       // A device the registry knows only by prefix streams its class's signals.
-      await stack.config.send('POST', '/api/v1/devices', {
-        metadata: {
-          name: 'by_prefix',
-          device_label: 'motor',
-          ophyd_class: 'EpicsMotor',
-          pvs: { prefix: 'sim:mtr3' },
-        },
-        instantiation_spec: { name: 'by_prefix', device_class: 'ophyd.EpicsMotor', args: ['sim:mtr3'] },
-      });
+      await stack.config.send(
+        'POST',
+        '/api/v1/devices',
+        deviceBody('by_prefix', 'sim:mtr3', { cls: 'EpicsMotor', pvs: { prefix: 'sim:mtr3' } }),
+      );
       await socket.request({ action: 'subscribe', device: 'by_prefix' }, isType('subscribed'));
       const readback = socket.frames.find((f) => f.device === 'by_prefix' && f.signal === 'user_readback');
       assert.ok(readback && 'value' in readback, 'the motor readback streams');

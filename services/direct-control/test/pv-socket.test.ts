@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isType, type Stack, startStack, TestSocket, updateOf } from './stack.ts';
+import { deviceBody, isType, type Stack, startStack, TestSocket, updateOf } from './stack.ts';
 
 describe('pv-socket against the simulated IOCs and the seeded registry', () => {
   let stack: Stack;
@@ -208,15 +208,7 @@ describe('pv-socket against the simulated IOCs and the seeded registry', () => {
   });
 });
 
-export const ghostDevice = {
-  metadata: {
-    name: 'ghost',
-    device_label: 'signal',
-    ophyd_class: 'EpicsSignal',
-    pvs: { value: 'ghost:nothing' },
-  },
-  instantiation_spec: { name: 'ghost', device_class: 'ophyd.EpicsSignal', args: ['ghost:nothing'] },
-};
+const ghostDevice = deviceBody('ghost', 'ghost:nothing');
 
 describe('pv-socket limits', () => {
   it('caps connections (1013) and subscriptions per client', async () => {

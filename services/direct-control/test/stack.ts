@@ -177,3 +177,21 @@ export class TestSocket {
 
 export const isType = (type: string) => (f: Frame) => f.type === type;
 export const updateOf = (pv: string) => (f: Frame) => f.event_type === 'pv_update' && f.pv === pv;
+
+/** A registry create body: a device of `cls` (default a plain EpicsSignal) at `pv`. */
+export function deviceBody(
+  name: string,
+  pv: string,
+  options: { cls?: 'EpicsSignal' | 'EpicsMotor'; label?: string; pvs?: Record<string, string> } = {},
+) {
+  const cls = options.cls ?? 'EpicsSignal';
+  return {
+    metadata: {
+      name,
+      device_label: options.label ?? (cls === 'EpicsMotor' ? 'motor' : 'signal'),
+      ophyd_class: cls,
+      pvs: options.pvs ?? { value: pv },
+    },
+    instantiation_spec: { name, device_class: `ophyd.${cls}`, args: [pv] },
+  };
+}
