@@ -1,4 +1,5 @@
 /** The value envelope of the PV read routes (spec §1.5.1): JSON or raw little-endian bytes. */
+import { jsonValue as valueAsJson } from '@ophyd-service/devices';
 import { DBR, type Reading } from '@ophyd-service/epics-ca';
 
 const DTYPES: Record<number, string> = {
@@ -33,11 +34,8 @@ export function arrayMeta(reading: Reading): ArrayMeta {
   };
 }
 
-export function jsonValue(reading: Reading): unknown {
-  return typeof reading.value === 'object' && reading.value !== null
-    ? Array.from(reading.value as ArrayLike<unknown>)
-    : reading.value;
-}
+/** A reading's value as plain JSON (typed arrays as lists), as the device runtime renders it. */
+export const jsonValue = (reading: Reading): unknown => valueAsJson(reading.value);
 
 /** The bytes of a numeric array, little-endian as the wire contract says (typed arrays are host order). */
 export function arrayBytes(reading: Reading): Buffer | null {

@@ -13,7 +13,7 @@ import {
 } from '@ophyd-service/devices';
 import { HttpError } from '@ophyd-service/service-kit';
 import { checkAvailability, GateRefusal, requireAvailable } from '../gates.ts';
-import { RegistryUnavailable } from '../registry/provider.ts';
+import { outageAs503 } from '../registry/provider.ts';
 import type { DirectControl } from '../state.ts';
 
 export const ALLOWED_METHODS = [
@@ -50,15 +50,9 @@ export interface CommandResult {
   awaited: boolean;
 }
 
-const registryError = (err: unknown): never => {
-  if (err instanceof RegistryUnavailable)
-    throw new HttpError(503, `Configuration service unavailable: ${err.message}`);
-  throw err;
-};
-
 export async function runCommand(dc: DirectControl, command: Command): Promise<CommandResult> {
   const [head, ...sub] = command.path.split('.');
-  const exists = await dc.registry.deviceExists(head).catch(registryError);
+  const exists = await dc.registry.deviceExists(head).catch(outageAs503);
   if (!exists) throw new HttpError(404, `Device '${head}' not found in the registry`);
   if (!(ALLOWED_METHODS as readonly string[]).includes(command.method)) {
     throw new HttpError(
@@ -74,14 +68,14 @@ export async function runCommand(dc: DirectControl, command: Command): Promise<C
       throw err;
     }
   }
-  const spec = await dc.registry.spec(head).catch(registryError);
+  const spec = await dc.registry.spec(head).catch(outageAs503);
   if (!spec) {
     throw new HttpError(
       422,
       `Device '${head}' has no instantiation spec in the registry (class path + constructor args). Add one to command it.`,
     );
   }
-  const pvs = (await dc.registry.componentMap(head).catch(registryError)) ?? {};
+  const pvs = (await dc.registry.componentMap(head).catch(outageAs503)) ?? {};
   const root = await dc.devices.get(spec, pvs);
   const target = walk(root, head, sub);
   const timeoutS = command.timeout || dc.config.DIRECT_CONTROL_COMMAND_TIMEOUT;

@@ -4,7 +4,7 @@ import { HttpError } from '@ophyd-service/service-kit';
 import type { Context, Next } from 'koa';
 import { arrayBytes, arrayMeta, isoNaive, jsonValue, negotiate } from '../envelope.ts';
 import { checkLimits, GateRefusal, gateForPv } from '../gates.ts';
-import { RegistryUnavailable } from '../registry/provider.ts';
+import { outageAs503 } from '../registry/provider.ts';
 import type { DirectControl } from '../state.ts';
 
 interface SetRequest {
@@ -26,14 +26,7 @@ export const writable = (dc: DirectControl) => async (_ctx: Context, next: Next)
 
 /** 404 for a PV the registry does not know, 503 when the registry cannot be asked. */
 export async function requireRegisteredPv(dc: DirectControl, pv: string): Promise<void> {
-  let exists: boolean;
-  try {
-    exists = await dc.registry.pvExists(pv);
-  } catch (err) {
-    if (err instanceof RegistryUnavailable)
-      throw new HttpError(503, `Configuration service unavailable: ${err.message}`);
-    throw err;
-  }
+  const exists = await dc.registry.pvExists(pv).catch(outageAs503);
   if (!exists) throw new HttpError(404, `PV '${pv}' not found in the registry`);
 }
 

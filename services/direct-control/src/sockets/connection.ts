@@ -7,6 +7,7 @@
 import type { WebSocket } from 'ws';
 import { SendQueue } from '../monitor/send-queue.ts';
 import { errorFrame } from './frames.ts';
+import { TurnBatch } from './turn-batch.ts';
 
 export interface ConnectionOptions {
   /** Bytes a client may have unread before its updates coalesce. */
@@ -17,15 +18,10 @@ export interface ConnectionOptions {
   replyLimit: number;
 }
 
-const dirty = new Set<Connection>();
-let flushScheduled = false;
-
-function flushDirty(): void {
-  flushScheduled = false;
-  const batch = [...dirty];
-  dirty.clear();
-  for (const connection of batch) connection.flushNow();
-}
+/** Connections with frames to write, flushed together at the end of the turn. */
+const flushes = new TurnBatch<Connection, Connection>((batch) => {
+  for (const connection of batch.keys()) connection.flushNow();
+});
 
 export class Connection {
   readonly ws: WebSocket;
@@ -54,7 +50,7 @@ export class Connection {
     );
     ws.on('close', () => {
       this.closed = true;
-      dirty.delete(this);
+      flushes.delete(this);
       for (const t of this.throttles.values()) clearTimeout(t.timer);
       for (const hook of this.closeHooks.splice(0)) hook();
     });
@@ -133,12 +129,7 @@ export class Connection {
   }
 
   private schedule(): void {
-    if (this.closed) return;
-    dirty.add(this);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flushDirty);
-    }
+    if (!this.closed) flushes.add(this, this);
   }
 
   /** Writes what the queue lets through in one corked batch. */

@@ -13,6 +13,7 @@ import type { Connection } from './connection.ts';
 import { deviceUpdate, envelope, errorFrame, metaFrame } from './frames.ts';
 import type { Endpoint } from './gateway.ts';
 import { READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
+import { TurnBatch } from './turn-batch.ts';
 
 interface Client {
   connection: Connection;
@@ -41,11 +42,21 @@ export class DeviceSocket implements Endpoint {
   private readonly dc: DirectControl;
   private readonly devices = new Map<string, DeviceState>();
   private readonly clients = new Set<Client>();
-  private readonly dirty = new Map<
+  /** Components with a new value this turn: serialised once, at the end of it. */
+  private readonly values = new TurnBatch<
     string,
     { device: string; state: DeviceState; signal: string; pv: string }
-  >();
-  private flushScheduled = false;
+  >((batch) => {
+    for (const { device, state, signal, pv } of batch.values()) {
+      if (state.clients.size === 0) continue;
+      this.send(
+        device,
+        state,
+        signal,
+        deviceUpdate(device, signal, this.dc.hub.peek(pv) ?? { connected: false }),
+      );
+    }
+  });
 
   constructor(dc: DirectControl) {
     this.dc = dc;
@@ -203,11 +214,7 @@ export class DeviceSocket implements Endpoint {
     const key = `${device}\0${signal}`;
     if (event.kind === 'value') {
       // As on the pv socket: one serialisation per component per event-loop turn, newest value.
-      this.dirty.set(key, { device, state, signal, pv: event.pv });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushDirty());
-      }
+      this.values.add(key, { device, state, signal, pv: event.pv });
       return;
     }
     const pvState = this.dc.hub.peek(event.pv) ?? { connected: false };
@@ -216,22 +223,8 @@ export class DeviceSocket implements Endpoint {
       for (const client of state.clients) client.connection.reply(meta);
       return;
     }
-    this.dirty.delete(key);
+    this.values.delete(key);
     this.send(device, state, signal, deviceUpdate(device, signal, pvState, true));
-  }
-
-  private flushDirty(): void {
-    this.flushScheduled = false;
-    for (const { device, state, signal, pv } of this.dirty.values()) {
-      if (state.clients.size === 0) continue;
-      this.send(
-        device,
-        state,
-        signal,
-        deviceUpdate(device, signal, this.dc.hub.peek(pv) ?? { connected: false }),
-      );
-    }
-    this.dirty.clear();
   }
 
   private send(device: string, state: DeviceState, signal: string, frame: string): void {

@@ -6,11 +6,12 @@
  * gets fewer frames.
  */
 import { COLOR_MODES, DATA_TYPES, type Dimensions, renderFrame } from '../images/render.ts';
-import { RegistryUnavailable } from '../registry/provider.ts';
+import { requireRegisteredPv } from '../routes/pv.ts';
 import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
 import { errorFrame } from './frames.ts';
 import type { Endpoint } from './gateway.ts';
+import { errorText } from './shared.ts';
 
 const SETTINGS = ['startX', 'startY', 'sizeX', 'sizeY', 'colorMode', 'dataType'] as const;
 type Setting = (typeof SETTINGS)[number];
@@ -83,14 +84,9 @@ export class ImageSocket implements Endpoint {
       connection.close(1011, error.slice(0, 120));
     };
     try {
-      if (!(await dc.registry.pvExists(pvs.array)))
-        return fail(`PV '${pvs.array}' not found in the registry`, { pv: pvs.array });
+      await requireRegisteredPv(dc, pvs.array);
     } catch (err) {
-      const text =
-        err instanceof RegistryUnavailable
-          ? `Configuration service unavailable: ${err.message}`
-          : String(err);
-      return fail(text, { pv: pvs.array });
+      return fail(errorText(err), { pv: pvs.array });
     }
     const all = [pvs.array, ...Object.values(pvs.settings)];
     const connected = await Promise.all(

@@ -4,13 +4,13 @@
  * and queued to every subscriber, keep-latest per PV, optionally throttled per subscription.
  */
 import type { MonitorEvent } from '../monitor/hub.ts';
-import { RegistryUnavailable } from '../registry/provider.ts';
-import { setPv } from '../routes/pv.ts';
+import { requireRegisteredPv, setPv } from '../routes/pv.ts';
 import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
 import { envelope, errorFrame, metaFrame, type PvState, pvUpdate } from './frames.ts';
 import type { Endpoint } from './gateway.ts';
-import { READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
+import { errorText, READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
+import { TurnBatch } from './turn-batch.ts';
 
 interface Client {
   connection: Connection;
@@ -41,8 +41,15 @@ export class PvSocket implements Endpoint {
   private readonly dc: DirectControl;
   private readonly fanouts = new Map<string, Fanout>();
   private readonly clients = new Set<Client>();
-  private readonly dirty = new Set<string>();
-  private flushScheduled = false;
+  /** PVs with a new value this turn: serialised once, at the end of it. */
+  private readonly values = new TurnBatch<string, string>((batch) => {
+    for (const pv of batch.keys()) {
+      const fanout = this.fanouts.get(pv);
+      if (!fanout || fanout.clients.size === 0) continue;
+      const state = this.state(pv);
+      this.send(pv, fanout.clients, (base64) => pvUpdate(pv, state, { base64 }), true);
+    }
+  });
 
   constructor(dc: DirectControl) {
     this.dc = dc;
@@ -106,19 +113,26 @@ export class PvSocket implements Endpoint {
     if (typeof subscription === 'string') return c.reply(errorFrame(subscription));
     const valid = await this.validate(client, names);
     if (valid.length === 0) return;
-    const cap = this.dc.config.DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT;
-    const fresh = valid.filter((pv) => !client.pvs.has(pv)).length;
-    if (cap > 0 && client.pvs.size + fresh > cap) {
-      return c.reply(
-        errorFrame(
-          `Subscribe would exceed max_subscriptions_per_client (cap=${cap}, current=${client.pvs.size}, requested=${fresh}).`,
-          { cap, current: client.pvs.size, requested: fresh },
-        ),
-      );
-    }
+    const refused = this.capRefusal(client, valid);
+    if (refused) return c.reply(refused);
     const stuck = await this.join(client, valid, subscription);
     if (stuck.length > 0)
       c.reply(envelope('subscribed', { pv_names: stuck, ...(readOnly && { read_only: true }) }));
+  }
+
+  /**
+   * The error frame when subscribing `pvs` would take the client past its cap (only PVs it does not
+   * hold yet count; nothing is subscribed then), else null.
+   */
+  private capRefusal(client: Client, pvs: string[]): string | null {
+    const cap = this.dc.config.DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT;
+    const requested = pvs.filter((pv) => !client.pvs.has(pv)).length;
+    const current = client.pvs.size;
+    if (cap === 0 || current + requested <= cap) return null;
+    return errorFrame(
+      `Subscribe would exceed max_subscriptions_per_client (cap=${cap}, current=${current}, requested=${requested}).`,
+      { cap, current, requested },
+    );
   }
 
   /** Registry check of each PV; errors go to the client, the known ones come back. */
@@ -126,16 +140,12 @@ export class PvSocket implements Endpoint {
     const checks = await Promise.all(
       names.map(async (pv) => {
         try {
-          if (await this.dc.registry.pvExists(pv)) return pv;
-          client.connection.reply(errorFrame(`PV '${pv}' not found in the registry`, { pv }));
+          await requireRegisteredPv(this.dc, pv);
+          return pv;
         } catch (err) {
-          const text =
-            err instanceof RegistryUnavailable
-              ? `Configuration service unavailable: ${err.message}`
-              : String(err);
-          client.connection.reply(errorFrame(text, { pv }));
+          client.connection.reply(errorFrame(errorText(err), { pv }));
+          return null;
         }
-        return null;
       }),
     );
     return checks.filter((pv): pv is string => pv !== null);
@@ -184,15 +194,8 @@ export class PvSocket implements Endpoint {
     const pv = typeof frame.pv === 'string' && frame.pv ? frame.pv : null;
     if (!pv) return c.reply(errorFrame('pv field required for subscribeSafely'));
     if ((await this.validate(client, [pv])).length === 0) return;
-    const cap = this.dc.config.DIRECT_CONTROL_MAX_SUBSCRIPTIONS_PER_CLIENT;
-    if (cap > 0 && !client.pvs.has(pv) && client.pvs.size + 1 > cap) {
-      return c.reply(
-        errorFrame(
-          `Subscribe would exceed max_subscriptions_per_client (cap=${cap}, current=${client.pvs.size}, requested=1).`,
-          { cap, current: client.pvs.size, requested: 1 },
-        ),
-      );
-    }
+    const refused = this.capRefusal(client, [pv]);
+    if (refused) return c.reply(refused);
     try {
       await this.dc.hub.latest(pv);
     } catch (err) {
@@ -290,11 +293,7 @@ export class PvSocket implements Endpoint {
     if (event.kind === 'value') {
       // Values wait for the end of this event-loop turn: a burst of CA updates to one PV is
       // serialised and queued once, with the newest value.
-      this.dirty.add(pv);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushDirty());
-      }
+      this.values.add(pv, pv);
       return;
     }
     const state = this.state(pv);
@@ -303,20 +302,8 @@ export class PvSocket implements Endpoint {
       for (const client of clients) if (!client.joining.has(pv)) client.connection.reply(meta);
       return;
     }
-    this.dirty.delete(pv); // the connection frame carries the latest value too
+    this.values.delete(pv); // the connection frame carries the latest value too
     this.send(pv, clients, (base64) => pvUpdate(pv, state, { now: true, base64 }));
-  }
-
-  private flushDirty(): void {
-    this.flushScheduled = false;
-    for (const pv of this.dirty) {
-      const fanout = this.fanouts.get(pv);
-      if (fanout && fanout.clients.size > 0) {
-        const state = this.state(pv);
-        this.send(pv, fanout.clients, (base64) => pvUpdate(pv, state, { base64 }), true);
-      }
-    }
-    this.dirty.clear();
   }
 
   /**

@@ -8,11 +8,14 @@ import { envelope, errorFrame } from './frames.ts';
 
 export { READ_ONLY_MESSAGE };
 
+/** The text a socket error frame carries for a failure: the REST detail, or the error's message. */
+export const errorText = (err: unknown): string =>
+  err instanceof HttpError ? String(err.detail) : err instanceof Error ? err.message : String(err);
+
 /** The context keys of a refused command: `locked`/`disabled` flags so clients can tell them apart. */
 export function refusal(err: unknown, context: Record<string, unknown>): string {
   const status = err instanceof HttpError ? err.status : 500;
-  const text = err instanceof HttpError ? String(err.detail) : (err as Error).message;
-  return errorFrame(text, {
+  return errorFrame(errorText(err), {
     ...context,
     ...(status === 423 && { locked: true }),
     ...(status === 409 && { disabled: true }),
