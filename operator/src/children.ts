@@ -337,15 +337,17 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
 }
 
 /** Kinds the operator owns and watches (a child of another kind is never created). */
-export const CHILD_KINDS = [
-  'Deployment',
-  'Service',
-  'ConfigMap',
-  'ServiceAccount',
-  'Role',
-  'RoleBinding',
-  'PersistentVolumeClaim',
-  'NetworkPolicy',
-] as const;
+export const CHILD_API_VERSIONS = {
+  Deployment: 'apps/v1',
+  Service: 'v1',
+  ConfigMap: 'v1',
+  ServiceAccount: 'v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+  PersistentVolumeClaim: 'v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+} as const;
+export type ChildKind = keyof typeof CHILD_API_VERSIONS;
+export const CHILD_KINDS = Object.keys(CHILD_API_VERSIONS) as ChildKind[];
 
 export const isIocKind = (kind: string) => (IOC_KINDS as readonly string[]).includes(kind);

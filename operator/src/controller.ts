@@ -19,13 +19,12 @@ import {
   NetworkingV1Api,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
-import { CHILD_KINDS, MANAGED_BY } from './children.ts';
+import { CHILD_KINDS, type ChildKind, MANAGED_BY } from './children.ts';
 import { type Beamline, GROUP, KIND, PLURAL, VERSION } from './crd/beamline.ts';
 import type { Metrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
 import { type Caches, describe, Reconciler } from './reconciler.ts';
 
-type ChildKind = (typeof CHILD_KINDS)[number];
 type AnyInformer = ReturnType<typeof makeInformer<KubernetesObject>>;
 
 export interface ControllerOptions {

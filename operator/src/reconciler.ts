@@ -15,7 +15,14 @@ import {
   setHeaderOptions,
   type V1Deployment,
 } from '@kubernetes/client-node';
-import { CHILD_KINDS, desiredChildren, FIELD_MANAGER, type K8sObject } from './children.ts';
+import {
+  CHILD_API_VERSIONS,
+  CHILD_KINDS,
+  type ChildKind,
+  desiredChildren,
+  FIELD_MANAGER,
+  type K8sObject,
+} from './children.ts';
 import { type Beamline, GROUP, KIND, PLURAL, VERSION } from './crd/beamline.ts';
 import type { Metrics } from './metrics.ts';
 import { computeStatus, type DeploymentState, sameStatus } from './status.ts';
@@ -26,7 +33,7 @@ export const APPLIED_ANNOTATION = 'ophyd-service.dev/applied';
 export interface Caches {
   beamline(namespace: string, name: string): Beamline | undefined;
   /** Children of a kind in a namespace carrying the managed-by label. */
-  children(kind: (typeof CHILD_KINDS)[number], namespace: string): readonly KubernetesObject[];
+  children(kind: ChildKind, namespace: string): readonly KubernetesObject[];
 }
 
 export interface ReconcilerApis {
@@ -73,7 +80,7 @@ export class Reconciler {
     if (applyError) throw new Error(applyError);
   }
 
-  private current(kind: (typeof CHILD_KINDS)[number], namespace: string, name: string) {
+  private current(kind: ChildKind, namespace: string, name: string) {
     return this.caches.children(kind, namespace).find((o) => o.metadata?.name === name);
   }
 
@@ -81,7 +88,7 @@ export class Reconciler {
     for (const child of desired) {
       const hash = fingerprint(child);
       const existing = this.current(
-        child.kind as (typeof CHILD_KINDS)[number],
+        child.kind as ChildKind,
         beamline.metadata.namespace,
         child.metadata.name,
       );
@@ -114,7 +121,7 @@ export class Reconciler {
         await this.apis.objects.delete({
           ...object,
           kind,
-          apiVersion: object.apiVersion ?? apiVersionOf(kind),
+          apiVersion: object.apiVersion ?? CHILD_API_VERSIONS[kind],
         });
         this.metrics.writes.inc({ verb: 'delete', kind });
       }
@@ -179,20 +186,6 @@ export class Reconciler {
     } catch (err) {
       this.log('could not record an event', { beamline: `${namespace}/${name}`, err: describe(err) });
     }
-  }
-}
-
-function apiVersionOf(kind: string): string {
-  switch (kind) {
-    case 'Deployment':
-      return 'apps/v1';
-    case 'Role':
-    case 'RoleBinding':
-      return 'rbac.authorization.k8s.io/v1';
-    case 'NetworkPolicy':
-      return 'networking.k8s.io/v1';
-    default:
-      return 'v1';
   }
 }
 

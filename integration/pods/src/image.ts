@@ -11,22 +11,18 @@ import { requireImage } from '../prerequisites.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '../../..');
 export const DOCKERFILE = 'integration/images/runtime/Dockerfile';
-/** What the Dockerfile copies (keep in step with .dockerignore). */
-const CONTEXT = [
-  'package.json',
-  'package-lock.json',
-  'bin',
-  'cli',
-  'packages',
-  'ioc',
-  'services',
-  'operator',
-  'integration/seed',
-];
+/** What the build may copy: the `!path` lines of .dockerignore (which starts by excluding everything). */
+const context = () =>
+  readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('!'))
+    .map((line) => line.slice(1).replace(/\/$/, ''));
 
 /** A hash of the Dockerfile and the tracked files of the build context (tests and READMEs excluded). */
 export function contextHash(): string {
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', ...CONTEXT], { cwd: REPO_ROOT })
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', ...context()], {
+    cwd: REPO_ROOT,
+  })
     .toString()
     .split('\n')
     .filter((f) => f && !/(^|\/)test\//.test(f) && !f.endsWith('.test.ts') && !f.endsWith('README.md'))
