@@ -17,3 +17,4 @@ export { CaRepeater } from './repeater.ts';
 export { ProcessVariable, PutError, type PvMetadata, type PvOptions, type PvState, pv } from './server/pv.ts';
 export { type CaLogger, CaServer, type CaServerOptions } from './server/server.ts';
 export { ECA, ecaMessage } from './status.ts';
+export { checkWrite, WriteRefused, type WriteTarget, type WriteValue } from './write-value.ts';
