@@ -18,10 +18,11 @@ import {
   decodeResponse,
   encode,
   type Request,
+  ProtocolError,
   type Response,
   readHeader,
 } from '../src/messages.ts';
-import { FrameReader, splitDatagram } from '../src/stream.ts';
+import { FrameReader, PLAUSIBLE_PAYLOAD_BYTES, splitDatagram } from '../src/stream.ts';
 
 const hex = (buf: Buffer) => buf.toString('hex');
 
@@ -354,6 +355,98 @@ describe('codec properties', () => {
           ),
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('a reader that skips oversized frames (the client circuit)', () => {
+  const LIMIT = 256;
+  // Monitor updates whose payload is exactly `size` bytes (a multiple of 8, so no padding is added).
+  const update = (subscriptionId: number, size: number): Response => ({
+    kind: 'eventAddReply',
+    dataType: DBR.CHAR,
+    count: size,
+    status: 1,
+    subscriptionId,
+    data: Buffer.alloc(size, subscriptionId & 0xff),
+  });
+  const sizeArb = fc.oneof(
+    fc.nat({ max: LIMIT / 8 }).map((n) => n * 8), // fits (up to the limit itself)
+    fc.integer({ min: LIMIT / 8 + 1, max: 12_000 }).map((n) => n * 8), // over, some past 64 kB (extended header)
+  );
+
+  it('hands over every frame in order, reports each oversized one by its header, and never holds its payload', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 1000 }), sizeArb), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat({ max: 200_000 })),
+        (updates, cuts) => {
+          const stream = Buffer.concat(updates.map(([id, size]) => encode(update(id, size))));
+          const points = [...new Set(cuts.map((c) => c % stream.length))].sort((a, b) => a - b);
+          const reader = new FrameReader(LIMIT, { skipOversized: true });
+          const got: unknown[] = [];
+          let last = 0;
+          for (const p of [...points, stream.length]) {
+            for (const f of reader.push(stream.subarray(last, p))) {
+              got.push(
+                f.skipped
+                  ? { skipped: f.header.param2, size: f.header.payloadSize, held: f.payload.length }
+                  : decodeResponse(f.header, f.payload),
+              );
+            }
+            last = p;
+            // At most one incomplete frame that fits is ever held; an oversized payload never is.
+            assert.ok(reader.pending < 24 + LIMIT, `holds ${reader.pending} bytes`);
+          }
+          assert.deepEqual(
+            got,
+            updates.map(([id, size]) =>
+              size > LIMIT ? { skipped: id, size, held: 0 } : { ...update(id, size) },
+            ),
+          );
+          assert.equal(reader.pending, 0);
+          assert.equal(reader.discarding, 0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('drops an oversized payload arriving in small pieces as it comes, then reads on', () => {
+    const reader = new FrameReader(LIMIT, { skipOversized: true });
+    const big = encode(update(7, 4096));
+    const after = encode({ kind: 'echo' });
+    const first = reader.push(big.subarray(0, 100));
+    assert.deepEqual(
+      first.map((f) => [f.skipped, f.header.param2, f.header.payloadSize]),
+      [[true, 7, 4096]],
+    );
+    assert.equal(reader.pending, 0);
+    assert.equal(reader.discarding, 4096 - (100 - 16));
+    for (let at = 100; at < big.length; at += 50) {
+      assert.deepEqual(reader.push(big.subarray(at, Math.min(at + 50, big.length))), []);
+      assert.equal(reader.pending, 0);
+    }
+    assert.equal(reader.discarding, 0);
+    assert.deepEqual(
+      reader.push(after).map((f) => decodeResponse(f.header, f.payload)),
+      [{ kind: 'echo' }],
+    );
+  });
+
+  it('still refuses a header no peer could send (past 2 GiB), skipping or not', () => {
+    const header = Buffer.alloc(24);
+    header.writeUInt16BE(1, 0); // EVENT_ADD
+    header.writeUInt16BE(0xffff, 2); // extended header: the size follows
+    header.writeUInt32BE(PLAUSIBLE_PAYLOAD_BYTES + 8, 16);
+    assert.throws(() => new FrameReader(LIMIT, { skipOversized: true }).push(header), ProtocolError);
+    assert.throws(() => new FrameReader(LIMIT).push(header), ProtocolError);
+  });
+
+  it('is a protocol error without the option, as the server reads requests', () => {
+    assert.throws(
+      () => new FrameReader(LIMIT).push(encode(update(1, LIMIT + 8))),
+      /declares 264 payload bytes, over the limit of 256/,
     );
   });
 });
