@@ -29,6 +29,7 @@ import {
   type Request,
 } from '../messages.ts';
 import { ECA } from '../status.ts';
+import { convertPut } from './put-values.ts';
 import { type ProcessVariable, PutError, type PvState } from './pv.ts';
 
 export interface Transport {
@@ -327,7 +328,7 @@ export class ServerCircuit {
     if (!pv.writable) return reply(ECA.NOWTACCESS, `${pv.name} is read-only`);
     try {
       const decoded = decodeDbr(request.dataType, request.data, request.count);
-      const values = convertValues(decoded.values, nativeType(request.dataType), pv.nativeType, pv.meta);
+      const values = convertPut(decoded.values, nativeType(request.dataType), pv);
       await pv.put(values);
       if (this.channels.get(request.sid) === channel) reply(ECA.NORMAL, '');
     } catch (err) {

@@ -2,7 +2,15 @@
  * The PV API for IOC authors: a typed value with alarm state, timestamp and display metadata,
  * that posts changes to subscribers and accepts puts through an optional (async) handler.
  */
-import { DBR, type EpicsStamp, epicsStamp, type Limits, toNative, type Values } from '../dbr.ts';
+import {
+  DBR,
+  type EpicsStamp,
+  epicsStamp,
+  type Limits,
+  type NumericArray,
+  toNative,
+  type Values,
+} from '../dbr.ts';
 import { DBE } from '../messages.ts';
 import { ECA } from '../status.ts';
 
@@ -38,6 +46,13 @@ export interface PvOptions extends PvMetadata {
   onPut?: (values: Values, pv: ProcessVariable) => void | Promise<void>;
   /** Free text shown as the record's DESC field. */
   description?: string;
+  /**
+   * What a put outside the control limits does (limits apply while controlHigh > controlLow):
+   * 'clamp' stores the nearest limit, as the DRVL/DRVH of an ao or longout record do; 'refuse'
+   * answers ECA_PUTFAIL and keeps the value, as caproto does. Without it the limits are only
+   * published, as an ai record's are (or the PV's onPut applies rules of its own, as a motor's does).
+   */
+  outsideLimits?: 'clamp' | 'refuse';
 }
 
 /** A refused put; `eca` is the status code the client receives. */
@@ -70,6 +85,7 @@ export class ProcessVariable {
   readonly maxCount: number;
   readonly writable: boolean;
   readonly description: string;
+  readonly outsideLimits?: 'clamp' | 'refuse';
   meta: PvMetadata;
   state: PvState;
   private readonly onPut?: PvOptions['onPut'];
@@ -86,6 +102,7 @@ export class ProcessVariable {
     this.writable = options.writable ?? true;
     this.description = options.description ?? '';
     this.onPut = options.onPut;
+    this.outsideLimits = options.outsideLimits;
     this.meta = {
       units: options.units,
       precision: options.precision,
@@ -148,8 +165,35 @@ export class ProcessVariable {
       const bad = Array.from(values as ArrayLike<number>).find((v) => v >= this.meta.enumStrings!.length);
       if (bad !== undefined) throw new PutError(`${this.name}: no enum state ${bad}`, ECA.PUTFAIL);
     }
-    if (this.onPut) await this.onPut(values, this);
-    else this.post(values);
+    const held = this.withinLimits(values);
+    if (this.onPut) await this.onPut(held, this);
+    else this.post(held);
+  }
+
+  /** The control limits as a put sees them, or undefined while there are none (high ≤ low). */
+  get controlLimits(): { low: number; high: number } | undefined {
+    const low = this.meta.limits?.controlLow ?? 0;
+    const high = this.meta.limits?.controlHigh ?? 0;
+    return high > low ? { low, high } : undefined;
+  }
+
+  private withinLimits(values: Values): Values {
+    const limits = this.controlLimits;
+    if (!this.outsideLimits || !limits || this.nativeType === DBR.STRING || this.nativeType === DBR.ENUM)
+      return values;
+    const numbers = values as NumericArray;
+    const outside = Array.from(numbers).find((v) => v < limits.low || v > limits.high);
+    if (outside === undefined) return values;
+    if (this.outsideLimits === 'refuse') {
+      throw new PutError(
+        `${this.name}: ${outside} is outside the control limits [${limits.low}, ${limits.high}]`,
+        ECA.PUTFAIL,
+      );
+    }
+    return toNative(
+      this.nativeType,
+      Array.from(numbers, (v) => Math.min(limits.high, Math.max(limits.low, v))),
+    );
   }
 
   private clip(values: Values): Values {
