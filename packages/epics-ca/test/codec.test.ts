@@ -17,8 +17,8 @@ import {
   decodeRequest,
   decodeResponse,
   encode,
-  type Request,
   ProtocolError,
+  type Request,
   type Response,
   readHeader,
 } from '../src/messages.ts';

@@ -252,8 +252,17 @@ describe('bad input', () => {
     await until(() => server.stats().length === 0, 2000, 'the server to forget the circuit');
   });
 
-  it('refuses a frame that declares more than EPICS_CA_MAX_ARRAY_BYTES', async () => {
-    const server = await startServer({ pvs: [pv.double('f:ok', 5)] });
+  it('refuses a frame that declares more than EPICS_CA_MAX_ARRAY_BYTES', async (t) => {
+    // The circuit must close because of the frame, not because it then fell silent: the warning
+    // names the cause. The idle timeout (which logs at info) is short enough for a server that
+    // wrongly waits for the 2 GiB to fail here with that diff rather than hang the test.
+    const warnings: string[] = [];
+    const server = await startServer({
+      pvs: [pv.double('f:ok', 5)],
+      inactivityTimeoutMs: 10_000,
+      logger: { debug() {}, info() {}, warn: (message) => warnings.push(message) },
+    });
+    t.after(() => server.stop());
     const socket = connect({ port: server.tcpPort, host: '127.0.0.1' });
     await new Promise((resolve) => socket.once('connect', resolve));
     const header = Buffer.alloc(24);
@@ -263,6 +272,13 @@ describe('bad input', () => {
     socket.resume();
     socket.write(header);
     await new Promise((resolve) => socket.once('close', resolve));
-    await server.stop();
+    // The server's own limit with the default EPICS_CA_MAX_ARRAY_BYTES: 16384 + 1024 bytes of metadata.
+    assert.deepEqual(
+      warnings.map((w) => w.replace(/from [\d.]+:\d+/, 'from <peer>')),
+      [
+        'closing circuit from <peer>: frame of command 4 declares 2147483648 payload bytes, over the limit of 17408',
+      ],
+    );
+    await until(() => server.stats().length === 0, 3000, 'the server to forget the circuit');
   });
 });

@@ -1,6 +1,6 @@
 /** A client channel: one per PV name per client, shared by every get, put and monitor on it. */
 import type { ClientCircuit } from './circuit.ts';
-import { CaTimeoutError } from './errors.ts';
+import { type CaError, CaTimeoutError } from './errors.ts';
 import type { Reading } from './reading.ts';
 
 export type ChannelState = 'searching' | 'connecting' | 'connected' | 'closed';
@@ -14,6 +14,8 @@ export interface Monitor {
   mask: number;
   onUpdate: (reading: Reading) => void;
   onConnection?: (connected: boolean) => void;
+  /** The subscription ended for good (an update over EPICS_CA_MAX_ARRAY_BYTES); no more updates follow. */
+  onError?: (err: CaError) => void;
   /** The DBR type currently subscribed with (set when the subscription is sent). */
   dataType?: number;
 }

@@ -3,13 +3,21 @@
  * subscriptions, echo-based liveness and flow control (EVENTS_OFF while the consumer lags).
  */
 import { connect, type Socket } from 'node:net';
-import { decodeDbr, typeOf } from '../dbr.ts';
-import { decodeResponse, encode, type Header, PROTOCOL_MINOR_VERSION, type Response } from '../messages.ts';
+import { dataSize, decodeDbr, typeOf } from '../dbr.ts';
+import {
+  CMD,
+  decodeResponse,
+  encode,
+  type Header,
+  PROTOCOL_MINOR_VERSION,
+  type Response,
+} from '../messages.ts';
 import { ECA, ecaSucceeded } from '../status.ts';
 import { type Frame, FrameReader } from '../stream.ts';
 import type { Channel, Monitor } from './channel.ts';
 import { CaError, CaTimeoutError } from './errors.ts';
 import { toReading } from './reading.ts';
+import { payloadLimit, tooLargeError } from './size-limit.ts';
 
 export interface CircuitOwner {
   hostName: string;
@@ -18,10 +26,14 @@ export interface CircuitOwner {
   maxArrayBytes: number;
   channelConnected(channel: Channel): void;
   channelLost(channel: Channel, reason: string): void;
+  /** A subscription the circuit ended (its updates cannot be received): it must not be renewed. */
+  monitorFailed(monitor: Monitor, err: CaError): void;
   circuitClosed(circuit: ClientCircuit, reason: string): void;
 }
 
 interface PendingIo {
+  /** The request, as errors name it: `get <pv>`. */
+  what: string;
   resolve: (response: Extract<Response, { kind: 'readNotifyReply' | 'writeNotifyReply' }>) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
@@ -51,7 +63,8 @@ export class ClientCircuit {
   constructor(owner: CircuitOwner, host: string, port: number) {
     this.owner = owner;
     this.address = `${host}:${port}`;
-    this.reader = new FrameReader(owner.maxArrayBytes + 1024);
+    // One reply over EPICS_CA_MAX_ARRAY_BYTES fails its own request (see oversized), not the circuit.
+    this.reader = new FrameReader(payloadLimit(owner.maxArrayBytes), { skipOversized: true });
     this.socket = connect({ host, port, noDelay: true });
     // Written now, so the handshake precedes any request queued before the connection opens
     // (EPICS-base servers ignore channels created before VERSION and HOST_NAME).
@@ -130,6 +143,16 @@ export class ClientCircuit {
     monitor.dataType = typeOf(monitor.family, channel.nativeType);
     // Count 0 asks for the current length of a variable-length array (protocol 4.13).
     const count = monitor.count || (this.serverMinorVersion >= 13 ? 0 : channel.nativeCount);
+    // A fixed count that cannot fit is refused here, as get refuses it; a dynamic one (0) fits or
+    // not by the array's length at each update, so it is judged by `oversized` as updates arrive.
+    const bytes = dataSize(monitor.dataType, count);
+    if (count > 0 && bytes > payloadLimit(this.owner.maxArrayBytes)) {
+      this.owner.monitorFailed(
+        monitor,
+        tooLargeError(`monitor ${channel.name}`, bytes, this.owner.maxArrayBytes),
+      );
+      return;
+    }
     this.monitors.set(monitor.id, monitor);
     this.send(
       encode({
@@ -179,7 +202,7 @@ export class ClientCircuit {
             ),
           );
         }, timeoutMs);
-        this.pending.set(ioid, { resolve, reject, timer });
+        this.pending.set(ioid, { what, resolve, reject, timer });
       },
     );
   }
@@ -195,7 +218,11 @@ export class ClientCircuit {
       return;
     }
     let monitorFrames = 0;
-    for (const { header, payload } of frames) {
+    for (const { header, payload, skipped } of frames) {
+      if (skipped) {
+        this.oversized(header);
+        continue;
+      }
       const response = decodeResponse(header, payload);
       if (!response) continue;
       if (response.kind === 'eventAddReply') monitorFrames++;
@@ -207,6 +234,30 @@ export class ClientCircuit {
       }
     }
     this.flowControl(monitorFrames);
+  }
+
+  /**
+   * A reply over EPICS_CA_MAX_ARRAY_BYTES, its payload discarded unread: fails the one read or
+   * subscription it answers. A subscription is cancelled at the server too, so it stops sending.
+   */
+  private oversized(header: Header): void {
+    const limit = this.owner.maxArrayBytes;
+    if (header.command === CMD.READ_NOTIFY) {
+      const io = this.pending.get(header.param2);
+      if (!io) return;
+      this.pending.delete(header.param2);
+      clearTimeout(io.timer);
+      io.reject(tooLargeError(io.what, header.payloadSize, limit));
+    } else if (header.command === CMD.EVENT_ADD) {
+      const monitor = this.monitors.get(header.param2);
+      if (!monitor) return; // already ended: more updates were on their way
+      this.unsubscribe(monitor);
+      this.owner.monitorFailed(
+        monitor,
+        tooLargeError(`monitor ${monitor.channel.name}`, header.payloadSize, limit),
+      );
+    }
+    // Any other oversized frame answers nothing we wait for: dropping it is all there is to do.
   }
 
   /** Asks the server to pause monitors while reads keep arriving full of them, and to resume once they don't. */

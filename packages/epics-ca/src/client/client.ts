@@ -15,6 +15,7 @@ import { type CircuitOwner, ClientCircuit } from './circuit.ts';
 import { CaError } from './errors.ts';
 import { type Reading, toReading } from './reading.ts';
 import { type Endpoint, Searcher } from './search.ts';
+import { payloadLimit, tooLargeError } from './size-limit.ts';
 
 export type Family = 'plain' | 'sts' | 'time' | 'gr' | 'ctrl';
 const FAMILIES: Record<Family, number> = {
@@ -60,6 +61,11 @@ export interface MonitorOptions {
   mask?: number;
   count?: number;
   onConnection?: (connected: boolean) => void;
+  /**
+   * The subscription ended for good: an update was larger than EPICS_CA_MAX_ARRAY_BYTES (a CaError
+   * with ECA.TOLARGE). Without this callback the error is a process warning.
+   */
+  onError?: (err: CaError) => void;
 }
 
 export interface ChannelInfo {
@@ -109,6 +115,7 @@ export class CaClient {
       maxArrayBytes: this.env.maxArrayBytes,
       channelConnected: (channel) => this.connected(channel),
       channelLost: (channel, reason) => this.lost(channel, reason),
+      monitorFailed: (monitor, err) => this.monitorFailed(monitor, err),
       circuitClosed: (circuit) => {
         if (this.circuits.get(circuit.address) === circuit) this.circuits.delete(circuit.address);
       },
@@ -137,11 +144,11 @@ export class CaClient {
     const dataType = typeof type === 'number' ? type : typeOf(FAMILIES[type], channel.nativeType);
     const circuit = channel.circuit!;
     const count = options.count ?? (circuit.serverMinorVersion >= 13 ? 0 : channel.nativeCount);
-    if (dataSize(dataType, count || channel.nativeCount) > this.env.maxArrayBytes + 1024) {
-      throw new CaError(
-        `get ${name}: ${channel.nativeCount} elements exceed EPICS_CA_MAX_ARRAY_BYTES`,
-        ECA.TOLARGE,
-      );
+    // A fixed count whose reply could not be received is refused before asking. A dynamic one (0,
+    // the current length) is asked for: the circuit fails the get if the reply is over the limit.
+    const bytes = dataSize(dataType, count);
+    if (count > 0 && bytes > payloadLimit(this.env.maxArrayBytes)) {
+      throw tooLargeError(`get ${name}`, bytes, this.env.maxArrayBytes);
     }
     const reply = await circuit.read(channel, dataType, count, timeoutMs);
     if (reply.kind !== 'readNotifyReply') throw new CaError(`get ${name}: unexpected reply`);
@@ -181,7 +188,9 @@ export class CaClient {
       );
     }
     const data = encodeDbr(dataType, { values });
-    if (data.length > this.env.maxArrayBytes + 1024) throw new CaError(`put ${name}: too large`, ECA.TOLARGE);
+    if (data.length > payloadLimit(this.env.maxArrayBytes)) {
+      throw tooLargeError(`put ${name}`, data.length, this.env.maxArrayBytes);
+    }
     await channel.circuit!.write(channel, dataType, values.length, data, options.wait ?? false, timeoutMs);
   }
 
@@ -196,6 +205,7 @@ export class CaClient {
       mask: options.mask ?? DBE.VALUE | DBE.ALARM,
       onUpdate,
       onConnection: options.onConnection,
+      onError: options.onError,
     };
     channel.monitors.add(monitor);
     if (channel.connected) {
@@ -280,6 +290,16 @@ export class CaClient {
       monitor.onConnection?.(true);
       channel.circuit!.subscribe(monitor);
     }
+  }
+
+  /** Forgets a subscription the circuit ended, so no reconnection renews it, and tells its owner. */
+  private monitorFailed(monitor: Monitor, err: CaError): void {
+    monitor.channel.monitors.delete(monitor);
+    // Later, not inside monitor() or a frame's handling: the owner may not hold its unsubscribe yet.
+    queueMicrotask(() => {
+      if (monitor.onError) monitor.onError(err);
+      else process.emitWarning(err);
+    });
   }
 
   private lost(channel: Channel, _reason: string): void {
