@@ -2,11 +2,83 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { readCaEnv } from '../../src/env.ts';
-import { CaClient, DBR, ECA, type Reading } from '../../src/index.ts';
+import { CaClient, CaError, DBR, ECA, type Reading } from '../../src/index.ts';
 import { until } from '../loopback.ts';
 import { caEnv, freePort, requirePeers, script, startPeer } from './peers.ts';
 
 const clientAt = (port: number) => new CaClient({ env: readCaEnv(caEnv(port)), timeoutMs: 15_000 });
+
+/** The peers may serve (and our writer may send) a 2.4 MB image; the client under test keeps the default. */
+const PEER_MAX_ARRAY_BYTES = '10000000';
+const IMAGE_ELEMENTS = 300_000;
+/** 300 000 doubles as DBR_TIME_DOUBLE: 16 bytes of status, severity and stamp, then 8 per element. */
+const IMAGE_BYTES = 2_400_016;
+
+const isTooLarge = (what: string) => (err: unknown) =>
+  err instanceof CaError &&
+  err.eca === ECA.TOLARGE &&
+  new RegExp(`^${what}: ${IMAGE_BYTES} bytes exceed EPICS_CA_MAX_ARRAY_BYTES \\(16384\\)`).test(err.message);
+
+/**
+ * Issue 18 against a peer server: with the default EPICS_CA_MAX_ARRAY_BYTES, a monitor on a
+ * variable-length waveform fails alone once the waveform grows past the limit, while a scalar on the
+ * same server (so the same circuit) keeps working and the circuit stays up.
+ */
+async function oversizedMonitorFailsAlone(port: number, image: string, scalar: string): Promise<void> {
+  const small = new CaClient({
+    env: readCaEnv(caEnv(port, { EPICS_CA_MAX_ARRAY_BYTES: '16384' })),
+    timeoutMs: 15_000,
+  });
+  const writer = new CaClient({
+    env: readCaEnv(caEnv(port, { EPICS_CA_MAX_ARRAY_BYTES: PEER_MAX_ARRAY_BYTES })),
+    timeoutMs: 15_000,
+  });
+  try {
+    const imageUpdates: Reading[] = [];
+    const imageErrors: CaError[] = [];
+    const scalarValues: number[] = [];
+    const scalarConnection: boolean[] = [];
+    small.monitor(image, (r) => imageUpdates.push(r), { onError: (err) => imageErrors.push(err) });
+    small.monitor(scalar, (r) => scalarValues.push(r.value as number), {
+      onConnection: (up) => scalarConnection.push(up),
+    });
+    await until(
+      () => imageUpdates.length === 1 && scalarValues.length === 1,
+      20_000,
+      'first updates (the IOC coming up)',
+    );
+    assert.equal(imageUpdates[0].values.length, 10);
+
+    await writer.put(image, new Float64Array(IMAGE_ELEMENTS).fill(3), { wait: true });
+    await until(() => imageErrors.length === 1, 10_000, 'the image subscription to fail');
+    assert.ok(isTooLarge(`monitor ${image}`)(imageErrors[0]), imageErrors[0].message);
+    const full = await writer.get(image); // the update was real: a client allowed 10 MB reads it
+    assert.equal(full.values.length, IMAGE_ELEMENTS);
+    assert.equal(full.values[IMAGE_ELEMENTS - 1], 3);
+    await assert.rejects(small.get(image), isTooLarge(`get ${image}`));
+
+    // The scalar goes on over the same circuit: monitor, put with completion, get.
+    await small.put(scalar, 42, { wait: true });
+    await until(() => scalarValues.at(-1) === 42, 10_000, 'the scalar update');
+    assert.equal((await small.get(scalar)).value, 42);
+
+    // The failed subscription is not renewed: a short image that would fit does not arrive, though
+    // the image reads again.
+    await writer.put(image, [1, 2, 3], { wait: true });
+    await small.put(scalar, 43, { wait: true });
+    await until(() => scalarValues.at(-1) === 43, 10_000, 'a scalar update after the short image');
+    assert.deepEqual(Array.from((await small.get(image)).values as Float64Array), [1, 2, 3]);
+    assert.equal(imageUpdates.length, 1);
+    assert.equal(imageErrors.length, 1);
+
+    // One circuit all along: no disconnect heard.
+    assert.deepEqual(scalarConnection, [true]);
+    assert.equal(small.stats().circuits, 1);
+  } finally {
+    await small.close();
+    await writer.close();
+  }
+}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -61,6 +133,25 @@ describe('our client against a caproto server', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('our client against a caproto server, with a waveform over the client's EPICS_CA_MAX_ARRAY_BYTES', () => {
+  const children: ChildProcess[] = [];
+  after(async () => {
+    for (const c of children) await stop(c);
+  });
+
+  it('fails only the waveform monitor; the scalar on the same circuit keeps working', async () => {
+    requirePeers();
+    const port = await freePort();
+    children.push(
+      startPeer(
+        [script('caproto_ioc.py'), '--interfaces', '127.0.0.1', '--prefix', 'cp:'],
+        caEnv(port, { EPICS_CA_MAX_ARRAY_BYTES: PEER_MAX_ARRAY_BYTES }),
+      ),
+    );
+    await oversizedMonitorFailsAlone(port, 'cp:image', 'cp:long');
   });
 });
 
@@ -121,5 +212,22 @@ describe('our client against an EPICS-base server (pythonSoftIOC, RSRV)', () => 
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('our client against an EPICS-base server, with a waveform over the client's EPICS_CA_MAX_ARRAY_BYTES', () => {
+  const children: ChildProcess[] = [];
+  after(async () => {
+    for (const c of children) await stop(c);
+  });
+
+  it('fails only the waveform monitor; the scalar on the same circuit keeps working', async () => {
+    requirePeers();
+    const port = await freePort();
+    // RSRV serves (and accepts) arrays only up to its own EPICS_CA_MAX_ARRAY_BYTES.
+    children.push(
+      startPeer([script('softioc_ioc.py')], caEnv(port, { EPICS_CA_MAX_ARRAY_BYTES: PEER_MAX_ARRAY_BYTES })),
+    );
+    await oversizedMonitorFailsAlone(port, 'sio:IMAGE', 'sio:LO');
   });
 });

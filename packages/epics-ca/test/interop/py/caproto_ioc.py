@@ -10,6 +10,9 @@ class Peer(PVGroup):
     enum = pvproperty(value='In', enum_strings=['Out', 'In'], dtype=ChannelType.ENUM)
     wave = pvproperty(value=[float(i) for i in range(1000)], max_length=1000)
     ro = pvproperty(value=3.0, read_only=True)
+    # A variable-length array, 10 elements now, room for a 2.4 MB image (what a client with the
+    # default EPICS_CA_MAX_ARRAY_BYTES cannot receive).
+    image = pvproperty(value=[0.0] * 10, max_length=300_000)
 
 
 if __name__ == '__main__':
