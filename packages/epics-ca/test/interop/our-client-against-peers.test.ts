@@ -136,7 +136,7 @@ describe('our client against a caproto server', () => {
   });
 });
 
-describe('our client against a caproto server, with a waveform over the client's EPICS_CA_MAX_ARRAY_BYTES', () => {
+describe('our client against a caproto server, with a waveform over the client EPICS_CA_MAX_ARRAY_BYTES', () => {
   const children: ChildProcess[] = [];
   after(async () => {
     for (const c of children) await stop(c);
@@ -215,7 +215,7 @@ describe('our client against an EPICS-base server (pythonSoftIOC, RSRV)', () => 
   });
 });
 
-describe('our client against an EPICS-base server, with a waveform over the client's EPICS_CA_MAX_ARRAY_BYTES', () => {
+describe('our client against an EPICS-base server, with a waveform over the client EPICS_CA_MAX_ARRAY_BYTES', () => {
   const children: ChildProcess[] = [];
   after(async () => {
     for (const c of children) await stop(c);
