@@ -15,7 +15,10 @@ export interface CaEnv {
   repeaterPort: number;
   /** Seconds of silence before a circuit is probed and then dropped (EPICS_CA_CONN_TMO). */
   connTimeout: number;
-  /** Largest array payload accepted or sent (EPICS_CA_MAX_ARRAY_BYTES). */
+  /**
+   * Largest array payload accepted or sent (EPICS_CA_MAX_ARRAY_BYTES). A client fails the one get or
+   * monitor whose reply is larger and keeps its circuit (client/size-limit.ts).
+   */
   maxArrayBytes: number;
   /** Server: UDP/TCP port (EPICS_CAS_SERVER_PORT, falling back to EPICS_CA_SERVER_PORT). */
   casServerPort: number;
