@@ -36,6 +36,8 @@ export interface Component extends Runnable {
   url?: string;
   /** Started by a bare `ophyd-service up`. */
   default: boolean;
+  /** The option of its `main(argv)` that sets its HTTP listen address: `up --host H` passes it on. */
+  hostOption?: string;
 }
 
 /** The repository root: entries are resolved against it. */
@@ -60,6 +62,7 @@ export const COMPONENTS: readonly Component[] = [
     description: 'configuration service: device registry (happi-format), REST API',
     entry: 'services/configuration/src/main.ts',
     args: ['--profile-path', 'integration/seed/happi_db.json', '--load-strategy', 'happi'],
+    hostOption: '--host',
     ports: [8004],
     url: 'http://localhost:8004/docs',
     default: true,
@@ -72,6 +75,7 @@ export const COMPONENTS: readonly Component[] = [
     entry: 'services/direct-control/src/main.ts',
     // Writes on for the local simulated IOCs; a deployment keeps the read-only default.
     args: ['--read-write'],
+    hostOption: '--host',
     ports: [8003],
     url: 'http://localhost:8003/docs',
     default: true,

@@ -12,6 +12,7 @@ import {
   TOOLS,
 } from './components.ts';
 import { EntryError, runEntry } from './entry.ts';
+import { LOOPBACK_CA } from './loopback.ts';
 import { type Timing, up } from './supervisor.ts';
 
 /** What the CLI works on: the real tables by default, fixture tables in tests. */
@@ -23,6 +24,14 @@ export interface CliContext {
 }
 
 const DEFAULT_CONTEXT: CliContext = { components: COMPONENTS, tools: TOOLS, root: REPO_ROOT };
+
+/** What `up --help` says about reachability: nothing beyond this machine unless asked. */
+const EXPOSURE = `Reachable from this machine only, unless you say otherwise:
+  HTTP services listen on 127.0.0.1 (--host 0.0.0.0 for every interface).
+  Channel Access stays on loopback; each of these is set for the components unless you set it:
+${Object.entries(LOOPBACK_CA)
+  .map(([name, value]) => `    ${name}=${value}`)
+  .join('\n')}`;
 
 /** Parses `argv` (the arguments after the program name) and runs the subcommand; sets `process.exitCode`. */
 export async function main(argv: string[], context: CliContext = DEFAULT_CONTEXT): Promise<void> {
@@ -42,14 +51,19 @@ export function buildProgram(context: CliContext): Command {
     .description('start every built component of the stack (or --only some) and supervise them')
     .option('--only <names>', 'comma-separated component names, or a subcommand such as ioc for all IOCs')
     .option('--no-color', 'no colour, even on a terminal')
-    .addHelpText('after', () => `\nComponents:\n${statusLines(components, root)}`)
-    .action(async (options: { only?: string; color: boolean }) => {
+    .option(
+      '--host <address>',
+      'address the HTTP services listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every interface)',
+    )
+    .addHelpText('after', () => `\nComponents:\n${statusLines(components, root)}\n\n${EXPOSURE}`)
+    .action(async (options: { only?: string; color: boolean; host?: string }) => {
       process.exitCode = await up({
         ...context.timing,
         components,
         root,
         only: options.only?.split(','),
         color: options.color,
+        host: options.host,
       });
     });
 

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { styleText } from 'node:util';
 import { address, type Component, entryPath, isBuilt, notBuiltMessage } from './components.ts';
+import { componentEnv } from './loopback.ts';
 
 /** The child-side runner: calls the entry's `main(argv)` and reports ready over IPC when it resolves. */
 const RUNNER = join(import.meta.dirname, 'run-entry.ts');
@@ -22,7 +23,7 @@ const COLOURS = [
 export interface Timing {
   /** A child that exits before reporting ready, or this soon after its start, failed to start. */
   startupMs: number;
-  /** How long stopping children get before SIGKILL. */
+  /** How long stopping children get before SIGKILL (and how long an orphaned child gets to stop). */
   stopTimeoutMs: number;
   /** A repeated signal within this window is the same Ctrl-C delivered twice (terminal and npm). */
   repeatSignalMs: number;
@@ -39,6 +40,8 @@ export interface UpOptions extends Partial<Timing> {
   only?: readonly string[];
   /** False turns colour off; otherwise each stream is coloured when it is a colour TTY. */
   color?: boolean;
+  /** HTTP listen address given to every component with a `hostOption` (theirs default to 127.0.0.1). */
+  host?: string;
   stdout?: Writable;
   stderr?: Writable;
 }
@@ -86,6 +89,7 @@ export async function up(options: UpOptions): Promise<number> {
     stdout,
     stderr,
     color: options.color !== false,
+    host: options.host,
   });
 }
 
@@ -95,6 +99,7 @@ interface SuperviseOptions extends Timing {
   stderr: Writable;
   /** Colour allowed (no --no-color): still only on a stream that is a colour TTY. */
   color: boolean;
+  host?: string;
 }
 
 interface Running {
@@ -111,13 +116,15 @@ interface Running {
  * Runs each component as a child process of this Node (`process.execPath`), each in its own process
  * group so a terminal's Ctrl-C reaches the supervisor alone and every component gets exactly one
  * signal, forwarded from here. Any child ending on its own ends the whole stack: no half-stack.
+ * Each child holds an IPC channel to this process and stops when it closes (run-entry.ts), so
+ * killing the supervisor, even with SIGKILL, leaves no component holding its ports.
  */
 function supervise(
   components: readonly Component[],
   missing: readonly Component[],
   options: SuperviseOptions,
 ): Promise<number> {
-  const { root, stdout, stderr, color } = options;
+  const { root, stdout, stderr, color, host } = options;
   const width = Math.max(SELF.length, ...components.map((c) => c.name.length));
   const colourOut = color && isColourTty(stdout);
   const colourErr = color && isColourTty(stderr);
@@ -135,14 +142,19 @@ function supervise(
     const timers: NodeJS.Timeout[] = [];
 
     if (missing.length) say(`not built yet: ${missing.map((c) => `${c.name} (${c.entry})`).join(', ')}`);
+    const env = componentEnv(process.env);
     const running = components.map((component, index) => {
-      const args = component.args ?? [];
-      say(`starting ${component.name}: ${[component.entry, ...args].join(' ')}`);
-      const child = spawn(process.execPath, [RUNNER, entryPath(component, root), ...args], {
+      const args = [
+        ...(component.args ?? []),
+        ...(host && component.hostOption ? [component.hostOption, host] : []),
+      ];
+      const runner = [RUNNER, '--stop-timeout-ms', String(options.stopTimeoutMs)];
+      const child = spawn(process.execPath, [...runner, entryPath(component, root), ...args], {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         detached: true,
-        env: process.env,
+        env,
       });
+      say(`starting ${component.name} (pid ${child.pid ?? '?'}): ${[component.entry, ...args].join(' ')}`);
       const entry: Running = {
         component,
         labels: {

@@ -16,8 +16,15 @@ async function pidOf(up: Run, name: string): Promise<number> {
   return Number(pid);
 }
 
+/** The machine's EPICS variables, unset: each test says which ones it gives. */
+const NO_EPICS = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((name) => name.startsWith('EPICS_'))
+    .map((name) => [name, undefined]),
+);
+
 function up(table: string, ...args: string[]): Run {
-  return run(FIXTURE_CLI, [table, 'up', ...args]);
+  return run(FIXTURE_CLI, [table, 'up', ...args], NO_EPICS);
 }
 
 describe('ophyd-service up', () => {
@@ -111,6 +118,54 @@ describe('ophyd-service up', () => {
     assert.equal(isAlive(mule), false);
   });
 
+  it('kills a component wedged in a busy loop once the stop timeout has passed', async () => {
+    const stack = up('wedged');
+    const spinner = await pidOf(stack, 'spinner');
+    await stack.waitFor(/^spinner +\| spinner spinning$/);
+    await stack.waitFor(/components are up/);
+    stack.child.kill('SIGTERM');
+    assert.equal((await stack.exit()).code, 1);
+    // SIGTERM reached it (it has a handler, so the signal did not end it) but its loop never ran it.
+    assert.doesNotMatch(stack.output(), /spinner got SIGTERM/);
+    assert.match(stack.output(), /^alpha +\| alpha got SIGTERM$/m);
+    assert.match(stack.output(), /^up +\| spinner did not stop within 300 ms; killing$/m);
+    assert.match(stack.output(), /^up +\| spinner was killed by SIGKILL while stopping$/m);
+    assert.equal(isAlive(spinner), false);
+  });
+
+  it('gives every component loopback Channel Access settings, unless the user set them', async () => {
+    const defaults = up('env');
+    const [, given] = await defaults.waitFor(/^env +\| env pid=\d+ env=(.*)$/);
+    assert.deepEqual(JSON.parse(given), {
+      EPICS_CAS_INTF_ADDR_LIST: '127.0.0.1',
+      EPICS_CAS_BEACON_ADDR_LIST: '127.0.0.1',
+      EPICS_CAS_AUTO_BEACON_ADDR_LIST: 'NO',
+      EPICS_CA_ADDR_LIST: '127.0.0.1',
+      EPICS_CA_AUTO_ADDR_LIST: 'NO',
+    });
+    defaults.child.kill('SIGTERM');
+    assert.equal((await defaults.exit()).code, 0);
+
+    // Set, even to nothing, is the user's choice: kept as given; the rest still default.
+    const opened = run(FIXTURE_CLI, ['env', 'up'], {
+      ...NO_EPICS,
+      EPICS_CAS_INTF_ADDR_LIST: '',
+      EPICS_CA_ADDR_LIST: '10.0.0.7 ioc.example',
+      EPICS_CA_SERVER_PORT: '5070',
+    });
+    const [, kept] = await opened.waitFor(/^env +\| env pid=\d+ env=(.*)$/);
+    assert.deepEqual(JSON.parse(kept), {
+      EPICS_CAS_INTF_ADDR_LIST: '',
+      EPICS_CAS_BEACON_ADDR_LIST: '127.0.0.1',
+      EPICS_CAS_AUTO_BEACON_ADDR_LIST: 'NO',
+      EPICS_CA_ADDR_LIST: '10.0.0.7 ioc.example',
+      EPICS_CA_AUTO_ADDR_LIST: 'NO',
+      EPICS_CA_SERVER_PORT: '5070',
+    });
+    opened.child.kill('SIGTERM');
+    assert.equal((await opened.exit()).code, 0);
+  });
+
   it('leaves no component running when the supervisor itself is killed', async () => {
     const stack = up('healthy');
     const alpha = await pidOf(stack, 'alpha');
@@ -123,6 +178,19 @@ describe('ophyd-service up', () => {
     while ((isAlive(alpha) || isAlive(beta)) && Date.now() < deadline) await setTimeout(20);
     assert.equal(isAlive(alpha), false, 'alpha outlived its supervisor');
     assert.equal(isAlive(beta), false, 'beta outlived its supervisor');
+  });
+
+  it('leaves no component running when the supervisor is killed, even one that ignores SIGTERM', async () => {
+    // The orphan gets the supervisor's stop timeout (300 ms here) to stop, then kills itself.
+    const stack = up('stuck');
+    const alpha = await pidOf(stack, 'alpha');
+    const mule = await pidOf(stack, 'mule');
+    await stack.waitFor(/components are up/);
+    stack.child.kill('SIGKILL');
+    await stack.exit();
+    for (let i = 0; i < 500 && (isAlive(alpha) || isAlive(mule)); i++) await setTimeout(20);
+    assert.equal(isAlive(alpha), false, 'alpha outlived its supervisor');
+    assert.equal(isAlive(mule), false, 'mule, ignoring SIGTERM, outlived its supervisor');
   });
 
   it('says so, lists the plan and exits 0 when nothing is built', async () => {

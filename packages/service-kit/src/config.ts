@@ -88,6 +88,24 @@ export function describeConfig(schema: EnvSchema): string[] {
   });
 }
 
+/**
+ * Where the stack's own web pages are served on one machine: the web UI (5173, the reference
+ * frontend's port) and the HTTP services (direct control 8003, configuration 8004, queue server 60610).
+ */
+export const STACK_HTTP_PORTS: readonly number[] = [5173, 8003, 8004, 60610];
+
+/**
+ * The default CORS allowlist of every service: the stack's own origins on this machine. With writes
+ * on and no authentication, `*` would let any page a user visits drive the beamline, so `["*"]` is
+ * an explicit opt-in (the reference defaults to it).
+ */
+export const STACK_ORIGINS: readonly string[] = ['localhost', '127.0.0.1'].flatMap((host) =>
+  STACK_HTTP_PORTS.map((port) => `http://${host}:${port}`),
+);
+
+/** Where a service listens unless told otherwise: this machine only (`0.0.0.0` is an explicit opt-in). */
+export const DEFAULT_HOST = '127.0.0.1';
+
 /** A variable holding a JSON list of strings (CORS origins, allowlists); anything else names the variable. */
 export function jsonList(name: string, text: string): string[] {
   let value: unknown;

@@ -1,12 +1,15 @@
 export {
   ConfigError,
   type ConfigOf,
+  DEFAULT_HOST,
   describeConfig,
   type EnvFlag,
   type EnvSchema,
   envFromFlags,
   jsonList,
   loadConfig,
+  STACK_HTTP_PORTS,
+  STACK_ORIGINS,
 } from './config.ts';
 export { HttpError, type ValidationIssue, validationError } from './errors.ts';
 export type { Probe, ProbeResult } from './health.ts';

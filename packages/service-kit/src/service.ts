@@ -6,6 +6,7 @@ import cors from '@koa/cors';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Registry } from 'prom-client';
+import { DEFAULT_HOST } from './config.ts';
 import { errorEnvelope, requestContext } from './errors.ts';
 import { createMetrics, healthRoutes, type Probe } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -54,6 +55,7 @@ export interface Service extends ServiceKit {
   openapi: Record<string, unknown>;
   /** The HTTP server once `listen` has run (WebSocket endpoints attach to it). */
   server?: Server;
+  /** Listens on `host` (default 127.0.0.1: this machine only; `0.0.0.0` for every interface). */
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -95,7 +97,7 @@ export function createService(options: ServiceOptions): Service {
     ...kit,
     app,
     openapi,
-    async listen(port, host = '0.0.0.0') {
+    async listen(port, host = DEFAULT_HOST) {
       const exportPath = process.env.OPHYD_SERVICE_OPENAPI_EXPORT_PATH;
       if (exportPath) await exportOpenApi(openapi, exportPath);
       const configMap = process.env.OPHYD_SERVICE_OPENAPI_CONFIGMAP;
@@ -116,10 +118,15 @@ export function createService(options: ServiceOptions): Service {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
       });
-      const bound = (server.address() as AddressInfo).port;
-      const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
-      logger.info({ url }, `${options.name} listening`);
-      return { port: bound, url };
+      // The log states the address the socket is really bound to; the URL is one a local client can
+      // use (a wildcard bind is reached through loopback).
+      const bound = server.address() as AddressInfo;
+      const ipHost = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
+      const address = `${ipHost(bound.address)}:${bound.port}`;
+      const local = bound.address === '0.0.0.0' || bound.address === '::' ? '127.0.0.1' : bound.address;
+      const url = `http://${ipHost(local)}:${bound.port}`;
+      logger.info({ address, url }, `${options.name} listening on ${address}`);
+      return { port: bound.port, url };
     },
     async close() {
       const server = service.server;

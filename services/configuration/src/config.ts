@@ -1,11 +1,15 @@
 /** Environment of the configuration service (spec §4.6), parsed once at start-up. */
-import { type ConfigOf, jsonList, loadConfig } from '@ophyd-service/service-kit';
+import { type ConfigOf, DEFAULT_HOST, jsonList, loadConfig, STACK_ORIGINS } from '@ophyd-service/service-kit';
 
 export const configSchema = {
   type: 'object',
   properties: {
     CONFIG_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8004, description: 'HTTP port' },
-    CONFIG_HOST: { type: 'string', default: '0.0.0.0', description: 'Address to listen on' },
+    CONFIG_HOST: {
+      type: 'string',
+      default: DEFAULT_HOST,
+      description: 'Address to listen on (0.0.0.0: every interface)',
+    },
     CONFIG_PROFILE_PATH: {
       type: 'string',
       description: 'Profile directory (or happi JSON file) to seed from',
@@ -40,7 +44,11 @@ export const configSchema = {
       default: '[]',
       description: 'JSON list of allowed device_class prefixes; empty = any',
     },
-    CONFIG_CORS_ORIGINS: { type: 'string', default: '["*"]', description: 'JSON list of CORS origins' },
+    CONFIG_CORS_ORIGINS: {
+      type: 'string',
+      default: JSON.stringify(STACK_ORIGINS),
+      description: 'JSON list of CORS origins (default: the stack\'s own; ["*"] allows any page)',
+    },
     CONFIG_CORS_ALLOW_CREDENTIALS: {
       type: 'boolean',
       default: false,

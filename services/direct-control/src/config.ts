@@ -1,5 +1,5 @@
 /** Environment of the direct-control service (spec §6), parsed once at start-up. */
-import { type ConfigOf, jsonList, loadConfig } from '@ophyd-service/service-kit';
+import { type ConfigOf, DEFAULT_HOST, jsonList, loadConfig, STACK_ORIGINS } from '@ophyd-service/service-kit';
 
 export const configSchema = {
   type: 'object',
@@ -11,7 +11,11 @@ export const configSchema = {
       default: 8003,
       description: 'HTTP and WebSocket port',
     },
-    DIRECT_CONTROL_HOST: { type: 'string', default: '0.0.0.0', description: 'Address to listen on' },
+    DIRECT_CONTROL_HOST: {
+      type: 'string',
+      default: DEFAULT_HOST,
+      description: 'Address to listen on (0.0.0.0: every interface)',
+    },
     DIRECT_CONTROL_GLOBAL_READ_ONLY: {
       type: 'boolean',
       default: true,
@@ -172,8 +176,9 @@ export const configSchema = {
     },
     DIRECT_CONTROL_CORS_ORIGINS: {
       type: 'string',
-      default: '["*"]',
-      description: 'Allowed CORS origins, a JSON list or comma-separated',
+      default: JSON.stringify(STACK_ORIGINS),
+      description:
+        'Allowed CORS origins, a JSON list or comma-separated (default: the stack\'s own; ["*"] allows any page)',
     },
     DIRECT_CONTROL_CORS_ALLOW_CREDENTIALS: {
       type: 'boolean',
