@@ -110,6 +110,16 @@ describe('server: converting and refusing what a client puts', () => {
     await stored('p:published', DBR.DOUBLE, 9, 9);
   });
 
+  it('serves new control limits at once, to reads and to property monitors alike', async () => {
+    const CTRL_DOUBLE = 34;
+    const channel = channels['p:published'];
+    assert.equal((await raw.read(channel, CTRL_DOUBLE)).limits?.controlHigh, 5);
+    // The value does not change: only the metadata, which a put's limit check reads first.
+    server.get('p:published')!.setMeta({ limits: { controlLow: -1, controlHigh: 1 } });
+    const limits = (await raw.read(channel, CTRL_DOUBLE)).limits;
+    assert.deepEqual([limits?.controlLow, limits?.controlHigh], [-1, 1]);
+  });
+
   it('answers a refused plain WRITE with a CA error naming ECA_PUTFAIL, and keeps the value', async () => {
     const before = await value('p:long');
     raw.write(channels['p:long'], DBR.DOUBLE, [2 ** 40]);

@@ -140,6 +140,8 @@ export class ProcessVariable {
   /** Changes display metadata (units, limits, enum strings…): a DBE_PROPERTY event. */
   setMeta(meta: PvMetadata): void {
     this.meta = { ...this.meta, ...meta };
+    // A new state object: encodings are cached per state, and the old ones carry the old metadata.
+    this.state = { ...this.state };
     this.notify(DBE.PROPERTY);
   }
 
