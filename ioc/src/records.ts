@@ -1,7 +1,8 @@
 /**
  * Record-style field access: `<pv>.DESC`, `.EGU`, `.PREC`, `.HOPR`, `.LOPR`, `.RTYP`, `.STAT`,
- * `.SEVR`, `.NAME`, `.VAL`, generated from each PV's metadata, as display managers and ophyd expect.
- * Field PVs are made on first use and follow the PV's alarm and property changes.
+ * `.SEVR`, `.NAME`, `.VAL`, generated from each PV's metadata, as display managers and ophyd expect,
+ * and `.DRVH`/`.DRVL` (its control limits) where the PV clamps a put into them, as an ao or longout
+ * record does. Field PVs are made on first use and follow the PV's alarm and property changes.
  */
 import { ALARM_SEVERITY, ALARM_STATUS, DBE, DBR, type ProcessVariable, pv } from '@ophyd-service/epics-ca';
 import type { RecordInfo } from './ioc.ts';
@@ -9,6 +10,8 @@ import type { RecordInfo } from './ioc.ts';
 // A CA enum carries at most 16 strings: the .STAT field offers the first 16 alarm names.
 const STAT_CHOICES = ALARM_STATUS.slice(0, 16);
 const FIELDS = new Set(['DESC', 'EGU', 'PREC', 'HOPR', 'LOPR', 'RTYP', 'STAT', 'SEVR', 'NAME', 'VAL']);
+/** Drive limits: only where puts are clamped into the control limits. */
+const DRIVE_FIELDS = new Set(['DRVH', 'DRVL']);
 
 export function defaultRecordType(target: ProcessVariable): string {
   if (target.maxCount > 1) return 'waveform';
@@ -39,7 +42,8 @@ export function recordFieldResolver(
     if (dot <= 0) return undefined;
     const field = name.slice(dot + 1);
     const base = lookup(name.slice(0, dot));
-    if (!base || !FIELDS.has(field)) return undefined;
+    if (!base) return undefined;
+    if (!FIELDS.has(field) && !(DRIVE_FIELDS.has(field) && base.outsideLimits === 'clamp')) return undefined;
     const created = field === 'VAL' ? base : makeField(base, field, info[base.name]);
     made.set(name, created);
     return created;
@@ -79,6 +83,18 @@ function makeField(base: ProcessVariable, field: string, info?: RecordInfo): Pro
         base,
         pv.double(name, limits().displayLow ?? 0, { writable: false }),
         () => limits().displayLow ?? 0,
+      );
+    case 'DRVH':
+      return follow(
+        base,
+        pv.double(name, limits().controlHigh ?? 0, { writable: false }),
+        () => limits().controlHigh ?? 0,
+      );
+    case 'DRVL':
+      return follow(
+        base,
+        pv.double(name, limits().controlLow ?? 0, { writable: false }),
+        () => limits().controlLow ?? 0,
       );
     case 'STAT':
       return follow(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DBR, ECA } from '@ophyd-service/epics-ca';
+import { DBR } from '@ophyd-service/epics-ca';
 import { until } from '../../packages/epics-ca/test/loopback.ts';
 import { cameraFrame } from '../src/iocs/camera.ts';
 import { simulate } from './harness.ts';
@@ -111,20 +111,7 @@ describe('motor records', () => {
     assert.ok((await sim.value('sim:mtr2.RBV')) < 10);
     await sim.client.put('sim:mtr2.SPMG', 'Go', { wait: true });
   });
-
-  it('enforces the soft limits (the reference does not)', async () => {
-    await assert.rejects(
-      sim.client.put('sim:mtr1', 20, { wait: true }),
-      (err: any) => err.eca === ECA.PUTFAIL,
-    );
-    assert.equal(await sim.value('sim:mtr1.LVIO'), 1);
-    assert.equal(await sim.value('sim:mtr1.DMOV'), 1);
-    await assert.rejects(
-      sim.client.put('sim:mtr3', -1, { wait: true }),
-      (err: any) => err.eca === ECA.PUTFAIL,
-    );
-    assert.equal(await sim.value('sim:mtr3'), 0);
-  });
+  // Limits, refusals and null moves: motor-record.test.ts.
 });
 
 describe('camera', () => {

@@ -5,7 +5,7 @@
  * a real areaDetector, ColorMode/DataType are enums, and SizeX/SizeY shape the frames (the array's
  * current length is SizeX × SizeY, and ArraySize0/1_RBV report it), so clients can trust the shape.
  */
-import { type ProcessVariable, pv, type Values } from '@ophyd-service/epics-ca';
+import { pv } from '@ophyd-service/epics-ca';
 import { type Ioc, type IocContext, type IocDefinition, Loops } from '../ioc.ts';
 
 export const MAX_SIZE_X = 1024;
@@ -34,21 +34,31 @@ function create({ prefix, clock }: IocContext): Ioc {
   const loops = new Loops();
   const cam = `${prefix}cam1:`;
   const img = `${prefix}image1:`;
-  const clampTo = (max: number) => (values: Values, self: ProcessVariable) =>
-    self.post(Math.max(1, Math.min(max, Math.trunc(Number(values[0])))));
-  const sizeX = pv.long(`${cam}SizeX`, 256, { onPut: clampTo(MAX_SIZE_X), description: 'Frame width' });
-  const sizeY = pv.long(`${cam}SizeY`, 192, { onPut: clampTo(MAX_SIZE_Y), description: 'Frame height' });
+  // Sizes and offsets are clamped to the sensor, as DRVL/DRVH would (areaDetector clamps them too).
+  const within = (low: number, high: number) => ({
+    limits: { controlLow: low, controlHigh: high, displayLow: low, displayHigh: high },
+    outsideLimits: 'clamp' as const,
+  });
+  const sizeX = pv.long(`${cam}SizeX`, 256, { ...within(1, MAX_SIZE_X), description: 'Frame width' });
+  const sizeY = pv.long(`${cam}SizeY`, 192, { ...within(1, MAX_SIZE_Y), description: 'Frame height' });
   const acquire = pv.enum(`${cam}Acquire`, ['Done', 'Acquire'], 1);
   const counter = pv.long(`${img}ArrayCounter_RBV`, 0, { writable: false });
   const data = pv.char(`${img}ArrayData`, new Uint8Array(256 * 192), {
     count: MAX_SIZE_X * MAX_SIZE_Y,
     writable: false,
+    limits: { displayLow: 0, displayHigh: 255 },
   });
-  const size0 = pv.long(`${img}ArraySize0_RBV`, 256, { writable: false });
-  const size1 = pv.long(`${img}ArraySize1_RBV`, 192, { writable: false });
+  const size0 = pv.long(`${img}ArraySize0_RBV`, 256, {
+    writable: false,
+    limits: { displayLow: 0, displayHigh: MAX_SIZE_X },
+  });
+  const size1 = pv.long(`${img}ArraySize1_RBV`, 192, {
+    writable: false,
+    limits: { displayLow: 0, displayHigh: MAX_SIZE_Y },
+  });
   const pvs = [
-    pv.long(`${cam}MinX`, 0),
-    pv.long(`${cam}MinY`, 0),
+    pv.long(`${cam}MinX`, 0, within(0, MAX_SIZE_X - 1)),
+    pv.long(`${cam}MinY`, 0, within(0, MAX_SIZE_Y - 1)),
     sizeX,
     sizeY,
     pv.long(`${cam}MaxSizeX_RBV`, MAX_SIZE_X, { writable: false }),
@@ -56,7 +66,7 @@ function create({ prefix, clock }: IocContext): Ioc {
     pv.enum(`${cam}ColorMode`, COLOR_MODES, 0),
     pv.enum(`${cam}DataType`, DATA_TYPES, 1),
     acquire,
-    pv.double(`${cam}AcquireTime`, 0.2, { units: 's', precision: 3 }),
+    pv.double(`${cam}AcquireTime`, 0.2, { units: 's', precision: 3, ...within(0, 60) }),
     pv.enum(`${cam}ArrayCallbacks`, ['Disable', 'Enable'], 1),
     counter,
     data,

@@ -4,7 +4,13 @@ import type { Ioc, IocContext, IocDefinition } from '../ioc.ts';
 import { CancelledError } from '../sim/clock.ts';
 
 function create({ prefix, clock, random }: IocContext): Ioc {
-  const dt = pv.double(`${prefix}dt`, 3, { units: 's', description: 'Seconds between steps' });
+  // dt is clamped to 10 ms … 1 h, as an ao record's DRVL/DRVH would.
+  const dt = pv.double(`${prefix}dt`, 3, {
+    units: 's',
+    description: 'Seconds between steps',
+    limits: { controlLow: 0.01, controlHigh: 3600, displayLow: 0.01, displayHigh: 3600 },
+    outsideLimits: 'clamp',
+  });
   const x = pv.double(`${prefix}x`, 0, { description: 'Random walk position' });
   const running = new AbortController();
   // A loop of sleeps rather than a fixed timer, so a new dt takes effect at the next step.
