@@ -30,6 +30,9 @@ export type K8sObject = {
 type Ioc = Beamline['spec']['iocs'][number];
 type Resources = { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
 
+/** The HTTP services' flag for listening on every interface of their pod. */
+const ALL_INTERFACES = ['--host', '0.0.0.0'];
+
 const DEFAULT_RESOURCES: Resources = {
   requests: { cpu: '50m', memory: '128Mi' },
   limits: { memory: '512Mi' },
@@ -265,9 +268,15 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
     configVolumes.push({ name: 'seed', configMap: { name: seed.configMap } });
     configMounts.push({ name: 'seed', mountPath: '/etc/ophyd-service/seed', readOnly: true });
   }
-  const configArgs = seed
-    ? ['configuration', '--load-strategy', 'happi', '--profile-path', `/etc/ophyd-service/seed/${seedKey}`]
-    : ['configuration', '--load-strategy', 'empty'];
+  // The services default to 127.0.0.1; in a pod they serve the pod's network (kubelet probes, the
+  // Service, NetworkPolicy-admitted peers), as the reference's `--host 0.0.0.0`.
+  const configArgs = [
+    'configuration',
+    ...ALL_INTERFACES,
+    ...(seed
+      ? ['--load-strategy', 'happi', '--profile-path', `/etc/ophyd-service/seed/${seedKey}`]
+      : ['--load-strategy', 'empty']),
+  ];
   children.push(
     deployment(
       n.configuration,
@@ -314,7 +323,7 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
       'direct-control',
       container(
         'direct-control',
-        ['direct-control'],
+        ['direct-control', ...ALL_INTERFACES],
         {
           ports: [{ name: 'http', containerPort: 8003 }],
           envFrom: [{ configMapRef: { name: n.epics } }],

@@ -75,6 +75,15 @@ describe('desired children of a Beamline', () => {
     assert.equal(pg.filter((c) => c.kind === 'PersistentVolumeClaim').length, 0);
   });
 
+  it('has the HTTP services listen on every interface of their pod (they default to loopback)', () => {
+    const args = (name: string) => find(children, 'Deployment', name).spec.template.spec.containers[0].args;
+    assert.deepEqual(args('mini-direct-control'), ['direct-control', '--host', '0.0.0.0']);
+    assert.deepEqual(args('mini-configuration').slice(0, 3), ['configuration', '--host', '0.0.0.0']);
+    const empty = desiredChildren(beamline({ registry: {} }));
+    const emptyArgs = find(empty, 'Deployment', 'mini-configuration').spec.template.spec.containers[0].args;
+    assert.deepEqual(emptyArgs, ['configuration', '--host', '0.0.0.0', '--load-strategy', 'empty']);
+  });
+
   it('passes the read-only flag, probes and resources to direct control', () => {
     const dc = find(children, 'Deployment', 'mini-direct-control').spec.template.spec.containers[0];
     assert.equal(env(dc).DIRECT_CONTROL_GLOBAL_READ_ONLY, 'false');

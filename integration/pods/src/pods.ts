@@ -128,12 +128,22 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
       started.push(container);
     }
 
+    // The HTTP services default to 127.0.0.1; in a container they serve the pod's network (as the
+    // reference's `--host 0.0.0.0`), and only the mapped ports reach the host.
     let configurationUrl: string | undefined;
     if (postgres) {
       const configuration = await timed(startup, 'configuration', () =>
         service(
           'configuration',
-          ['configuration', '--profile-path', 'integration/seed/happi_db.json', '--load-strategy', 'happi'],
+          [
+            'configuration',
+            '--host',
+            '0.0.0.0',
+            '--profile-path',
+            'integration/seed/happi_db.json',
+            '--load-strategy',
+            'happi',
+          ],
           {
             CONFIG_DATABASE_URL: `postgresql://${DATABASE.user}:${DATABASE.password}@postgres:5432/${DATABASE.database}`,
           },
@@ -154,7 +164,7 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
         : { DIRECT_CONTROL_CONFIGURATION_SERVICE_URL: 'http://configuration:8004' };
     let direct = service(
       'direct-control',
-      ['direct-control'],
+      ['direct-control', '--host', '0.0.0.0'],
       { ...caEnv, ...registry, DIRECT_CONTROL_GLOBAL_READ_ONLY: 'false' },
       8003,
     );
