@@ -8,6 +8,7 @@ import { caEnv, freePort, requirePeers, runJson } from '../../../packages/epics-
 
 const bin = join(import.meta.dirname, '../../../bin/ophyd-service.ts');
 const checkScript = join(import.meta.dirname, 'py/ioc_check.py');
+const limitsScript = join(import.meta.dirname, 'py/ioc_limits.py');
 
 /** The 25 PVs of the reference mini_beamline: name, native type, count, writable. */
 const MINI: [string, number, number, boolean][] = [
@@ -73,5 +74,19 @@ describe('caproto and pyepics against our simulated IOCs', () => {
     assert.equal(out.rbv_after_move, 1);
     assert.ok(out.rbv_after_stop > 1 && out.rbv_after_stop < 9, `stopped at ${out.rbv_after_stop}`);
     assert.equal(out.val_after_stop, out.rbv_after_stop);
+  });
+
+  it('libca, caproto and ophyd see the limits, the refused puts and a completed null move', async () => {
+    const out = (await runJson(limitsScript, caEnv(port), 90_000)) as any;
+    assert.deepEqual(out.mtr2_ctrl, [-10, 20]);
+    assert.deepEqual(out.mtrx_ctrl, [-320, 320]);
+    // [reply status, value unchanged]
+    assert.deepEqual(out.long_2_40, ['ECA_PUTFAIL', true]);
+    assert.deepEqual(out.double_text, ['ECA_PUTFAIL', true]);
+    assert.deepEqual(out.enum_99, ['ECA_PUTFAIL', true]);
+    assert.deepEqual(out.past_hlm, ['ECA_NORMAL', true]);
+    assert.equal(out.lvio, 1);
+    assert.deepEqual(out.ophyd_limits, [0, 10]);
+    assert.deepEqual(out.null_move, { done: true, success: true, dmov: [1, 0, 1] });
   });
 });
