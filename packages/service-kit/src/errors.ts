@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'koa';
 import type { Logger } from './logger.ts';
 
@@ -31,6 +33,9 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 export const validationError = (issues: ValidationIssue[]) => new HttpError(422, issues);
+
+/** How much of a client's input a 422 echoes back in `input` (FastAPI echoes it whole, however large). */
+export const MAX_ECHO_CHARS = 200;
 
 /** Gives every request an id (kept from X-Request-Id when the caller sent one) and a child logger. */
 export function requestContext(logger: Logger) {
@@ -68,8 +73,10 @@ export function errorEnvelope() {
 }
 
 function toResponse(err: unknown, ctx: Context) {
-  if (err instanceof HttpError)
-    return { status: err.status, body: { detail: err.detail }, headers: err.headers };
+  if (err instanceof HttpError) {
+    const detail = err.status === 422 && Array.isArray(err.detail) ? err.detail.map(boundIssue) : err.detail;
+    return { status: err.status, body: { detail }, headers: err.headers };
+  }
   const e = err as {
     status?: number;
     expose?: boolean;
@@ -86,14 +93,6 @@ function toResponse(err: unknown, ctx: Context) {
     };
     return { status: 422, body: { detail: [issue] }, headers: {} };
   }
-  // A body whose Content-Encoding does not decode is the client's fault, whatever zlib calls it.
-  if (typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('Z_')) {
-    return {
-      status: 400,
-      body: { detail: 'Request body could not be decoded (Content-Encoding)' },
-      headers: {},
-    };
-  }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     const detail = STATUS_TEXT[e.status] && e.status !== 413 ? STATUS_TEXT[e.status] : e.message;
     return { status: e.status, body: { detail }, headers: (e.headers ?? {}) as Record<string, string> };
@@ -102,4 +101,105 @@ function toResponse(err: unknown, ctx: Context) {
   (ctx.state.log ?? console).error({ err }, 'unhandled error');
   const status = typeof e?.status === 'number' && e.status >= 500 ? e.status : 500;
   return { status, body: { detail: `Internal Server Error (request id ${requestId})` }, headers: {} };
+}
+
+/**
+ * The body parser's `onError`: a failure while reading the body is the client's. Errors that carry a
+ * 4xx (malformed JSON, too large, an unsupported Content-Encoding) pass on; a `__proto__` key is a
+ * 422; anything else is a body whose Content-Encoding did not decode (zlib and brotli name those
+ * failures in many ways).
+ */
+export function bodyReadFailure(err: unknown, ctx: Context): never {
+  // The parser (co-body's bourne) refuses `"__proto__"` keys, whose assignment could reach
+  // Object.prototype: a request-shape problem, so a 422 that says so rather than a bare 400.
+  if (err instanceof SyntaxError && /forbidden prototype property/.test(err.message)) {
+    throw validationError([
+      {
+        type: 'value_error',
+        loc: ['body'],
+        msg: "Value error, a JSON body may not have keys named '__proto__'",
+      },
+    ]);
+  }
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) throw err;
+  const encoding = (ctx.get('content-encoding') || 'identity').slice(0, 40);
+  throw new HttpError(400, `Request body could not be decoded (Content-Encoding: ${encoding})`);
+}
+
+/** An issue whose `input` is safe to send back: bounded in size, and never deep enough to overflow JSON.stringify. */
+function boundIssue(issue: unknown): unknown {
+  if (!issue || typeof issue !== 'object' || !Object.hasOwn(issue, 'input')) return issue;
+  return { ...issue, input: boundedEcho((issue as { input: unknown }).input) };
+}
+
+/** Small values as they are; a long string, or a structure whose JSON is long, as the start of its text and `…`. */
+export function boundedEcho(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.length > MAX_ECHO_CHARS ? `${value.slice(0, MAX_ECHO_CHARS)}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  const text = jsonPreview(value, MAX_ECHO_CHARS);
+  return text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}…` : value;
+}
+
+/**
+ * The start of `value`'s JSON text, built with an explicit stack (no recursion) and stopped once it
+ * is longer than `budget`: when the result is not longer, it is the whole text.
+ */
+function jsonPreview(value: unknown, budget: number): string {
+  let out = '';
+  const work: ({ text: string } | { value: unknown })[] = [{ value }];
+  while (work.length > 0 && out.length <= budget) {
+    const item = work.pop() as { text: string } | { value: unknown };
+    if ('text' in item) {
+      out += item.text;
+      continue;
+    }
+    const v = item.value;
+    if (v !== null && typeof v === 'object') {
+      // No more members than the budget has characters: each one takes at least one.
+      const array = Array.isArray(v);
+      const members = array
+        ? v.slice(0, budget + 1).map((m, i) => [i, m] as const)
+        : Object.entries(v).slice(0, budget + 1);
+      out += array ? '[' : '{';
+      work.push({ text: array ? ']' : '}' });
+      for (let i = members.length - 1; i >= 0; i--) {
+        const [key, member] = members[i];
+        work.push({ value: member });
+        if (!array) work.push({ text: `${JSON.stringify(String(key).slice(0, budget + 1))}:` });
+        if (i > 0) work.push({ text: ',' });
+      }
+    } else if (typeof v === 'string') out += JSON.stringify(v.slice(0, budget + 1));
+    else out += JSON.stringify(v) ?? 'null';
+  }
+  return out;
+}
+
+const CLIENT_ERROR_STATUS = new Map([
+  ['HPE_HEADER_OVERFLOW', 431],
+  ['HPE_CHUNK_EXTENSIONS_OVERFLOW', 413],
+  ['ERR_HTTP_REQUEST_TIMEOUT', 408],
+]);
+
+/**
+ * The http server's `clientError` listener: the statuses Node itself would send for a request it
+ * cannot parse (431 for oversized headers, 408, 413, else 400), but with the `{"detail"}` envelope
+ * rather than an empty body. Nothing is written once a response has started on the socket.
+ */
+export function answerClientError(err: Error & { code?: string; reason?: unknown }, socket: Duplex): void {
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS.get(err.code ?? '') ?? 400;
+  const reason = typeof err.reason === 'string' ? err.reason : undefined; // llhttp's own words, never the request's
+  const detail = status === 400 && reason ? `Bad Request: ${reason}` : STATUS_CODES[status];
+  const body = JSON.stringify({ detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
 }

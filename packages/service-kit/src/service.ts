@@ -7,12 +7,12 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Registry } from 'prom-client';
 import { DEFAULT_HOST } from './config.ts';
-import { errorEnvelope, requestContext } from './errors.ts';
+import { answerClientError, bodyReadFailure, errorEnvelope, requestContext } from './errors.ts';
 import { createMetrics, healthRoutes, type Probe } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiInfo, buildOpenApi, exportOpenApi, openApiRoutes } from './openapi.ts';
 import { publishOpenApiConfigMap } from './openapi-configmap.ts';
-import { type Schema, SchemaBook } from './validation.ts';
+import { jsonDepthLimit, type Schema, SchemaBook, singleValuedQuery } from './validation.ts';
 
 export interface ServiceOptions {
   /** Service name as it appears in logs, metrics and health bodies (e.g. `configuration_service`). */
@@ -80,7 +80,16 @@ export function createService(options: ServiceOptions): Service {
   app.use(timing);
   app.use(errorEnvelope());
   if (options.cors) app.use(corsMiddleware(options.cors, logger));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '1mb', encoding: 'utf-8' }));
+  app.use(singleValuedQuery());
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: options.bodyLimit ?? '1mb',
+      encoding: 'utf-8',
+      onError: bodyReadFailure,
+    }),
+  );
+  app.use(jsonDepthLimit());
   // One root router, so 405 and its Allow header consider every route of the service.
   const root = new Router();
   for (const router of [
@@ -110,6 +119,7 @@ export function createService(options: ServiceOptions): Service {
       }
       const server = createServer(app.callback());
       service.server = server;
+      server.on('clientError', answerClientError); // Node's own 400/431 answers, with the envelope
       if (options.upgrades) {
         const upgrades = options.upgrades;
         server.on('upgrade', (request, socket, head) => upgrades.handle(request, socket, head));

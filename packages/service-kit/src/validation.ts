@@ -112,9 +112,80 @@ function toIssue(where: Where, error: ErrorObject, root: unknown): ValidationIss
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
-  let node = root as Record<string | number, unknown> | undefined;
-  for (const part of path) node = node?.[part] as Record<string | number, unknown> | undefined;
+  let node = root;
+  for (const part of path) {
+    // Own members only: a key the client called `__proto__` or `constructor` is data, not Object's.
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
+    node = (node as Record<string | number, unknown>)[part];
+  }
   return node;
+}
+
+/** The deepest nesting of arrays and objects a JSON body may have; deeper ones are a 422. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuses a parsed JSON body nested deeper than MAX_JSON_DEPTH with a 422 (`json_invalid` at the
+ * offending offset, as pydantic reports its own recursion limit), before anything walks it: the
+ * store, the audit log and the error echo would otherwise recurse until the stack overflows. The raw
+ * text is scanned once, so the check itself cannot overflow.
+ */
+export function jsonDepthLimit(maxDepth = MAX_JSON_DEPTH) {
+  return async (ctx: Context, next: Next) => {
+    const raw = (ctx.request as { rawBody?: string }).rawBody;
+    const at = raw ? offsetBeyondDepth(raw, maxDepth) : -1;
+    if (at >= 0) {
+      throw validationError([
+        {
+          type: 'json_invalid',
+          loc: ['body', at],
+          msg: `JSON decode error: nested deeper than ${maxDepth} levels`,
+          ctx: { max_depth: maxDepth },
+        },
+      ]);
+    }
+    await next();
+  };
+}
+
+/** The offset of the first bracket that opens level `maxDepth + 1` of a JSON text, or -1. */
+function offsetBeyondDepth(text: string, maxDepth: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > maxDepth) return i;
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return -1;
+}
+
+/**
+ * Refuses a query parameter given more than once (`?format=a&format=b`) with one 422 for the whole
+ * service: no route takes a repeated parameter, and a handler reading it would get an array where it
+ * expects a string. (FastAPI silently keeps the last value.)
+ */
+export function singleValuedQuery() {
+  return async (ctx: Context, next: Next) => {
+    const issues: ValidationIssue[] = [];
+    for (const [name, value] of Object.entries(ctx.query)) {
+      if (Array.isArray(value)) {
+        issues.push({
+          type: 'string_type',
+          loc: ['query', name],
+          msg: `Input should be a single value, not ${value.length} values`,
+          input: value,
+        });
+      }
+    }
+    if (issues.length > 0) throw validationError(issues);
+    await next();
+  };
 }
 
 /** `schema` or null (OpenAPI 3.1 / JSON Schema 2020-12 form). */
