@@ -2,6 +2,16 @@ export { CatalogError, catalogFileSchema, createCatalog, loadCatalog, readCatalo
 export type { Catalog, ComponentSpec, DeviceClassSpec, Framework, Kind, Verb } from './catalog-types.ts';
 export { BUILTIN_CLASSES } from './classes.ts';
 export {
+  DEVICE_NAME_MAX_LENGTH,
+  DEVICE_NAME_PATTERN,
+  isDeviceName,
+  isPvName,
+  type NameKind,
+  nameProblem,
+  PV_NAME_MAX_LENGTH,
+  PV_NAME_PATTERN,
+} from './names.ts';
+export {
   CatalogCycleError,
   derivePrefix,
   findClass,
