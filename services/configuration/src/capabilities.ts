@@ -80,7 +80,7 @@ const BY_NAME: Record<string, string> = {
 };
 
 function profileOf(className: string): string {
-  const exact = BY_NAME[className];
+  const exact = Object.hasOwn(BY_NAME, className) ? BY_NAME[className] : undefined;
   if (exact) return exact;
   const lower = className.toLowerCase();
   if (/motor|positioner|axis/.test(lower)) return 'MOTOR';

@@ -44,28 +44,6 @@ export function normalizeSpec(
 export const derivePrefix = (metadata: DeviceMetadata, spec: DeviceSpec | null | undefined): string | null =>
   derivePrefixOf(metadata.pvs, spec?.args);
 
-/** Python fnmatch: `*`, `?`, `[set]`, `[!set]`, case-sensitive, whole string. */
-export function globToRegExp(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) {
-        out += '\\[';
-        continue;
-      }
-      let set = pattern.slice(i + 1, end);
-      if (set.startsWith('!')) set = `^${set.slice(1)}`;
-      out += `[${set.replaceAll('\\', '\\\\')}]`;
-      i = end;
-    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 's');
-}
-
 /** The settable heuristic of the component listing. */
 export function isSettable(component: string, pv: string | null): boolean {
   const last = component.split('.').at(-1)!;

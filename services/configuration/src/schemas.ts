@@ -2,17 +2,24 @@
  * The component schemas of the configuration service: they drive request validation and are
  * published in the OpenAPI document under the reference's component names.
  */
+import {
+  DEVICE_NAME_MAX_LENGTH,
+  DEVICE_NAME_PATTERN,
+  PV_NAME_MAX_LENGTH,
+  PV_NAME_PATTERN,
+} from '@ophyd-service/devices';
 import { errorSchemas, nullable, ref, type Schema } from '@ophyd-service/service-kit';
 
 const strings = { type: 'array', items: { type: 'string' } };
 
-/** Printable ASCII without `/`: the device-name rule. */
-export const DEVICE_NAME_PATTERN = '^[\\x21-\\x2e\\x30-\\x7e]+$';
-/** Printable ASCII: the PV-name rule. */
-export const PV_NAME_PATTERN = '^[\\x21-\\x7e]+$';
-
-const deviceName = { type: 'string', minLength: 1, maxLength: 256, pattern: DEVICE_NAME_PATTERN };
-const pvName = { type: 'string', minLength: 1, maxLength: 1024, pattern: PV_NAME_PATTERN };
+// The name rules both services share (spec §2.1, plus no `.`/`..`: see @ophyd-service/devices names.ts).
+const deviceName = {
+  type: 'string',
+  minLength: 1,
+  maxLength: DEVICE_NAME_MAX_LENGTH,
+  pattern: DEVICE_NAME_PATTERN,
+};
+const pvName = { type: 'string', minLength: 1, maxLength: PV_NAME_MAX_LENGTH, pattern: PV_NAME_PATTERN };
 
 export const FLAGS = [
   'is_movable',

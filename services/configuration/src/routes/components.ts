@@ -33,7 +33,8 @@ export const component = (state: ConfigurationState) => (ctx: Context) => {
     return;
   }
   const name = rest.join('.');
-  const pv = metadata.pvs[name] ?? null;
+  // Own keys only: a component called `constructor` or `__proto__` is not inherited from Object.
+  const pv = Object.hasOwn(metadata.pvs, name) ? metadata.pvs[name] : null;
   ctx.body = {
     name,
     device_path: path,

@@ -2,10 +2,10 @@
 
 import { HttpError } from '@ophyd-service/service-kit';
 import type { Context } from 'koa';
-import { globToRegExp, normalizeMetadata, normalizeSpec } from '../model.ts';
+import { normalizeMetadata, normalizeSpec } from '../model.ts';
 import type { DeviceLabel, DeviceMetadata, DeviceSpec } from '../schemas.ts';
 import type { ConfigurationState } from '../state.ts';
-import { boolParam, stringParam } from './params.ts';
+import { boolParam, globParam, stringParam } from './params.ts';
 
 const CRUD = (device_name: string, operation: string, message: string) => ({
   success: true,
@@ -24,14 +24,14 @@ const LABELS = new Set(['motor', 'detector', 'signal', 'flyer', 'readable', 'dev
  *     summary: Sorted device names, optionally filtered (all filters AND-combined; pattern is a glob)
  *     parameters:
  *       - { in: query, name: device_label, schema: { $ref: '#/components/schemas/DeviceLabel' } }
- *       - { in: query, name: pattern, schema: { type: string } }
+ *       - { in: query, name: pattern, description: 'fnmatch glob (*, ?, [set], [!set]); at most 8192 characters', schema: { type: string, maxLength: 8192 } }
  *       - { in: query, name: ophyd_class, schema: { type: string } }
  *       - { in: query, name: readable, schema: { type: boolean } }
  *       - { in: query, name: movable, schema: { type: boolean } }
  *       - { in: query, name: flyable, schema: { type: boolean } }
  *     responses:
  *       '200': { description: Device names, content: { application/json: { schema: { type: array, items: { type: string } } } } }
- *       '422': { description: Invalid filter, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '422': { description: Invalid filter or glob pattern, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  */
 export const listDevices = (state: ConfigurationState) => (ctx: Context) => {
   const label = stringParam(ctx.query, 'device_label');
@@ -45,8 +45,7 @@ export const listDevices = (state: ConfigurationState) => (ctx: Context) => {
       },
     ]);
   }
-  const pattern = stringParam(ctx.query, 'pattern');
-  const glob = pattern ? globToRegExp(pattern) : undefined;
+  const glob = globParam(ctx.query);
   const ophydClass = stringParam(ctx.query, 'ophyd_class');
   const flags = {
     is_readable: boolParam(ctx.query, 'readable'),

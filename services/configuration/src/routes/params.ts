@@ -1,5 +1,6 @@
 /** Query-string helpers shared by the routes, with FastAPI-shaped 422s. */
 import { validationError } from '@ophyd-service/service-kit';
+import { compileGlob, type Glob, GlobError, MAX_GLOB_LENGTH } from '../glob.ts';
 
 const TRUE = new Set(['true', '1', 'yes', 'on', 't', 'y']);
 const FALSE = new Set(['false', '0', 'no', 'off', 'f', 'n']);
@@ -43,4 +44,34 @@ export function stringParam(query: Query, name: string, required = false): strin
     throw validationError([{ type: 'missing', loc: ['query', name], msg: 'Field required', input: null }]);
   }
   return value;
+}
+
+/** The `pattern` glob filter, or undefined when absent or empty (spec §0.2: empty means no filter). */
+export function globParam(query: Query, name = 'pattern'): Glob | undefined {
+  const pattern = stringParam(query, name);
+  if (!pattern) return undefined;
+  if (pattern.length > MAX_GLOB_LENGTH) {
+    throw validationError([
+      {
+        type: 'string_too_long',
+        loc: ['query', name],
+        msg: `String should have at most ${MAX_GLOB_LENGTH} characters`,
+        input: pattern,
+        ctx: { max_length: MAX_GLOB_LENGTH },
+      },
+    ]);
+  }
+  try {
+    return compileGlob(pattern);
+  } catch (err) {
+    if (!(err instanceof GlobError)) throw err;
+    throw validationError([
+      {
+        type: 'value_error',
+        loc: ['query', name],
+        msg: `Invalid glob pattern: ${err.message}`,
+        input: pattern,
+      },
+    ]);
+  }
 }

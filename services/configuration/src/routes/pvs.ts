@@ -2,10 +2,10 @@
 
 import { HttpError } from '@ophyd-service/service-kit';
 import type { Context } from 'koa';
-import { derivePrefix, globToRegExp } from '../model.ts';
+import { derivePrefix } from '../model.ts';
 import { type ConfigurationState, STANDALONE_OFF } from '../state.ts';
 import type { StoredStandalonePv } from '../store/store.ts';
-import { stringParam } from './params.ts';
+import { globParam, stringParam } from './params.ts';
 
 const pvParam = (ctx: Context) => (ctx.params.pv_name as string | undefined) ?? '';
 
@@ -16,9 +16,10 @@ const pvParam = (ctx: Context) => (ctx.params.pv_name as string | undefined) ?? 
  *     tags: [PV Registry]
  *     operationId: list_pvs_api_v1_pvs_get
  *     summary: Every PV in the index (device-owned and standalone), sorted
- *     parameters: [{ in: query, name: pattern, schema: { type: string } }]
+ *     parameters: [{ in: query, name: pattern, description: 'fnmatch glob (*, ?, [set], [!set]); at most 8192 characters', schema: { type: string, maxLength: 8192 } }]
  *     responses:
  *       '200': { description: PV names, content: { application/json: { schema: { type: object } } } }
+ *       '422': { description: Invalid glob pattern, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  *   post:
  *     tags: [Standalone PVs]
  *     operationId: create_standalone_pv_api_v1_pvs_post
@@ -32,8 +33,7 @@ const pvParam = (ctx: Context) => (ctx.params.pv_name as string | undefined) ?? 
  *       '503': { description: Database unavailable; nothing changed, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const listPvs = (state: ConfigurationState) => (ctx: Context) => {
-  const pattern = stringParam(ctx.query, 'pattern');
-  const glob = pattern ? globToRegExp(pattern) : undefined;
+  const glob = globParam(ctx.query);
   const pvs = [...state.registry.index.keys()].filter((pv) => !glob || glob.test(pv)).sort();
   ctx.body = { success: true, pvs, count: pvs.length };
 };

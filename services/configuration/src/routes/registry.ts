@@ -120,7 +120,8 @@ export function happiEntry(metadata: DeviceMetadata, spec: DeviceSpec): Record<s
 }
 
 export function bitsDocument(devices: { metadata: DeviceMetadata; spec: DeviceSpec }[]): string {
-  const groups: Record<string, Record<string, unknown>[]> = {};
+  // Keyed by device class, which is client input: a Map, so `constructor` is a class like any other.
+  const groups = new Map<string, Record<string, unknown>[]>();
   for (const { metadata, spec } of devices) {
     const dot = spec.device_class.lastIndexOf('.');
     const last = spec.device_class.slice(dot + 1);
@@ -137,8 +138,9 @@ export function bitsDocument(devices: { metadata: DeviceMetadata; spec: DeviceSp
         ? spec.kwargs.labels
         : [];
     if (labels.length) entry.labels = labels;
-    groups[key] ??= [];
-    groups[key].push(entry);
+    const group = groups.get(key) ?? [];
+    group.push(entry);
+    groups.set(key, group);
   }
   return toYaml(groups, { sortMapEntries: true });
 }
