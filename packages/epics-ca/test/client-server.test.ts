@@ -96,8 +96,11 @@ describe('client and server over loopback', () => {
     assert.equal((await client.get('t:enum')).value, 2);
     await client.put('t:string', 'world', { wait: true });
     assert.equal((await client.get('t:string')).value, 'world');
-    await client.put('t:short', 70000, { wait: true }); // wraps as a C cast would
-    assert.equal((await client.get('t:short')).value, 70000 - 65536);
+    // A value the type cannot hold is refused before it is sent (a C cast would wrap it).
+    await assert.rejects(client.put('t:short', 70000, { wait: true }), /outside -32768\.\.32767/);
+    assert.equal((await client.get('t:short')).value, 12);
+    await client.put('t:short', -32768, { wait: true });
+    assert.equal((await client.get('t:short')).value, -32768);
   });
 
   it('serves variable-length arrays: count 0 reads the current length', async () => {
@@ -108,7 +111,7 @@ describe('client and server over loopback', () => {
       Array.from((await client.get('t:wave', { count: 7 })).values as Float64Array),
       [9, 8, 7, 6, 5, 0, 0],
     );
-    await assert.rejects(client.put('t:wave', new Array(11).fill(1)), /holds 10/);
+    await assert.rejects(client.put('t:wave', new Array(11).fill(1)), /holds up to 10 DOUBLE elements/);
   });
 
   it('refuses writes to a read-only PV with ECA_NOWTACCESS', async () => {

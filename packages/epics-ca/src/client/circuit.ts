@@ -3,7 +3,7 @@
  * subscriptions, echo-based liveness and flow control (EVENTS_OFF while the consumer lags).
  */
 import { connect, type Socket } from 'node:net';
-import { dataSize, decodeDbr, typeOf } from '../dbr.ts';
+import { dataSize, decodeDbr, nativeType, typeOf } from '../dbr.ts';
 import {
   CMD,
   decodeResponse,
@@ -118,7 +118,12 @@ export class ClientCircuit {
     return reply;
   }
 
-  /** A put; with `notify` it resolves when the server reports completion. */
+  /**
+   * A put; with `notify` it resolves when the server reports completion. Without it, it resolves
+   * once the server has taken the value: a server refuses a plain write with an ERROR naming it,
+   * and handles a circuit's requests in order, so a read sent after the write and answered without
+   * such an ERROR means the write was applied. (A channel we may not read is not confirmed.)
+   */
   async write(
     channel: Channel,
     dataType: number,
@@ -129,7 +134,18 @@ export class ClientCircuit {
   ) {
     const ioid = this.nextIoid++;
     if (!notify) {
+      const refused = (channel.rights & 1) !== 0 && this.expect(ioid, timeoutMs, `put ${channel.name}`);
       this.send(encode({ kind: 'write', dataType, count, sid: channel.sid, ioid, data }));
+      if (!refused) return;
+      const taken = this.read(channel, nativeType(dataType), 1, timeoutMs).then(
+        () => {},
+        () => {}, // a failed read says nothing of the write; a lost circuit rejects `refused` first
+      );
+      try {
+        await Promise.race([refused, taken]);
+      } finally {
+        this.forget(ioid);
+      }
       return;
     }
     const reply = this.expect(ioid, timeoutMs, `put ${channel.name}`);
@@ -188,6 +204,14 @@ export class ClientCircuit {
   private send(bytes: Buffer): void {
     if (this.closed) return;
     this.socket.write(bytes);
+  }
+
+  /** Stops waiting for `ioid` (its answer, if one ever comes, is ignored). */
+  private forget(ioid: number): void {
+    const io = this.pending.get(ioid);
+    if (!io) return;
+    clearTimeout(io.timer);
+    this.pending.delete(ioid);
   }
 
   private expect(ioid: number, timeoutMs: number, what: string) {

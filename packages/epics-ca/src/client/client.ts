@@ -3,12 +3,13 @@
  * grouped one circuit per server, and reconnected (with their monitors) after any loss.
  */
 import { hostname, userInfo } from 'node:os';
-import { DBR, dataSize, decodeDbr, encodeDbr, FAMILY, nativeType, toNative, typeOf } from '../dbr.ts';
+import { DBR, dataSize, decodeDbr, encodeDbr, FAMILY, toNative, typeOf } from '../dbr.ts';
 import { type CaEnv, hostPort, readCaEnv } from '../env.ts';
 import { DBE } from '../messages.ts';
 import { broadcastAddresses } from '../net.ts';
 import { CaRepeater } from '../repeater.ts';
 import { ECA, ecaSucceeded } from '../status.ts';
+import { checkWrite, type WriteTarget } from '../write-value.ts';
 import { BeaconWatch } from './beacons.ts';
 import { Channel, type Monitor } from './channel.ts';
 import { type CircuitOwner, ClientCircuit } from './circuit.ts';
@@ -52,7 +53,13 @@ export interface GetOptions {
 export interface PutOptions {
   /** Wait for the server to report completion (WRITE_NOTIFY), e.g. the end of a motor move. */
   wait?: boolean;
+  /** Bound on the completion (or acceptance) wait, and on connecting unless `connectTimeoutMs` is set. */
   timeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Refuse values outside the PV's control limits, read fresh before the write. */
+  checkLimits?: boolean;
+  /** Bound on reading enum states and limits before the write (1 s); if they cannot be read, the write goes on. */
+  metadataTimeoutMs?: number;
 }
 
 export interface MonitorOptions {
@@ -162,36 +169,39 @@ export class CaClient {
   }
 
   /**
-   * Writes a value: numbers and numeric arrays travel in the channel's native type, strings as
-   * DBR_STRING (the server converts, so enum state names work).
+   * Writes a value in the channel's native type, after `checkWrite` has made sure the channel can
+   * hold it exactly (a WriteRefused otherwise, and nothing is sent): numeric strings become numbers,
+   * enum state names their index. Resolves when the server has taken the value, or with `wait`
+   * when it reports completion; a server's refusal rejects with its status.
    */
-  async put(
-    name: string,
-    value: number | string | ArrayLike<number> | readonly string[],
-    options: PutOptions = {},
-  ) {
+  async put(name: string, value: unknown, options: PutOptions = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const channel = this.channel(name);
-    await channel.waitConnected(timeoutMs);
+    await channel.waitConnected(options.connectTimeoutMs ?? timeoutMs);
     if ((channel.rights & 2) === 0) throw new CaError(`put ${name}: no write access`, ECA.NOWTACCESS);
-    const list =
-      typeof value === 'number' || typeof value === 'string'
-        ? [value]
-        : Array.from(value as ArrayLike<unknown>);
-    const isString = list.some((v) => typeof v === 'string');
-    const dataType = isString || channel.nativeType === DBR.STRING ? DBR.STRING : channel.nativeType;
-    const values = toNative(nativeType(dataType), list as number[]);
-    if (values.length > channel.nativeCount) {
-      throw new CaError(
-        `put ${name}: ${values.length} elements, the channel holds ${channel.nativeCount}`,
-        ECA.BADCOUNT,
-      );
+    const native = channel.nativeType;
+    const target: WriteTarget = { nativeType: native, count: channel.nativeCount };
+    if (native === DBR.ENUM || options.checkLimits) {
+      try {
+        const ctrl = await this.get(name, {
+          type: 'ctrl',
+          count: 1,
+          timeoutMs: options.metadataTimeoutMs ?? 1000,
+        });
+        target.enumStrings = ctrl.enumStrings;
+        if (options.checkLimits)
+          target.limits = { low: ctrl.limits?.controlLow, high: ctrl.limits?.controlHigh };
+      } catch {
+        // Metadata that cannot be read does not stop the write (the reference's fail-open).
+      }
     }
-    const data = encodeDbr(dataType, { values });
+    const checked = checkWrite(name, target, value);
+    const values = toNative(native, (Array.isArray(checked) ? checked : [checked]) as number[]);
+    const data = encodeDbr(native, { values });
     if (data.length > payloadLimit(this.env.maxArrayBytes)) {
       throw tooLargeError(`put ${name}`, data.length, this.env.maxArrayBytes);
     }
-    await channel.circuit!.write(channel, dataType, values.length, data, options.wait ?? false, timeoutMs);
+    await channel.circuit!.write(channel, native, values.length, data, options.wait ?? false, timeoutMs);
   }
 
   /** Subscribes; the callback receives every update. Returns the function that unsubscribes. */
