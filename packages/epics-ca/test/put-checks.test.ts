@@ -67,7 +67,9 @@ describe('put checks', () => {
   it("a plain write reports the server's refusal, and resolves once the server took the value", async () => {
     await client.put('p:picky', 12);
     assert.equal((await client.get('p:picky')).value, 12);
-    await assert.rejects(client.put('p:picky', 13), (err: Error) => /Channel write request failed/.test(err.message));
+    await assert.rejects(client.put('p:picky', 13), (err: Error) =>
+      /Channel write request failed/.test(err.message),
+    );
     assert.equal((await client.get('p:picky')).value, 12);
   });
 });
