@@ -5,15 +5,14 @@
  * subcommands and supervised children (no `import.meta.main` guard needed in entries).
  */
 import { EntryError, runEntry } from './entry.ts';
+import { DEFAULT_TIMING } from './supervisor.ts';
 
 export interface ReadyMessage {
   type: 'ready';
 }
 
-const DEFAULT_STOP_TIMEOUT_MS = 15_000;
-
 const args = process.argv.slice(2);
-let stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS;
+let stopTimeoutMs = DEFAULT_TIMING.stopTimeoutMs;
 if (args[0] === '--stop-timeout-ms') {
   stopTimeoutMs = Number(args[1]);
   args.splice(0, 2);

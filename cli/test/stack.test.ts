@@ -81,7 +81,7 @@ async function stop(stack: Run): Promise<void> {
 }
 
 describe('npm start (ophyd-service up) by default', () => {
-  const lan = lanAddress();
+  let lan: string;
   let ports: Ports;
   let env: NodeJS.ProcessEnv;
   let stack: Run;
@@ -89,6 +89,7 @@ describe('npm start (ophyd-service up) by default', () => {
   let childPids: number[];
 
   before(async () => {
+    lan = lanAddress();
     ({ ports, env } = await stackEnv());
     ({ stack, bound } = await startStack(['--only', 'ioc,configuration,direct-control'], env));
     childPids = [...stack.output().matchAll(/^up +\| starting \S+ \(pid (\d+)\)/gm)].map((m) => Number(m[1]));
