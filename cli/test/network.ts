@@ -1,4 +1,5 @@
 /** Network probes for the reachability tests: which addresses the stack answers on. */
+import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 
@@ -28,6 +29,16 @@ export function tcpProbe(host: string, port: number): Promise<'accepted' | 'refu
       err.code === 'ECONNREFUSED' ? resolve('refused') : reject(err),
     );
   });
+}
+
+/** The IPv4 addresses UDP sockets on this machine are bound to at `port`, from the kernel's table (Linux). */
+export function udpBindings(port: number): string[] {
+  return readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/)[1]?.split(':'))
+    .filter((local): local is string[] => local?.length === 2 && Number.parseInt(local[1], 16) === port)
+    .map(([hex]) => [3, 2, 1, 0].map((i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)).join('.'));
 }
 
 /** A TCP port free on loopback right now (its UDP twin is almost always free too). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
-import { freePort, lanAddress, preflight, tcpProbe } from './network.ts';
+import { freePort, lanAddress, preflight, tcpProbe, udpBindings } from './network.ts';
 import { BIN, isAlive, killStarted, type Run, run } from './process.ts';
 
 /** The web UI's port on this machine: its origin is one of the stack's own. */
@@ -103,6 +103,10 @@ describe('npm start (ophyd-service up) by default', () => {
       assert.equal(await tcpProbe(lan, port), 'refused', `port ${port} answers on ${lan}`);
       assert.equal(await tcpProbe('127.0.0.1', port), 'accepted', `port ${port} refuses loopback`);
     }
+    assert.deepEqual(udpBindings(ports.ca), ['127.0.0.1'], 'the IOC answers CA searches on loopback only');
+    // Direct control's CA client runs the repeater (none answered): on loopback, as it searches.
+    for (let i = 0; i < 500 && udpBindings(ports.repeater).length === 0; i++) await setTimeout(20);
+    assert.deepEqual(udpBindings(ports.repeater), ['127.0.0.1'], 'the CA repeater is on loopback only');
     // Direct control still reaches the IOC: its CA client searches loopback, where the IOC serves.
     const read = await fetch(`http://127.0.0.1:${ports.directControl}/api/v1/pv/mini:current/value`);
     assert.equal(read.status, 200, await read.clone().text());

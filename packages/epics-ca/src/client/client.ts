@@ -247,7 +247,9 @@ export class CaClient {
     if (this.closed) return;
     const repeater = new CaRepeater();
     try {
-      await repeater.start(port);
+      // A client that searches loopback only hears beacons over loopback: its repeater (which takes
+      // registrations from anyone who can reach it) stays off the machine's network too.
+      await repeater.start(port, searchesLoopbackOnly(this.env) ? '127.0.0.1' : '0.0.0.0');
       repeater.unref();
       this.embeddedRepeater = repeater;
     } catch {
@@ -321,6 +323,13 @@ export class CaClient {
     if (wasConnected) for (const monitor of channel.monitors) monitor.onConnection?.(false);
     this.searcher.add(channel);
   }
+}
+
+/** Every search destination is this machine (e.g. `npm start`'s EPICS_CA_ADDR_LIST=127.0.0.1, auto list off). */
+function searchesLoopbackOnly(env: CaEnv): boolean {
+  const hosts = [...env.addrList, ...env.nameServers].map((a) => hostPort(a, 1).host);
+  const local = (host: string) => host === 'localhost' || host.startsWith('127.');
+  return !env.autoAddrList && hosts.length > 0 && hosts.every(local);
 }
 
 function safeUserName(): string {
