@@ -182,7 +182,9 @@ function resolveAsync(catalog: Catalog, top: DeviceClassSpec, prefix: string, su
   const walked: string[] = [];
   for (const segment of subPath) {
     const where = walked.length === 0 ? top.name : walked.join('.');
-    const component = spec?.components?.[segment];
+    // Own properties only: a path segment such as `constructor` or `__proto__` is no component.
+    const components = spec?.components;
+    const component = components && Object.hasOwn(components, segment) ? components[segment] : undefined;
     if (!component || component.suffix === undefined)
       return fail('no_such_attr', `${segment} (at '${where}')`);
     walked.push(segment);

@@ -66,9 +66,17 @@ export const configSchema = {
     },
     DIRECT_CONTROL_COMMAND_TIMEOUT: {
       type: 'number',
-      minimum: 0,
+      exclusiveMinimum: 0,
+      maximum: 86_400,
       default: 30,
       description: 'Seconds a write with completion may take',
+    },
+    DIRECT_CONTROL_CTRL_LIMIT_READ_TIMEOUT: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 60,
+      default: 1,
+      description: "Seconds to read a PV's control limits and enum states before a write",
     },
     DIRECT_CONTROL_STOP_ON_COMMAND_TIMEOUT: {
       type: 'boolean',

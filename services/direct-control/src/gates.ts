@@ -1,9 +1,8 @@
 /**
- * The checks a write passes before it reaches the hardware: the coordination (lock) gate of the
- * owning device and the control-limit check (spec §3.5, §3.7). Each answers with the HTTP status
- * the refusal maps to, so routes and sockets share one decision.
+ * The coordination (lock) gate a write passes before it reaches the hardware (spec §3.5); the
+ * value itself is checked by the CA client's put (type, count, enum states, control limits, §3.7).
+ * Each refusal carries the HTTP status it maps to, so routes and sockets share one decision.
  */
-import type { CaClient } from '@ophyd-service/epics-ca';
 import type { RegistryProvider } from './registry/provider.ts';
 import { RegistryUnavailable } from './registry/provider.ts';
 
@@ -79,35 +78,4 @@ export async function gateForPv(registry: RegistryProvider, pv: string, enabled 
     throw err;
   }
   requireAvailable(await checkAvailability(registry, owner ?? pv));
-}
-
-/**
- * Refuses numbers outside the PV's control limits (inclusive; a missing side is not enforced; both
- * 0 means "no limits", as in EPICS). Fails open: limits that cannot be read let the write through.
- */
-export async function checkLimits(
-  client: CaClient,
-  pv: string,
-  value: unknown,
-  timeoutMs = 1000,
-): Promise<void> {
-  if (typeof value !== 'number' && typeof value !== 'boolean') return;
-  const n = Number(value);
-  let low: number | undefined;
-  let high: number | undefined;
-  try {
-    const ctrl = await client.get(pv, { type: 'ctrl', timeoutMs });
-    low = ctrl.limits?.controlLow;
-    high = ctrl.limits?.controlHigh;
-  } catch {
-    return;
-  }
-  if (low === undefined && high === undefined) return;
-  if (low === 0 && high === 0) return;
-  if ((low !== undefined && n < low) || (high !== undefined && n > high)) {
-    throw new GateRefusal(
-      422,
-      `Value ${n} for ${pv} is outside its control limits [${low ?? '-inf'}, ${high ?? '+inf'}]`,
-    );
-  }
 }

@@ -2,7 +2,7 @@
  * `ophyd-service direct-control [--port N] [--read-write]`: PV reads, writes and monitors on port
  * 8003. Writes stay off unless DIRECT_CONTROL_GLOBAL_READ_ONLY=false or --read-write is given.
  */
-import { CaClient } from '@ophyd-service/epics-ca';
+import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
 import { closeOnSignals, describeConfig, envFromFlags } from '@ophyd-service/service-kit';
 import { createDirectControlService } from './app.ts';
 import { configSchema, readConfig } from './config.ts';
@@ -16,6 +16,9 @@ ${describeConfig(configSchema)
   .join('\n')}
   EPICS_CA_ADDR_LIST, EPICS_CA_AUTO_ADDR_LIST, EPICS_CA_NAME_SERVERS, EPICS_CA_MAX_ARRAY_BYTES: Channel Access`;
 
+/** The array limit when EPICS_CA_MAX_ARRAY_BYTES is unset (pyepics's). */
+const DEFAULT_MAX_ARRAY_BYTES = 16 * 1024 * 1024;
+
 export async function main(argv: string[]): Promise<void> {
   const env = envFromFlags(argv, USAGE, {
     port: { env: 'DIRECT_CONTROL_PORT' },
@@ -25,7 +28,11 @@ export async function main(argv: string[]): Promise<void> {
   if (!env) return;
   const config = readConfig(env);
   const registry = await selectRegistry(config, (message) => console.error(message));
-  const client = new CaClient();
+  // pyepics raises libca's 16 kB array limit to 16 MB when the variable is unset, so the
+  // reference reads detector images on defaults; so do we. An explicit variable still wins.
+  const client = new CaClient({
+    env: readCaEnv({ EPICS_CA_MAX_ARRAY_BYTES: String(DEFAULT_MAX_ARRAY_BYTES), ...process.env }),
+  });
   const service = createDirectControlService({ config, client, registry });
   service.onClose(() => client.close());
   await service.listen(config.DIRECT_CONTROL_PORT, config.DIRECT_CONTROL_HOST);

@@ -1,6 +1,13 @@
 /** Component schemas of the direct-control service: request validation and the OpenAPI document. */
 import { errorSchemas, nullable, ref, type Schema } from '@ophyd-service/service-kit';
 
+/**
+ * The longest wait any request may ask for, in seconds (a day). Node's timers overflow past about
+ * 24.8 days and would fire at once, so larger values are refused rather than silently shortened.
+ */
+export const MAX_TIMEOUT_S = 86_400;
+const seconds = () => nullable({ type: 'number', minimum: 0, maximum: MAX_TIMEOUT_S });
+
 export const schemas: Record<string, Schema> = {
   PVSetRequest: {
     type: 'object',
@@ -10,8 +17,8 @@ export const schemas: Record<string, Schema> = {
       pv_name: { type: 'string', minLength: 1, maxLength: 1024 },
       value: {},
       wait: { type: 'boolean', default: false },
-      timeout: nullable({ type: 'number', minimum: 0 }),
-      connection_timeout: nullable({ type: 'number', minimum: 0 }),
+      timeout: seconds(),
+      connection_timeout: seconds(),
       use_complete: { type: 'boolean', default: false },
       ftype: nullable({ type: 'integer', minimum: 0, maximum: 38 }),
       check_limits: nullable({ type: 'boolean' }),
@@ -83,7 +90,7 @@ export const schemas: Record<string, Schema> = {
       method: { type: 'string', minLength: 1 },
       args: { type: 'array', items: {}, default: [] },
       kwargs: { type: 'object', default: {} },
-      timeout: nullable({ type: 'number', minimum: 0 }),
+      timeout: seconds(),
       use_put: { type: 'boolean', default: false },
     },
   },
@@ -116,7 +123,7 @@ export const schemas: Record<string, Schema> = {
     properties: {
       method: { type: 'string', default: 'read' },
       value: {},
-      timeout: nullable({ type: 'number', minimum: 0 }),
+      timeout: seconds(),
     },
   },
   NestedDeviceResponse: {

@@ -12,6 +12,7 @@ import {
   UnsupportedVerb,
 } from '@ophyd-service/devices';
 import { HttpError } from '@ophyd-service/service-kit';
+import { asHttpError } from '../failures.ts';
 import { checkAvailability, GateRefusal, requireAvailable } from '../gates.ts';
 import { outageAs503 } from '../registry/provider.ts';
 import type { DirectControl } from '../state.ts';
@@ -29,6 +30,9 @@ export const ALLOWED_METHODS = [
 ] as const;
 export type Method = (typeof ALLOWED_METHODS)[number];
 
+/** Methods that take the value to write as their one argument. */
+const VALUE_METHODS = new Set(['set', 'put']);
+
 /** Methods that move or change hardware: the lock gate applies to them on nested paths. */
 export const WRITE_METHODS = new Set(['set', 'put', 'trigger', 'stop']);
 
@@ -37,6 +41,8 @@ export interface Command {
   path: string;
   method: string;
   args?: unknown[];
+  /** Keyword arguments: no verb takes any, so any given are refused. */
+  kwargs?: Record<string, unknown>;
   /** Seconds; null/0 means the configured command timeout. */
   timeout?: number | null;
   usePut?: boolean;
@@ -60,6 +66,19 @@ export async function runCommand(dc: DirectControl, command: Command): Promise<C
       `Method '${command.method}' is not allowed. Allowed methods: ${ALLOWED_METHODS.join(', ')}`,
     );
   }
+  const arity = VALUE_METHODS.has(command.method) ? 1 : 0;
+  const args = command.args ?? [];
+  const extra = Object.keys(command.kwargs ?? {});
+  if (args.length > arity || extra.length > 0) {
+    const takes = arity ? 'one positional argument, the value' : 'no arguments';
+    const given = [
+      args.length > arity && `${args.length} positional`,
+      extra.length > 0 && `keyword ${extra.map((k) => `'${k.slice(0, 40)}'`).join(', ')}`,
+    ].filter(Boolean);
+    throw new HttpError(422, `Method '${command.method}' takes ${takes}; got ${given.join(' and ')}`);
+  }
+  if (arity && args.length === 0)
+    throw new HttpError(400, `Method '${command.method}' on ${command.path} requires a value`);
   if (command.lockGate && dc.coordination) {
     try {
       requireAvailable(await checkAvailability(dc.registry, head));
@@ -133,7 +152,6 @@ async function invoke(
         await part.put(args[0]);
         return { result: null, awaited: false };
       case 'set':
-        if (args.length === 0) throw new HttpError(400, `Method 'set' on ${part.name} requires a value`);
         outcome = part.set(args[0]);
         break;
       case 'trigger':
@@ -146,18 +164,16 @@ async function invoke(
     }
   } catch (err) {
     if (err instanceof UnsupportedVerb) throw new HttpError(400, err.message);
-    if (err instanceof HttpError) throw err;
     if (err instanceof StatusTimeout)
       throw new HttpError(500, `${part.name}.${method} did not complete within ${timeoutS}s.`);
-    throw new HttpError(500, `${part.name}.${method} failed: ${(err as Error).message}`);
+    throw asHttpError(err, `${part.name}.${method} failed`);
   }
   if (!(outcome instanceof Status)) return { result: jsonSafe(outcome), awaited: true };
   if (usePut) return { result: { initiated: true, done: outcome.done }, awaited: false };
   try {
     await outcome.wait(timeoutS * 1000);
   } catch (err) {
-    if (!(err instanceof StatusTimeout))
-      throw new HttpError(500, `${part.name}.${method} failed: ${(err as Error).message}`);
+    if (!(err instanceof StatusTimeout)) throw asHttpError(err, `${part.name}.${method} failed`);
     const note = await stopAfterTimeout(dc, part);
     throw new HttpError(500, `${part.name}.${method} did not complete within ${timeoutS}s.${note}`);
   }

@@ -2,7 +2,9 @@
  * One CA monitor per PV, shared by every listener (sockets, device aggregators, the REST cache).
  * A listener gets the cached value at once on subscribe, then every update, `connected:false`
  * when the IOC goes away and `connected:true` plus a fresh value when it returns. Monitors
- * without listeners are dropped after an idle time; those with listeners live until unsubscribed.
+ * without listeners are dropped after an idle time; those with listeners live until unsubscribed,
+ * or until the monitor fails (an update too large for the client): then every listener hears
+ * `failed` once and the PV is forgotten, so the next request starts afresh.
  */
 import type { CaClient, Reading } from '@ophyd-service/epics-ca';
 
@@ -18,7 +20,9 @@ export interface PvMeta {
 export type MonitorEvent =
   | { kind: 'value'; pv: string; reading: Reading }
   | { kind: 'connection'; pv: string; connected: boolean }
-  | { kind: 'meta'; pv: string; meta: PvMeta };
+  | { kind: 'meta'; pv: string; meta: PvMeta }
+  /** The monitor ended (an update over EPICS_CA_MAX_ARRAY_BYTES): its listeners are dropped. */
+  | { kind: 'failed'; pv: string; message: string };
 
 export type Listener = (event: MonitorEvent) => void;
 
@@ -84,10 +88,11 @@ export class MonitorHub {
         reject(new Error(`${pv}: no value within ${timeoutMs / 1000} s (PV not connected)`));
       }, timeoutMs);
       const stop = this.subscribe(pv, (event) => {
-        if (event.kind !== 'value') return;
+        if (event.kind !== 'value' && event.kind !== 'failed') return;
         clearTimeout(timer);
         queueMicrotask(stop);
-        resolve(event.reading);
+        if (event.kind === 'value') resolve(event.reading);
+        else reject(new Error(event.message));
       });
     });
   }
@@ -163,6 +168,12 @@ export class MonitorHub {
       },
       {
         type: 'time',
+        onError: (err) => {
+          if (this.entries.get(pv) === entry) this.entries.delete(pv);
+          entry.metaDone();
+          emit({ kind: 'failed', pv, message: err.message });
+          entry.listeners.clear();
+        },
         onConnection: (connected) => {
           entry.connected = connected;
           emit({ kind: 'connection', pv, connected });

@@ -1,7 +1,10 @@
 /**
  * The configuration service as registry, with the reference's caching: existence (positive and
- * negative), owners and specs for 30 s; lock status never; outages never cached.
+ * negative), owners and specs for 30 s; lock status never; outages never cached. Concurrent
+ * lookups of one path share a request, and at most `MAX_CONCURRENT` requests are out at once, so
+ * a storm of lookups (10,000 names in one socket frame) queues instead of opening 10,000 fetches.
  */
+import pLimit from 'p-limit';
 import {
   type DeviceSpec,
   type DeviceStatus,
@@ -18,22 +21,25 @@ class TtlCache<T> {
   private readonly entries = new Map<string, Cached<T>>();
   private readonly ttlMs: number;
   private readonly limit: number;
+  private readonly now: () => number;
 
-  constructor(ttlMs: number, limit = 100_000) {
+  constructor(ttlMs: number, now: () => number, limit = 10_000) {
     this.ttlMs = ttlMs;
+    this.now = now;
     this.limit = limit;
   }
 
-  get(key: string, now = performance.now()): Cached<T> | undefined {
+  get(key: string): Cached<T> | undefined {
     const hit = this.entries.get(key);
-    if (hit && hit.until > now) return hit;
+    if (hit && hit.until > this.now()) return hit;
     if (hit) this.entries.delete(key);
     return undefined;
   }
 
+  /** Stores an answer; past `limit` entries the oldest goes, so a storm of names cannot grow it. */
   set(key: string, value: T): void {
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, until: performance.now() + this.ttlMs });
+    this.entries.set(key, { value, until: this.now() + this.ttlMs });
   }
 
   delete(key: string): void {
@@ -41,10 +47,14 @@ class TtlCache<T> {
   }
 }
 
+const MAX_CONCURRENT = 16;
+
 export interface HttpRegistryOptions {
   baseUrl: string;
   timeoutMs?: number;
   cacheTtlMs?: number;
+  /** The clock the cache ages by, in milliseconds (tests pass their own). */
+  now?: () => number;
 }
 
 export class HttpRegistry implements RegistryProvider {
@@ -54,14 +64,17 @@ export class HttpRegistry implements RegistryProvider {
   private readonly pvs: TtlCache<{ exists: boolean; owner: string | null }>;
   private readonly devices: TtlCache<boolean>;
   private readonly specs: TtlCache<DeviceSpec | null>;
+  private readonly limit = pLimit(MAX_CONCURRENT);
+  private readonly inFlight = new Map<string, Promise<{ status: number; body: unknown }>>();
 
   constructor(options: HttpRegistryOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
     const ttl = options.cacheTtlMs ?? 30_000;
-    this.pvs = new TtlCache(ttl);
-    this.devices = new TtlCache(ttl);
-    this.specs = new TtlCache(ttl);
+    const now = options.now ?? (() => performance.now());
+    this.pvs = new TtlCache(ttl, now);
+    this.devices = new TtlCache(ttl, now);
+    this.specs = new TtlCache(ttl, now);
   }
 
   async pvExists(pv: string): Promise<boolean> {
@@ -159,8 +172,18 @@ export class HttpRegistry implements RegistryProvider {
     return entry;
   }
 
+  /** One GET per path at a time, whoever asks; the callers share its answer. */
+  private request(path: string): Promise<{ status: number; body: unknown }> {
+    let pending = this.inFlight.get(path);
+    if (!pending) {
+      pending = this.limit(() => this.fetchJson(path)).finally(() => this.inFlight.delete(path));
+      this.inFlight.set(path, pending);
+    }
+    return pending;
+  }
+
   /** GET with a timeout: 200 and 404 are answers, anything else is an outage (never cached). */
-  private async request(path: string): Promise<{ status: number; body: unknown }> {
+  private async fetchJson(path: string): Promise<{ status: number; body: unknown }> {
     let res: Response;
     try {
       res = await fetch(this.base + path, { signal: AbortSignal.timeout(this.timeoutMs) });

@@ -14,6 +14,7 @@ interface CommandRequest {
   device_name: string;
   method: string;
   args?: unknown[];
+  kwargs?: Record<string, unknown>;
   timeout?: number | null;
   use_put?: boolean;
 }
@@ -25,6 +26,7 @@ async function command(dc: DirectControl, request: CommandRequest) {
     path: request.device_name,
     method: request.method,
     args: request.args,
+    kwargs: request.kwargs,
     timeout: request.timeout,
     usePut,
     lockGate: true,
@@ -58,13 +60,14 @@ export const stopDevice = (dc: DirectControl, device: string) =>
  *     responses:
  *       '200': { description: 'Done (or initiated with use_put)', content: { application/json: { schema: { $ref: '#/components/schemas/DeviceCommandResponse' } } } }
  *       '400': { description: 'Method not allowed or not supported by the device', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '403': { description: 'Read-only mode', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '403': { description: 'Read-only mode, or the target is read-only', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: 'Device not in the registry', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: 'Device disabled or unavailable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '422': { description: 'Invalid body, no instantiation spec, or inactive device', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  *       '423': { description: 'Device locked by a plan', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'Build, connect or verb failure, or a timeout (with what was done to stop it)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry or lock authority unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '504': { description: 'A PV of the device did not connect in time', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const execute = (dc: DirectControl) => async (ctx: Context) => {
   ctx.body = await command(dc, ctx.request.body as CommandRequest);
@@ -82,21 +85,22 @@ export const execute = (dc: DirectControl) => async (ctx: Context) => {
  *     responses:
  *       '200': { description: 'Stopped', content: { application/json: { schema: { $ref: '#/components/schemas/DeviceCommandResponse' } } } }
  *       '400': { description: 'The device has no stop', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '403': { description: 'Read-only mode', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '403': { description: 'Read-only mode, or the target is read-only', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: 'Device not in the registry', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: 'Device disabled or unavailable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '422': { description: 'No instantiation spec', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '423': { description: 'Device locked by a plan', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'Stop failed', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '504': { description: 'A PV of the device did not connect in time', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const stop = (dc: DirectControl) => async (ctx: Context) => {
   ctx.body = await stopDevice(dc, ctx.params.device_name as string);
 };
 
 /**
- * A verb on a component path; writes pass the read-only and lock gates. A `set`/`put` needs a value
- * (null is a value: `{"value": null}` writes it; only a missing key is refused).
+ * A verb on a component path; writes pass the read-only and lock gates. `set`/`put` take the
+ * body's `value`; a value given to any other verb is refused, not ignored.
  */
 export async function nestedCommand(
   dc: DirectControl,
@@ -106,13 +110,10 @@ export async function nestedCommand(
   const method = body.method ?? 'read';
   const write = WRITE_METHODS.has(method);
   if (write && dc.config.DIRECT_CONTROL_GLOBAL_READ_ONLY) throw new HttpError(403, READ_ONLY_MESSAGE);
-  const needsValue = method === 'set' || method === 'put';
-  if (needsValue && !('value' in body))
-    throw new HttpError(400, `Method '${method}' on ${path} requires a value`);
   const { result } = await runCommand(dc, {
     path,
     method,
-    args: needsValue ? [body.value] : [],
+    args: 'value' in body ? [body.value] : [],
     timeout: body.timeout,
     usePut: method === 'put',
     lockGate: write,
@@ -133,13 +134,14 @@ export async function nestedCommand(
  *     responses:
  *       '200': { description: 'Result', content: { application/json: { schema: { $ref: '#/components/schemas/NestedDeviceResponse' } } } }
  *       '400': { description: 'Method not allowed or not supported, or a write without a value', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '403': { description: 'A write in read-only mode', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '403': { description: 'A write in read-only mode, or to a read-only component', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: 'Unknown device or component', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: 'Device disabled (writes)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '422': { description: 'Invalid body, or no instantiation spec', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  *       '423': { description: 'Device locked (writes)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'Build, connect or verb failure', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '504': { description: 'A PV of the device did not connect in time', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const nested = (dc: DirectControl) => async (ctx: Context) => {
   const path = ctx.params.device_path as string;
@@ -170,6 +172,7 @@ export const nested = (dc: DirectControl) => async (ctx: Context) => {
  *       '422': { description: 'No instantiation spec', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'Build, connect or read failure', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '504': { description: 'A PV of the device did not connect in time', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const value = (dc: DirectControl) => async (ctx: Context) => {
   const path = ctx.params.device_path as string;

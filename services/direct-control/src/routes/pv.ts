@@ -3,8 +3,10 @@
 import { HttpError } from '@ophyd-service/service-kit';
 import type { Context, Next } from 'koa';
 import { arrayBytes, arrayMeta, isoNaive, jsonValue, negotiate } from '../envelope.ts';
-import { checkLimits, GateRefusal, gateForPv } from '../gates.ts';
+import { asHttpError } from '../failures.ts';
+import { gateForPv } from '../gates.ts';
 import { outageAs503 } from '../registry/provider.ts';
+import { MAX_TIMEOUT_S } from '../schemas.ts';
 import type { DirectControl } from '../state.ts';
 
 interface SetRequest {
@@ -12,11 +14,15 @@ interface SetRequest {
   value: unknown;
   wait?: boolean;
   timeout?: number | null;
+  connection_timeout?: number | null;
   check_limits?: boolean | null;
 }
 
 export const READ_ONLY_MESSAGE =
   'The direct-control service is in read-only mode (DIRECT_CONTROL_GLOBAL_READ_ONLY=true): control and writes are disabled; monitoring is still available.';
+
+/** Seconds a PV may take to connect when the request does not say (the reference's 5 s). */
+const CONNECT_TIMEOUT_S = 5;
 
 /** Write routes answer 403 in read-only mode, before looking at the request's fields. */
 export const writable = (dc: DirectControl) => async (_ctx: Context, next: Next) => {
@@ -32,7 +38,10 @@ export async function requireRegisteredPv(dc: DirectControl, pv: string): Promis
 
 /**
  * One write through every gate; throws an HttpError with the status the single route answers.
- * REST writes report PV health to the registry; socket writes do not (`report: false`).
+ * The value is checked against the PV's type, element count, enum states and (unless turned off)
+ * control limits before anything is sent, and the IOC's verdict comes back: with `wait` after
+ * completion, without it once the IOC has taken or refused the value. REST writes report PV health
+ * to the registry; socket writes do not (`report: false`).
  */
 export async function setPv(dc: DirectControl, request: SetRequest, options: { report?: boolean } = {}) {
   const report = options.report ?? true;
@@ -40,18 +49,23 @@ export async function setPv(dc: DirectControl, request: SetRequest, options: { r
   await requireRegisteredPv(dc, pv);
   try {
     await gateForPv(dc.registry, pv, dc.coordination);
-    if (request.check_limits ?? dc.config.DIRECT_CONTROL_CHECK_CTRL_LIMITS)
-      await checkLimits(dc.client, pv, request.value);
   } catch (err) {
-    if (err instanceof GateRefusal) throw new HttpError(err.status, err.message);
-    throw err;
+    throw asHttpError(err, `Cannot set PV ${pv}`);
   }
-  const timeoutMs = (request.timeout || dc.config.DIRECT_CONTROL_COMMAND_TIMEOUT) * 1000;
+  const wait = request.wait ?? false;
   try {
-    await dc.client.put(pv, request.value as number, { wait: request.wait ?? false, timeoutMs });
+    await dc.client.put(pv, request.value, {
+      wait,
+      timeoutMs: (request.timeout || dc.config.DIRECT_CONTROL_COMMAND_TIMEOUT) * 1000,
+      connectTimeoutMs: (request.connection_timeout || CONNECT_TIMEOUT_S) * 1000,
+      checkLimits: request.check_limits ?? dc.config.DIRECT_CONTROL_CHECK_CTRL_LIMITS,
+      metadataTimeoutMs: dc.config.DIRECT_CONTROL_CTRL_LIMIT_READ_TIMEOUT * 1000,
+    });
   } catch (err) {
-    if (report) void dc.registry.reportHealth(pv, false, (err as Error).message);
-    throw new HttpError(500, `Failed to set PV ${pv}: ${(err as Error).message}`);
+    const failure = asHttpError(err, `Failed to set PV ${pv}`);
+    // Only what the IOC or the network did is PV health; a refused request says nothing of the PV.
+    if (report && failure.status >= 500) void dc.registry.reportHealth(pv, false, String(failure.detail));
+    throw failure;
   }
   if (report) void dc.registry.reportHealth(pv, true);
   return {
@@ -60,10 +74,10 @@ export async function setPv(dc: DirectControl, request: SetRequest, options: { r
     value_set: request.value,
     timestamp: isoNaive(new Date()),
     coordination_checked: true,
-    mode: request.wait ? 'put-completion' : 'fire-and-forget',
-    message: request.wait
+    mode: wait ? 'put-completion' : 'fire-and-forget',
+    message: wait
       ? 'PV set confirmed (put-completion)'
-      : 'Write issued (fire-and-forget). Monitor PV readback for confirmation.',
+      : 'Write accepted by the IOC (not awaiting completion). Monitor PV readback for the outcome.',
   };
 }
 
@@ -77,13 +91,15 @@ export async function setPv(dc: DirectControl, request: SetRequest, options: { r
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PVSetRequest' } } } }
  *     responses:
  *       '200': { description: 'Written', content: { application/json: { schema: { $ref: '#/components/schemas/PVSetResponse' } } } }
- *       '403': { description: 'Read-only mode', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '403': { description: 'Read-only mode, or the IOC denies write access to the PV', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: 'PV not in the registry', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: 'Owning device disabled or unavailable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: 'Invalid body or value outside the control limits', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '413': { description: 'The value is over the array limit (EPICS_CA_MAX_ARRAY_BYTES)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '422': { description: "Invalid body; a value the PV cannot hold (type, element count, enum state, control limits); or the IOC refused it", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  *       '423': { description: 'Owning device locked by a plan', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'The write failed', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '503': { description: 'Registry or lock authority unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '503': { description: 'Registry or lock authority unreachable, or the IOC connection was lost', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '504': { description: 'The PV did not connect, or the write did not complete, in time', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const set = (dc: DirectControl) => async (ctx: Context) => {
   ctx.body = await setPv(dc, ctx.request.body as SetRequest);
@@ -131,11 +147,13 @@ export const batch = (dc: DirectControl) => async (ctx: Context) => {
 };
 
 const ERROR_TYPES: Record<number, string> = {
+  403: 'WriteAccessError',
   404: 'RegistryValidationError',
   409: 'DeviceUnavailableError',
   422: 'ValueLimitError',
   423: 'DeviceLockedError',
   503: 'CoordinationCheckError',
+  504: 'ConnectionTimeoutError',
 };
 
 /**
@@ -148,11 +166,14 @@ const ERROR_TYPES: Record<number, string> = {
  *     parameters:
  *       - { in: path, name: pv_name, required: true, schema: { type: string } }
  *       - { in: query, name: format, schema: { type: string } }
- *       - { in: query, name: timeout, schema: { type: number, exclusiveMinimum: 0, default: 5 } }
+ *       - { in: query, name: timeout, schema: { type: number, exclusiveMinimum: 0, maximum: 86400, default: 5 } }
  *     responses:
  *       '200': { description: 'The value', content: { application/json: { schema: { $ref: '#/components/schemas/PVValue' } }, application/octet-stream: { schema: { type: string, format: binary } } } }
+ *       '403': { description: 'The IOC denies read access', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: 'Not registered, or no value', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '406': { description: 'No supported format requested', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '413': { description: 'The value is over the array limit (EPICS_CA_MAX_ARRAY_BYTES)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '422': { description: 'Invalid query', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const read = (dc: DirectControl) => async (ctx: Context) => {
@@ -160,20 +181,30 @@ export const read = (dc: DirectControl) => async (ctx: Context) => {
   const format = pickFormat(ctx);
   await requireRegisteredPv(dc, pv);
   const timeout = Number(ctx.query.timeout ?? 5);
-  if (!(timeout > 0))
+  if (!(timeout > 0 && timeout <= MAX_TIMEOUT_S))
     throw new HttpError(422, [
       {
-        type: 'greater_than',
+        type: timeout > 0 ? 'less_than_equal' : 'greater_than',
         loc: ['query', 'timeout'],
-        msg: 'Input should be greater than 0',
+        msg:
+          timeout > 0
+            ? `Input should be less than or equal to ${MAX_TIMEOUT_S}`
+            : 'Input should be greater than 0',
         input: ctx.query.timeout,
       },
     ]);
   let reading: Awaited<ReturnType<typeof dc.client.get>>;
   try {
     reading = await dc.client.get(pv, { timeoutMs: timeout * 1000 });
-  } catch {
-    throw new HttpError(404, `PV ${pv}: caget returned no value (connection or timeout)`);
+  } catch (err) {
+    const failure = asHttpError(err, `PV ${pv}`);
+    // The reference's answer for a PV that gave no value is a 404; what we know better (a value
+    // over the array limit, no read access) keeps its own status.
+    if (failure.status === 413 || failure.status === 403) throw failure;
+    throw new HttpError(
+      404,
+      `PV ${pv}: caget returned no value within ${timeout}s (${(err as Error).message})`,
+    );
   }
   respond(ctx, format, pv, reading, isoNaive(new Date()), {});
 };

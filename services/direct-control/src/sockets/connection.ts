@@ -18,6 +18,9 @@ export interface ConnectionOptions {
   replyLimit: number;
 }
 
+/** Client frames a connection may have waiting or in progress at once. */
+export const FRAME_BACKLOG = 64;
+
 /** Connections with frames to write, flushed together at the end of the turn. */
 const flushes = new TurnBatch<Connection, Connection>((batch) => {
   for (const connection of batch.keys()) connection.flushNow();
@@ -29,6 +32,10 @@ export class Connection {
   readonly queue: SendQueue;
   readonly frameLimit: number;
   closed = false;
+  /** The last frame's handling: the next frame starts after it. */
+  private tail: Promise<void> = Promise.resolve();
+  /** Frames waiting or being handled, and work running beside them. */
+  private inFlight = 0;
   private readonly closeHooks: (() => void)[] = [];
   private readonly throttles = new Map<
     string,
@@ -61,18 +68,51 @@ export class Connection {
     else this.closeHooks.push(hook);
   }
 
-  /** Every client frame that parses as a JSON object; others get an error reply. */
+  /**
+   * Every client frame that parses as a JSON object, handled one at a time in arrival order (a
+   * subscribe is settled before the unsubscribe sent after it); others get an error reply. Work
+   * is bounded: past `FRAME_BACKLOG` frames waiting or running, new frames are refused.
+   */
   onFrame(handler: (frame: Record<string, unknown>) => void | Promise<void>): void {
     this.ws.on('message', (data, isBinary) => {
+      if (this.inFlight >= FRAME_BACKLOG) {
+        this.reply(
+          errorFrame(`Too many frames in progress (${FRAME_BACKLOG}); wait for replies before sending more`),
+        );
+        return;
+      }
       const frame = parse(data.toString(), isBinary);
       if (typeof frame === 'string') {
         this.reply(errorFrame(frame));
         return;
       }
-      Promise.resolve(handler(frame)).catch((err: Error) =>
-        this.reply(errorFrame(`Internal error handling ${String(frame.action)}: ${err.message}`)),
-      );
+      this.track((this.tail = this.tail.then(() => this.run(handler, frame))));
     });
+  }
+
+  /**
+   * Work that must not hold up the frames after it (a write waiting for a motor, which a `stop`
+   * sent next has to overtake). It still counts against the backlog until it ends.
+   */
+  beside(work: Promise<void>, frame: Record<string, unknown>): void {
+    this.track(this.run(() => work, frame));
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight++;
+    void work.finally(() => this.inFlight--);
+  }
+
+  private async run(
+    handler: (frame: Record<string, unknown>) => void | Promise<void>,
+    frame: Record<string, unknown>,
+  ): Promise<void> {
+    if (this.closed) return;
+    try {
+      await handler(frame);
+    } catch (err) {
+      this.reply(errorFrame(`Internal error handling ${String(frame.action)}: ${(err as Error).message}`));
+    }
   }
 
   /** True when a frame of this text is within the size cap. */

@@ -12,7 +12,7 @@ import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
 import { deviceUpdate, envelope, errorFrame, metaFrame } from './frames.ts';
 import type { Endpoint } from './gateway.ts';
-import { READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
+import { frameTimeout, READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
 import { TurnBatch } from './turn-batch.ts';
 
 interface Client {
@@ -108,13 +108,13 @@ export class DeviceSocket implements Endpoint {
         return c.reply(envelope('refreshed', { devices: considered }));
       }
       case 'set':
-        return this.set(client, frame, device);
+        return c.beside(this.set(client, frame, device), frame);
       case 'stop':
         if (device && !client.devices.has(device))
           return c.reply(
             errorFrame(`Device ${device} not subscribed. Subscribe before stopping.`, { device }),
           );
-        return stopOverSocket(this.dc, c, device);
+        return c.beside(stopOverSocket(this.dc, c, device), frame);
       case 'ping':
         return c.reply(envelope('pong'));
       default:
@@ -217,6 +217,17 @@ export class DeviceSocket implements Endpoint {
       this.values.add(key, { device, state, signal, pv: event.pv });
       return;
     }
+    if (event.kind === 'failed') {
+      this.values.delete(key);
+      state.live.delete(signal);
+      state.failing.set(signal, { pv: event.pv, error: event.message });
+      const error = errorFrame(`${device}.${signal} (${event.pv}) stopped updating: ${event.message}`, {
+        device,
+        signal,
+      });
+      for (const client of state.clients) client.connection.reply(error);
+      return;
+    }
     const pvState = this.dc.hub.peek(event.pv) ?? { connected: false };
     if (event.kind === 'meta') {
       const meta = metaFrame({ device, signal }, pvState);
@@ -264,6 +275,8 @@ export class DeviceSocket implements Endpoint {
     const c = client.connection;
     if (this.dc.config.DIRECT_CONTROL_GLOBAL_READ_ONLY) return c.reply(errorFrame(READ_ONLY_MESSAGE));
     if (!device || !('value' in frame)) return c.reply(errorFrame('device and value fields required'));
+    const timeout = frameTimeout(frame);
+    if (typeof timeout === 'string') return c.reply(errorFrame(timeout));
     if (!client.devices.has(device))
       return c.reply(errorFrame(`Device ${device} not subscribed. Subscribe before setting.`, { device }));
     const component = typeof frame.component === 'string' && frame.component ? frame.component : null;
@@ -272,7 +285,7 @@ export class DeviceSocket implements Endpoint {
       const result = await nestedCommand(this.dc, component ? `${device}.${component}` : device, {
         method: usePut ? 'put' : 'set',
         value: frame.value,
-        timeout: typeof frame.timeout === 'number' ? frame.timeout : null,
+        timeout,
       });
       c.reply(
         envelope('set_complete', {

@@ -176,15 +176,25 @@ export class ImageSocket implements Endpoint {
       ),
     );
     cancels.push(
-      dc.client.monitor(pvs.array, (reading) => {
-        if (typeof reading.values[0] === 'string') return; // not an image array
-        queue.push(reading.values as ArrayLike<number>);
-        if (queue.length > dc.config.DIRECT_CONTROL_IMAGE_FRAME_QUEUE_SIZE) {
-          queue.shift();
-          this.counters.dropped++;
-        }
-        void pump();
-      }),
+      dc.client.monitor(
+        pvs.array,
+        (reading) => {
+          if (typeof reading.values[0] === 'string') return; // not an image array
+          queue.push(reading.values as ArrayLike<number>);
+          if (queue.length > dc.config.DIRECT_CONTROL_IMAGE_FRAME_QUEUE_SIZE) {
+            queue.shift();
+            this.counters.dropped++;
+          }
+          void pump();
+        },
+        {
+          // Frames too large for the CA limit end the stream with the reason, not a silent socket.
+          onError: (err) => {
+            connection.reply(JSON.stringify({ error: err.message, pv: pvs.array }));
+            connection.close(1011, 'image array over EPICS_CA_MAX_ARRAY_BYTES');
+          },
+        },
+      ),
     );
     connection.onClose(() => {
       for (const cancel of cancels) cancel();

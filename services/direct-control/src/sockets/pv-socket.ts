@@ -9,7 +9,7 @@ import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
 import { envelope, errorFrame, metaFrame, type PvState, pvUpdate } from './frames.ts';
 import type { Endpoint } from './gateway.ts';
-import { errorText, READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
+import { errorText, frameTimeout, READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
 import { TurnBatch } from './turn-batch.ts';
 
 interface Client {
@@ -85,9 +85,9 @@ export class PvSocket implements Endpoint {
       case 'refresh':
         return this.refresh(client, frame);
       case 'set':
-        return this.set(client, frame);
+        return client.connection.beside(this.set(client, frame), frame);
       case 'stop':
-        return stopOverSocket(this.dc, client.connection, frame.device);
+        return client.connection.beside(stopOverSocket(this.dc, client.connection, frame.device), frame);
       case 'ping':
         return client.connection.reply(envelope('pong'));
       default:
@@ -111,10 +111,11 @@ export class PvSocket implements Endpoint {
     if (typeof names === 'string') return c.reply(errorFrame(names));
     const subscription = subscriptionOptions(frame);
     if (typeof subscription === 'string') return c.reply(errorFrame(subscription));
+    // The cap first: a frame naming 10,000 PVs must not cost 10,000 registry lookups.
+    const refused = this.capRefusal(client, names);
+    if (refused) return c.reply(refused);
     const valid = await this.validate(client, names);
     if (valid.length === 0) return;
-    const refused = this.capRefusal(client, valid);
-    if (refused) return c.reply(refused);
     const stuck = await this.join(client, valid, subscription);
     if (stuck.length > 0)
       c.reply(envelope('subscribed', { pv_names: stuck, ...(readOnly && { read_only: true }) }));
@@ -193,9 +194,9 @@ export class PvSocket implements Endpoint {
     const c = client.connection;
     const pv = typeof frame.pv === 'string' && frame.pv ? frame.pv : null;
     if (!pv) return c.reply(errorFrame('pv field required for subscribeSafely'));
-    if ((await this.validate(client, [pv])).length === 0) return;
     const refused = this.capRefusal(client, [pv]);
     if (refused) return c.reply(refused);
+    if ((await this.validate(client, [pv])).length === 0) return;
     try {
       await this.dc.hub.latest(pv);
     } catch (err) {
@@ -228,6 +229,8 @@ export class PvSocket implements Endpoint {
     if (this.dc.config.DIRECT_CONTROL_GLOBAL_READ_ONLY) return c.reply(errorFrame(READ_ONLY_MESSAGE));
     const pv = typeof frame.pv === 'string' && frame.pv ? frame.pv : null;
     if (!pv || !('value' in frame)) return c.reply(errorFrame('pv and value fields required for set'));
+    const timeout = frameTimeout(frame);
+    if (typeof timeout === 'string') return c.reply(errorFrame(timeout));
     const usePut = frame.use_put === true;
     try {
       const result = await setPv(
@@ -236,7 +239,7 @@ export class PvSocket implements Endpoint {
           pv_name: pv,
           value: frame.value,
           wait: !usePut,
-          timeout: typeof frame.timeout === 'number' ? frame.timeout : null,
+          timeout,
         },
         { report: false },
       );
@@ -294,6 +297,18 @@ export class PvSocket implements Endpoint {
       // Values wait for the end of this event-loop turn: a burst of CA updates to one PV is
       // serialised and queued once, with the newest value.
       this.values.add(pv, pv);
+      return;
+    }
+    if (event.kind === 'failed') {
+      this.values.delete(pv);
+      const error = errorFrame(`PV ${pv} subscription ended: ${event.message}`, {
+        pv,
+        reason: 'pv_subscribe_failed',
+      });
+      for (const client of [...clients]) {
+        client.connection.reply(error);
+        this.leave(client, pv);
+      }
       return;
     }
     const state = this.state(pv);

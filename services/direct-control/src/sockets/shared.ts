@@ -2,6 +2,7 @@
 import { HttpError } from '@ophyd-service/service-kit';
 import { stopDevice } from '../routes/device.ts';
 import { READ_ONLY_MESSAGE } from '../routes/pv.ts';
+import { MAX_TIMEOUT_S } from '../schemas.ts';
 import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
 import { envelope, errorFrame } from './frames.ts';
@@ -37,4 +38,13 @@ export async function stopOverSocket(
   } catch (err) {
     connection.reply(refusal(err, { device }));
   }
+}
+
+/** A frame's `timeout` in seconds: null when absent, else a number within bounds, or the error text. */
+export function frameTimeout(frame: Record<string, unknown>): number | null | string {
+  const t = frame.timeout;
+  if (t === undefined || t === null) return null;
+  if (typeof t !== 'number' || !(t >= 0 && t <= MAX_TIMEOUT_S))
+    return `timeout must be a number of seconds from 0 to ${MAX_TIMEOUT_S}`;
+  return t;
 }

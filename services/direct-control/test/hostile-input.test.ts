@@ -1,0 +1,188 @@
+/**
+ * Hostile and careless input replayed against the real stack (simulated IOCs, the seeded
+ * configuration service, direct control): each refusal is a clear 4xx, nothing reaches the IOC,
+ * and the service answers correctly right after.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { type Stack, startStack } from './stack.ts';
+
+describe('direct control under hostile and careless input', () => {
+  let stack: Stack;
+  const detail = async (res: Response) => ((await res.json()) as { detail: unknown }).detail;
+  const caValue = async (pv: string) => (await stack.client.get(pv)).values;
+
+  before(async () => {
+    stack = await startStack();
+    const res = await stack.config.send('POST', '/api/v1/pvs', {
+      pv_name: 'NO:SUCH:PV',
+      access_mode: 'read-write',
+    });
+    assert.equal(res.status, 201, await res.text());
+  });
+  after(() => stack.close());
+
+  /** The service still reads and writes after whatever came before. */
+  async function stillServes() {
+    const read = await fetch(`${stack.url}/api/v1/pv/mini:dot:mtry/value`);
+    assert.equal(read.status, 200);
+    const write = await stack.post('/api/v1/pv/set', { pv_name: 'mini:ph:vel', value: 2, wait: true });
+    assert.equal(write.status, 200, await write.text());
+  }
+
+  it('refuses values a scalar double cannot hold, and the PV keeps its one element', async () => {
+    await stack.client.put('mini:dot:mtry', 1.25, { wait: true });
+    for (const value of [true, {}, [], [1, 2], null, [[1]], 'abc']) {
+      const res = await stack.post('/api/v1/pv/set', { pv_name: 'mini:dot:mtry', value });
+      assert.equal(res.status, 422, `${JSON.stringify(value)}: ${res.status}`);
+      assert.match(
+        String(await detail(res)),
+        /^Cannot write .* to mini:dot:mtry: .*\(the PV holds one DOUBLE\)$/,
+      );
+    }
+    assert.deepEqual([...(await caValue('mini:dot:mtry'))], [1.25]);
+    await stillServes();
+  });
+
+  it('refuses an enum index out of range, 2^40 to a LONG and fractions to integers, by name', async () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['13SIM1:cam1:Acquire', 99, /not a state name or an index 0\.\.1; choices: 0="Done", 1="Acquire"/],
+      ['13SIM1:cam1:Acquire', 'Maybe', /not a state name/],
+      ['13SIM1:cam1:SizeX', 2 ** 40, /outside -2147483648\.\.2147483647/],
+      ['13SIM1:cam1:SizeX', 2.5, /not an integer/],
+    ];
+    const before = await caValue('13SIM1:cam1:SizeX');
+    for (const [pv, value, pattern] of cases) {
+      const res = await stack.post('/api/v1/pv/set', { pv_name: pv, value, wait: true });
+      assert.equal(res.status, 422, `${pv} ${value}`);
+      assert.match(String(await detail(res)), pattern);
+    }
+    assert.deepEqual(await caValue('13SIM1:cam1:SizeX'), before);
+    const byName = await stack.post('/api/v1/pv/set', {
+      pv_name: '13SIM1:cam1:Acquire',
+      value: 'Done',
+      wait: true,
+    });
+    assert.equal(byName.status, 200);
+    assert.deepEqual([...(await caValue('13SIM1:cam1:Acquire'))], [0]);
+  });
+
+  it('answers 403 for a PV the IOC will not let anyone write', async () => {
+    const res = await stack.post('/api/v1/pv/set', { pv_name: 'mini:current', value: 1 });
+    assert.equal(res.status, 403);
+    assert.match(String(await detail(res)), /Failed to set PV mini:current: .*Write access denied/);
+  });
+
+  it('answers 504 naming the PV and the timeout for a registered PV no IOC serves', async () => {
+    const res = await stack.post('/api/v1/pv/set', {
+      pv_name: 'NO:SUCH:PV',
+      value: 1,
+      connection_timeout: 0.3,
+    });
+    assert.equal(res.status, 504);
+    assert.match(String(await detail(res)), /NO:SUCH:PV.*0\.3 ?s/);
+  });
+
+  it('refuses timeouts past the documented maximum instead of firing at once', async () => {
+    for (const timeout of [3_000_000, 86_401]) {
+      const res = await stack.post('/api/v1/pv/set', {
+        pv_name: 'mini:ph:vel',
+        value: 1,
+        wait: true,
+        timeout,
+      });
+      assert.equal(res.status, 422, String(timeout));
+    }
+    for (const timeout of ['Infinity', '1e9', '0', '-1']) {
+      const res = await fetch(`${stack.url}/api/v1/pv/mini:ph:vel/value?timeout=${timeout}`);
+      assert.equal(res.status, 422, timeout);
+    }
+    await stillServes();
+  });
+
+  it('refuses unknown and extra arguments to device commands', async () => {
+    const cases = [
+      [{ device_name: 'motor1', method: 'read', args: [1] }, /'read' takes no arguments; got 1 positional/],
+      [
+        { device_name: 'motor1', method: 'set', args: [1, 2] },
+        /'set' takes one positional argument, the value; got 2 positional/,
+      ],
+      [{ device_name: 'motor1', method: 'read', kwargs: { bogus: 1 } }, /got keyword 'bogus'/],
+    ] as const;
+    for (const [body, pattern] of cases) {
+      const res = await stack.post('/api/v1/device/execute', body);
+      assert.equal(res.status, 422, JSON.stringify(body));
+      assert.match(String(await detail(res)), pattern);
+    }
+    const nested = await stack.post('/api/v1/device/motor1.user_readback', { method: 'read', value: 3 });
+    assert.equal(nested.status, 422);
+  });
+
+  it('refuses a string for a motor and a set on a read-only device with 4xx, not 500', async () => {
+    const motor = await stack.post('/api/v1/device/execute', {
+      device_name: 'motor1',
+      method: 'set',
+      args: ['far'],
+    });
+    assert.equal(motor.status, 422);
+    assert.match(String(await detail(motor)), /"far" to sim:mtr1\.VAL: not a number/);
+    const readOnly = await stack.post('/api/v1/device/execute', {
+      device_name: 'beam_current',
+      method: 'set',
+      args: [1],
+    });
+    assert.ok([400, 403].includes(readOnly.status), `read-only set answered ${readOnly.status}`);
+    const component = await stack.post('/api/v1/device/motor1.__proto__', {});
+    assert.equal(component.status, 404);
+    const constructor = await stack.post('/api/v1/device/motor1.constructor', {});
+    assert.equal(constructor.status, 404);
+    await stillServes();
+  });
+
+  it('answers 4xx with the detail envelope for garbage encodings, deep nesting and repeated parameters', async () => {
+    const garbage = await fetch(`${stack.url}/api/v1/pv/set`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'br' },
+      body: Buffer.from('definitely not brotli'),
+    });
+    assert.ok(garbage.status >= 400 && garbage.status < 500, `br garbage: ${garbage.status}`);
+    assert.ok(await detail(garbage));
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const top = await fetch(`${stack.url}/api/v1/pv/set`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: deep,
+    });
+    assert.equal(top.status, 422);
+    assert.ok((await top.text()).length < 10_000, 'the error does not echo the whole input');
+    const asValue = await fetch(`${stack.url}/api/v1/pv/set`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"pv_name":"mini:dot:mtry","value":${deep}}`,
+    });
+    assert.equal(asValue.status, 422);
+    assert.ok((await asValue.text()).length < 10_000);
+    const twice = await fetch(`${stack.url}/api/v1/pv/mini:dot:mtry/value?format=binary&format=json`);
+    assert.equal(twice.status, 422);
+    await stillServes();
+  });
+
+  it("gives Node's own 431 and 400 answers the detail envelope", async () => {
+    const { port } = new URL(stack.url);
+    const raw = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, headers, insecureHTTPParser: true }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const huge = await raw('/health', { 'x-big': 'a'.repeat(64 * 1024) });
+    assert.equal(huge.status, 431);
+    assert.ok(JSON.parse(huge.body).detail);
+    await stillServes();
+  });
+});
