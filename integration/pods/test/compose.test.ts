@@ -60,7 +60,7 @@ describe('docker-compose.yml', () => {
         value: 3.14,
       });
       assert.equal(set.status, 200, JSON.stringify(set.body));
-      assert.equal((await call('GET', 'http://127.0.0.1:8004/health')).body.devices_loaded, 22);
+      assert.equal((await call('GET', 'http://127.0.0.1:8004/health')).body.devices_loaded, 32);
       for (const file of ['configuration_service.openapi.json', 'direct_control.openapi.json']) {
         assert.equal(
           readFileSync(join(schemaDir, file), 'utf8'),

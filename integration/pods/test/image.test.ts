@@ -74,7 +74,7 @@ describe('the runtime image', () => {
       .start();
     try {
       const res = await fetch(`http://${container.getHost()}:${container.getMappedPort(8004)}/health`);
-      assert.equal(((await res.json()) as { devices_loaded: number }).devices_loaded, 22);
+      assert.equal(((await res.json()) as { devices_loaded: number }).devices_loaded, 32);
       const { exitCode, output } = await container.exec(['touch', '/app/x']);
       assert.notEqual(exitCode, 0, `the root filesystem is read-only: ${output}`);
       const probe = await container.exec(['node', '/app/bin/ophyd-service.ts', 'healthcheck']);

@@ -64,7 +64,7 @@ describe('device commanding and the device socket, against the motor records and
     [status, body] = await json(await stack.post('/api/v1/device/beam_current/stop'));
     assert.deepEqual(
       [status, body.detail],
-      [400, "EpicsSignalRO object 'beam_current' does not support method 'stop'"],
+      [400, "EpicsSignal object 'beam_current' does not support method 'stop'"],
     );
     [status, body] = await json(await stack.post('/api/v1/device/motor1.bogus', { method: 'get' }));
     assert.equal(status, 404);

@@ -92,14 +92,14 @@ describe('direct control over REST, against the simulated IOCs and the seeded re
       'the move had finished when the write answered',
     );
     await config.send('POST', '/api/v1/devices/lock', {
-      device_names: ['spot_x'],
+      device_names: ['motor_spotx'],
       item_id: 'q1',
       plan_name: 'grid_scan',
     });
     const locked = await post('/api/v1/pv/set', { pv_name: 'mini:dot:mtrx', value: 1 });
     assert.equal(locked.status, 423);
     assert.match(((await locked.json()) as any).detail, /locked by plan 'grid_scan'/);
-    await config.send('POST', '/api/v1/devices/unlock', { device_names: ['spot_x'], item_id: 'q1' });
+    await config.send('POST', '/api/v1/devices/unlock', { device_names: ['motor_spotx'], item_id: 'q1' });
   });
 
   it('stops a batch at the first failure and reports each attempted item', async () => {
