@@ -35,12 +35,19 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Everything up, writes on unless `env` says otherwise. */
-export async function startStack(env: Record<string, string> = {}, registryTtlMs = 0): Promise<Stack> {
+/**
+ * Everything up, writes on unless `env` says otherwise. `clientCaEnv` replaces the service's CA
+ * client settings (e.g. a small EPICS_CA_MAX_ARRAY_BYTES).
+ */
+export async function startStack(
+  env: Record<string, string> = {},
+  registryTtlMs = 0,
+  clientCaEnv: Record<string, string> = caEnv,
+): Promise<Stack> {
   const iocs = await startIocs();
   const config = await startConfiguration({ CONFIG_LOAD_STRATEGY: 'happi', CONFIG_PROFILE_PATH: seed });
   const client = new CaClient({
-    env: clientEnv(iocs.server.udpPort, caEnv),
+    env: clientEnv(iocs.server.udpPort, clientCaEnv),
     repeater: false,
     searchMaxIntervalMs: 200,
   });
