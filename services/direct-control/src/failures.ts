@@ -5,7 +5,7 @@
  * limit a 413 naming the limit; only a failure nobody could have prevented is a 500.
  */
 
-import { ReadOnlyError } from '@ophyd-service/devices';
+import { type NameKind, nameProblem, ReadOnlyError } from '@ophyd-service/devices';
 import { CaError, CaTimeoutError, ECA, WriteRefused } from '@ophyd-service/epics-ca';
 import { HttpError } from '@ophyd-service/service-kit';
 import { GateRefusal } from './gates.ts';
@@ -38,4 +38,13 @@ export function asHttpError(err: unknown, what: string): HttpError {
   // A refusal's own message already names the PV and the reason; prefixing it would say it twice.
   if (err instanceof GateRefusal || err instanceof WriteRefused) return new HttpError(status, message);
   return new HttpError(status, `${what}: ${message}`);
+}
+
+/** A 422 for a device or PV name that breaks the registry's rule (so no lookup is made for it). */
+export function requireValidName(kind: NameKind, name: string): void {
+  const problem = nameProblem(kind, name);
+  if (problem) {
+    const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+    throw new HttpError(422, `${kind === 'pv' ? 'PV' : 'Device'} name ${JSON.stringify(shown)} ${problem}`);
+  }
 }

@@ -68,6 +68,40 @@ describe('direct control under hostile and careless input', () => {
     assert.deepEqual([...(await caValue('13SIM1:cam1:Acquire'))], [0]);
   });
 
+  it('refuses a motor move past its soft limits, by PV and by device, and the motor stays', async () => {
+    const hlm = (await stack.client.get('sim:mtr1.HLM')).value as number;
+    assert.ok(hlm > 0, 'the motor record publishes a high limit');
+    const before = (await stack.client.get('sim:mtr1.VAL')).value;
+    const byPv = await stack.post('/api/v1/pv/set', { pv_name: 'sim:mtr1', value: hlm + 1, wait: true });
+    assert.equal(byPv.status, 422);
+    assert.match(
+      String(await detail(byPv)),
+      new RegExp(`outside the control limits \\[-?[\\d.]+, ${hlm}\\]`),
+    );
+    const byDevice = await stack.post('/api/v1/device/execute', {
+      device_name: 'motor1',
+      method: 'set',
+      args: [hlm + 1],
+    });
+    assert.equal(byDevice.status, 422);
+    assert.equal((await stack.client.get('sim:mtr1.VAL')).value, before);
+    assert.equal((await stack.client.get('sim:mtr1.LVIO')).value, 0, 'nothing reached the motor record');
+  });
+
+  it('refuses names no registry could hold before any lookup, and treats __proto__ as a name', async () => {
+    const spaced = await fetch(`${stack.url}/api/v1/pv/bad%20name/value`);
+    assert.equal(spaced.status, 422);
+    assert.match(String(await detail(spaced)), /PV name "bad name" must be printable ASCII/);
+    const dots = await stack.post('/api/v1/device/execute', { device_name: '..', method: 'read' });
+    assert.equal(dots.status, 422);
+    for (const name of ['__proto__', 'constructor']) {
+      const res = await stack.post('/api/v1/device/execute', { device_name: name, method: 'read' });
+      assert.equal(res.status, 404, name);
+      const stop = await stack.post(`/api/v1/device/${name}/stop`);
+      assert.equal(stop.status, 404, name);
+    }
+  });
+
   it('answers 403 for a PV the IOC will not let anyone write', async () => {
     const res = await stack.post('/api/v1/pv/set', { pv_name: 'mini:current', value: 1 });
     assert.equal(res.status, 403);

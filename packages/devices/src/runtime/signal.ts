@@ -2,6 +2,7 @@
  * Signals over Channel Access, with ophyd's shapes: `read()` → `{name: {value, timestamp}}`,
  * `describe()` → `{name: {source, dtype, shape, units, precision, limits…}}`, `set()` → a Status
  * that finishes with the put-completion and, for numbers, once the readback is within tolerance.
+ * Values are checked against the PV (type, count, enum states, control limits) before a write.
  */
 import type { CaClient, Reading } from '@ophyd-service/epics-ca';
 import type { Kind } from '../catalog-types.ts';
@@ -79,7 +80,9 @@ export class EpicsSignal {
     this.requireWritable();
     return new Status(
       (async () => {
-        await this.client.put(this.pv, value as number, { wait: true, timeoutMs: 24 * 3600 * 1000 });
+        // Limits checked first, as ophyd's check_value does: a motor record refuses a target past
+        // its soft limits silently (LVIO), so its put-callback would report success.
+        await this.client.put(this.pv, value, { wait: true, timeoutMs: 24 * 3600 * 1000, checkLimits: true });
         if (typeof value === 'number' && options.tolerance !== undefined) {
           const now = Number(await this.get());
           if (Math.abs(now - value) > options.tolerance) {
@@ -93,7 +96,7 @@ export class EpicsSignal {
   /** Writes without waiting for completion. */
   async put(value: unknown): Promise<void> {
     this.requireWritable();
-    await this.client.put(this.pv, value as number, { wait: false });
+    await this.client.put(this.pv, value, { wait: false, checkLimits: true });
   }
 
   private requireWritable(): void {

@@ -12,7 +12,7 @@ import {
   UnsupportedVerb,
 } from '@ophyd-service/devices';
 import { HttpError } from '@ophyd-service/service-kit';
-import { asHttpError } from '../failures.ts';
+import { asHttpError, requireValidName } from '../failures.ts';
 import { checkAvailability, GateRefusal, requireAvailable } from '../gates.ts';
 import { outageAs503 } from '../registry/provider.ts';
 import type { DirectControl } from '../state.ts';
@@ -58,6 +58,7 @@ export interface CommandResult {
 
 export async function runCommand(dc: DirectControl, command: Command): Promise<CommandResult> {
   const [head, ...sub] = command.path.split('.');
+  requireValidName('device', head);
   const exists = await dc.registry.deviceExists(head).catch(outageAs503);
   if (!exists) throw new HttpError(404, `Device '${head}' not found in the registry`);
   if (!(ALLOWED_METHODS as readonly string[]).includes(command.method)) {

@@ -3,7 +3,7 @@
 import { HttpError } from '@ophyd-service/service-kit';
 import type { Context, Next } from 'koa';
 import { arrayBytes, arrayMeta, isoNaive, jsonValue, negotiate } from '../envelope.ts';
-import { asHttpError } from '../failures.ts';
+import { asHttpError, requireValidName } from '../failures.ts';
 import { gateForPv } from '../gates.ts';
 import { outageAs503 } from '../registry/provider.ts';
 import { MAX_TIMEOUT_S } from '../schemas.ts';
@@ -30,8 +30,12 @@ export const writable = (dc: DirectControl) => async (_ctx: Context, next: Next)
   await next();
 };
 
-/** 404 for a PV the registry does not know, 503 when the registry cannot be asked. */
+/**
+ * 422 for a name no registry could hold (the registry's own rule), 404 for a PV the registry does
+ * not know, 503 when the registry cannot be asked.
+ */
 export async function requireRegisteredPv(dc: DirectControl, pv: string): Promise<void> {
+  requireValidName('pv', pv);
   const exists = await dc.registry.pvExists(pv).catch(outageAs503);
   if (!exists) throw new HttpError(404, `PV '${pv}' not found in the registry`);
 }
