@@ -1,4 +1,7 @@
-/** The operator's Prometheus metrics: reconciles, errors, durations, queue depth and API writes. */
+/**
+ * The operator's Prometheus metrics: reconciles, errors, durations, queue depth, API writes, hand
+ * edits put back and informer restarts.
+ */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createMetrics() {
@@ -30,6 +33,12 @@ export function createMetrics() {
       name: 'operator_api_writes_total',
       help: 'Write requests to the API server by the reconciler (applies, deletes, status, events)',
       labelNames: ['verb', 'kind'],
+      registers: [registry],
+    }),
+    driftCorrections: new Counter({
+      name: 'operator_drift_corrections_total',
+      help: 'Children re-applied because fields the operator owns were edited by hand',
+      labelNames: ['kind'],
       registers: [registry],
     }),
     informerRestarts: new Counter({

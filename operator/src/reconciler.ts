@@ -1,9 +1,9 @@
 /**
  * `reconcile(namespace/name)`: level-triggered and idempotent. It reads the Beamline and its
- * children from the informer caches, applies (server-side apply, one field manager, forced) only
- * the children whose desired content changed since the last apply, deletes children the spec no
- * longer wants, and writes the status only when it differs. In a steady state it makes no API
- * request at all.
+ * children from the informer caches, applies (server-side apply, one field manager, forced) each
+ * child that is missing, whose desired content changed since the last apply, or whose fields of
+ * ours were edited by hand (drift.ts), deletes children the spec no longer wants, and writes the
+ * status only when it differs. In a steady state it makes no API request at all.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -24,9 +24,15 @@ import {
   type K8sObject,
 } from './children.ts';
 import { type Beamline, GROUP, KIND, PLURAL, VERSION } from './crd/beamline.ts';
+import { applyNeeded } from './drift.ts';
 import type { Metrics } from './metrics.ts';
-import { computeStatus, type DeploymentState, sameStatus } from './status.ts';
+import { type DeploymentState, deploymentState, nextStatus } from './status.ts';
 
+/**
+ * The hash of the desired content last applied. Comparing fields alone would miss a field we
+ * stopped wanting (a seed mount removed from the spec): the live object still has it and no desired
+ * field differs. The hash changes then, and the apply lets server-side apply remove it.
+ */
 export const APPLIED_ANNOTATION = 'ophyd-service.dev/applied';
 
 /** What the reconciler reads: the informer caches. */
@@ -86,17 +92,20 @@ export class Reconciler {
 
   private async applyChanged(beamline: Beamline, desired: K8sObject[]): Promise<void> {
     for (const child of desired) {
-      const hash = fingerprint(child);
-      const existing = this.current(
-        child.kind as ChildKind,
-        beamline.metadata.namespace,
-        child.metadata.name,
-      );
-      if (existing?.metadata?.annotations?.[APPLIED_ANNOTATION] === hash) continue;
       const body = {
         ...child,
-        metadata: { ...child.metadata, annotations: { [APPLIED_ANNOTATION]: hash } },
+        metadata: { ...child.metadata, annotations: { [APPLIED_ANNOTATION]: fingerprint(child) } },
       };
+      const live = this.current(child.kind as ChildKind, beamline.metadata.namespace, child.metadata.name);
+      const needed = applyNeeded(body, live, APPLIED_ANNOTATION);
+      if (!needed) continue;
+      if (needed.reason === 'edited') {
+        this.metrics.driftCorrections.inc({ kind: child.kind });
+        this.log('putting back fields edited by hand', {
+          child: `${child.kind}/${beamline.metadata.namespace}/${child.metadata.name}`,
+          fields: needed.fields.slice(0, 10),
+        });
+      }
       await this.apis.objects.patch(
         body as KubernetesObject,
         undefined,
@@ -136,23 +145,12 @@ export class Reconciler {
     const { namespace, name } = beamline.metadata;
     const deployments = new Map<string, DeploymentState>();
     for (const d of this.caches.children('Deployment', namespace) as V1Deployment[]) {
-      const failure = (d.status?.conditions ?? []).find(
-        (c) => c.type === 'ReplicaFailure' && c.status === 'True',
-      )?.message;
-      const name = d.metadata?.name ?? '';
-      deployments.set(name, {
-        name,
-        generation: d.metadata?.generation,
-        observedGeneration: d.status?.observedGeneration,
-        replicas: d.spec?.replicas,
-        availableReplicas: d.status?.availableReplicas,
-        updatedReplicas: d.status?.updatedReplicas,
-        failure,
-      });
+      const state = deploymentState(d);
+      deployments.set(state.name, state);
     }
     const wanted = desired.filter((c) => c.kind === 'Deployment').map((c) => c.metadata.name);
-    const status = computeStatus(beamline, wanted, deployments, applyError, new Date());
-    if (sameStatus(beamline.status, status)) return;
+    const status = nextStatus(beamline, wanted, deployments, applyError, new Date());
+    if (!status) return;
     await this.apis.custom.patchNamespacedCustomObjectStatus(
       { group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { status } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),

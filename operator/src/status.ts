@@ -4,6 +4,7 @@
  * generation it describes. A condition keeps its lastTransitionTime while its status holds, so an
  * unchanged world yields an identical status and the reconciler writes nothing.
  */
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { Beamline, BeamlineStatus, Condition } from './crd/beamline.ts';
 
 export interface DeploymentState {
@@ -15,6 +16,22 @@ export interface DeploymentState {
   updatedReplicas?: number;
   /** The Deployment's own condition messages, e.g. a ReplicaFailure. */
   failure?: string;
+}
+
+/** What the status needs of a Deployment: its rollout counters and a ReplicaFailure's message. */
+export function deploymentState(d: V1Deployment): DeploymentState {
+  const failure = (d.status?.conditions ?? []).find(
+    (c) => c.type === 'ReplicaFailure' && c.status === 'True',
+  )?.message;
+  return {
+    name: d.metadata?.name ?? '',
+    generation: d.metadata?.generation,
+    observedGeneration: d.status?.observedGeneration,
+    replicas: d.spec?.replicas,
+    availableReplicas: d.status?.availableReplicas,
+    updatedReplicas: d.status?.updatedReplicas,
+    failure,
+  };
 }
 
 const isReady = (d: DeploymentState | undefined) =>
@@ -79,6 +96,18 @@ export function computeStatus(
       ),
     ],
   };
+}
+
+/** The status to write, or null when the Beamline already carries it (no request at all). */
+export function nextStatus(
+  beamline: Beamline,
+  wanted: string[],
+  deployments: Map<string, DeploymentState>,
+  applyError: string | null,
+  now: Date,
+): BeamlineStatus | null {
+  const status = computeStatus(beamline, wanted, deployments, applyError, now);
+  return sameStatus(beamline.status, status) ? null : status;
 }
 
 /**
