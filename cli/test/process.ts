@@ -18,6 +18,7 @@ export interface Run {
   stderr: string[];
   /** stdout and stderr, in arrival order. */
   output(): string;
+  /** The first line matching `pattern`; fails on timeout, or at once when the process ends without one. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exit(timeoutMs?: number): Promise<Exit>;
 }
@@ -49,8 +50,13 @@ export function run(script: string, args: string[], env: NodeJS.ProcessEnv = {})
     });
   collect(child.stdout!, stdout);
   collect(child.stderr!, stderr);
+  let closed = false;
   const exited = new Promise<Exit>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => {
+      closed = true;
+      for (const watcher of watchers) watcher();
+      resolve({ code, signal });
+    }),
   );
   const output = () => all.join('\n');
 
@@ -69,6 +75,11 @@ export function run(script: string, args: string[], env: NodeJS.ProcessEnv = {})
               resolve(match);
               return;
             }
+          }
+          // Every line is in once the process has closed: no match now means none ever.
+          if (closed) {
+            done();
+            reject(new Error(`exited without a line matching ${pattern}; output:\n${output()}`));
           }
         };
         const timer = setTimeout(() => {

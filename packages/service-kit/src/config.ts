@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { Ajv } from 'ajv';
 
 /**
@@ -68,7 +67,9 @@ export function loadConfig<const S extends EnvSchema>(
       (error.params as { missingProperty?: string }).missingProperty ??
       '?';
     const given = raw[variable] === undefined ? 'missing' : `got ${JSON.stringify(env[variable])}`;
-    throw new ConfigError(variable, `${error.message} (${given})`);
+    const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+    const problem = allowed ? `must be one of ${allowed.join(', ')}` : error.message;
+    throw new ConfigError(variable, `${problem} (${given})`);
   }
   return raw as ConfigOf<S>;
 }
@@ -118,40 +119,4 @@ export function jsonList(name: string, text: string): string[] {
     throw new ConfigError(name, `expected a JSON list of strings, got ${JSON.stringify(text)}`);
   }
   return value;
-}
-
-/** A command-line flag that sets an environment variable: `--port 8004` → CONFIG_PORT=8004. */
-export interface EnvFlag {
-  env: string;
-  /** For a flag without a value: what the variable becomes when it is given. */
-  setsTo?: string;
-}
-
-/**
- * A service's flags as environment overrides (flags win over the environment and go through the
- * same validation). Prints `usage` and returns null for --help.
- */
-export function envFromFlags(
-  argv: string[],
-  usage: string,
-  flags: Record<string, EnvFlag>,
-  env: NodeJS.ProcessEnv = process.env,
-): NodeJS.ProcessEnv | null {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
-    help: { type: 'boolean', short: 'h' },
-  };
-  for (const [name, flag] of Object.entries(flags))
-    options[name] = { type: flag.setsTo ? 'boolean' : 'string' };
-  const { values } = parseArgs({ args: argv, options });
-  if (values.help) {
-    console.log(usage);
-    return null;
-  }
-  const out = { ...env };
-  for (const [name, flag] of Object.entries(flags)) {
-    const value = values[name];
-    if (value === undefined || value === false) continue;
-    out[flag.env] = flag.setsTo ?? String(value);
-  }
-  return out;
 }

@@ -10,10 +10,15 @@ export interface ProbeResult {
 export type Probe = () => ProbeResult | Promise<ProbeResult>;
 
 /**
+ * The operationIds are the reference's (FastAPI's `health_check` and `readiness_check`, the same in
+ * both services; the direct-control reference has no /ready and neither has /metrics, so those
+ * follow the same naming).
+ *
  * @openapi
  * /health:
  *   get:
  *     tags: [health]
+ *     operationId: health_check_health_get
  *     summary: Liveness, with a check of the service's backing store where it has one
  *     responses:
  *       '200': { description: Healthy, content: { application/json: { schema: { type: object } } } }
@@ -21,6 +26,7 @@ export type Probe = () => ProbeResult | Promise<ProbeResult>;
  * /ready:
  *   get:
  *     tags: [health]
+ *     operationId: readiness_check_ready_get
  *     summary: Readiness to serve traffic
  *     responses:
  *       '200': { description: Ready, content: { application/json: { schema: { type: object } } } }
@@ -28,6 +34,7 @@ export type Probe = () => ProbeResult | Promise<ProbeResult>;
  * /metrics:
  *   get:
  *     tags: [health]
+ *     operationId: metrics_metrics_get
  *     summary: Prometheus metrics in the text exposition format
  *     responses:
  *       '200': { description: Metrics, content: { text/plain: { schema: { type: string } } } }

@@ -3,15 +3,26 @@ export {
   type ConfigOf,
   DEFAULT_HOST,
   describeConfig,
-  type EnvFlag,
   type EnvSchema,
-  envFromFlags,
   jsonList,
   loadConfig,
   STACK_HTTP_PORTS,
   STACK_ORIGINS,
 } from './config.ts';
 export { HttpError, type ValidationIssue, validationError } from './errors.ts';
+export {
+  CommandError,
+  type EnvFlag,
+  LOG_LEVELS,
+  oneOf,
+  parseCommandLine,
+  readFlaggedConfig,
+  SERVER_OPTIONS_USAGE,
+  type ServiceCommandLine,
+  serviceCommandLine,
+  type TlsFiles,
+  UsageError,
+} from './flags.ts';
 export type { Probe, ProbeResult } from './health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { buildOpenApi, exportOpenApi, openApiText } from './openapi.ts';

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { bodyParser } from '@koa/bodyparser';
@@ -8,6 +9,7 @@ import Koa from 'koa';
 import type { Registry } from 'prom-client';
 import { DEFAULT_HOST } from './config.ts';
 import { answerClientError, bodyReadFailure, errorEnvelope, requestContext } from './errors.ts';
+import type { TlsFiles } from './flags.ts';
 import { createMetrics, healthRoutes, type Probe } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiInfo, buildOpenApi, exportOpenApi, openApiRoutes } from './openapi.ts';
@@ -42,6 +44,10 @@ export interface Upgrades {
   close(): Promise<void> | void;
 }
 
+export interface ListenOptions {
+  tls?: TlsFiles;
+}
+
 export interface ServiceKit {
   logger: Logger;
   book: SchemaBook;
@@ -54,9 +60,12 @@ export interface Service extends ServiceKit {
   app: Koa;
   openapi: Record<string, unknown>;
   /** The HTTP server once `listen` has run (WebSocket endpoints attach to it). */
-  server?: Server;
-  /** Listens on `host` (default 127.0.0.1: this machine only; `0.0.0.0` for every interface). */
-  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  server?: Server | TlsServer;
+  /**
+   * Listens on `host` (default 127.0.0.1: this machine only; `0.0.0.0` for every interface), over
+   * HTTPS (and WSS) when given `tls`, where a plain-HTTP client's connection is dropped.
+   */
+  listen(port: number, host?: string, options?: ListenOptions): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
 }
 
@@ -77,6 +86,7 @@ export function createService(options: ServiceOptions): Service {
   app.proxy = true;
   app.silent = true;
   app.use(requestContext(logger));
+  app.use(requestLog);
   app.use(timing);
   app.use(errorEnvelope());
   if (options.cors) app.use(corsMiddleware(options.cors, logger));
@@ -106,7 +116,7 @@ export function createService(options: ServiceOptions): Service {
     ...kit,
     app,
     openapi,
-    async listen(port, host = DEFAULT_HOST) {
+    async listen(port, host = DEFAULT_HOST, listenOptions = {}) {
       const exportPath = process.env.OPHYD_SERVICE_OPENAPI_EXPORT_PATH;
       if (exportPath) await exportOpenApi(openapi, exportPath);
       const configMap = process.env.OPHYD_SERVICE_OPENAPI_CONFIGMAP;
@@ -117,7 +127,8 @@ export function createService(options: ServiceOptions): Service {
           (err: Error) => logger.warn({ configMap, err: err.message }, 'OpenAPI not published'),
         );
       }
-      const server = createServer(app.callback());
+      const { tls } = listenOptions;
+      const server = tls ? createTlsServer(tls, app.callback()) : createServer(app.callback());
       service.server = server;
       server.on('clientError', answerClientError); // Node's own 400/431 answers, with the envelope
       if (options.upgrades) {
@@ -134,8 +145,8 @@ export function createService(options: ServiceOptions): Service {
       const ipHost = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
       const address = `${ipHost(bound.address)}:${bound.port}`;
       const local = bound.address === '0.0.0.0' || bound.address === '::' ? '127.0.0.1' : bound.address;
-      const url = `http://${ipHost(local)}:${bound.port}`;
-      logger.info({ address, url }, `${options.name} listening on ${address}`);
+      const url = `${tls ? 'https' : 'http'}://${ipHost(local)}:${bound.port}`;
+      logger.info({ address, url, tls: Boolean(tls) }, `${options.name} listening on ${address}`);
       return { port: bound.port, url };
     },
     async close() {
@@ -156,6 +167,23 @@ export function createService(options: ServiceOptions): Service {
     },
   };
   return service;
+}
+
+/** One debug line per request (uvicorn's access log, below the default level): method, path, status, time. */
+async function requestLog(ctx: Koa.Context, next: Koa.Next): Promise<void> {
+  const started = performance.now();
+  try {
+    await next();
+  } finally {
+    const log = ctx.state.log as Logger;
+    if (log.isLevelEnabled('debug')) {
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      log.debug(
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms },
+        `${ctx.method} ${ctx.path} ${ctx.status}`,
+      );
+    }
+  }
 }
 
 /**

@@ -1,14 +1,34 @@
 /**
- * `ophyd-service direct-control [--port N] [--read-write]`: PV reads, writes and monitors on port
+ * `ophyd-service direct-control [--port N] [--read-write] …`: PV reads, writes and monitors on port
  * 8003. Writes stay off unless DIRECT_CONTROL_GLOBAL_READ_ONLY=false or --read-write is given.
  */
 import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
-import { closeOnSignals, describeConfig, envFromFlags } from '@ophyd-service/service-kit';
-import { createDirectControlService } from './app.ts';
+import {
+  CommandError,
+  closeOnSignals,
+  createLogger,
+  describeConfig,
+  readFlaggedConfig,
+  SERVER_OPTIONS_USAGE,
+  serviceCommandLine,
+} from '@ophyd-service/service-kit';
+import { createDirectControlService, SERVICE_NAME } from './app.ts';
 import { configSchema, readConfig } from './config.ts';
 import { selectRegistry } from './registry/select.ts';
 
-const USAGE = `Usage: ophyd-service direct-control [--port N] [--host H] [--read-write]
+const FLAGS = {
+  port: { env: 'DIRECT_CONTROL_PORT' },
+  host: { env: 'DIRECT_CONTROL_HOST' },
+  'read-write': { env: 'DIRECT_CONTROL_GLOBAL_READ_ONLY', setsTo: 'false' },
+};
+
+const USAGE = `Usage: ophyd-service direct-control [options]
+
+Options:
+  --port <N>           HTTP and WebSocket port (DIRECT_CONTROL_PORT)
+  --host <H>           listen address (DIRECT_CONTROL_HOST)
+  --read-write         allow writes (DIRECT_CONTROL_GLOBAL_READ_ONLY=false)
+${SERVER_OPTIONS_USAGE}
 
 Environment:
 ${describeConfig(configSchema)
@@ -20,21 +40,22 @@ ${describeConfig(configSchema)
 const DEFAULT_MAX_ARRAY_BYTES = 16 * 1024 * 1024;
 
 export async function main(argv: string[]): Promise<void> {
-  const env = envFromFlags(argv, USAGE, {
-    port: { env: 'DIRECT_CONTROL_PORT' },
-    host: { env: 'DIRECT_CONTROL_HOST' },
-    'read-write': { env: 'DIRECT_CONTROL_GLOBAL_READ_ONLY', setsTo: 'false' },
+  const command = serviceCommandLine(argv, USAGE, FLAGS);
+  if (!command) return;
+  const config = readFlaggedConfig(FLAGS, () => readConfig(command.env));
+  const logger = createLogger(SERVICE_NAME, command.logLevel);
+  // Every failure here is about the deployment (no registry file, configuration service away):
+  // one line for the operator.
+  const registry = await selectRegistry(config, (message) => logger.warn(message)).catch((err: Error) => {
+    throw new CommandError(err.message);
   });
-  if (!env) return;
-  const config = readConfig(env);
-  const registry = await selectRegistry(config, (message) => console.error(message));
   // pyepics raises libca's 16 kB array limit to 16 MB when the variable is unset, so the
   // reference reads detector images on defaults; so do we. An explicit variable still wins.
   const client = new CaClient({
     env: readCaEnv({ EPICS_CA_MAX_ARRAY_BYTES: String(DEFAULT_MAX_ARRAY_BYTES), ...process.env }),
   });
-  const service = createDirectControlService({ config, client, registry });
+  const service = createDirectControlService({ config, client, registry, logger });
   service.onClose(() => client.close());
-  await service.listen(config.DIRECT_CONTROL_PORT, config.DIRECT_CONTROL_HOST);
+  await service.listen(config.DIRECT_CONTROL_PORT, config.DIRECT_CONTROL_HOST, { tls: command.tls });
   closeOnSignals(service);
 }
