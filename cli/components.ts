@@ -121,6 +121,13 @@ export const TOOLS: readonly Runnable[] = [
     entry: 'cli/healthcheck.ts',
   },
   {
+    name: 'check',
+    command: 'check',
+    description:
+      'black-box checks of a running deployment (--config-url, --direct-url): one PASS/FAIL line each',
+    entry: 'cli/check.ts',
+  },
+  {
     name: 'pod',
     command: 'pod',
     description: 'run a pod of the stack (inner-loop, standalone or full) in containers on the local Docker',

@@ -10,6 +10,7 @@ import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
 import { IOCS } from '../ioc/src/index.ts';
 import { ManualClock } from '../ioc/src/sim/clock.ts';
 import { Random } from '../ioc/src/sim/random.ts';
+import { usageError } from './usage.ts';
 
 /** The subcommand and its arguments from a command line `node …/ophyd-service.ts <sub> <args…>`. */
 export function componentOf(cmdline: string[]): { command: string; args: string[] } | null {
@@ -61,11 +62,18 @@ const USAGE = `Usage: ophyd-service healthcheck [configuration|direct-control|io
 Checks a component the way a client would (GET /ready, or a CA read of an IOC's first PV). Without
 arguments it checks whatever PID 1 runs: the container HEALTHCHECK of the runtime image.`;
 
+/** What the probe knows how to check. */
+const CHECKABLE = ['configuration', 'direct-control', 'ioc'];
+
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--help' || argv[0] === '-h') {
     console.log(USAGE);
     return;
   }
+  // A name on the command line is the user's input: an unknown one is bad input (exit 2), while an
+  // unknown PID 1 below is an unhealthy container (exit 1).
+  if (argv.length && !CHECKABLE.includes(argv[0]))
+    throw usageError(`nothing to check for ${JSON.stringify(argv[0])}; choose from ${CHECKABLE.join(', ')}`);
   const target = argv.length
     ? { command: argv[0], args: argv.slice(1) }
     : componentOf(readFileSync('/proc/1/cmdline', 'utf8').split('\0').filter(Boolean));

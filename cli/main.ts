@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import {
   address,
@@ -11,7 +11,8 @@ import {
   type Runnable,
   TOOLS,
 } from './components.ts';
-import { EntryError, runEntry } from './entry.ts';
+import { runEntry } from './entry.ts';
+import { describeFailure } from './failure.ts';
 import { LOOPBACK_CA } from './loopback.ts';
 import { type Timing, up } from './supervisor.ts';
 
@@ -33,9 +34,42 @@ ${Object.entries(LOOPBACK_CA)
   .map(([name, value]) => `    ${name}=${value}`)
   .join('\n')}`;
 
-/** Parses `argv` (the arguments after the program name) and runs the subcommand; sets `process.exitCode`. */
+/**
+ * Parses `argv` (the arguments after the program name) and runs the subcommand; sets
+ * `process.exitCode` (2 for bad input, reported in one line with the choices there are).
+ */
 export async function main(argv: string[], context: CliContext = DEFAULT_CONTEXT): Promise<void> {
-  await buildProgram(context).parseAsync(argv, { from: 'user' });
+  const program = buildProgram(context);
+  for (const command of [program, ...program.commands]) oneLineErrors(command);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    // Help and --version exit 0; everything else commander refuses is bad input, already printed.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  }
+}
+
+/**
+ * Commander's refusals (unknown command or option, missing value) as one line naming the choices,
+ * instead of the message followed by the whole help; thrown back to `main` rather than exiting.
+ */
+function oneLineErrors(command: Command): void {
+  const name = command.parent ? `ophyd-service ${command.name()}` : 'ophyd-service';
+  command.exitOverride();
+  command.configureOutput({
+    outputError: (text, write) => {
+      let line = text
+        .trim()
+        .replace(/^error: /, '')
+        .replace(/\n/g, ' ');
+      if (/^unknown command/.test(line))
+        line += `; commands: ${command.commands.map((c) => c.name()).join(', ')}`;
+      else if (/^unknown option/.test(line))
+        line += `; options: ${command.options.map((o) => o.long ?? o.short).join(', ')}, --help`;
+      write(`${name}: ${line}\n`);
+    },
+  });
 }
 
 export function buildProgram(context: CliContext): Command {
@@ -43,8 +77,7 @@ export function buildProgram(context: CliContext): Command {
   const program = new Command('ophyd-service')
     .description('Beamline control stack for Bluesky/EPICS: run the whole stack or one part of it.')
     .version(pkg.version)
-    .enablePositionalOptions()
-    .showHelpAfterError();
+    .enablePositionalOptions();
 
   program
     .command('up')
@@ -101,8 +134,9 @@ function addRunnable(program: Command, command: string, rows: readonly Runnable[
       try {
         await runEntry(entryPath(first, root), args);
       } catch (err) {
-        console.error(err instanceof EntryError ? err.message : err);
-        process.exitCode = 1;
+        const failure = describeFailure(err, command, process.exitCode);
+        console.error(failure.text);
+        process.exitCode = failure.exitCode;
       }
     });
 }

@@ -4,7 +4,8 @@
  * `{type: 'ready'}` once `main` resolves. Going through `main` keeps one contract for in-process
  * subcommands and supervised children (no `import.meta.main` guard needed in entries).
  */
-import { EntryError, runEntry } from './entry.ts';
+import { runEntry } from './entry.ts';
+import { describeFailure } from './failure.ts';
 import { DEFAULT_TIMING } from './supervisor.ts';
 
 export interface ReadyMessage {
@@ -45,8 +46,9 @@ if (process.send) {
 try {
   await runEntry(entry, argv);
 } catch (err) {
-  console.error(err instanceof EntryError ? err.message : err);
-  process.exit(1);
+  const failure = describeFailure(err, null, process.exitCode);
+  console.error(failure.text);
+  process.exit(failure.exitCode);
 }
 
 if (process.connected) process.send?.({ type: 'ready' } satisfies ReadyMessage);

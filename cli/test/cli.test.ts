@@ -14,6 +14,7 @@ const SUBCOMMANDS = [
   'operator',
   'export-openapi',
   'ca',
+  'check',
   'pod',
   'healthcheck',
 ];

@@ -8,11 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  exerciseConfiguration,
-  exerciseDirectControl,
-  exerciseSockets,
-} from '../../integration/pods/test/exercise.ts';
+import { exerciseConfiguration, exerciseDirectControl, exerciseSockets } from '../deployment-checks.ts';
 import { freePort } from './network.ts';
 import { BIN, killStarted, type Run, run } from './process.ts';
 

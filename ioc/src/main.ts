@@ -35,10 +35,15 @@ export async function main(argv: string[]): Promise<void> {
     if (!values.help) process.exitCode = 2;
     return;
   }
+  // Bad input is the CLI's to report in one line with exit 2 (`exitCode`, the CLI's contract).
+  const usage = (message: string) => Object.assign(new Error(message), { exitCode: 2 });
+  const unknown = positionals.find((name) => !Object.hasOwn(IOCS, name));
+  if (unknown !== undefined)
+    throw usage(`unknown IOC ${JSON.stringify(unknown)}; choose from ${Object.keys(IOCS).join(', ')}`);
   if (values.prefix !== undefined && positionals.length > 1)
-    throw new Error('--prefix needs exactly one IOC name');
+    throw usage('--prefix needs exactly one IOC name');
   const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new Error('--seed must be an integer');
+  if (seed !== undefined && !Number.isInteger(seed)) throw usage('--seed must be an integer');
   // Signal handlers first, so a SIGTERM that arrives while the PV list is printed still stops us cleanly.
   let stopping: Promise<void> | undefined;
   let running: Awaited<ReturnType<typeof serveIocs>> | undefined;

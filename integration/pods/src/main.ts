@@ -3,7 +3,7 @@
  * Testcontainers (building the runtime image when the tree changed), prints its URLs, and removes
  * it on Ctrl-C.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError } from '@ophyd-service/service-kit';
 import { POD_NAMES, type PodName, startPod } from './pods.ts';
 
 const USAGE = `Usage: ophyd-service pod up <${POD_NAMES.join('|')}>
@@ -16,17 +16,22 @@ Needs a Docker engine (scripts/provision.sh) and the base images (integration/im
 where they cannot be pulled).`;
 
 export async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
+  const { positionals, values } = parseCommandLine({
     args: argv,
     allowPositionals: true,
     options: { help: { type: 'boolean', short: 'h', default: false } },
   });
-  const [verb, name] = positionals;
-  if (values.help || verb !== 'up' || !POD_NAMES.includes(name as PodName)) {
+  const [verb, name, ...extra] = positionals;
+  if (values.help || verb === undefined) {
     console.log(USAGE);
     if (!values.help) process.exitCode = 2;
     return;
   }
+  if (verb !== 'up') throw new UsageError(`unknown verb ${JSON.stringify(verb)}; choose from up`);
+  if (name === undefined) throw new UsageError(`up needs a pod: ${POD_NAMES.join(', ')}`);
+  if (!POD_NAMES.includes(name as PodName))
+    throw new UsageError(`unknown pod ${JSON.stringify(name)}; choose from ${POD_NAMES.join(', ')}`);
+  if (extra.length) throw new UsageError(`unexpected ${JSON.stringify(extra[0])} after the pod name`);
   const log = (line: string) => console.error(`[pod] ${line}`);
   const pod = await startPod(name as PodName, log);
   const lines = [

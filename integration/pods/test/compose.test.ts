@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { call } from '../../../cli/deployment-checks.ts';
 import { composeCommand, requireImage } from '../prerequisites.ts';
 import { REPO_ROOT } from '../src/image.ts';
-import { call } from './exercise.ts';
 
 const portFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -31,7 +31,7 @@ describe('docker-compose.yml', () => {
     const mount = `      - ${schemaDir}:/app/shared-schema`;
     writeFileSync(
       override,
-      `services:\n  configuration:\n    volumes:\n${mount}\n  direct-control:\n    volumes:\n${mount}\n`,
+      `services:\n  configuration_service:\n    volumes:\n${mount}\n  direct_control_service:\n    volumes:\n${mount}\n`,
     );
     const project = `ophydcompose${process.pid}`;
     const compose = (...args: string[]) =>

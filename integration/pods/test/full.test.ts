@@ -4,9 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GenericContainer, Wait } from 'testcontainers';
+import {
+  call,
+  exerciseConfiguration,
+  exerciseDirectControl,
+  exerciseSockets,
+} from '../../../cli/deployment-checks.ts';
 import { deviceBody } from '../../../services/direct-control/test/stack.ts';
 import { type Pod, startPod } from '../src/pods.ts';
-import { call, exerciseConfiguration, exerciseDirectControl, exerciseSockets } from './exercise.ts';
 
 /** The devices of the IOCs the happi seed does not cover, added at run time (exerciser E). */
 const EXTRA = [

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
+import {
+  call,
+  exerciseConfiguration,
+  exerciseDirectControl,
+  exerciseSockets,
+} from '../../../cli/deployment-checks.ts';
 import { deviceBody, TestSocket } from '../../../services/direct-control/test/stack.ts';
 import { type Pod, startPod } from '../src/pods.ts';
-import { call, exerciseConfiguration, exerciseDirectControl, exerciseSockets } from './exercise.ts';
 
 describe('inner-loop pod: IOC, PostgreSQL, configuration, direct control in containers', () => {
   let pod: Pod;

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
+import { exerciseDirectControl, exerciseSockets } from '../../../cli/deployment-checks.ts';
 import { type Pod, startPod } from '../src/pods.ts';
-import { exerciseDirectControl, exerciseSockets } from './exercise.ts';
 
 describe('standalone pod: IOC and direct control from a registry file, no configuration service', () => {
   let pod: Pod;

@@ -25,6 +25,7 @@ Environment: EPICS_CA_ADDR_LIST, EPICS_CA_AUTO_ADDR_LIST, EPICS_CA_NAME_SERVERS,
 EPICS_CA_SERVER_PORT, EPICS_CA_MAX_ARRAY_BYTES, EPICS_CA_CONN_TMO.`;
 
 const FAMILIES = ['plain', 'sts', 'time', 'gr', 'ctrl'];
+const VERBS = ['get', 'put', 'monitor', 'info'];
 
 export async function main(argv: string[]): Promise<void> {
   const { values: opts, positionals } = parseArgs({
@@ -44,6 +45,8 @@ export async function main(argv: string[]): Promise<void> {
     if (!opts.help) process.exitCode = 2;
     return;
   }
+  if (!VERBS.includes(verb))
+    throw usage(`unknown verb ${JSON.stringify(verb)}; choose from ${VERBS.join(', ')}`);
   const timeoutMs = Number(opts.timeout) * 1000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw usage(`--timeout must be a positive number of seconds`);
