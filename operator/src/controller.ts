@@ -19,11 +19,12 @@ import {
   NetworkingV1Api,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
-import { CHILD_KINDS, type ChildKind, MANAGED_BY } from './children.ts';
+import { CHILD_API_VERSIONS, CHILD_KINDS, type ChildKind, MANAGED_BY } from './children.ts';
 import { type Beamline, GROUP, KIND, PLURAL, VERSION } from './crd/beamline.ts';
 import type { Metrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
 import { type Caches, describe, Reconciler } from './reconciler.ts';
+import { toWire } from './wire.ts';
 
 type AnyInformer = ReturnType<typeof makeInformer<KubernetesObject>>;
 
@@ -101,7 +102,12 @@ export class Controller {
     );
     this.watch(KIND, beamlines, (o) => this.queue.add(keyOf(o)));
     for (const kind of CHILD_KINDS) {
-      const [path, list] = lists[kind];
+      const [path, typedList] = lists[kind];
+      // The cache holds wire-format JSON, as watch events bring it, whatever the list returned.
+      const list = async () => {
+        const result = await typedList();
+        return { ...result, items: result.items.map((o) => toWire(o, CHILD_API_VERSIONS[kind], kind)) };
+      };
       this.watch(kind, makeInformer<KubernetesObject>(kc, path, list, selector), (o) => {
         const owner = o.metadata?.ownerReferences?.find((r) => r.kind === KIND && r.controller);
         if (owner && o.metadata?.namespace) this.queue.add(`${o.metadata.namespace}/${owner.name}`);

@@ -27,6 +27,7 @@ import { type Beamline, GROUP, KIND, PLURAL, VERSION } from './crd/beamline.ts';
 import { applyNeeded } from './drift.ts';
 import type { Metrics } from './metrics.ts';
 import { type DeploymentState, deploymentState, nextStatus } from './status.ts';
+import { toModel } from './wire.ts';
 
 /**
  * The hash of the desired content last applied. Comparing fields alone would miss a field we
@@ -106,16 +107,47 @@ export class Reconciler {
           fields: needed.fields.slice(0, 10),
         });
       }
-      await this.apis.objects.patch(
-        body as KubernetesObject,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
-      this.metrics.writes.inc({ verb: 'apply', kind: child.kind });
+      try {
+        await this.apply(body);
+      } catch (err) {
+        if (needed.reason === 'absent' || (err as { code?: number }).code !== 422) throw err;
+        await this.replaceLists(body, err);
+      }
     }
+  }
+
+  private async apply(body: K8sObject): Promise<void> {
+    await this.apis.objects.patch(
+      toModel(body),
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    this.metrics.writes.inc({ verb: 'apply', kind: body.kind });
+  }
+
+  /**
+   * Server-side apply merges keyed lists item by item, so some hand edits it cannot undo: a Service
+   * port renumbered by hand keeps its name, which the port we apply then duplicates (422). A JSON
+   * merge patch of the same body replaces each list whole, which puts the object back; our apply
+   * owns the fields again on the next change.
+   */
+  private async replaceLists(body: K8sObject, applyError: unknown): Promise<void> {
+    this.log('apply refused; replacing the lists edited by hand', {
+      child: `${body.kind}/${body.metadata.namespace}/${body.metadata.name}`,
+      err: describe(applyError),
+    });
+    await this.apis.objects.patch(
+      toModel(body),
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    this.metrics.writes.inc({ verb: 'patch', kind: body.kind });
   }
 
   /** Children this Beamline owns that the spec no longer produces (an IOC removed, say). */
