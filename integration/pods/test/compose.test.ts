@@ -17,7 +17,7 @@ const portFree = (port: number) =>
   });
 
 describe('docker-compose.yml', () => {
-  it('brings the inner loop up with --build, serves the smoke commands, and exports the OpenAPI documents', async () => {
+  it('brings the inner loop up with --build under the reference service names, passes `ophyd-service check`, and exports the OpenAPI documents', async () => {
     requireImage('node:24-bookworm-slim');
     requireImage('postgres:16');
     const [command, ...prefix] = composeCommand();
@@ -61,6 +61,21 @@ describe('docker-compose.yml', () => {
       });
       assert.equal(set.status, 200, JSON.stringify(set.body));
       assert.equal((await call('GET', 'http://127.0.0.1:8004/health')).body.devices_loaded, 32);
+      // What an operator runs after `docker compose up`: every black-box check passes.
+      const check = spawnSync(
+        process.execPath,
+        [
+          join(REPO_ROOT, 'bin/ophyd-service.ts'),
+          'check',
+          '--config-url',
+          'http://127.0.0.1:8004',
+          '--direct-url',
+          'http://127.0.0.1:8003',
+        ],
+        { encoding: 'utf8', timeout: 300_000 },
+      );
+      assert.equal(check.status, 0, `${check.stdout}\n${check.stderr}`);
+      assert.match(check.stdout, /^\d+ passed, 0 failed$/m);
       for (const file of ['configuration_service.openapi.json', 'direct_control.openapi.json']) {
         assert.equal(
           readFileSync(join(schemaDir, file), 'utf8'),
