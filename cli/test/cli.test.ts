@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { COMPONENTS, isBuilt, REPO_ROOT, TOOLS } from '../components.ts';
 import { BIN, FIXTURE_CLI, killStarted, run } from './process.ts';
 
 after(killStarted);
@@ -34,14 +33,6 @@ describe('ophyd-service', () => {
       assert.equal((await cli.exit()).code, 0, cli.output());
       assert.match(cli.stdout[0], new RegExp(`^Usage: ophyd-service ${name} `));
     }
-  });
-
-  it('exits 2 naming the issue for a subcommand not built yet', async (t) => {
-    const missing = [...COMPONENTS, ...TOOLS].find((r) => !isBuilt(r, REPO_ROOT));
-    if (!missing) return t.skip('every subcommand is built');
-    const cli = run(BIN, [missing.command]);
-    assert.equal((await cli.exit()).code, 2);
-    assert.match(cli.stderr.join('\n'), new RegExp(`^${missing.command} is not built yet \\(see issue`, 'm'));
   });
 
   it('exits 2 for an unbuilt fixture subcommand, with the message', async () => {
