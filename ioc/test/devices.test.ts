@@ -1,11 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DBR } from '@ophyd-service/epics-ca';
-import { until } from '../../packages/epics-ca/test/loopback.ts';
-import { cameraFrame } from '../src/iocs/camera.ts';
+import { until } from '../../packages/epics-ca/test/waits.ts';
 import { simulate } from './harness.ts';
+import { referenceCameraFrame, referenceTemperature } from './reference.ts';
 
 type Sim = Awaited<ReturnType<typeof simulate>>;
+
+/** Pixel by pixel within one count (the floor of nearly equal products can differ by one). */
+function assertFrame(actual: Uint8Array, expected: Uint8Array, what: string) {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  assert.ok(worst <= 1, `${what}: a pixel is off by ${worst}`);
+}
+
+function assertNear(actual: number, expected: number, what: string) {
+  assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual}, expected ${expected}`);
+}
 
 describe('motor records', () => {
   let sim: Sim;
@@ -62,26 +74,32 @@ describe('motor records', () => {
     const rbv: number[] = [];
     const stopDmov = sim.client.monitor('sim:mtr1.DMOV', (r) => dmov.push(r.value as number));
     const stopRbv = sim.client.monitor('sim:mtr1.RBV', (r) => rbv.push(r.value as number));
-    await until(() => dmov.length === 1 && rbv.length === 1, 3000, 'initial updates');
+    await until(() => dmov.length === 1 && rbv.length === 1, 'initial updates');
     let done = false;
     const put = sim.client.put('sim:mtr1', 2, { wait: true, timeoutMs: 10_000 }).then(() => {
       done = true;
     });
-    await until(() => dmov.at(-1) === 0, 3000, 'DMOV 0');
+    await until(() => dmov.at(-1) === 0, 'DMOV 0');
     await runUntil(() => dmov.at(-1) === 1);
     await put;
     assert.equal(done, true);
     assert.deepEqual([dmov[0], dmov.at(-1)], [1, 1]);
     assert.ok(dmov.includes(0));
     assert.equal(rbv.at(-1), 2);
-    assert.ok(rbv.length >= 20, `about 20 steps of 0.1 mm: ${rbv.length}`);
+    // VELO 1 at 10 Hz (spec §1.3): at most 0.1 mm a tick, so at least 20 readbacks on the way to 2.
+    assert.ok(rbv.length >= 21, `about 20 steps of 0.1 mm: ${rbv}`);
+    for (let i = 1; i < rbv.length; i++)
+      assert.ok(
+        rbv[i] >= rbv[i - 1] && rbv[i] - rbv[i - 1] <= 0.1 + 1e-9,
+        `step ${i}: ${rbv[i - 1]} → ${rbv[i]}`,
+      );
     stopDmov();
     stopRbv();
   });
 
   it('stops mid-move on STOP, leaving VAL at the position reached', async () => {
     const put = sim.client.put('sim:mtr1', 8, { wait: true, timeoutMs: 10_000 });
-    await until(() => sim.server.get('sim:mtr1.DMOV')!.value === 0, 3000, 'moving');
+    await until(() => sim.server.get('sim:mtr1.DMOV')!.value === 0, 'moving');
     await sim.clock.advance(1);
     await sim.client.put('sim:mtr1.STOP', 1, { wait: true });
     await put;
@@ -95,7 +113,7 @@ describe('motor records', () => {
   it('halts on SPMG Stop and holds on Pause until Go', async () => {
     await sim.client.put('sim:mtr2.SPMG', 'Pause', { wait: true });
     const put = sim.client.put('sim:mtr2', 1, { wait: true, timeoutMs: 10_000 });
-    await until(() => sim.server.get('sim:mtr2.DMOV')!.value === 0, 3000, 'move accepted');
+    await until(() => sim.server.get('sim:mtr2.DMOV')!.value === 0, 'move accepted');
     await sim.clock.advance(1);
     assert.equal(await sim.value('sim:mtr2.RBV'), 0, 'paused');
     await sim.client.put('sim:mtr2.SPMG', 'Go', { wait: true });
@@ -103,7 +121,7 @@ describe('motor records', () => {
     await put;
     assert.equal(await sim.value('sim:mtr2.RBV'), 1);
     const again = sim.client.put('sim:mtr2', 10, { wait: true, timeoutMs: 10_000 });
-    await until(() => sim.server.get('sim:mtr2.DMOV')!.value === 0, 3000, 'moving');
+    await until(() => sim.server.get('sim:mtr2.DMOV')!.value === 0, 'moving');
     await sim.clock.advance(0.5);
     await sim.client.put('sim:mtr2.SPMG', 'Stop', { wait: true });
     await again;
@@ -127,9 +145,14 @@ describe('camera', () => {
     assert.equal(await sim.value('13SIM1:image1:ArrayCounter_RBV'), 1);
     const frame = (await sim.client.get('13SIM1:image1:ArrayData')).values as Uint8Array;
     assert.equal(frame.length, 256 * 192);
-    assert.deepEqual(frame, cameraFrame(1, 256, 192));
+    assertFrame(frame, referenceCameraFrame(1), 'frame 1');
     await sim.clock.advance(1);
     assert.equal(await sim.value('13SIM1:image1:ArrayCounter_RBV'), 6);
+    assertFrame(
+      (await sim.client.get('13SIM1:image1:ArrayData')).values as Uint8Array,
+      referenceCameraFrame(6),
+      'frame 6',
+    );
     await sim.client.put('13SIM1:cam1:SizeX', 64, { wait: true });
     await sim.client.put('13SIM1:cam1:SizeY', 32, { wait: true });
     await sim.clock.advance(0.2);
@@ -179,12 +202,21 @@ describe('random_walk and thermo', () => {
   });
 
   it('settles the temperature at the setpoint, and restarts the oscillation on a new setpoint', async () => {
+    // I is recomputed every 0.1 s of the simulation; T0 is its start (time 0) until SP is written.
+    const ticks = (t: number) => Math.round(t * 10) / 10;
+    await sim.clock.advance(0.3);
+    const early = ticks(sim.clock.now());
+    assertNear(await sim.value('thermo:I'), referenceTemperature(early, 0, 100), `I at ${early} s`);
     await sim.clock.advance(60);
     assert.ok(Math.abs((await sim.value('thermo:I')) - 100) < 0.1);
+    const written = sim.clock.now();
     await sim.client.put('thermo:SP', 50, { wait: true });
-    await sim.clock.advance(0.5);
-    const swing = Math.abs((await sim.value('thermo:I')) - 50);
-    assert.ok(swing > 1, `oscillating again: ${swing}`);
+    await sim.clock.advance(0.55);
+    // The last tick, 0.5 s after the new setpoint: 10·e^(−0.05)·sin(π·t) + 50, a swing of ~9.5.
+    const at = ticks(written + 0.5);
+    const swinging = await sim.value('thermo:I');
+    assertNear(swinging, referenceTemperature(at, written, 50), `I at ${at} s`);
+    assert.ok(Math.abs(swinging - 50) > 1, `oscillating again: ${swinging}`);
     await sim.clock.advance(80);
     assert.ok(Math.abs((await sim.value('thermo:I')) - 50) < 0.1);
   });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DBR, ECA } from '@ophyd-service/epics-ca';
-import { until } from '../../packages/epics-ca/test/loopback.ts';
 import { RawCircuit } from '../../packages/epics-ca/test/raw-circuit.ts';
+import { until } from '../../packages/epics-ca/test/waits.ts';
 import { simulate } from './harness.ts';
 
 type Sim = Awaited<ReturnType<typeof simulate>>;
@@ -81,9 +81,9 @@ describe('mini_beamline: ranges and refusals', () => {
         mask: 8, // DBE_PROPERTY
       },
     );
-    await until(() => properties.length === 1, 3000, 'the first property update');
+    await until(() => properties.length === 1, 'the first property update');
     await sim.client.put('mini:slit:exp', 0.5, { wait: true });
-    await until(() => properties.length === 2, 3000, 'the new display range');
+    await until(() => properties.length === 2, 'the new display range');
     assert.deepEqual(properties, [110_000, 55_000]);
     await sim.client.put('mini:dot:exp', 2, { wait: true });
     assert.deepEqual(await displayLimits(sim, 'mini:dot:det'), [0, 1000 + 220_000]);
@@ -144,11 +144,11 @@ describe('mini_beamline: ranges and refusals', () => {
     const position = await sim.value('mini:ph:mtr');
     const seen: number[] = [];
     const stop = sim.client.monitor('mini:ph:mtr', (r) => seen.push(r.value as number));
-    await until(() => seen.length === 1, 3000, 'the first update');
+    await until(() => seen.length === 1, 'the first update');
     // No clock advance: neither put waits for the motion loop.
     await sim.client.put('mini:ph:mtr', position, { wait: true, timeoutMs: 10_000 });
     await sim.client.put('mini:ph:mtr', position + 0.05, { wait: true, timeoutMs: 10_000 }); // 0.05 s at vel 1
-    await until(() => seen.length === 3, 3000, 'one update per put');
+    await until(() => seen.length === 3, 'one update per put');
     assert.deepEqual(seen, [position, position, position + 0.05]);
     stop();
   });

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DBR } from '@ophyd-service/epics-ca';
-import { until } from '../../packages/epics-ca/test/loopback.ts';
-import { beamCurrent, N_PER_I_PER_S, SHAPES } from '../src/iocs/mini-beamline.ts';
+import { until } from '../../packages/epics-ca/test/waits.ts';
 import { simulate } from './harness.ts';
+import {
+  DOT_BACKGROUND,
+  DOT_PIXELS,
+  referenceCurrent,
+  referenceDetectorMean,
+  referenceShapes,
+  referenceSpotSum,
+} from './reference.ts';
 
 type Sim = Awaited<ReturnType<typeof simulate>>;
 
@@ -51,10 +58,19 @@ describe('mini_beamline', () => {
     assert.equal((await sim.client.get('mini:ph:mtr_tick_rate', { type: 'ctrl' })).units, 'Hz');
   });
 
+  it("has references that agree with the spec's figures", () => {
+    // S at m = 0: pinhole 1, edge ≈ 0.00234 (N ≈ 234), slit ≈ 1; the current spans 475..525.
+    assert.equal(referenceShapes.ph(0), 1);
+    assert.ok(Math.abs(referenceShapes.edge(0) - 0.0023389) < 1e-6, `${referenceShapes.edge(0)}`);
+    assert.ok(Math.abs(referenceShapes.slit(0) - 1) < 1e-4);
+    assert.ok(Math.abs(referenceShapes.edge(20) - 1) < 1e-9);
+    assert.deepEqual([referenceCurrent(3), referenceCurrent(1)], [475, 525]);
+  });
+
   it('oscillates the beam current: 500 + 25 sin(2πt/4), every 0.1 s', async () => {
     for (let i = 0; i < 5; i++) {
       await sim.clock.advance(0.1);
-      assert.ok(Math.abs((await sim.value('mini:current')) - beamCurrent(sim.clock.now())) < 1e-9);
+      assert.ok(Math.abs((await sim.value('mini:current')) - referenceCurrent(sim.clock.now())) < 1e-9);
     }
   });
 
@@ -71,7 +87,7 @@ describe('mini_beamline', () => {
       await sim.client.put(`mini:${group}:mtr`, m, { wait: true });
       await sim.clock.advance(0.5);
       const current = await sim.value('mini:current');
-      const mean = N_PER_I_PER_S * current * SHAPES[group](m);
+      const mean = referenceDetectorMean(group, current, 1, m);
       assertPoisson(await sim.value(`mini:${group}:det`), mean, `${group} at ${m}`);
     }
     await sim.client.put('mini:ph:exp', 0.5, { wait: true });
@@ -79,7 +95,7 @@ describe('mini_beamline', () => {
     await sim.clock.advance(0.5);
     assertPoisson(
       await sim.value('mini:ph:det'),
-      0.5 * N_PER_I_PER_S * (await sim.value('mini:current')),
+      referenceDetectorMean('ph', await sim.value('mini:current'), 0.5, 0),
       'ph at exp 0.5',
     );
   });
@@ -103,7 +119,7 @@ describe('mini_beamline', () => {
     const move = sim.client.put('mini:slit:mtr', 2, { wait: true, timeoutMs: 10_000 }).then(() => {
       done = true;
     });
-    await until(() => sim.clock.pendingTimers > timers, 3000, 'the move to start');
+    await until(() => sim.clock.pendingTimers > timers, 'the move to start');
     await sim.clock.advance(1.95);
     assert.equal(done, false, 'still moving after 1.95 s of 2 s');
     await sim.clock.advance(0.1);
@@ -111,9 +127,12 @@ describe('mini_beamline', () => {
     assert.equal(await sim.value('mini:slit:mtr'), 2);
     await sim.client.get('mini:slit:mtr');
     stop();
+    // floor(|2 − 0| / vel / dwell) = 20 steps: P + k·(T − P)/20 for k = 1..20, then T exactly (spec §1.1).
+    const expected = [...Array.from({ length: 20 }, (_, k) => ((k + 1) * 2) / 20), 2];
     const moving = positions.slice(1);
-    assert.ok(moving.length >= 20, `one update per tick: ${moving.length}`);
-    assert.ok(moving.every((p, i) => i === 0 || p >= moving[i - 1]));
+    assert.equal(moving.length, expected.length, `one update per tick: ${moving}`);
+    for (const [i, p] of moving.entries())
+      assert.ok(Math.abs(p - expected[i]) < 1e-12, `step ${i + 1}: ${p}`);
   });
 
   it('moves instantly when vel <= 0 instead of hanging the write', async () => {
@@ -145,20 +164,33 @@ describe('mini_beamline', () => {
     );
   });
 
+  /**
+   * The last frame's sum, drawn with the beam current of its tick (the dot ticks at multiples of
+   * 2 s from the start). The current's own tick falls at the same instant and may run just before
+   * or just after, so the frame saw the current of that instant or of 0.1 s earlier. The sum is
+   * Poisson: within five standard deviations of its mean.
+   */
+  function assertDrawnWith(sum: number, mean: (current: number) => number, what: string) {
+    const tick = Math.floor(sim.clock.now() / 2 + 1e-9) * 2;
+    const means = [tick, tick - 0.1].map((at) => mean(referenceCurrent(at)));
+    assert.ok(
+      means.some((m) => Math.abs(sum - m) <= 5 * Math.sqrt(m)),
+      `${what}: ${sum}, expected ${means.map((m) => m.toFixed(0)).join(' or ')}`,
+    );
+  }
+
   it('draws the dot image every 2 s: background only with the shutter closed, plus the spot when open', async () => {
     await sim.client.put('mini:dot:shutter_open', 0, { wait: true });
     await sim.clock.advance(2);
     const closed = await sim.value('mini:dot:img_sum');
-    assert.ok(Math.abs(closed - 307200 * 1000) < 5 * Math.sqrt(307200 * 1000), `background sum ${closed}`);
+    const background = DOT_PIXELS * DOT_BACKGROUND;
+    assert.ok(Math.abs(closed - background) < 5 * Math.sqrt(background), `background sum ${closed}`);
     await sim.client.put('mini:dot:shutter_open', 1, { wait: true });
     await sim.client.put('mini:dot:mtrx', 0, { wait: true });
     await sim.client.put('mini:dot:mtry', 0, { wait: true });
     await sim.clock.advance(2);
-    // The spot holds 2π·σx·σy·200·I counts, I being the current (475…525) when the frame was drawn.
-    const spot = (current: number) => 307200 * 1000 + 2 * Math.PI * 50 * 25 * N_PER_I_PER_S * current;
     const open = await sim.value('mini:dot:img_sum');
-    const noise = 5 * Math.sqrt(spot(525));
-    assert.ok(open > spot(475) - noise && open < spot(525) + noise, `open sum ${open}`);
+    assertDrawnWith(open, (current) => background + referenceSpotSum(current, 1, 0, 0), 'open sum');
     const image = (await sim.client.get('mini:dot:det')).values as Float64Array;
     assert.equal(image.length, 307200);
     assert.equal(
@@ -170,12 +202,14 @@ describe('mini_beamline', () => {
       Math.abs(Math.floor(peak / 640) - 240) <= 3 && Math.abs((peak % 640) - 320) <= 5,
       `peak at row ${Math.floor(peak / 640)}, column ${peak % 640}`,
     );
-    // The spot moves opposite to the motors.
+    // The spot moves opposite to the motors, and dims as exp(−(mtrx² + mtry²)/100²).
     await sim.client.put('mini:dot:mtrx', 40, { wait: true });
     await sim.clock.advance(2);
     const moved = (await sim.client.get('mini:dot:det')).values as Float64Array;
     const movedPeak = argmax(moved);
     assert.ok(Math.abs((movedPeak % 640) - 280) <= 6, `peak column ${movedPeak % 640}`);
+    const dimmed = await sim.value('mini:dot:img_sum');
+    assertDrawnWith(dimmed, (current) => background + referenceSpotSum(current, 1, 40, 0), 'sum at mtrx 40');
   });
 
   it('answers record fields generated from the metadata', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DBR, ECA } from '@ophyd-service/epics-ca';
-import { until } from '../../packages/epics-ca/test/loopback.ts';
 import { type RawChannel, RawCircuit } from '../../packages/epics-ca/test/raw-circuit.ts';
+import { until } from '../../packages/epics-ca/test/waits.ts';
 import { simulate } from './harness.ts';
 
 /**
@@ -36,7 +36,7 @@ describe('motor records: limits, refusals and null moves', () => {
   async function watch(name: string) {
     const seen: number[] = [];
     const stop = sim.client.monitor(name, (r) => seen.push(r.value as number));
-    await until(() => seen.length === 1, 3000, `the first update of ${name}`);
+    await until(() => seen.length === 1, `the first update of ${name}`);
     return { seen, stop };
   }
 
@@ -98,12 +98,12 @@ describe('motor records: limits, refusals and null moves', () => {
       (r) => properties.push([r.limits?.controlLow, r.limits?.controlHigh]),
       { type: 'ctrl', mask: 8 /* DBE_PROPERTY */ },
     );
-    await until(() => properties.length === 1, 3000, 'the first property update');
+    await until(() => properties.length === 1, 'the first property update');
     await sim.client.put('sim:mtr3.OFF', 5, { wait: true });
     // The dial position (0) stays: user positions and limits shift by the offset.
     assert.deepEqual([await sim.value('sim:mtr3.LLM'), await sim.value('sim:mtr3.HLM')], [5, 35]);
     assert.deepEqual([await sim.value('sim:mtr3'), await sim.value('sim:mtr3.RBV')], [5, 5]);
-    await until(() => properties.at(-1)?.[1] === 35, 3000, 'the new limits to be posted');
+    await until(() => properties.at(-1)?.[1] === 35, 'the new limits to be posted');
     assert.deepEqual(properties.at(-1), [5, 35]);
     await sim.client.put('sim:mtr3.DIR', 'Neg', { wait: true });
     // user = −dial + 5: dial 0..30 becomes user −25..5.
@@ -132,7 +132,7 @@ describe('motor records: limits, refusals and null moves', () => {
     assert.equal(await raw.writeNotify(mtr1, DBR.DOUBLE, [20]), ECA.NORMAL);
     assert.equal(await sim.value('sim:mtr1.LVIO'), 1);
     assert.equal(await sim.value('sim:mtr1'), before);
-    await until(() => dmov.seen.length >= 3, 3000, 'DMOV to blink');
+    await until(() => dmov.seen.length >= 3, 'DMOV to blink');
     assert.deepEqual(dmov.seen, [1, 0, 1]);
     await sim.clock.advance(1);
     assert.equal(await sim.value('sim:mtr1.RBV'), before, 'did not move');
@@ -175,7 +175,7 @@ describe('motor records: limits, refusals and null moves', () => {
     const movn = await watch('sim:mtr1.MOVN');
     // No clock advance: the put completes although nothing moves.
     await sim.client.put('sim:mtr1', 3, { wait: true, timeoutMs: 10_000 });
-    await until(() => dmov.seen.length >= 3, 3000, 'DMOV to blink');
+    await until(() => dmov.seen.length >= 3, 'DMOV to blink');
     assert.deepEqual(dmov.seen, [1, 0, 1]);
     assert.deepEqual(movn.seen, [0], 'MOVN never rose');
     assert.equal(await sim.value('sim:mtr1.RBV'), 3);
@@ -186,7 +186,7 @@ describe('motor records: limits, refusals and null moves', () => {
   it('answers a move below one motor step the same way, without moving', async () => {
     const dmov = await watch('sim:mtr1.DMOV');
     await sim.client.put('sim:mtr1', 3 + 4e-7, { wait: true, timeoutMs: 10_000 }); // MRES is 1e-6
-    await until(() => dmov.seen.length >= 3, 3000, 'DMOV to blink');
+    await until(() => dmov.seen.length >= 3, 'DMOV to blink');
     assert.deepEqual(dmov.seen, [1, 0, 1]);
     assert.equal(await sim.value('sim:mtr1.RBV'), 3);
     dmov.stop();
@@ -199,7 +199,7 @@ describe('motor records: limits, refusals and null moves', () => {
     const put = sim.client.put('sim:mtr1', 3.0005, { wait: true, timeoutMs: 10_000 }).then(() => {
       done = true;
     });
-    await until(() => dmov.seen.length >= 2, 3000, 'DMOV to fall');
+    await until(() => dmov.seen.length >= 2, 'DMOV to fall');
     assert.equal(done, false, 'the move waits for the motion loop');
     await runUntil(() => dmov.seen.at(-1) === 1);
     await put;

@@ -58,26 +58,38 @@ describe('caproto and pyepics against our simulated IOCs', () => {
   const names = JSON.stringify(MINI.map(([name]) => name));
 
   it('caproto sees the 25 PVs with the exact names, types, counts and access', async () => {
-    const out = (await runJson(checkScript, caEnv(port), 60_000, ['caproto', names])) as any;
+    const out = (await runJson(checkScript, caEnv(port), ['caproto', names])) as any;
     assert.deepEqual(out.types, expected);
   });
 
-  it('pyepics sees the same list, moves mini:ph:mtr 0 → 2 in about 2 s with put-completion, and drives sim:mtr1 like EpicsMotor', async () => {
-    const out = (await runJson(checkScript, caEnv(port, { EPICS_CA_MAX_ARRAY_BYTES: '10000000' }), 90_000, [
+  it('pyepics sees the same list, moves mini:ph:mtr 0 → 2 in 0.1 steps with put-completion at the end, and drives sim:mtr1 like EpicsMotor', async () => {
+    const out = (await runJson(checkScript, caEnv(port, { EPICS_CA_MAX_ARRAY_BYTES: '10000000' }), [
       'pyepics',
       names,
     ])) as any;
     assert.deepEqual(out.types, expected);
-    assert.ok(out.ph_move_s > 1.7 && out.ph_move_s < 3.5, `move took ${out.ph_move_s} s`);
+    // At vel 1 and 10 Hz the move is floor(2 / 1 / 0.1) = 20 steps of 0.1 (spec §1.1), then the
+    // target exactly.
+    const positions = out.ph_positions as number[];
+    assert.equal(positions[0], 0, 'the monitor starts at the old position');
+    const moving = positions.slice(1);
+    const path = [...Array.from({ length: 20 }, (_, k) => ((k + 1) * 2) / 20), 2];
+    assert.equal(moving.length, path.length, `one update per step: ${moving}`);
+    for (const [i, p] of moving.entries())
+      assert.ok(Math.abs(p - path[i]) < 1e-9, `step ${i + 1}: ${p}, expected ${path[i]}`);
+    // The put completed at the end of the move: every step before the last had reached the client
+    // (the updates of the last step, posted with the completion, may travel just after it).
+    const atCompletion = (out.ph_positions_at_completion as number[]).slice(1);
+    assert.ok(atCompletion.length >= 19, `steps seen when the put completed: ${atCompletion}`);
     assert.equal(out.ph_final, 2);
     assert.equal(out.dmov_sequence_ok, true);
     assert.equal(out.rbv_after_move, 1);
-    assert.ok(out.rbv_after_stop > 1 && out.rbv_after_stop < 9, `stopped at ${out.rbv_after_stop}`);
+    assert.ok(out.rbv_after_stop >= 2 && out.rbv_after_stop < 9, `stopped at ${out.rbv_after_stop}`);
     assert.equal(out.val_after_stop, out.rbv_after_stop);
   });
 
   it('libca, caproto and ophyd see the limits, the refused puts and a completed null move', async () => {
-    const out = (await runJson(limitsScript, caEnv(port), 90_000)) as any;
+    const out = (await runJson(limitsScript, caEnv(port))) as any;
     assert.deepEqual(out.mtr2_ctrl, [-10, 20]);
     assert.deepEqual(out.mtrx_ctrl, [-320, 320]);
     // [reply status, value unchanged]

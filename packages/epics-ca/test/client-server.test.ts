@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type CaClient, CaError, DBE, DBR, ECA, PutError, pv, type Reading } from '../src/index.ts';
 import type { CaServer } from '../src/server/server.ts';
-import { clientFor, startServer, until } from './loopback.ts';
+import { clientFor, startServer } from './loopback.ts';
+import { until } from './waits.ts';
 
 describe('client and server over loopback', () => {
   let server: CaServer;
@@ -138,8 +139,9 @@ describe('client and server over loopback', () => {
     const put = client.put('t:slow', 3, { wait: true }).then(() => {
       done = true;
     });
-    await until(() => server.get('t:slow')!.value === 3, 3000, 'the put to arrive');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => server.get('t:slow')!.value === 3, 'the put to arrive');
+    // A read after the put on the same circuit: a completion sent early would arrive before its reply.
+    await client.get('t:slow');
     assert.equal(done, false);
     releaseMove();
     await put;
@@ -150,15 +152,15 @@ describe('client and server over loopback', () => {
     const seen: Reading[] = [];
     const target = server.get('t:float')!;
     const stop = client.monitor('t:float', (r) => seen.push(r));
-    await until(() => seen.length === 1, 3000, 'the initial update');
+    await until(() => seen.length === 1, 'the initial update');
     for (let i = 1; i <= 5; i++) target.post(i);
-    await until(() => seen.length === 6, 3000, 'five updates');
+    await until(() => seen.length === 6, 'five updates');
     assert.deepEqual(
       seen.map((r) => r.value),
       [2.25, 1, 2, 3, 4, 5],
     );
     stop();
-    await until(() => target.subscriberCount >= 1, 100, 'channel still open');
+    await until(() => target.subscriberCount >= 1, 'channel still open');
     const before = seen.length;
     target.post(99);
     await client.get('t:float'); // a round trip: any update would have arrived before the reply
@@ -174,11 +176,11 @@ describe('client and server over loopback', () => {
       mask: DBE.PROPERTY,
       type: 'ctrl',
     });
-    await until(() => values.length === 1 && properties.length === 1, 3000, 'initial updates');
+    await until(() => values.length === 1 && properties.length === 1, 'initial updates');
     target.post(1);
     target.alarm(3, 2);
     target.setMeta({ units: 'cts' });
-    await until(() => values.length === 2 && properties.length === 2, 3000, 'alarm and property events');
+    await until(() => values.length === 2 && properties.length === 2, 'alarm and property events');
     assert.deepEqual(values, [0, 2]);
     assert.equal(properties[1].units, 'cts');
     stopAlarm();

@@ -42,12 +42,3 @@ export async function freeUdpPort(): Promise<number> {
   await new Promise<void>((resolve) => socket.close(resolve));
   return port;
 }
-
-/** Resolves when `predicate` holds, polling each event-loop turn; rejects after `ms`. */
-export async function until(predicate: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

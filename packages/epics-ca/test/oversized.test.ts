@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { CaClient, CaError, ECA, pv, type Reading } from '../src/index.ts';
-import { clientEnv, clientFor, serverEnv, startServer, until } from './loopback.ts';
+import { clientEnv, clientFor, serverEnv, startServer } from './loopback.ts';
+import { until } from './waits.ts';
 
 /** 300 000 doubles, as DBR_TIME_DOUBLE: 16 bytes of status, severity and stamp, then 8 per element. */
 const IMAGE_ELEMENTS = 300_000;
@@ -42,7 +43,7 @@ describe('an update over the client EPICS_CA_MAX_ARRAY_BYTES', () => {
     client.monitor('big:scalar', (r) => scalarValues.push(r.value as number), {
       onConnection: (up) => scalarConnection.push(up),
     });
-    await until(() => imageUpdates.length === 1 && scalarValues.length === 1, 3000, 'first updates of both');
+    await until(() => imageUpdates.length === 1 && scalarValues.length === 1, 'first updates of both');
     assert.equal(imageUpdates[0].values.length, 10);
     assert.equal(server.stats().length, 1);
     const { peer, subscriptions } = server.stats()[0];
@@ -50,7 +51,7 @@ describe('an update over the client EPICS_CA_MAX_ARRAY_BYTES', () => {
 
     // Several full-size images in a row: the first ends the subscription, the rest are dropped unread.
     for (let i = 0; i < 5; i++) image.post(new Float64Array(IMAGE_ELEMENTS).fill(i));
-    await until(() => imageErrors.length === 1, 5000, 'the image subscription to fail');
+    await until(() => imageErrors.length === 1, 'the image subscription to fail');
     const [err] = imageErrors;
     assert.ok(err instanceof CaError);
     assert.equal(err.eca, ECA.TOLARGE);
@@ -58,17 +59,17 @@ describe('an update over the client EPICS_CA_MAX_ARRAY_BYTES', () => {
 
     // The scalar's monitor, gets and puts go on over the same circuit.
     scalar.post(2);
-    await until(() => scalarValues.at(-1) === 2, 3000, 'a scalar update after the oversized images');
+    await until(() => scalarValues.at(-1) === 2, 'a scalar update after the oversized images');
     await client.put('big:scalar', 3, { wait: true });
-    await until(() => scalarValues.at(-1) === 3, 3000, 'the put seen by the monitor');
+    await until(() => scalarValues.at(-1) === 3, 'the put seen by the monitor');
     assert.equal((await client.get('big:scalar')).value, 3);
 
     // The failed subscription was cancelled at the server and is not renewed: a small image that
     // would fit no longer arrives.
-    await until(() => server.stats()[0]?.subscriptions === 1, 3000, 'the image subscription to be cancelled');
+    await until(() => server.stats()[0]?.subscriptions === 1, 'the image subscription to be cancelled');
     image.post([1, 2, 3]);
     scalar.post(4);
-    await until(() => scalarValues.at(-1) === 4, 3000, 'a scalar update after the small image');
+    await until(() => scalarValues.at(-1) === 4, 'a scalar update after the small image');
     assert.equal(imageUpdates.length, 1);
     assert.equal(imageErrors.length, 1);
 
@@ -124,7 +125,7 @@ describe('an update over the client EPICS_CA_MAX_ARRAY_BYTES', () => {
       count: IMAGE_ELEMENTS,
       onError: (err) => errors.push(err),
     });
-    await until(() => errors.length === 1, 3000, 'the refusal');
+    await until(() => errors.length === 1, 'the refusal');
     assert.equal(errors[0].eca, ECA.TOLARGE);
     assert.match(errors[0].message, tooLarge('monitor big:image'));
     assert.equal(server.stats()[0].subscriptions, 0, 'nothing was asked of the server');
@@ -189,7 +190,7 @@ describe('a frame no CA server could send', () => {
     });
     assert.equal((await client.get('big:slow')).value, 0);
     const put = client.put('big:slow', 1, { wait: true, timeoutMs: 60_000 });
-    await until(() => complete !== undefined, 3000, 'the put to reach the server');
+    await until(() => complete !== undefined, 'the put to reach the server');
     const header = Buffer.alloc(24);
     header.writeUInt16BE(1, 0); // EVENT_ADD
     header.writeUInt16BE(0xffff, 2); // extended header: the size follows

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CaClient, CaRepeater, CaServer, DBR, pv } from '../src/index.ts';
 import { encode, PROTOCOL_MINOR_VERSION } from '../src/messages.ts';
-import { clientEnv, clientFor, freeUdpPort, serverEnv, startServer, until } from './loopback.ts';
+import { clientEnv, clientFor, freeUdpPort, serverEnv, startServer } from './loopback.ts';
+import { until } from './waits.ts';
 
 describe('reconnection', () => {
   it('tells monitors of SERVER_DISCONN when a PV is removed, and resumes when it returns', async () => {
@@ -14,11 +15,11 @@ describe('reconnection', () => {
     client.monitor('r:a', (r) => events.push(r.value as number), {
       onConnection: (up) => events.push(up ? 'up' : 'down'),
     });
-    await until(() => events.length === 2, 3000, 'first update');
+    await until(() => events.length === 2, 'first update');
     server.remove('r:a');
-    await until(() => events.includes('down'), 3000, 'disconnect');
+    await until(() => events.includes('down'), 'disconnect');
     server.add(pv.double('r:a', 2));
-    await until(() => events.at(-1) === 2, 5000, 'reconnect');
+    await until(() => events.at(-1) === 2, 'reconnect');
     assert.deepEqual(events, ['up', 1, 'down', 'up', 2]);
     await client.close();
     await server.stop();
@@ -33,9 +34,9 @@ describe('reconnection', () => {
     client.monitor('r:b', (r) => values.push(r.value as number), {
       onConnection: (up) => connection.push(up),
     });
-    await until(() => values.length === 1, 3000, 'first update');
+    await until(() => values.length === 1, 'first update');
     await first.stop();
-    await until(() => connection.at(-1) === false, 3000, 'loss noticed');
+    await until(() => connection.at(-1) === false, 'loss noticed');
     const second = new CaServer({
       port,
       interfaces: ['127.0.0.1'],
@@ -44,7 +45,7 @@ describe('reconnection', () => {
       pvs: [pv.long('r:b', 7)],
     });
     await second.start();
-    await until(() => values.at(-1) === 7, 8000, 'update from the restarted server');
+    await until(() => values.at(-1) === 7, 'update from the restarted server');
     assert.deepEqual(connection, [true, false, true]);
     assert.equal(second.stats()[0].subscriptions, 1);
     await client.close();
@@ -58,10 +59,11 @@ describe('reconnection', () => {
     const beaconTo = [`127.0.0.1:${repeaterPort}`];
     const first = await startServer({ pvs: [pv.long('r:beacon', 1)], beaconAddresses: beaconTo });
     const port = first.udpPort;
-    // Searches after a loss are 10 s apart: only a beacon can bring the channel back sooner.
+    // Searches after a loss are ten minutes apart, past any test's timeout: only a beacon can
+    // bring the channel back while the test runs.
     const client = clientFor(
       first,
-      { repeater: true, searchMinIntervalMs: 10_000, searchMaxIntervalMs: 60_000 },
+      { repeater: true, searchMinIntervalMs: 600_000, searchMaxIntervalMs: 3_600_000 },
       { EPICS_CA_REPEATER_PORT: String(repeaterPort) },
     );
     let second: CaServer | undefined;
@@ -75,13 +77,9 @@ describe('reconnection', () => {
     client.monitor('r:beacon', (r) => values.push(r.value as number), {
       onConnection: (up) => connection.push(up),
     });
-    await until(
-      () => values.length === 1 && repeater.clientCount === 1,
-      3000,
-      'first update and registration',
-    );
+    await until(() => values.length === 1 && repeater.clientCount === 1, 'first update and registration');
     await first.stop();
-    await until(() => connection.at(-1) === false, 3000, 'loss noticed');
+    await until(() => connection.at(-1) === false, 'loss noticed');
     const anomaliesBefore = client.stats().beaconAnomalies;
     second = new CaServer({
       port,
@@ -91,7 +89,7 @@ describe('reconnection', () => {
       pvs: [pv.long('r:beacon', 2)],
     });
     await second.start();
-    await until(() => values.at(-1) === 2, 5000, 'reconnection well before the next scheduled search');
+    await until(() => values.at(-1) === 2, 'reconnection long before the next scheduled search');
     assert.ok(client.stats().beaconAnomalies > anomaliesBefore);
   });
 
@@ -178,7 +176,7 @@ describe('a client that stops reading', () => {
     const client = clientFor(server, {}, { EPICS_CA_MAX_ARRAY_BYTES: '100000' });
     let received = 0;
     client.monitor('s:wave', () => received++);
-    await until(() => received === 1 && server.stats().length === 2, 3000, 'both subscribed');
+    await until(() => received === 1 && server.stats().length === 2, 'both subscribed');
     const values = new Float64Array(2000);
     // 16 kB per update x 10 subscriptions: far more than socket buffers hold.
     for (let i = 0; i < 400; i++) {
@@ -186,7 +184,7 @@ describe('a client that stops reading', () => {
       big.post(values);
       if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    await until(() => received >= 50, 5000, 'the reading client to keep receiving');
+    await until(() => received >= 50, 'the reading client to keep receiving');
     const stalledStats = server.stats().find((s) => s.subscriptions === 10)!;
     assert.ok(stalledStats.queuedUpdates <= 10 * 4, `queued ${stalledStats.queuedUpdates}`);
     assert.ok(stalledStats.dropped > 1000, `dropped ${stalledStats.dropped}`);
@@ -249,7 +247,7 @@ describe('bad input', () => {
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(encode({ kind: 'version', priority: 0, minorVersion: PROTOCOL_MINOR_VERSION }));
     await new Promise((resolve) => socket.once('close', resolve));
-    await until(() => server.stats().length === 0, 2000, 'the server to forget the circuit');
+    await until(() => server.stats().length === 0, 'the server to forget the circuit');
   });
 
   it('refuses a frame that declares more than EPICS_CA_MAX_ARRAY_BYTES', async (t) => {
@@ -279,6 +277,6 @@ describe('bad input', () => {
         'closing circuit from <peer>: frame of command 4 declares 2147483648 payload bytes, over the limit of 17408',
       ],
     );
-    await until(() => server.stats().length === 0, 3000, 'the server to forget the circuit');
+    await until(() => server.stats().length === 0, 'the server to forget the circuit');
   });
 });

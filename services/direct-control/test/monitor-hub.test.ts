@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CaServer, pv } from '@ophyd-service/epics-ca';
-import { clientFor, serverEnv, startServer, until } from '../../../packages/epics-ca/test/loopback.ts';
+import { clientFor, serverEnv, startServer } from '../../../packages/epics-ca/test/loopback.ts';
+import { until } from '../../../packages/epics-ca/test/waits.ts';
 import { type MonitorEvent, MonitorHub } from '../src/monitor/hub.ts';
 import { SendQueue } from '../src/monitor/send-queue.ts';
 
@@ -21,7 +22,6 @@ describe('monitor hub', () => {
     const stopSecond = hub.subscribe('h:a', (e) => second.push(e));
     await until(
       () => first.some((e) => e.kind === 'value') && second.some((e) => e.kind === 'meta'),
-      3000,
       'first values',
     );
     assert.equal(server.stats()[0].subscriptions, 1, 'one CA subscription for two listeners');
@@ -32,12 +32,11 @@ describe('monitor hub', () => {
       true,
     ]);
     server.get('h:a')!.post(2);
-    await until(() => second.some((e) => e.kind === 'value' && e.reading.value === 2), 3000, 'update');
+    await until(() => second.some((e) => e.kind === 'value' && e.reading.value === 2), 'update');
     stopFirst();
     server.get('h:a')!.post(3);
     await until(
       () => second.some((e) => e.kind === 'value' && e.reading.value === 3),
-      3000,
       'update after one left',
     );
     assert.ok(!first.some((e) => e.kind === 'value' && e.reading.value === 3));
@@ -53,7 +52,7 @@ describe('monitor hub', () => {
     assert.equal(hub.sweep(Date.now()), 0, 'not idle long enough');
     assert.equal(hub.sweep(Date.now() + 1000), 1);
     assert.deepEqual(hub.stats(), { monitors: 0, listeners: 0 });
-    await until(() => server.stats()[0].subscriptions === 0, 3000, 'CA subscription cancelled');
+    await until(() => server.stats()[0].subscriptions === 0, 'CA subscription cancelled');
   });
 
   it('tells listeners of IOC loss and return, with a fresh value and no client action', async (t) => {
@@ -69,9 +68,9 @@ describe('monitor hub', () => {
     });
     const events: MonitorEvent[] = [];
     hub.subscribe('h:b', (e) => events.push(e));
-    await until(() => events.some((e) => e.kind === 'value'), 3000, 'first value');
+    await until(() => events.some((e) => e.kind === 'value'), 'first value');
     await first.stop();
-    await until(() => events.some((e) => e.kind === 'connection' && !e.connected), 3000, 'connected:false');
+    await until(() => events.some((e) => e.kind === 'connection' && !e.connected), 'connected:false');
     assert.equal(hub.isConnected('h:b'), false);
     second = new CaServer({
       port,
@@ -83,7 +82,6 @@ describe('monitor hub', () => {
     await second.start();
     await until(
       () => events.some((e) => e.kind === 'value' && e.reading.value === 9),
-      8000,
       'value from the new IOC',
     );
     const connections = events

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { readCaEnv } from '../../src/env.ts';
 import { CaClient, CaError, DBR, ECA, type Reading } from '../../src/index.ts';
-import { until } from '../loopback.ts';
+import { until } from '../waits.ts';
 import { caEnv, freePort, requirePeers, script, startPeer } from './peers.ts';
 
 const clientAt = (port: number) => new CaClient({ env: readCaEnv(caEnv(port)), timeoutMs: 15_000 });
@@ -44,13 +44,12 @@ async function oversizedMonitorFailsAlone(port: number, image: string, scalar: s
     });
     await until(
       () => imageUpdates.length === 1 && scalarValues.length === 1,
-      20_000,
       'first updates (the IOC coming up)',
     );
     assert.equal(imageUpdates[0].values.length, 10);
 
     await writer.put(image, new Float64Array(IMAGE_ELEMENTS).fill(3), { wait: true });
-    await until(() => imageErrors.length === 1, 10_000, 'the image subscription to fail');
+    await until(() => imageErrors.length === 1, 'the image subscription to fail');
     assert.ok(isTooLarge(`monitor ${image}`)(imageErrors[0]), imageErrors[0].message);
     const full = await writer.get(image); // the update was real: a client allowed 10 MB reads it
     assert.equal(full.values.length, IMAGE_ELEMENTS);
@@ -59,14 +58,14 @@ async function oversizedMonitorFailsAlone(port: number, image: string, scalar: s
 
     // The scalar goes on over the same circuit: monitor, put with completion, get.
     await small.put(scalar, 42, { wait: true });
-    await until(() => scalarValues.at(-1) === 42, 10_000, 'the scalar update');
+    await until(() => scalarValues.at(-1) === 42, 'the scalar update');
     assert.equal((await small.get(scalar)).value, 42);
 
     // The failed subscription is not renewed: a short image that would fit does not arrive, though
     // the image reads again.
     await writer.put(image, [1, 2, 3], { wait: true });
     await small.put(scalar, 43, { wait: true });
-    await until(() => scalarValues.at(-1) === 43, 10_000, 'a scalar update after the short image');
+    await until(() => scalarValues.at(-1) === 43, 'a scalar update after the short image');
     assert.deepEqual(Array.from((await small.get(image)).values as Float64Array), [1, 2, 3]);
     assert.equal(imageUpdates.length, 1);
     assert.equal(imageErrors.length, 1);
@@ -120,16 +119,16 @@ describe('our client against a caproto server', () => {
       await assert.rejects(client.put('cp:ro', 1, { wait: true }), (err: any) => err.eca === ECA.NOWTACCESS);
       const seen: Reading[] = [];
       const unsubscribe = client.monitor('cp:long', (r) => seen.push(r));
-      await until(() => seen.length === 1, 5000, 'first update');
+      await until(() => seen.length === 1, 'first update');
       await client.put('cp:long', 11, { wait: true });
-      await until(() => seen.at(-1)?.value === 11, 5000, 'monitor update');
+      await until(() => seen.at(-1)?.value === 11, 'monitor update');
       unsubscribe();
       // Circuit loss: the IOC dies, the monitor hears it.
       const connection: boolean[] = [];
       client.monitor('cp:double', () => {}, { onConnection: (up) => connection.push(up) });
-      await until(() => connection.length === 1, 5000, 'connected');
+      await until(() => connection.length === 1, 'connected');
       await stop(ioc);
-      await until(() => connection.at(-1) === false, 5000, 'disconnect noticed');
+      await until(() => connection.at(-1) === false, 'disconnect noticed');
     } finally {
       await client.close();
     }
@@ -197,16 +196,15 @@ describe('our client against an EPICS-base server (pythonSoftIOC, RSRV)', () => 
       client.monitor('sio:LO', (r) => values.push(r.value as number), {
         onConnection: (up) => connection.push(up),
       });
-      await until(() => values.length === 1, 5000, 'first update');
+      await until(() => values.length === 1, 'first update');
       await client.put('sio:LO', 6, { wait: true });
-      await until(() => values.at(-1) === 6, 5000, 'update');
+      await until(() => values.at(-1) === 6, 'update');
       // Circuit loss and restart: the monitor resumes with no action from us.
       await stop(children[0]);
-      await until(() => connection.at(-1) === false, 10_000, 'loss noticed');
+      await until(() => connection.at(-1) === false, 'loss noticed');
       children.push(startPeer([script('softioc_ioc.py')], env));
       await until(
         () => connection.at(-1) === true && values.at(-1) === 5,
-        20_000,
         'resubscribed to the restarted IOC',
       );
     } finally {

@@ -3,6 +3,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { isAbsolute, join } from 'node:path';
+import { testSignal } from '../waits.ts';
 
 const repoRoot = join(import.meta.dirname, '../../../..');
 export const venv = process.env.OPHYD_PEERS_VENV ?? join(repoRoot, '.venv-peers');
@@ -28,19 +29,18 @@ export const caEnv = (port: number, extra: Record<string, string> = {}) => ({
 
 /**
  * Runs a peer script to completion and parses the JSON line it prints. `name` is a script of this
- * folder's `py/`, or an absolute path.
+ * folder's `py/`, or an absolute path. The peer is killed if the test is aborted (its timeout).
  */
 export function runJson(
   name: string,
   env: NodeJS.ProcessEnv,
-  timeoutMs = 60_000,
   args: string[] = [],
 ): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     execFile(
       python,
       [isAbsolute(name) ? name : script(name), ...args],
-      { env, timeout: timeoutMs, maxBuffer: 1 << 24 },
+      { env, signal: testSignal(), maxBuffer: 1 << 24 },
       (err, stdout, stderr) => {
         if (err) return reject(new Error(`${name} failed: ${err.message}\n${stderr}`));
         const line = stdout.trim().split('\n').at(-1) ?? '';

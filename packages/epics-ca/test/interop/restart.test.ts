@@ -3,7 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { CaRepeater, CaServer, pv } from '../../src/index.ts';
-import { freeUdpPort, serverEnv, startServer, until } from '../loopback.ts';
+import { freeUdpPort, serverEnv, startServer } from '../loopback.ts';
+import { until } from '../waits.ts';
 import { caEnv, requirePeers, script, startPeer } from './peers.ts';
 
 interface Event {
@@ -46,17 +47,12 @@ for (const lib of ['pyepics', 'caproto']) {
       );
       cleanup.push(() => peer.kill('SIGKILL'));
       const events = follow(peer);
-      await until(
-        () => events.some((e) => e.event === 'value' && e.value === 1),
-        15_000,
-        `${lib} first update`,
-      );
+      await until(() => events.some((e) => e.event === 'value' && e.value === 1), `${lib} first update`);
       first.get('rs:value')!.post(2);
-      await until(() => events.some((e) => e.value === 2), 5000, 'second update');
+      await until(() => events.some((e) => e.value === 2), 'second update');
       await first.stop();
       await until(
         () => events.some((e) => e.event === 'conn' && e.up === false),
-        15_000,
         `${lib} to notice the loss`,
       );
       const second = new CaServer({
@@ -68,7 +64,7 @@ for (const lib of ['pyepics', 'caproto']) {
       });
       await second.start();
       cleanup.push(() => second.stop());
-      await until(() => events.at(-1)?.value === 3, 30_000, `${lib} to resume on the new server`);
+      await until(() => events.at(-1)?.value === 3, `${lib} to resume on the new server`);
       const conns = events.filter((e) => e.event === 'conn').map((e) => e.up);
       assert.deepEqual(conns.slice(-2), [false, true]);
     });
