@@ -78,10 +78,10 @@ describe('inner-loop pod: IOC, PostgreSQL, configuration, direct control in cont
       await socket.request({ action: 'subscribe', pv: 'mini:current' }, (f) => f.type === 'subscribed');
       const mark = socket.frames.length;
       await pod.restart('ioc');
-      await socket.next((f) => f.pv === 'mini:current' && f.connected === false, 10_000, mark);
-      const back = await socket.next((f) => f.pv === 'mini:current' && f.connected === true, 20_000, mark);
+      await socket.next((f) => f.pv === 'mini:current' && f.connected === false, mark);
+      const back = await socket.next((f) => f.pv === 'mini:current' && f.connected === true, mark);
       const afterBack = socket.frames.indexOf(back);
-      await socket.next((f) => f.pv === 'mini:current' && 'value' in f, 10_000, afterBack + 1);
+      await socket.next((f) => f.pv === 'mini:current' && 'value' in f, afterBack + 1);
     } finally {
       socket.close();
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { until } from '../../../packages/epics-ca/test/waits.ts';
 import { deviceBody, isType, type Stack, startStack, TestSocket } from './stack.ts';
 
 const json = async (res: Response) => [res.status, (await res.json()) as any] as const;
@@ -49,10 +50,19 @@ describe('device commanding and the device socket, against the motor records and
     );
     assert.equal(status, 500);
     assert.match(body.detail, /motor1\.set did not complete within 0\.3s\. A stop\(\) was issued/);
-    await new Promise((r) => setTimeout(r, 500));
+    // The stop ends the move: DMOV comes back to 1 with the motor short of 9, its setpoint pulled
+    // back to where it stopped (the motor record's STOP).
+    const dmov: number[] = [];
+    const unwatch = stack.client.monitor('sim:mtr1.DMOV', (r) => dmov.push(Number(r.value)));
+    try {
+      await until(() => dmov.at(-1) === 1, 'the motor to be done moving');
+    } finally {
+      unwatch();
+    }
     const rbv = Number((await stack.client.get('sim:mtr1.RBV')).value);
-    assert.ok(rbv < 2, `the motor stopped early (at ${rbv}), not at 9`);
-    assert.equal((await stack.client.get('sim:mtr1.DMOV')).value, 1);
+    assert.ok(rbv < 9, `the motor stopped early (at ${rbv}), not at 9`);
+    assert.equal(Number((await stack.client.get('sim:mtr1')).value), rbv, 'VAL set to where it stopped');
+    assert.equal(Number((await stack.client.get('sim:mtr1.RBV')).value), rbv, 'and it stays there');
   });
 
   it('refuses with the reference status codes', async () => {

@@ -5,17 +5,18 @@ import { describe, it } from 'node:test';
 import { CaClient } from '@ophyd-service/epics-ca';
 import { createLogger } from '@ophyd-service/service-kit';
 import { clientEnv, freeUdpPort } from '../../../packages/epics-ca/test/loopback.ts';
+import { testSignal, until } from '../../../packages/epics-ca/test/waits.ts';
 import { startConfiguration } from '../../configuration/test/harness.ts';
 import { createDirectControlService } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
 import { HttpRegistry } from '../src/registry/http-registry.ts';
 import type { Connection } from '../src/sockets/connection.ts';
-import { isType, seed, startIocs, startStack, TestSocket, updateOf } from './stack.ts';
+import { type Frame, isType, seed, startIocs, startStack, TestSocket, updateOf } from './stack.ts';
 
 const PVS = ['mini:current', 'mini:ph:mtr', 'sim:mtr1.RBV'];
 
 describe('faults', () => {
-  it('IOC killed under 50 clients: connected:false within 2 s, then monitors resume with no duplicate CA subscriptions', async () => {
+  it('IOC stopped under 50 clients: each told connected:false once per PV, then monitors resume with no duplicate CA subscriptions', async () => {
     const stack = await startStack();
     const sockets = await Promise.all(
       Array.from({ length: 50 }, () => TestSocket.open(`${stack.ws}/api/v1/pv-socket`)),
@@ -26,17 +27,13 @@ describe('faults', () => {
       );
       const udpPort = stack.iocs.server.udpPort;
       const marks = sockets.map((s) => s.frames.length);
+      // The circuit's loss is an event: every client hears of it for every PV, without asking.
       await stack.iocs.stop();
-      const lost = Date.now();
       await Promise.all(
         sockets.map((s, i) =>
-          Promise.all(
-            PVS.map((pv) => s.next((f) => updateOf(pv)(f) && f.connected === false, 2000, marks[i])),
-          ),
+          Promise.all(PVS.map((pv) => s.next((f) => updateOf(pv)(f) && f.connected === false, marks[i]))),
         ),
       );
-      const noticed = Date.now() - lost;
-      assert.ok(noticed <= 2000, `every client told within 2 s (took ${noticed} ms)`);
       const down = sockets[0].frames.slice(marks[0]).find((f) => f.connected === false)!;
       assert.deepEqual([down.read_access, down.write_access], [false, false]);
 
@@ -44,18 +41,21 @@ describe('faults', () => {
       const back = sockets.map((s) => s.frames.length);
       await Promise.all(
         sockets.map((s, i) =>
-          Promise.all(
-            PVS.map((pv) => s.next((f) => updateOf(pv)(f) && f.connected === true, 10_000, back[i])),
-          ),
+          Promise.all(PVS.map((pv) => s.next((f) => updateOf(pv)(f) && f.connected === true, back[i]))),
         ),
       );
       // and values flow again, with no client action
       await Promise.all(
-        sockets.map((s) => s.next((f) => updateOf('mini:current')(f) && 'value' in f, 5000, s.frames.length)),
+        sockets.map((s) => s.next((f) => updateOf('mini:current')(f) && 'value' in f, s.frames.length)),
       );
       const circuits = stack.iocs.server.stats();
       const subscriptions = circuits.reduce((n, c) => n + c.subscriptions, 0);
       assert.equal(subscriptions, PVS.length, 'one CA subscription per PV, whatever the number of clients');
+      for (const [i, s] of sockets.entries())
+        for (const pv of PVS) {
+          const lost = s.frames.slice(marks[i]).filter((f) => updateOf(pv)(f) && f.connected === false);
+          assert.equal(lost.length, 1, `client ${i} told once that ${pv} went`);
+        }
     } finally {
       for (const s of sockets) s.close();
       await stack.close();
@@ -108,16 +108,12 @@ describe('faults', () => {
       const marks = sockets.map((s) => s.frames.length);
       ioc.kill('SIGKILL');
       await Promise.all(
-        sockets.map((s, i) =>
-          s.next((f) => updateOf('mini:current')(f) && f.connected === false, 2000, marks[i]),
-        ),
+        sockets.map((s, i) => s.next((f) => updateOf('mini:current')(f) && f.connected === false, marks[i])),
       );
       ioc = await startIocProcess();
       const back = sockets.map((s) => s.frames.length);
       await Promise.all(
-        sockets.map((s, i) =>
-          s.next((f) => updateOf('mini:current')(f) && f.connected === true, 10_000, back[i]),
-        ),
+        sockets.map((s, i) => s.next((f) => updateOf('mini:current')(f) && f.connected === true, back[i])),
       );
     } finally {
       for (const s of sockets) s.close();
@@ -140,7 +136,8 @@ describe('faults', () => {
     try {
       assert.equal((await fetch(`${stack.url}/api/v1/pvs/mini:current/value`)).status, 200);
       await stack.config.close();
-      const opts = { signal: AbortSignal.timeout(15_000) };
+      // A hang is a failure when the test's own timeout aborts these requests.
+      const opts = { signal: testSignal() };
       const cached = await fetch(`${stack.url}/api/v1/pvs/mini:current/value`, opts);
       assert.equal(cached.status, 200, 'a PV validated before the outage still reads');
       await socket.request({ action: 'subscribe', pv: 'mini:current' }, isType('subscribed'));
@@ -166,7 +163,7 @@ describe('faults', () => {
     }
   });
 
-  it('a client that stops reading: its queue stays bounded and other clients keep their rate', async () => {
+  it('a client that stops reading: its queue stays bounded and other clients get every update', async () => {
     const stack = await startStack({ DIRECT_CONTROL_WS_SEND_BUFFER_BYTES: '262144' });
     const stalled = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
     const healthy = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
@@ -180,38 +177,42 @@ describe('faults', () => {
       );
       await healthy.request({ action: 'subscribe', pv: 'mini:current' }, isType('subscribed'));
       (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-      const connection = [...(stack.service.sockets.gateway as any).connections].find(
-        (c: Connection) => c.queue.coalesced > 0 || c.ws.bufferedAmount > 0,
-      ) as Connection | undefined;
-      // Wait until the stalled client's transport is backed up and coalescing has begun.
-      const deadline = Date.now() + 20_000;
-      let server: Connection | undefined = connection;
-      while (Date.now() < deadline) {
-        server = [...(stack.service.sockets.gateway as any).connections].find(
-          (c: Connection) => c.queue.coalesced > 0,
-        );
-        if (server) break;
-        await new Promise((r) => setTimeout(r, 100));
+      const connections = () => [...(stack.service.sockets.gateway as any).connections] as Connection[];
+      await until(
+        () => connections().some((c) => c.queue.coalesced > 0),
+        "the stalled client's transport to back up and its updates to coalesce",
+      );
+      const server = connections().find((c) => c.queue.coalesced > 0)!;
+      const other = connections().find((c) => c !== server)!;
+      const coalescedBefore = [server.queue.coalesced, other.queue.coalesced];
+
+      // Twenty updates in a row reach the healthy client; as each arrives, look at the stalled queue.
+      const received: Frame[] = [];
+      const pending: number[] = [];
+      let from = healthy.frames.length;
+      while (received.length < 20) {
+        const update = await healthy.next(updateOf('mini:current'), from);
+        from = healthy.frames.indexOf(update) + 1;
+        received.push(update);
+        pending.push(server.queue.pending);
       }
-      assert.ok(server, 'the stalled client began to coalesce');
-      const from = healthy.frames.length;
-      const maxPending: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        maxPending.push(server.queue.pending);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const rate = healthy.frames.slice(from).filter(updateOf('mini:current')).length / 2;
+      assert.ok(Math.max(...pending) <= 2, `at most one pending update per PV (saw ${pending})`);
       assert.ok(
-        Math.max(...maxPending) <= 2,
-        `at most one pending update per PV (saw ${Math.max(...maxPending)})`,
+        server.queue.coalesced > coalescedBefore[0],
+        "meanwhile the stalled client's updates were replaced, not queued",
       );
       assert.ok(
         server.ws.bufferedAmount < 262_144 + 4 * 3_500_000,
         'unsent bytes bounded by the mark plus a frame',
       );
-      assert.ok(rate >= 7, `the healthy client kept about 10 updates/s (got ${rate}/s)`);
+      assert.equal(other.queue.coalesced, coalescedBefore[1], 'the healthy client lost no update');
+      const stamps = received.map((f) => f.timestamp as number);
+      assert.ok(
+        stamps.every((t, i) => i === 0 || t > stamps[i - 1]),
+        `each update a newer reading: ${stamps}`,
+      );
       (stalled.ws as unknown as { _socket: { resume(): void } })._socket.resume();
-      await stalled.request({ action: 'ping' }, isType('pong'), 30_000);
+      await stalled.request({ action: 'ping' }, isType('pong'));
     } finally {
       stalled.close();
       healthy.close();

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { until } from '../../../packages/epics-ca/test/waits.ts';
 import { renderFrame } from '../src/images/render.ts';
 import { cameraPvs, tiffPvs } from '../src/sockets/image-socket.ts';
 import { type Stack, startStack, TestSocket } from './stack.ts';
 
-async function firstImage(socket: TestSocket, timeoutMs = 5000): Promise<Buffer> {
-  const deadline = Date.now() + timeoutMs;
-  while (socket.binaries.length === 0) {
-    if (Date.now() > deadline)
-      throw new Error(`no image within ${timeoutMs} ms; frames: ${JSON.stringify(socket.frames)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+async function firstImage(socket: TestSocket): Promise<Buffer> {
+  await until(() => socket.binaries.length > 0, 'the first image');
   return socket.binaries[0];
 }
 
@@ -36,7 +32,7 @@ describe('camera and tiff sockets against the simulated camera', () => {
       assert.equal(ack.logNormalization, false);
       const from = socket.frames.length;
       await stack.client.put('13SIM1:cam1:SizeX', 128, { wait: true });
-      const resized = await socket.next((f) => 'x' in f && f.x === 128, 5000, from);
+      const resized = await socket.next((f) => 'x' in f && f.x === 128, from);
       assert.equal(resized.y, 192);
       await stack.client.put('13SIM1:cam1:SizeX', 256, { wait: true });
     } finally {

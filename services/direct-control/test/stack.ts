@@ -9,6 +9,7 @@ import { createLogger } from '@ophyd-service/service-kit';
 import WebSocket from 'ws';
 import { type RunningIocs, serveIocs } from '../../../ioc/src/index.ts';
 import { clientEnv, serverEnv } from '../../../packages/epics-ca/test/loopback.ts';
+import { orAbort } from '../../../packages/epics-ca/test/waits.ts';
 import { type Harness, startConfiguration } from '../../configuration/test/harness.ts';
 import { createDirectControlService, type DirectControlService } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
@@ -128,49 +129,42 @@ export class TestSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** The first frame (from index `from`) matching `match`; fails after `timeoutMs` listing what came. */
-  async next(match: (f: Frame) => boolean, timeoutMs = 5000, from = 0): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
+  /**
+   * The first frame (from index `from`) matching `match`, waiting for frames as they arrive. Fails
+   * when the socket closes first, or when the test is aborted (its timeout), listing what came.
+   */
+  async next(match: (f: Frame) => boolean, from = 0): Promise<Frame> {
     for (;;) {
       const found = this.frames.slice(from).find(match);
       if (found) return found;
       if (this.closeCode !== undefined)
-        throw new Error(`socket closed (${this.closeCode} ${this.closeReason})`);
-      const left = deadline - Date.now();
-      if (left <= 0)
         throw new Error(
-          `no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-8))}`,
+          `socket closed (${this.closeCode} ${this.closeReason}) before a matching frame; got ${this.recent()}`,
         );
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await orAbort(this.arrival(), 'a matching frame', () => `got ${this.recent()}`);
     }
   }
 
   /** Sends a frame and waits for the first reply frame after it that matches. */
-  async request(frame: unknown, match: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
+  async request(frame: unknown, match: (f: Frame) => boolean): Promise<Frame> {
     const from = this.frames.length;
     this.send(frame);
-    return this.next(match, timeoutMs, from);
+    return this.next(match, from);
   }
 
-  async closed(timeoutMs = 5000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.closeCode === undefined) {
-      if (Date.now() > deadline) throw new Error('socket did not close');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  /** The close code, once the socket has closed. */
+  async closed(): Promise<number> {
+    while (this.closeCode === undefined) await orAbort(this.arrival(), 'the socket to close');
     return this.closeCode;
+  }
+
+  /** Resolves at the next frame or close. */
+  private arrival(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private recent(): string {
+    return JSON.stringify(this.frames.slice(-8));
   }
 
   close(): void {
