@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the Python venv that holds the EPICS "peer" programs the interop
 # tests run against: caproto, pyepics (ships its own libca), epicscorelibs,
-# softioc (pythonSoftIOC), bluesky-queueserver-api, websockets and numpy.
+# softioc (pythonSoftIOC), bluesky-queueserver-api, websockets and numpy; plus
+# schemathesis, which fuzzes the HTTP services from their OpenAPI documents.
 #
 # Usage:  scripts/peers.sh
 #   OPHYD_PEERS_VENV    where the venv lives (default: <repo>/.venv-peers)
@@ -109,13 +110,15 @@ export EPICS_CA_ADDR_LIST=127.0.0.1
 "$venv_python" - <<'PY' >&2 || fail "import check failed"
 import caproto, epics, softioc, bluesky_queueserver_api, websockets, numpy
 import epicscorelibs.version
+from importlib.metadata import version
 print("[peers]   caproto", caproto.__version__,
       "| pyepics", epics.__version__,
       "| epicscorelibs", epicscorelibs.version.version,
       "| softioc", softioc.__version__,
       "| bluesky-queueserver-api", bluesky_queueserver_api.__version__,
       "| websockets", websockets.__version__,
-      "| numpy", numpy.__version__)
+      "| numpy", numpy.__version__,
+      "| schemathesis", version("schemathesis"))
 PY
 
 # 2. pyepics finds and loads its bundled libca (separate process: it must not
@@ -134,6 +137,7 @@ print("[peers]   softioc IOC modules load (builder, softioc)")
 PY
 "$venv_python" -m softioc --version >/dev/null 2>&1 || fail "'python -m softioc --version' failed"
 [[ -x "$venv_dir/bin/caproto-get" ]] || fail "caproto-get missing from $venv_dir/bin"
+"$venv_dir/bin/schemathesis" --version >/dev/null 2>&1 || fail "'schemathesis --version' failed"
 
 say "ok in $((SECONDS - started)) s; peers python:"
 printf '%s\n' "$venv_python"
