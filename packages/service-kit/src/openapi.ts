@@ -27,7 +27,50 @@ export function buildOpenApi(
     apis: [join(import.meta.dirname, 'health.ts'), ...sources],
   }) as Record<string, unknown>;
   checkResponses(doc);
+  documentKitRefusals(doc);
   return sortPaths(doc);
+}
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+const VALIDATION_SHAPES = [
+  '#/components/schemas/HTTPValidationError',
+  '#/components/schemas/UnprocessableError',
+];
+
+/**
+ * The refusals the kit makes before any route runs, on every operation. A 422 with FastAPI's list
+ * of problems for a repeated query parameter or a JSON body that does not parse (or nests too deep):
+ * an operation that documents no 422 gets that one, one that documents its own body must admit the
+ * list shape too. A 431 from Node for a request line and headers over its 16 KiB limit, which a long
+ * percent-encoded query value (an 8192-character glob is up to 72 KiB) can reach.
+ */
+function documentKitRefusals(doc: Record<string, unknown>): void {
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!METHODS.has(method)) continue;
+      const op = operation as { responses?: Record<string, unknown> };
+      op.responses ??= {};
+      const responses = op.responses;
+      responses['431'] ??= {
+        description: 'Request line and headers over 16 KiB',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPError' } } },
+      };
+      const documented = responses['422'];
+      if (documented === undefined) {
+        responses['422'] = {
+          description: 'Validation Error (a repeated query parameter, or a JSON body that does not parse)',
+          content: { 'application/json': { schema: { $ref: VALIDATION_SHAPES[0] } } },
+        };
+      } else if (
+        (documented as { content?: unknown }).content !== undefined &&
+        !VALIDATION_SHAPES.some((shape) => JSON.stringify(documented).includes(`"${shape}"`))
+      ) {
+        throw new Error(
+          `OpenAPI ${method.toUpperCase()} ${path} 422: its schema must admit HTTPValidationError (use UnprocessableError, or anyOf with HTTPValidationError)`,
+        );
+      }
+    }
+  }
 }
 
 const RESPONSE_KEYS = new Set(['description', 'content', 'headers', 'links']);

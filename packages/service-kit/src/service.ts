@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, METHODS, type Server } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -100,8 +100,10 @@ export function createService(options: ServiceOptions): Service {
     }),
   );
   app.use(jsonDepthLimit());
-  // One root router, so 405 and its Allow header consider every route of the service.
-  const root = new Router();
+  // One root router, so 405 and its Allow header consider every route of the service. Every method
+  // Node parses counts as implemented: a TRACE (or any method no route has) to a known path is a 405
+  // with Allow and to an unknown one a 404, as Starlette answers, where the router alone says 501.
+  const root = new Router({ methods: METHODS });
   for (const router of [
     healthRoutes(healthy, ready, registry),
     openApiRoutes(openapi, options.info.title),

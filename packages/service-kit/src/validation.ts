@@ -209,4 +209,14 @@ export const errorSchemas: Record<string, Schema> = {
     type: 'object',
     properties: { detail: { type: 'array', items: ref('ValidationError') } },
   },
+  // A 422 from a route that also refuses in words: FastAPI's field problems when the request's shape
+  // is wrong, one sentence when its content cannot be carried out (a name the registry could not
+  // hold, a value the PV cannot take), as the reference sends both under the same status.
+  UnprocessableError: {
+    type: 'object',
+    required: ['detail'],
+    properties: {
+      detail: { anyOf: [{ type: 'string' }, { type: 'array', items: ref('ValidationError') }] },
+    },
+  },
 };

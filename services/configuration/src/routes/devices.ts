@@ -143,7 +143,7 @@ export const listInstantiations = (state: ConfigurationState) => (ctx: Context) 
  *       '400': { description: Name in the body differs from the path, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: Unknown device, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: The device is locked, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: The merged result is invalid, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '422': { description: 'Invalid body, a merged result that is invalid, or a class outside the allowlist', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '501': { description: Persistence off, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: Database unavailable; nothing changed, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *   delete:
@@ -217,7 +217,7 @@ export const deviceInstantiation = (state: ConfigurationState) => (ctx: Context)
  *       '201': { description: Created, content: { application/json: { schema: { $ref: '#/components/schemas/DeviceCRUDResponse' } } } }
  *       '400': { description: metadata.name differs from instantiation_spec.name, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: The device exists, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: Invalid body or class outside the allowlist, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '422': { description: Invalid body or class outside the allowlist, content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '501': { description: Persistence off, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: Database unavailable; nothing changed, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */

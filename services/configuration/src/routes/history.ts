@@ -19,7 +19,7 @@ const FEED_OPERATIONS = new Set(['seed', 'add', 'update', 'delete', 'enable', 'd
  *       - { in: query, name: limit, schema: { type: integer, minimum: 1, maximum: 10000, default: 1000 } }
  *     responses:
  *       '200': { description: Entries, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/DeviceAuditEntry' } } } } }
- *       '422': { description: Invalid query, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '422': { description: 'Invalid query, or a device_name holding NUL', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '501': { description: Persistence off, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: Database unavailable, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */

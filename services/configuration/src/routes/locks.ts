@@ -46,7 +46,7 @@ function conflictMessage(c: Conflict): string {
  *       '200': { description: Locked, content: { application/json: { schema: { $ref: '#/components/schemas/DeviceLockResponse' } } } }
  *       '404': { description: A device does not exist; nothing locked, content: { application/json: { schema: { $ref: '#/components/schemas/DeviceLockConflictResponse' } } } }
  *       '409': { description: A device is locked; nothing locked, content: { application/json: { schema: { $ref: '#/components/schemas/DeviceLockConflictResponse' } } } }
- *       '422': { description: A device is disabled (or invalid body); nothing locked, content: { application/json: { schema: { $ref: '#/components/schemas/DeviceLockConflictResponse' } } } }
+ *       '422': { description: A device is disabled (or invalid body); nothing locked, content: { application/json: { schema: { anyOf: [{ $ref: '#/components/schemas/DeviceLockConflictResponse' }, { $ref: '#/components/schemas/HTTPValidationError' }] } } } }
  *       '500': { description: A device has no instantiation spec; nothing locked, content: { application/json: { schema: { $ref: '#/components/schemas/DeviceLockConflictResponse' } } } }
  *       '503': { description: Database unavailable; nothing locked, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */

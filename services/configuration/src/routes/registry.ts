@@ -74,7 +74,21 @@ export const clear = (state: ConfigurationState) => async (ctx: Context) => {
  *         description: The export
  *         content:
  *           application/json: { schema: { type: object } }
- *           application/x-yaml: { schema: { type: string } }
+ *           application/x-yaml:
+ *             schema:
+ *               description: BITS devices.yml, one list of devices per class (or factory module)
+ *               type: object
+ *               additionalProperties:
+ *                 type: array
+ *                 items:
+ *                   type: object
+ *                   required: [name]
+ *                   properties:
+ *                     name: { type: string }
+ *                     creator: { type: string }
+ *                     prefix: { type: string }
+ *                     read_pv: { type: string }
+ *                     labels: { type: array }
  *       '400': { description: Unsupported format, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: A stored device has no spec, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '501': { description: Persistence off, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }

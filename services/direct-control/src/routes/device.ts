@@ -63,7 +63,7 @@ export const stopDevice = (dc: DirectControl, device: string) =>
  *       '403': { description: 'Read-only mode, or the target is read-only', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: 'Device not in the registry', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: 'Device disabled or unavailable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: 'Invalid body, no instantiation spec, or inactive device', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '422': { description: 'Invalid body or arguments, a device name no registry could hold, no instantiation spec, or an inactive device', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '423': { description: 'Device locked by a plan', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'Build, connect or verb failure, or a timeout (with what was done to stop it)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry or lock authority unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
@@ -88,7 +88,7 @@ export const execute = (dc: DirectControl) => async (ctx: Context) => {
  *       '403': { description: 'Read-only mode, or the target is read-only', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: 'Device not in the registry', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: 'Device disabled or unavailable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: 'No instantiation spec', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '422': { description: 'A device name no registry could hold, no instantiation spec, or an inactive device', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '423': { description: 'Device locked by a plan', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'Stop failed', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
@@ -137,7 +137,7 @@ export async function nestedCommand(
  *       '403': { description: 'A write in read-only mode, or to a read-only component', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '404': { description: 'Unknown device or component', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: 'Device disabled (writes)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: 'Invalid body, or no instantiation spec', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '422': { description: 'Invalid body, a device name no registry could hold, no instantiation spec, or an inactive device', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '423': { description: 'Device locked (writes)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'Build, connect or verb failure', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
@@ -169,7 +169,7 @@ export const nested = (dc: DirectControl) => async (ctx: Context) => {
  *     responses:
  *       '200': { description: 'The reading', content: { application/json: { schema: { $ref: '#/components/schemas/DeviceValue' } } } }
  *       '404': { description: 'Unknown device or component', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: 'No instantiation spec', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '422': { description: 'A device name no registry could hold, no instantiation spec, or an inactive device', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '500': { description: 'Build, connect or read failure', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '504': { description: 'A PV of the device did not connect in time', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }

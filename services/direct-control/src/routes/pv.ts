@@ -99,7 +99,7 @@ export async function setPv(dc: DirectControl, request: SetRequest, options: { r
  *       '404': { description: 'PV not in the registry', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '409': { description: 'Owning device disabled or unavailable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '413': { description: 'The value is over the array limit (EPICS_CA_MAX_ARRAY_BYTES)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: "Invalid body; a value the PV cannot hold (type, element count, enum state, control limits); or the IOC refused it", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '422': { description: "Invalid body; a PV name no registry could hold; a value the PV cannot hold (type, element count, enum state, control limits); or the IOC refused it", content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '423': { description: 'Owning device locked by a plan', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '500': { description: 'The write failed', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: 'Registry or lock authority unreachable, or the IOC connection was lost', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
@@ -177,7 +177,7 @@ const ERROR_TYPES: Record<number, string> = {
  *       '404': { description: 'Not registered, or no value', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '406': { description: 'No supported format requested', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '413': { description: 'The value is over the array limit (EPICS_CA_MAX_ARRAY_BYTES)', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
- *       '422': { description: 'Invalid query', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+ *       '422': { description: 'Invalid query, or a PV name no registry could hold', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const read = (dc: DirectControl) => async (ctx: Context) => {
@@ -227,6 +227,7 @@ export const read = (dc: DirectControl) => async (ctx: Context) => {
  *       '200': { description: 'The value', content: { application/json: { schema: { $ref: '#/components/schemas/PVValue' } }, application/octet-stream: { schema: { type: string, format: binary } } } }
  *       '404': { description: 'Not registered, or not connected', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '406': { description: 'No supported format requested', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '422': { description: 'Invalid query, or a PV name no registry could hold', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export const cached = (dc: DirectControl) => async (ctx: Context) => {
