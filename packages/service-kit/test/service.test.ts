@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,6 +97,29 @@ describe('service-kit example app', () => {
     assert.equal(wrongMethod.status, 405);
     assert.deepEqual(await wrongMethod.json(), { detail: 'Method Not Allowed' });
     assert.match(wrongMethod.headers.get('allow') ?? '', /POST/);
+  });
+
+  it('answers a method no route has (TRACE, PROPFIND) as Starlette does: 405 with Allow on a known path, 404 elsewhere', async () => {
+    // fetch refuses to send TRACE, so a plain http request.
+    const send = (method: string, path: string) =>
+      new Promise<{ status: number; allow?: string; body: string }>((resolve, reject) => {
+        const req = request(`${base}${path}`, { method }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, allow: res.headers.allow, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const method of ['TRACE', 'PROPFIND']) {
+      const known = await send(method, '/widgets');
+      assert.equal(known.status, 405, method);
+      assert.match(known.allow ?? '', /POST/, method);
+      assert.deepEqual(JSON.parse(known.body), { detail: 'Method Not Allowed' });
+      const unknown = await send(method, '/nowhere');
+      assert.equal(unknown.status, 404, method);
+      assert.deepEqual(JSON.parse(unknown.body), { detail: 'Not Found' });
+    }
   });
 
   it('hides internal errors behind a request id', async () => {
