@@ -40,7 +40,7 @@ after(async () => {
 /** Runs `check` and waits for it: its exit code and its lines. */
 async function check(args: string[]) {
   const cli = run(BIN, ['check', ...args]);
-  const exit = await cli.exit(120_000);
+  const exit = await cli.exit();
   return { code: exit.code, lines: cli.stdout, output: cli.output() };
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { orAbort, testSignal } from '../../packages/epics-ca/test/waits.ts';
 
 export const BIN = join(import.meta.dirname, '../../bin/ophyd-service.ts');
 export const FIXTURE_CLI = join(import.meta.dirname, 'fixtures/cli.ts');
@@ -11,16 +12,20 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** A child process under test, with its output as lines and waits that fail loudly on timeout. */
+/** A child process under test, with its output as lines and waits that end on its lines or exit. */
 export interface Run {
   child: ChildProcess;
   stdout: string[];
   stderr: string[];
   /** stdout and stderr, in arrival order. */
   output(): string;
-  /** The first line matching `pattern`; fails on timeout, or at once when the process ends without one. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exit(timeoutMs?: number): Promise<Exit>;
+  /**
+   * The first line matching `pattern`; fails at once when the process ends without one, or when
+   * the test times out.
+   */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** How it ended; if the test times out first, the process is killed and the wait fails. */
+  exit(): Promise<Exit>;
 }
 
 const started = new Set<ChildProcess>();
@@ -65,7 +70,8 @@ export function run(script: string, args: string[], env: NodeJS.ProcessEnv = {})
     stdout,
     stderr,
     output,
-    waitFor(pattern, timeoutMs = 15_000) {
+    waitFor(pattern) {
+      const signal = testSignal();
       return new Promise((resolve, reject) => {
         const check = () => {
           for (const line of all) {
@@ -82,27 +88,25 @@ export function run(script: string, args: string[], env: NodeJS.ProcessEnv = {})
             reject(new Error(`exited without a line matching ${pattern}; output:\n${output()}`));
           }
         };
-        const timer = setTimeout(() => {
+        const aborted = () => {
           done();
-          reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${output()}`));
-        }, timeoutMs);
+          reject(new Error(`no line matching ${pattern} when the test timed out; output:\n${output()}`));
+        };
         const done = () => {
-          clearTimeout(timer);
+          signal?.removeEventListener('abort', aborted);
           watchers.delete(check);
         };
+        signal?.addEventListener('abort', aborted, { once: true });
         watchers.add(check);
         check();
       });
     },
-    exit(timeoutMs = 20_000) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`no exit within ${timeoutMs} ms; output:\n${output()}`));
-        }, timeoutMs);
+    exit() {
+      // Killed if the test times out first, so nothing outlives a failed test.
+      return orAbort(exited, 'the process to exit', () => {
+        child.kill('SIGKILL');
+        return `output:\n${output()}`;
       });
-      return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
     },
   };
 }

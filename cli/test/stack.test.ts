@@ -7,13 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout } from 'node:timers/promises';
+import { until } from '../../packages/epics-ca/test/waits.ts';
 import { freePort, lanAddress, preflight, tcpProbe, udpBindings } from './network.ts';
 import { BIN, isAlive, killStarted, type Run, run } from './process.ts';
 
 /** The web UI's port on this machine: its origin is one of the stack's own. */
 const UI_ORIGIN = 'http://localhost:5173';
-const STARTUP_MS = 90_000;
 
 const dataDirs: string[] = [];
 const pids = new Set<number>();
@@ -61,13 +60,11 @@ async function stackEnv(extra: NodeJS.ProcessEnv = {}): Promise<{ ports: Ports; 
 async function startStack(args: string[], env: NodeJS.ProcessEnv) {
   const stack = run(BIN, ['up', '--no-color', ...args], env);
   const bound = async (name: string, service: string) =>
-    (
-      await stack.waitFor(new RegExp(`^${name} +\\| .*"msg":"${service} listening on ([^"]+)"`), STARTUP_MS)
-    )[1];
+    (await stack.waitFor(new RegExp(`^${name} +\\| .*"msg":"${service} listening on ([^"]+)"`)))[1];
   const [configuration, directControl] = await Promise.all([
     bound('configuration', 'configuration_service'),
     bound('direct-control', 'direct_control'),
-    stack.waitFor(/^up +\| \d+ components are up:$/, STARTUP_MS),
+    stack.waitFor(/^up +\| \d+ components are up:$/),
   ]);
   for (const [, pid] of stack.output().matchAll(/^up +\| starting \S+ \(pid (\d+)\)/gm))
     pids.add(Number(pid));
@@ -76,7 +73,7 @@ async function startStack(args: string[], env: NodeJS.ProcessEnv) {
 
 async function stop(stack: Run): Promise<void> {
   stack.child.kill('SIGTERM');
-  assert.deepEqual(await stack.exit(30_000), { code: 0, signal: null }, stack.output());
+  assert.deepEqual(await stack.exit(), { code: 0, signal: null }, stack.output());
   assert.match(stack.output(), /^up +\| every component stopped$/m);
 }
 
@@ -105,7 +102,7 @@ describe('npm start (ophyd-service up) by default', () => {
     }
     assert.deepEqual(udpBindings(ports.ca), ['127.0.0.1'], 'the IOC answers CA searches on loopback only');
     // Direct control's CA client runs the repeater (none answered): on loopback, as it searches.
-    for (let i = 0; i < 500 && udpBindings(ports.repeater).length === 0; i++) await setTimeout(20);
+    await until(() => udpBindings(ports.repeater).length > 0, 'the CA repeater to bind');
     assert.deepEqual(udpBindings(ports.repeater), ['127.0.0.1'], 'the CA repeater is on loopback only');
     // Direct control still reaches the IOC: its CA client searches loopback, where the IOC serves.
     const read = await fetch(`http://127.0.0.1:${ports.directControl}/api/v1/pv/mini:current/value`);
@@ -128,8 +125,8 @@ describe('npm start (ophyd-service up) by default', () => {
   it('leaves no component holding its port when the supervisor is SIGKILLed', async () => {
     stack.child.kill('SIGKILL');
     assert.equal((await stack.exit()).signal, 'SIGKILL');
-    // The components are not this test's children: poll until each has gone, a bounded number of times.
-    for (let i = 0; i < 1500 && childPids.some(isAlive); i++) await setTimeout(20);
+    // The components are not this test's children (no exit event to wait for): poll until each has gone.
+    await until(() => !childPids.some(isAlive), `the components to exit:\n${stack.output()}`);
     assert.deepEqual(
       childPids.filter(isAlive),
       [],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { setTimeout } from 'node:timers/promises';
+import { until } from '../../packages/epics-ca/test/waits.ts';
 import { FIXTURE_CLI, isAlive, killStarted, type Run, run } from './process.ts';
 
 /** Components started by the supervisors of this file (own process groups), killed should a test fail half-way. */
@@ -173,9 +173,8 @@ describe('ophyd-service up', () => {
     await stack.waitFor(/components are up/);
     stack.child.kill('SIGKILL');
     await stack.exit();
-    // Not our children, so no exit event to wait for: poll, with a deadline.
-    const deadline = Date.now() + 10_000;
-    while ((isAlive(alpha) || isAlive(beta)) && Date.now() < deadline) await setTimeout(20);
+    // Not our children, so no exit event to wait for: poll until both have gone.
+    await until(() => !isAlive(alpha) && !isAlive(beta), 'the orphaned components to exit');
     assert.equal(isAlive(alpha), false, 'alpha outlived its supervisor');
     assert.equal(isAlive(beta), false, 'beta outlived its supervisor');
   });
@@ -188,7 +187,7 @@ describe('ophyd-service up', () => {
     await stack.waitFor(/components are up/);
     stack.child.kill('SIGKILL');
     await stack.exit();
-    for (let i = 0; i < 500 && (isAlive(alpha) || isAlive(mule)); i++) await setTimeout(20);
+    await until(() => !isAlive(alpha) && !isAlive(mule), 'the orphaned components to exit');
     assert.equal(isAlive(alpha), false, 'alpha outlived its supervisor');
     assert.equal(isAlive(mule), false, 'mule, ignoring SIGTERM, outlived its supervisor');
   });

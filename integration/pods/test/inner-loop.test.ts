@@ -7,6 +7,7 @@ import {
   exerciseDirectControl,
   exerciseSockets,
 } from '../../../cli/deployment-checks.ts';
+import { until } from '../../../packages/epics-ca/test/waits.ts';
 import { deviceBody, TestSocket } from '../../../services/direct-control/test/stack.ts';
 import { type Pod, startPod } from '../src/pods.ts';
 
@@ -47,9 +48,11 @@ describe('inner-loop pod: IOC, PostgreSQL, configuration, direct control in cont
         else refused.push(r.status);
       }
     })();
-    await new Promise((r) => setTimeout(r, 500));
+    // Counted, not timed: writes are landing before the restart and land again after it.
+    await until(() => acknowledged.length >= 10, 'writes acknowledged before the restart');
     await pod.restart('postgres');
-    await new Promise((r) => setTimeout(r, 1500));
+    const atRestart = acknowledged.length;
+    await until(() => acknowledged.length >= atRestart + 10, 'writes acknowledged after the restart');
     running = false;
     await writer;
     assert.ok(acknowledged.length > 10, `writes went through (${acknowledged.length} acknowledged)`);

@@ -3,19 +3,26 @@
  * deadline of its own: the bound is the running test's timeout (`node --test --test-timeout`).
  * When that aborts the test, every wait in it rejects at once, naming what it waited for, so the
  * test's `finally` blocks still close the servers and sockets it opened and the file can exit.
+ * Outside a test (in a `before`/`after` hook) the runner's own hook timeout is the bound, and a
+ * wait there never keeps the process alive by itself.
  */
 
-import { beforeEach } from 'node:test';
+import { afterEach, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 let current: AbortSignal | undefined;
 
 // Only under the test runner: a hook registered by a plain script (a benchmark importing a test
 // helper) would make Node print an empty test report.
-if (process.env.NODE_TEST_CONTEXT !== undefined || process.execArgv.includes('--test'))
+if (process.env.NODE_TEST_CONTEXT !== undefined || process.execArgv.includes('--test')) {
   beforeEach((t) => {
     current = t.signal;
   });
+  // The runner aborts a test's signal once it has ended: hooks after it must not inherit that.
+  afterEach(() => {
+    current = undefined;
+  });
+}
 
 /** The running test's signal: aborted when the test times out or is cancelled. */
 export function testSignal(): AbortSignal | undefined {
@@ -60,7 +67,7 @@ export async function until(predicate: () => boolean, what = 'a condition'): Pro
   const signal = current;
   while (!predicate()) {
     if (signal?.aborted) throw abortedError(what);
-    await sleep(5);
+    await sleep(5, undefined, { ref: signal !== undefined });
   }
 }
 
@@ -79,6 +86,6 @@ export async function untilAsync(check: () => Promise<boolean>, what = 'a condit
     }
     if (signal?.aborted)
       throw abortedError(what, last === undefined ? undefined : () => `last error: ${last}`);
-    await sleep(25);
+    await sleep(25, undefined, { ref: signal !== undefined });
   }
 }

@@ -37,6 +37,8 @@ export async function createConfigurationService(options: {
   store: RegistryStore | null;
   catalog: Catalog;
   logger?: Logger;
+  /** Milliseconds since the epoch for lock leases (tests inject a clock). */
+  now?: () => number;
 }): Promise<ConfigurationService> {
   const { config, store } = options;
   let state!: ConfigurationState;
@@ -87,6 +89,7 @@ export async function createConfigurationService(options: {
         allowlist: config.allowlist,
         lockAll: config.CONFIG_LOCK_ALL,
         leaseTtlSeconds: config.CONFIG_LOCK_LEASE_TTL_SECONDS,
+        now: options.now,
       });
       return [routes(state)];
     },

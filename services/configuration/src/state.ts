@@ -28,6 +28,8 @@ export interface StateOptions {
   allowlist: string[];
   lockAll: boolean;
   leaseTtlSeconds: number;
+  /** The lease clock (ms since the epoch); Date.now unless a test injects one. */
+  now?: () => number;
 }
 
 const toStored = (d: LoadedDevice) => ({
@@ -57,7 +59,11 @@ export class ConfigurationState {
     this.allowlist = options.allowlist;
     this.strategy = options.strategy;
     this.profilePath = options.profilePath;
-    this.locks = new LockManager({ lockAll: options.lockAll, ttlSeconds: options.leaseTtlSeconds });
+    this.locks = new LockManager({
+      lockAll: options.lockAll,
+      ttlSeconds: options.leaseTtlSeconds,
+      now: options.now,
+    });
   }
 
   /** First boot seeds the store from the loader; later boots load the store and never re-read the profile. */

@@ -46,7 +46,12 @@ describe('configuration service, more acceptance checks', { concurrency: 1 }, ()
   });
 
   it('22. leases lapse without renewal, renewals keep them, and a lapsed lock is free for others', async () => {
-    const h = await startConfiguration({ CONFIG_LOCK_LEASE_TTL_SECONDS: '0.5' });
+    // Leases run on a clock the test moves: lapsing is a matter of the clock, not of waiting.
+    let now = Date.parse('2025-01-01T00:00:00Z');
+    const h = await startConfiguration({ CONFIG_LOCK_LEASE_TTL_SECONDS: '0.5' }, undefined, {
+      now: () => now,
+    });
+    const status = async (name: string) => h.json(`/api/v1/devices/${name}/status`);
     try {
       const lock = (await (
         await h.send('POST', '/api/v1/devices/lock', {
@@ -55,10 +60,12 @@ describe('configuration service, more acceptance checks', { concurrency: 1 }, ()
           plan_name: 'p',
         })
       ).json()) as any;
-      assert.ok(lock.expires_at);
+      assert.equal(lock.expires_at, '2025-01-01T00:00:00.500Z');
       assert.equal(lock.lease_ttl_seconds, 0.5);
-      assert.equal((await h.json('/api/v1/devices/sample_x/status')).available, false);
-      await waitFor(async () => (await h.json('/api/v1/devices/sample_x/status')).available === true, 3000);
+      now += 499;
+      assert.equal((await status('sample_x')).available, false, 'held until its lease ends');
+      now += 1;
+      assert.equal((await status('sample_x')).available, true, 'lapsed at 0.5 s');
       const renew = (await (
         await h.send('POST', '/api/v1/devices/lock/renew', { device_names: ['sample_x'], item_id: 'a' })
       ).json()) as any;
@@ -78,14 +85,19 @@ describe('configuration service, more acceptance checks', { concurrency: 1 }, ()
         await h.send('POST', '/api/v1/devices/lock/renew', { device_names: ['det1'], item_id: 'c' })
       ).json()) as any;
       assert.deepEqual(byOther.conflict_devices, ['det1']);
+      // Renewed every 0.4 s for 1.6 s: four times its lease, held throughout.
       for (let i = 0; i < 4; i++) {
         const r = (await (
           await h.send('POST', '/api/v1/devices/lock/renew', { device_names: ['det1'], item_id: 'b' })
         ).json()) as any;
         assert.deepEqual(r.renewed_devices, ['det1']);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        assert.equal((await h.json('/api/v1/devices/det1/status')).available, false, 'kept by renewals');
+        assert.equal(r.expires_at, new Date(now + 500).toISOString());
+        assert.equal((await status('det1')).locked_until, r.expires_at);
+        now += 400;
+        assert.equal((await status('det1')).available, false, 'kept by renewals');
       }
+      now += 100;
+      assert.equal((await status('det1')).available, true, 'lapsed 0.5 s after the last renewal');
     } finally {
       await h.close();
     }
@@ -134,11 +146,3 @@ describe('configuration service, more acceptance checks', { concurrency: 1 }, ()
     }
   });
 });
-
-async function waitFor(predicate: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

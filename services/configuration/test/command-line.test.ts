@@ -47,7 +47,7 @@ describe('configuration over TLS at --log-level debug', () => {
       ],
       { CONFIG_DEVICE_CHANGE_HISTORY_ENABLED: 'false', CONFIG_HOST: '127.0.0.1', LOG_LEVEL: undefined },
     );
-    await service.waitFor(/"msg":"configuration_service listening on /, 30_000);
+    await service.waitFor(/"msg":"configuration_service listening on /);
   });
   after(async () => {
     service.child.kill('SIGTERM');

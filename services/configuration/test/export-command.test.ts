@@ -37,7 +37,7 @@ after(() => {
 /** Runs the export with `args`; resolves to its stdout text and stderr lines once it exited 0. */
 async function exportRegistry(args: string[], env: NodeJS.ProcessEnv = ENV) {
   const cli = run(BIN, ['configuration', 'export', ...args], env);
-  const exit = await cli.exit(60_000);
+  const exit = await cli.exit();
   assert.deepEqual(exit, { code: 0, signal: null }, cli.output());
   return { stdout: cli.stdout.map((line) => `${line}\n`).join(''), stderr: cli.stderr };
 }
@@ -135,7 +135,7 @@ describe('configuration export', () => {
         OPHYD_SERVICE_DATA_DIR: empty,
         CONFIG_PROFILE_PATH: undefined,
       });
-      assert.deepEqual(await cli.exit(60_000), { code: 2, signal: null }, cli.output());
+      assert.deepEqual(await cli.exit(), { code: 2, signal: null }, cli.output());
       assert.equal(cli.stderr.length, 1, cli.output());
       assert.match(cli.stderr[0], /the happi strategy reads a profile: give --profile-path/);
     } finally {

@@ -19,10 +19,14 @@ export interface Harness {
   service: Awaited<ReturnType<typeof createConfigurationService>>;
 }
 
-/** Starts the service; `databaseUrl` reuses a database (a restart), else a fresh SQLite file. */
+/**
+ * Starts the service; `databaseUrl` reuses a database (a restart), else a fresh SQLite file;
+ * `now` replaces the lock leases' clock.
+ */
 export async function startConfiguration(
   env: Record<string, string> = {},
   databaseUrl?: string,
+  options: { now?: () => number } = {},
 ): Promise<Harness> {
   const persistence = env.CONFIG_DEVICE_CHANGE_HISTORY_ENABLED !== 'false';
   const postgres = process.env.TEST_DATABASE_URL_OVERRIDE;
@@ -39,6 +43,7 @@ export async function startConfiguration(
     store,
     catalog: createCatalog(),
     logger: createLogger('configuration_service', 'silent'),
+    now: options.now,
   });
   const { url: base } = await service.listen(0, '127.0.0.1');
   const send = (method: string, path: string, body?: unknown) =>

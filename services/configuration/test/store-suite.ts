@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SchemaComparator } from '@mikro-orm/sql';
 import { type MikroRegistryStore, openStore } from '../src/store/mikro-store.ts';
 import { type AuditInput, type StoredDevice, StoreError } from '../src/store/store.ts';
@@ -178,7 +177,6 @@ export function storeSuite(backend: StoreBackend): void {
         assert.deepEqual(withoutTimes(first, notBefore), input);
         assert.ok(first);
 
-        await sleep(5);
         const changed = { ...input, metadata: { ...input.metadata, labels: ['y'] } };
         await store.upsertDevice(changed, audit('m1', 'update', { changed_fields: ['labels'] }));
         const second = await store.getDevice('m1');
@@ -337,7 +335,6 @@ export function storeSuite(backend: StoreBackend): void {
         });
         assert.equal(created.created_at, created.updated_at);
         assert.deepEqual(created.labels, ['temp', 'cryo']);
-        await sleep(5);
         const updated = await store.upsertStandalone({
           pv_name: 'BL:TEMP:1',
           description: null,
@@ -414,16 +411,17 @@ export function storeSuite(backend: StoreBackend): void {
       }
     });
 
-    it('ping fails within its timeout when the database hangs, and leaves the connection settings alone', async () => {
+    it('ping fails on its own timeout when the database hangs, and leaves the connection settings alone', async () => {
       const hung = await backend.withHang(url);
       const store = await open(hung.url);
       try {
         await store.seed([device('before')]);
         await hung.hang(store);
-        const started = Date.now();
-        await assert.rejects(store.ping(300), StoreError);
-        const elapsed = Date.now() - started;
-        assert.ok(elapsed < 2000, `ping took ${elapsed} ms`);
+        // Its own 300 ms limit ends the probe (nothing else would while the hang lasts).
+        await assert.rejects(store.ping(300), {
+          name: 'StoreError',
+          message: 'registry database did not answer within 300 ms',
+        });
         // A write issued during the hang waits for it (the normal busy timeout / no statement
         // timeout) instead of failing with the probe's short limit.
         const write = store.upsertDevice(

@@ -43,7 +43,7 @@ async function startDirectControl(args: string[], quiet = false): Promise<{ serv
     EPICS_CA_REPEATER_PORT: String(await freePort()),
   });
   if (!quiet) {
-    await service.waitFor(/"msg":"direct_control listening on /, 30_000);
+    await service.waitFor(/"msg":"direct_control listening on /);
     return { service, port };
   }
   for (let attempt = 0; attempt < 300 && service.child.exitCode === null; attempt++) {

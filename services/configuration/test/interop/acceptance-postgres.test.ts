@@ -1,7 +1,10 @@
 /**
  * The acceptance suite of spec §6.2 again, on PostgreSQL: TEST_DATABASE_URL, or the local server
- * that scripts/provision.sh sets up. Each service start gets freshly dropped tables.
+ * that scripts/provision.sh sets up. Each service start gets freshly dropped tables. Without a
+ * server the file fails at once, naming the script that provides one.
  */
-const url = process.env.TEST_DATABASE_URL || 'postgresql://ophyd:ophyd@127.0.0.1:5432/ophyd_test';
-process.env.TEST_DATABASE_URL_OVERRIDE = url;
+import { POSTGRES_URL, requirePostgres } from '../postgres.ts';
+
+await requirePostgres(POSTGRES_URL);
+process.env.TEST_DATABASE_URL_OVERRIDE = POSTGRES_URL;
 await import('../acceptance.test.ts');

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { testSignal, untilAsync } from '../../../../packages/epics-ca/test/waits.ts';
 import { openStore } from '../../src/store/mikro-store.ts';
 import { type Harness, startConfiguration } from '../harness.ts';
 import {
@@ -21,9 +22,6 @@ import {
 const URL_ = POSTGRES_URL;
 const target = postgresTarget(URL_);
 
-/** Every request of these tests must answer within this long; a hang fails the test. */
-const REQUEST_TIMEOUT_MS = 5000;
-const RECOVERY_TIMEOUT_MS = 20_000;
 /** Writes that must die with their connection in the kill storm: more than the pool's 15 connections. */
 const STORM_FAILURES = 20;
 
@@ -117,33 +115,33 @@ class CuttableRelay {
 interface Answer {
   status: number;
   body: any;
-  ms: number;
   headers: Headers;
 }
 
-/** One request with a client-side timeout: a timeout is a test failure naming the request. */
+/**
+ * One request. A service that hangs fails the test at its timeout: the request is aborted then,
+ * naming itself, so the suite's after hooks still run.
+ */
 async function call(h: Harness, method: string, path: string, body?: unknown): Promise<Answer> {
-  const started = performance.now();
   let res: Response;
   try {
     res = await fetch(h.url + path, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: testSignal(),
     });
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError')
-      assert.fail(`${method} ${path} did not answer within ${REQUEST_TIMEOUT_MS} ms (the service hangs)`);
+    if ((error as Error).name === 'AbortError')
+      assert.fail(`${method} ${path} had not answered when the test timed out (the service hangs)`);
     throw error;
   }
   const text = await res.text();
-  const ms = performance.now() - started;
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
   } catch {}
-  return { status: res.status, body: parsed, ms, headers: res.headers };
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 async function ok(h: Harness, path: string): Promise<any> {
@@ -152,20 +150,8 @@ async function ok(h: Harness, path: string): Promise<any> {
   return answer.body;
 }
 
-/** Polls `check` until it returns true; fails naming `what` after `timeoutMs`. */
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = RECOVERY_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`${what} did not happen within ${timeoutMs} ms${last ? ` (last error: ${last})` : ''}`);
-}
+/** Asks `check` again after a short pause until it answers true (bounded by the test's timeout). */
+const waitFor = (what: string, check: () => Promise<boolean>) => untilAsync(check, what);
 
 const motor = (name: string) => ({
   metadata: {
@@ -246,7 +232,7 @@ describe('configuration service on PostgreSQL under database faults', { concurre
       assert.deepEqual(await ok(h, '/api/v1/pvs/status?pv_name=BL01:DET1:CNT'), pvStatus);
       assert.deepEqual(await ok(h, '/api/v1/devices/det1/status'), deviceStatus);
 
-      // Writes answer 503 with a clear detail, promptly.
+      // Writes answer 503 with a clear detail (a hang would fail the test at its timeout).
       const writes: [string, string, unknown?][] = [
         ['POST', '/api/v1/devices', motor('during_cut')],
         ['DELETE', '/api/v1/devices/sample_x'],
@@ -262,7 +248,6 @@ describe('configuration service on PostgreSQL under database faults', { concurre
           /^Registry store unavailable; nothing was changed/,
           `${method} ${path}`,
         );
-        assert.ok(answer.ms < REQUEST_TIMEOUT_MS, `${method} ${path} took ${answer.ms} ms`);
       }
       // Database-backed reads answer 503 too (not a 500, not a hang).
       for (const path of ['/api/v1/devices/history', '/api/v1/pvs/standalone', '/api/v1/registry/export']) {
@@ -448,7 +433,7 @@ describe('configuration service on PostgreSQL under database faults', { concurre
         for (let round = 0; !stop && round < 400 && refusedSoFar() < STORM_FAILURES; round++) {
           // Kill only once requests are under way, then again after another one has completed.
           const seen = results.length;
-          await waitFor('requests running', async () => stop || results.length > seen, 10_000);
+          await waitFor('requests running', async () => stop || results.length > seen);
           kills += await terminateBackends();
         }
       } finally {
@@ -494,15 +479,15 @@ describe('configuration service on PostgreSQL under database faults', { concurre
 
 // The store itself, without HTTP: a cut link fails fast with a StoreError and heals on restore.
 describe('registry store through a cut link', () => {
-  it('fails each call promptly while cut and works again after restore', async () => {
+  it('fails each call while cut, on the refused connection rather than a timeout, and works again after restore', async () => {
     await dropTables();
     const relay = await CuttableRelay.start(target.host, target.port);
     const store = await openStore(relay.url(URL_), { connectTimeoutMs: 3000 });
     try {
       await store.seed([{ name: 'd1', metadata: { name: 'd1' }, spec: null }]);
       await relay.cut();
-      const started = performance.now();
-      await assert.rejects(store.ping(2000), { name: 'StoreError' });
+      // The ping's own limit is a day: only the refused connection can fail it while the test runs.
+      await assert.rejects(store.ping(86_400_000), { name: 'StoreError', message: /ping failed/ });
       await assert.rejects(store.loadDevices(), { name: 'StoreError' });
       await assert.rejects(
         store.upsertDevice(
@@ -511,7 +496,6 @@ describe('registry store through a cut link', () => {
         ),
         { name: 'StoreError' },
       );
-      assert.ok(performance.now() - started < REQUEST_TIMEOUT_MS, 'the failures were prompt');
       await relay.restore();
       await waitFor('the store answering again', async () => {
         await store.ping(2000);
