@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Router from '@koa/router';
 import { createLogger, createService, type Service } from '../src/index.ts';
 import { schemas, widgetRoutes } from './fixtures/widgets.ts';
 
@@ -174,20 +175,40 @@ describe('service-kit lifecycle', () => {
   });
 
   it('stops accepting on close but lets an in-flight request finish, then runs close hooks', async () => {
-    const service = exampleService();
+    // A route the test holds open: it says when a request is inside, and answers when released.
+    const inside = Promise.withResolvers<void>();
+    const release = Promise.withResolvers<void>();
+    const held = new Router();
+    held.get('/held', async (ctx) => {
+      inside.resolve();
+      await release.promise;
+      ctx.body = { released: true };
+    });
+    const service = createService({
+      name: 'example_service',
+      info: { title: 'Example', version: '1.0.0' },
+      schemas,
+      sources: [join(import.meta.dirname, 'fixtures/widgets.ts')],
+      routes: (kit) => [...widgetRoutes(kit), held],
+      logger: createLogger('example_service', 'silent'),
+    });
     const events: string[] = [];
     service.onClose(() => {
       events.push('hook');
     });
     const { url } = await service.listen(0, '127.0.0.1');
-    const inFlight = fetch(`${url}/slow?ms=200`).then(async (r) => {
+    const inFlight = fetch(`${url}/held`).then(async (r) => {
       events.push(`response ${r.status}`);
       return r.json();
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await service.close();
-    assert.deepEqual(await inFlight, { waited: 200 });
-    assert.deepEqual(events, ['response 200', 'hook']);
+    await inside.promise;
+    const closing = service.close().then(() => events.push('closed'));
+    // Closed to new connections at once, while the request inside still runs.
     await assert.rejects(fetch(`${url}/health`));
+    assert.deepEqual(events, [], 'close waits for the request in flight');
+    release.resolve();
+    assert.deepEqual(await inFlight, { released: true });
+    await closing;
+    assert.deepEqual(events, ['response 200', 'hook', 'closed']);
   });
 });
