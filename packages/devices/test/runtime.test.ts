@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CaClient } from '@ophyd-service/epics-ca';
 import { type RunningIocs, serveIocs } from '../../../ioc/src/index.ts';
 import { clientEnv, serverEnv } from '../../epics-ca/test/loopback.ts';
+import { until } from '../../epics-ca/test/waits.ts';
 import {
   buildDevice,
   createCatalog,
@@ -46,7 +47,7 @@ describe('device runtime against the simulated IOCs', () => {
     }) as Device;
     const status = m1.set(0.4);
     assert.equal(status.done, false);
-    await status.wait(5000);
+    await status.finished;
     assert.deepEqual([status.done, status.success], [true, true]);
     const reading = await m1.read();
     assert.deepEqual(Object.keys(reading).sort(), ['m1', 'm1_user_setpoint']);
@@ -65,12 +66,21 @@ describe('device runtime against the simulated IOCs', () => {
       deviceClass: 'ophyd.EpicsMotor',
       prefix: 'sim:mtr1',
     }) as Device;
+    const readbacks: number[] = [];
+    const unwatch = client.monitor('sim:mtr1.RBV', (r) => readbacks.push(Number(r.value)));
     const status = m1.set(5);
+    // A wait with a timeout gives up on a 4.6 mm move at 1 mm/s; the move goes on.
     await assert.rejects(status.wait(300), StatusTimeout);
+    assert.equal(status.done, false);
+    try {
+      await until(() => (readbacks.at(-1) ?? 0) > 0.5, 'the motor to be on its way');
+    } finally {
+      unwatch();
+    }
     await m1.stop();
-    await status.wait(3000); // the move ends (stopped), completing the put
+    await status.finished; // the move ends (stopped), completing the put
     const position = (await m1.read()).m1.value as number;
-    assert.ok(position > 0.4 && position < 5, `stopped at ${position}`);
+    assert.ok(position > 0.5 && position < 5, `stopped at ${position}`);
   });
 
   it('reads compound detectors by kind and triggers them', async () => {
@@ -82,7 +92,7 @@ describe('device runtime against the simulated IOCs', () => {
     assert.deepEqual(Object.keys(await pinhole.read()), ['pinhole_det']);
     assert.deepEqual(Object.keys(await pinhole.read_configuration()), ['pinhole_exp']);
     const trigger = pinhole.trigger();
-    await trigger.wait(100);
+    await trigger.finished;
     assert.equal(trigger.success, true);
     assert.throws(() => pinhole.set(1), UnsupportedVerb);
     const spot = buildDevice(catalog, client, {
@@ -103,10 +113,19 @@ describe('device runtime against the simulated IOCs', () => {
     });
     assert.ok(motor instanceof EpicsSignal);
     await client.put('mini:ph:vel', 2, { wait: true });
-    const started = Date.now();
+    const positions: number[] = [];
+    const unwatch = client.monitor('mini:ph:mtr', (r) => positions.push(Number(r.value)));
+    await until(() => positions.length === 1, 'the first position');
     const status = motor.set(0.6, { tolerance: 0.001 });
-    await status.wait(5000);
-    assert.ok(Date.now() - started >= 150, 'a 0.6 move at 2/s takes two or three 0.1 s ticks');
+    await status.finished;
+    // Done only once the IOC reached 0.6: the intermediate step positions arrived before.
+    const seenWhenDone = [...positions];
+    unwatch();
+    assert.equal(seenWhenDone[0], 0);
+    assert.ok(
+      seenWhenDone.some((p) => p > 0 && p < 0.6),
+      `a 0.6 move at 2/s goes in 0.1 s steps: ${seenWhenDone}`,
+    );
     assert.deepEqual(await motor.read().then((r) => r.ph_motor.value), 0.6);
     const current = buildDevice(catalog, client, {
       name: 'ring',
