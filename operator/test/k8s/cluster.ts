@@ -6,11 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 
 export const BIN =
@@ -21,6 +21,19 @@ export const BIN =
     'bin',
   );
 
+/** True when `name` is an executable file in a directory of PATH. */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Fails (never skips) naming what provides each missing tool. */
 export function requireBinaries(): void {
   const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'helm', 'skaffold'].filter(
     (b) => !existsSync(join(BIN, b)),
@@ -28,6 +41,13 @@ export function requireBinaries(): void {
   if (missing.length)
     throw new Error(
       `missing ${missing.join(', ')} in ${BIN}: run scripts/k8s-binaries.sh (it builds them with Go)`,
+    );
+  // kubectl comes from the machine, not from scripts/k8s-binaries.sh.
+  if (!onPath('kubectl'))
+    throw new Error(
+      'kubectl is not on PATH: install the `kubectl` apt package (the one on the CI machines, from the ' +
+        'Google Cloud SDK repository), or any kubectl within one minor version of the API server ' +
+        'that scripts/k8s-binaries.sh builds',
     );
 }
 
