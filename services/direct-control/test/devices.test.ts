@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { until } from '../../../packages/epics-ca/test/waits.ts';
+import { documented } from './openapi-check.ts';
 import { deviceBody, isType, type Stack, startStack, TestSocket } from './stack.ts';
 
-const json = async (res: Response) => [res.status, (await res.json()) as any] as const;
+/** Status and body of an answer, checked against the published OpenAPI document first. */
+const json = async (res: Response, method = 'POST') => {
+  await documented(method, res);
+  return [res.status, (await res.json()) as any] as const;
+};
 
 describe('device commanding and the device socket, against the motor records and the seeded registry', () => {
   let stack: Stack;
@@ -110,7 +115,7 @@ describe('device commanding and the device socket, against the motor records and
     );
     [status, body] = await json(await stack.post('/api/v1/device/motor2.user_readback', { method: 'get' }));
     assert.deepEqual([status, body.result], [200, 0.5]);
-    [status, body] = await json(await fetch(`${stack.url}/api/v1/device/spot/value`));
+    [status, body] = await json(await fetch(`${stack.url}/api/v1/device/spot/value`), 'GET');
     assert.equal(status, 200, JSON.stringify(body));
     assert.ok(Object.keys(body.value).length > 0);
     [status, body] = await json(

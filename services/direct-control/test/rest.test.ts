@@ -9,6 +9,7 @@ import { type Harness, startConfiguration } from '../../configuration/test/harne
 import { createDirectControlService, type DirectControlService } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
 import { HttpRegistry } from '../src/registry/http-registry.ts';
+import { documented } from './openapi-check.ts';
 
 const seed = join(import.meta.dirname, '../../../integration/seed/happi_db.json');
 
@@ -18,12 +19,21 @@ describe('direct control over REST, against the simulated IOCs and the seeded re
   let client: CaClient;
   let service: DirectControlService;
   let base: string;
-  const post = (path: string, body: unknown) =>
-    fetch(base + path, {
+  // Every answer in these tests is also checked against the published OpenAPI document.
+  const get = async (path: string, init?: RequestInit) => {
+    const res = await fetch(base + path, init);
+    await documented('GET', res);
+    return res;
+  };
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(base + path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+    await documented('POST', res);
+    return res;
+  };
 
   before(async () => {
     iocs = await serveIocs([{ name: 'mini_beamline' }, { name: 'motors' }], {
@@ -59,21 +69,21 @@ describe('direct control over REST, against the simulated IOCs and the seeded re
   });
 
   it('reads a registered PV fresh, and refuses unregistered ones', async () => {
-    const current = (await (await fetch(`${base}/api/v1/pv/mini:current/value`)).json()) as any;
+    const current = (await (await get(`/api/v1/pv/mini:current/value`)).json()) as any;
     assert.ok(current.value >= 475 && current.value <= 525);
     assert.deepEqual([current.shape, current.dtype, current.ndim, current.nbytes], [[], null, 0, 0]);
-    const unknown = await fetch(`${base}/api/v1/pv/not:registered/value`);
+    const unknown = await get(`/api/v1/pv/not:registered/value`);
     assert.equal(unknown.status, 404);
     assert.match(((await unknown.json()) as any).detail, /not found in the registry/);
   });
 
   it('serves arrays as little-endian bytes on request', async () => {
-    const res = await fetch(`${base}/api/v1/pv/mini:dot:ArraySize_RBV/value?format=binary`);
+    const res = await get(`/api/v1/pv/mini:dot:ArraySize_RBV/value?format=binary`);
     assert.equal(res.headers.get('content-type'), 'application/octet-stream');
     assert.deepEqual([res.headers.get('x-pv-dtype'), res.headers.get('x-pv-shape')], ['<i4', '2']);
     const bytes = Buffer.from(await res.arrayBuffer());
     assert.deepEqual([bytes.readInt32LE(0), bytes.readInt32LE(4)], [480, 640]);
-    const refused = await fetch(`${base}/api/v1/pv/mini:current/value`, { headers: { accept: 'text/html' } });
+    const refused = await get(`/api/v1/pv/mini:current/value`, { headers: { accept: 'text/html' } });
     assert.equal(refused.status, 406);
   });
 
@@ -120,20 +130,18 @@ describe('direct control over REST, against the simulated IOCs and the seeded re
   });
 
   it('serves the monitor cache with alarm state and metadata, and lists connected PVs', async () => {
-    const cached = (await (await fetch(`${base}/api/v1/pvs/mini:ph:mtr_tick_rate/value`)).json()) as any;
+    const cached = (await (await get(`/api/v1/pvs/mini:ph:mtr_tick_rate/value`)).json()) as any;
     assert.deepEqual(
       [cached.value, cached.units, cached.connected, cached.write_access],
       [10, 'Hz', true, true],
     );
     assert.ok(
-      ((await (await fetch(`${base}/api/v1/pvs/connected`)).json()) as string[]).includes(
-        'mini:ph:mtr_tick_rate',
-      ),
+      ((await (await get(`/api/v1/pvs/connected`)).json()) as string[]).includes('mini:ph:mtr_tick_rate'),
     );
   });
 
   it('reports its health and the registry backend', async () => {
-    const health = (await (await fetch(`${base}/health`)).json()) as any;
+    const health = (await (await get(`/health`)).json()) as any;
     assert.deepEqual(
       [health.status, health.registry_backend, health.read_only, health.coordination_service_available],
       ['healthy', 'http', false, true],
@@ -159,8 +167,11 @@ describe('read-only mode', () => {
         body: '{"bogus": true}',
       });
       assert.equal(res.status, 403);
+      await documented('POST', res);
       assert.match(((await res.json()) as any).detail, /read-only/i);
-      assert.equal((await fetch(`${url}/health`)).status, 200);
+      const health = await fetch(`${url}/health`);
+      assert.equal(health.status, 200);
+      await documented('GET', health);
     } finally {
       await service.close();
       await client.close();
