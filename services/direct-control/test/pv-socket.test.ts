@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { until } from '../../../packages/epics-ca/test/waits.ts';
+import { documented } from './openapi-check.ts';
 import { deviceBody, isType, type Stack, startStack, TestSocket, updateOf } from './stack.ts';
 
 describe('pv-socket against the simulated IOCs and the seeded registry', () => {
@@ -264,32 +266,67 @@ describe('pv-socket limits', () => {
     }
   });
 
-  it('refuses writes in read-only mode without touching the IOC', async () => {
+  it('refuses every write path in read-only mode, over REST and both sockets, and the IOC sees none', async () => {
     const stack = await startStack({ DIRECT_CONTROL_GLOBAL_READ_ONLY: 'true' });
-    const socket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    const pvSocket = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    const deviceSocket = await TestSocket.open(`${stack.ws}/api/v1/device-socket`);
+    // Every write a path could make lands on one of these: count what the IOC posts meanwhile.
+    const watched = ['mini:ph:mtr_tick_rate', 'mini:dot:mtrx', 'sim:mtr1', 'sim:mtr1.STOP', 'sim:mtr1.SPMG'];
+    const posted = new Map<string, unknown[]>(watched.map((pv) => [pv, []]));
+    const unwatch = watched.map((pv) => stack.client.monitor(pv, (r) => posted.get(pv)!.push(r.value)));
     try {
-      const before = (await stack.client.get('mini:ph:mtr_tick_rate')).value;
-      const refused = await socket.request(
-        { action: 'set', pv: 'mini:ph:mtr_tick_rate', value: 99 },
-        isType('error'),
-      );
-      assert.match(refused.error, /read-only/);
-      assert.match(
-        (await socket.request({ action: 'stop', device: 'motor1' }, isType('error'))).error,
-        /read-only/,
-      );
-      assert.equal((await stack.client.get('mini:ph:mtr_tick_rate')).value, before);
-      assert.equal(
-        (await stack.post('/api/v1/device/execute', { device_name: 'motor1', method: 'read' })).status,
-        403,
-      );
-      assert.equal(
-        (await stack.post('/api/v1/device/motor1.user_setpoint', { method: 'set', value: 1 })).status,
-        403,
-      );
-      assert.equal((await stack.post('/api/v1/device/motor1.user_readback', { method: 'get' })).status, 200);
+      await until(() => [...posted.values()].every((v) => v.length === 1), 'the first value of each');
+      const before = new Map([...posted].map(([pv, values]) => [pv, values[0]]));
+      const rest: [string, unknown][] = [
+        ['/api/v1/pv/set', { pv_name: 'mini:ph:mtr_tick_rate', value: 99 }],
+        ['/api/v1/pv/set', { pv_name: 'mini:dot:mtrx', value: 5, wait: true }],
+        ['/api/v1/pv/set/batch', { caputs: [{ pv_name: 'mini:dot:mtrx', value: 5 }] }],
+        ['/api/v1/device/execute', { device_name: 'motor1', method: 'set', args: [1] }],
+        ['/api/v1/device/execute', { device_name: 'motor1', method: 'stop' }],
+        ['/api/v1/device/motor1/stop', undefined],
+        ['/api/v1/device/motor1.user_setpoint', { method: 'set', value: 1 }],
+        ['/api/v1/device/motor1.user_setpoint', { method: 'put', value: 1 }],
+        ['/api/v1/device/spot.exp', { method: 'set', value: 0.5 }],
+      ];
+      for (const [path, body] of rest) {
+        const res = await stack.post(path, body);
+        assert.equal(res.status, 403, `POST ${path} ${JSON.stringify(body)}`);
+        await documented('POST', res);
+        assert.match(((await res.json()) as { detail: string }).detail, /read-only mode/, path);
+      }
+      const refusedOver = async (socket: TestSocket, frame: Record<string, unknown>) => {
+        const reply = await socket.request(frame, (f) => f.type === 'error' || /_complete$/.test(f.type));
+        assert.equal(reply.type, 'error', JSON.stringify(frame));
+        assert.match(reply.error, /read-only mode/, JSON.stringify(frame));
+      };
+      await refusedOver(pvSocket, { action: 'set', pv: 'mini:ph:mtr_tick_rate', value: 99 });
+      await refusedOver(pvSocket, { action: 'stop', device: 'motor1' });
+      // The device socket streams in read-only mode; its writes are refused.
+      await deviceSocket.request({ action: 'subscribe', device: 'motor1' }, isType('subscribed'));
+      await refusedOver(deviceSocket, { action: 'set', device: 'motor1', value: 1 });
+      await refusedOver(deviceSocket, {
+        action: 'set',
+        device: 'motor1',
+        component: 'user_setpoint',
+        value: 1,
+      });
+      await refusedOver(deviceSocket, { action: 'stop', device: 'motor1' });
+
+      // Reads still work.
+      const read = await stack.post('/api/v1/device/motor1.user_readback', { method: 'get' });
+      assert.equal(read.status, 200);
+      await documented('POST', read);
+      const value = await fetch(`${stack.url}/api/v1/pv/mini:ph:mtr_tick_rate/value`);
+      assert.equal(value.status, 200);
+      await documented('GET', value);
+
+      // Nothing reached the IOC: the values are as they were, and no PV posted anything new.
+      for (const [pv, first] of before) assert.deepEqual((await stack.client.get(pv)).value, first, pv);
+      for (const [pv, values] of posted) assert.equal(values.length, 1, `${pv} posted ${values.slice(1)}`);
     } finally {
-      socket.close();
+      for (const stop of unwatch) stop();
+      pvSocket.close();
+      deviceSocket.close();
       await stack.close();
     }
   });

@@ -5,9 +5,12 @@
  * the service still serves every other client correctly.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import WebSocket from 'ws';
+import { orAbort, until } from '../../../packages/epics-ca/test/waits.ts';
 import { isType, type Stack, startStack, TestSocket, updateOf } from './stack.ts';
 
 setFlagsFromString('--expose-gc');
@@ -228,6 +231,60 @@ describe('an array larger than the CA limit', () => {
       await socket.next(updateOf('mini:current'), from);
     } finally {
       socket.close();
+    }
+  });
+});
+
+describe('socket liveness and shutdown', () => {
+  it('terminates a peer that stops answering pings, and keeps one that answers', async () => {
+    // A second between pings: a healthy peer's pong (in this very process) is never that late.
+    const stack = await startStack({ DIRECT_CONTROL_WS_PING_INTERVAL: '1' });
+    // A client whose library does not answer pings, as a hung peer behaves.
+    const silent = new WebSocket(`${stack.ws}/api/v1/pv-socket`, { autoPong: false });
+    const healthy = await TestSocket.open(`${stack.ws}/api/v1/pv-socket`);
+    try {
+      let silentPings = 0;
+      let healthyPings = 0;
+      silent.on('ping', () => silentPings++);
+      healthy.ws.on('ping', () => healthyPings++);
+      const [code] = await orAbort(once(silent, 'close'), 'the silent peer to be dropped');
+      assert.equal(code, 1006, 'terminated, without a closing handshake');
+      assert.ok(silentPings >= 1, 'it was pinged before it was dropped');
+      // The healthy client is pinged round after round and stays.
+      const mark = healthyPings;
+      await until(() => healthyPings >= mark + 2, 'two more pings of the healthy client');
+      assert.equal(healthy.closeCode, undefined);
+      await healthy.request({ action: 'ping' }, isType('pong'));
+      assert.equal(stack.service.sockets.gateway.size, 1);
+    } finally {
+      silent.terminate();
+      healthy.close();
+      await stack.close();
+    }
+  });
+
+  it('closes every socket with 1001 when the service shuts down', async () => {
+    const stack = await startStack();
+    const sockets = await Promise.all(
+      ['pv-socket', 'device-socket', 'camera-socket'].map((path) =>
+        TestSocket.open(`${stack.ws}/api/v1/${path}`),
+      ),
+    );
+    await sockets[0].request({ action: 'subscribe', pv: 'mini:current' }, isType('subscribed'));
+    const closeService = stack.service.close.bind(stack.service);
+    let closed = false;
+    stack.service.close = async () => {
+      if (!closed) await closeService();
+      closed = true;
+    };
+    try {
+      await stack.service.close();
+      for (const socket of sockets) {
+        assert.equal(await socket.closed(), 1001);
+        assert.equal(socket.closeReason, 'Service shutting down');
+      }
+    } finally {
+      await stack.close();
     }
   });
 });
