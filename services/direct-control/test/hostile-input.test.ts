@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { documented, openapiDocument } from './openapi-check.ts';
 import { type Stack, startStack } from './stack.ts';
 
 describe('direct control under hostile and careless input', () => {
@@ -199,6 +200,104 @@ describe('direct control under hostile and careless input', () => {
     assert.ok((await asValue.text()).length < 10_000);
     const twice = await fetch(`${stack.url}/api/v1/pv/mini:dot:mtry/value?format=binary&format=json`);
     assert.equal(twice.status, 422);
+    await stillServes();
+  });
+
+  /** POST routes that read a JSON body, with a body each would otherwise accept. */
+  const bodyRoutes: [string, unknown][] = [
+    ['/api/v1/pv/set', { pv_name: 'mini:ph:vel', value: 2 }],
+    ['/api/v1/pv/set/batch', { caputs: [{ pv_name: 'mini:ph:vel', value: 2 }] }],
+    ['/api/v1/device/execute', { device_name: 'motor1', method: 'read' }],
+    ['/api/v1/device/motor1.user_readback', { method: 'get' }],
+    ['/api/v1/devices/resolve', { addresses: ['motor1.user_setpoint'] }],
+  ];
+
+  it('answers malformed JSON on every route that takes a body with a documented 422 json_invalid', async () => {
+    for (const [path] of bodyRoutes)
+      for (const text of ['{"pv_name": ', '{bad}', '[1, 2', 'not json', '{"a": 1}}']) {
+        const res = await fetch(`${stack.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: text,
+        });
+        assert.equal(res.status, 422, `${path} ${text}`);
+        await documented('POST', res);
+        const [issue] = (await detail(res)) as { type: string; loc: unknown[] }[];
+        assert.deepEqual([issue.type, issue.loc[0]], ['json_invalid', 'body'], `${path} ${text}`);
+      }
+    await stillServes();
+  });
+
+  it('refuses a body over the 1 MB request limit with 413 on every route that takes one', async () => {
+    const padding = 'x'.repeat(2 ** 20);
+    for (const [path, body] of bodyRoutes) {
+      const res = await stack.post(path, { ...(body as object), padding });
+      assert.equal(res.status, 413, path);
+      assert.equal(typeof (await detail(res)), 'string', path);
+    }
+    await stillServes();
+  });
+
+  it('answers unknown routes 404 and every documented path 405 for the methods it does not take', async () => {
+    for (const path of ['/api/v1/nothing', '/api/v2/pv/set', '/api/v1/pvs', '/api/v1/device']) {
+      const res = await fetch(`${stack.url}${path}`);
+      assert.equal(res.status, 404, path);
+      assert.deepEqual(await res.json(), { detail: 'Not Found' }, path);
+    }
+    // Every path of the published document, with each method it does not list.
+    const concrete = (template: string) =>
+      template
+        .replace('{pv_name}', 'mini:current')
+        .replace('{device_name}', 'motor1')
+        .replace('{device_path}', 'motor1.user_readback');
+    let tried = 0;
+    for (const [template, operations] of Object.entries(openapiDocument.paths))
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+        if (method.toLowerCase() in operations) continue;
+        // POST /api/v1/device/{device_path:path} takes every POST below /api/v1/device/ (spec §1.14).
+        if (method === 'POST' && template.startsWith('/api/v1/device/')) continue;
+        const res = await fetch(`${stack.url}${concrete(template)}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : '{}',
+        });
+        assert.equal(res.status, 405, `${method} ${template}`);
+        assert.deepEqual(await res.json(), { detail: 'Method Not Allowed' }, `${method} ${template}`);
+        tried++;
+      }
+    assert.ok(tried >= 40, `${tried} path and method pairs`);
+    await stillServes();
+  });
+
+  it('refuses over-long PV and device names on every route that takes one, naming the limit', async () => {
+    const pv = `A:${'B'.repeat(1023)}`; // 1025 characters, past the registry's 1024
+    const device = 'd'.repeat(257); // past the registry's 256
+    const refusals: [string, string, unknown, RegExp][] = [
+      ['GET', `/api/v1/pv/${pv}/value`, undefined, /at most 1024 characters/],
+      ['GET', `/api/v1/pvs/${pv}/value`, undefined, /at most 1024 characters/],
+      ['POST', '/api/v1/pv/set', { pv_name: pv, value: 1 }, /1024 characters/],
+      ['POST', '/api/v1/pv/set/batch', { caputs: [{ pv_name: pv, value: 1 }] }, /1024 characters/],
+      ['POST', '/api/v1/device/execute', { device_name: device, method: 'read' }, /at most 256 characters/],
+      ['POST', `/api/v1/device/${device}/stop`, undefined, /at most 256 characters/],
+      ['POST', `/api/v1/device/${device}.user_readback`, { method: 'get' }, /at most 256 characters/],
+      ['GET', `/api/v1/device/${device}/value`, undefined, /at most 256 characters/],
+    ];
+    for (const [method, path, body, pattern] of refusals) {
+      const res = await fetch(`${stack.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      assert.equal(res.status, 422, `${method} ${path.slice(0, 40)}…`);
+      await documented(method, res);
+      assert.match(JSON.stringify(await detail(res)), pattern, `${method} ${path.slice(0, 40)}…`);
+    }
+    // Resolve answers per address (always 200, spec §1.12): an over-long head is not resolved.
+    const resolve = await stack.post('/api/v1/devices/resolve', { addresses: [`${device}.x`] });
+    assert.equal(resolve.status, 200);
+    await documented('POST', resolve);
+    const [row] = ((await resolve.json()) as { resolved: { ok: boolean; pv_name: unknown }[] }).resolved;
+    assert.deepEqual([row.ok, row.pv_name], [false, null]);
     await stillServes();
   });
 

@@ -11,9 +11,11 @@ import addFormats from 'ajv-formats';
 type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 type Document = { paths: Record<string, Record<string, Operation>> };
 
-const document = JSON.parse(
+/** The published document, as committed. */
+export const openapiDocument = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../../shared-schema/direct_control.openapi.json'), 'utf8'),
 ) as Document;
+const document = openapiDocument;
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default(ajv);
