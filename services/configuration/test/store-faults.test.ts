@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { createCatalog } from '@ophyd-service/devices';
 import { createLogger } from '@ophyd-service/service-kit';
+import { testSignal } from '../../../packages/epics-ca/test/waits.ts';
 import { type ConfigurationService, createConfigurationService } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
 import { type MikroRegistryStore, openStore } from '../src/store/mikro-store.ts';
@@ -75,7 +76,7 @@ describe('store failures at chosen points (SQLite)', { concurrency: 1 }, () => {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(5000),
+      signal: testSignal(), // a hang fails the test at its timeout
     });
   const json = async (path: string) => (await send('GET', path)).json() as Promise<any>;
 

@@ -13,6 +13,7 @@ import { selfSignedCertificate } from '../../../cli/test/certificate.ts';
 import { freePort } from '../../../cli/test/network.ts';
 import { BIN, killStarted, type Run, run } from '../../../cli/test/process.ts';
 import type { RunningIocs } from '../../../ioc/src/index.ts';
+import { untilAsync } from '../../../packages/epics-ca/test/waits.ts';
 import { startIocs } from './stack.ts';
 
 const REGISTRY = join(import.meta.dirname, '../../../integration/pods/standalone/registry.yaml');
@@ -46,15 +47,16 @@ async function startDirectControl(args: string[], quiet = false): Promise<{ serv
     await service.waitFor(/"msg":"direct_control listening on /);
     return { service, port };
   }
-  for (let attempt = 0; attempt < 300 && service.child.exitCode === null; attempt++) {
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+  let ready = false;
+  await untilAsync(async () => {
+    ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
       (r) => r.ok,
       () => false,
     );
-    if (ready) return { service, port };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no /ready on ${port}; output:\n${service.output()}`);
+    return ready || service.child.exitCode !== null;
+  }, `/ready on ${port}`);
+  if (!ready) throw new Error(`exited before /ready on ${port}; output:\n${service.output()}`);
+  return { service, port };
 }
 
 async function stop(service: Run): Promise<void> {

@@ -47,10 +47,13 @@ describe('monitor hub', () => {
       late.map((e) => e.kind),
       ['meta', 'value'],
     );
+    // The last listener's removal starts the idle time; sweeps are given their "now" explicitly.
+    const stoppedFrom = Date.now();
     stopSecond();
     stopLate();
-    assert.equal(hub.sweep(Date.now()), 0, 'not idle long enough');
-    assert.equal(hub.sweep(Date.now() + 1000), 1);
+    const stoppedBy = Date.now();
+    assert.equal(hub.sweep(stoppedFrom + 999), 0, 'not idle long enough');
+    assert.equal(hub.sweep(stoppedBy + 1000), 1);
     assert.deepEqual(hub.stats(), { monitors: 0, listeners: 0 });
     await until(() => server.stats()[0].subscriptions === 0, 'CA subscription cancelled');
   });
