@@ -1,11 +1,14 @@
 /**
  * `ophyd-service export-openapi [--out DIR] [--check]`: writes each HTTP service's OpenAPI document to
- * shared-schema/ (or DIR); with --check, only compares and fails when a committed file is stale.
+ * shared-schema/ (or DIR), and the TypeScript types of its operations beside the service's routes
+ * (`src/api-types.ts`, what handlers are typed by); with --check, only compares and fails when a
+ * committed file is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApiText } from '@ophyd-service/service-kit';
+import openapiTS, { astToString } from 'openapi-typescript';
 import { configurationOpenApi } from '../services/configuration/src/app.ts';
 import { directControlOpenApi } from '../services/direct-control/src/app.ts';
 
@@ -15,7 +18,22 @@ export const DOCUMENTS: Record<string, () => unknown> = {
   'direct_control.openapi.json': directControlOpenApi,
 };
 
+/** Where each document's operation types go, by the same file name. */
+export const TYPES: Record<string, string> = {
+  'configuration_service.openapi.json': resolve(
+    import.meta.dirname,
+    '../services/configuration/src/api-types.ts',
+  ),
+  'direct_control.openapi.json': resolve(import.meta.dirname, '../services/direct-control/src/api-types.ts'),
+};
+
 export const SHARED_SCHEMA = resolve(import.meta.dirname, '..', 'shared-schema');
+
+/** The generated types of a document's paths, components and operations. */
+export async function typesText(doc: unknown): Promise<string> {
+  const body = astToString(await openapiTS(doc as Parameters<typeof openapiTS>[0]));
+  return `/* Generated from the service's OpenAPI document by \`npx ophyd-service export-openapi\`: do not edit. */\n${body}`;
+}
 
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -25,17 +43,20 @@ export async function main(argv: string[]): Promise<void> {
   const dir = values.out ? resolve(values.out) : SHARED_SCHEMA;
   const stale: string[] = [];
   for (const [file, build] of Object.entries(DOCUMENTS)) {
-    const path = join(dir, file);
-    const text = openApiText(build());
-    if (values.check) {
-      let current = '';
-      try {
-        current = readFileSync(path, 'utf8');
-      } catch {}
-      if (current !== text) stale.push(path);
-    } else {
-      writeFileSync(path, text);
-      console.log(`wrote ${path}`);
+    const doc = build();
+    const outputs = [[join(dir, file), openApiText(doc)]];
+    if (!values.out) outputs.push([TYPES[file], await typesText(doc)]);
+    for (const [path, text] of outputs) {
+      if (values.check) {
+        let current = '';
+        try {
+          current = readFileSync(path, 'utf8');
+        } catch {}
+        if (current !== text) stale.push(path);
+      } else {
+        writeFileSync(path, text);
+        console.log(`wrote ${path}`);
+      }
     }
   }
   if (stale.length > 0) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'koa';
+import { DomainError } from './domain-error.ts';
 import type { Logger } from './logger.ts';
 
 /** A field-level validation problem, in the shape FastAPI clients already parse. */
@@ -73,6 +74,10 @@ export function errorEnvelope() {
 }
 
 function toResponse(err: unknown, ctx: Context) {
+  if (err instanceof DomainError) {
+    if (err.status >= 500) (ctx.state.log ?? console).warn({ err }, err.message);
+    return { status: err.status, body: { detail: err.detail }, headers: {} };
+  }
   if (err instanceof HttpError) {
     const detail = err.status === 422 && Array.isArray(err.detail) ? err.detail.map(boundIssue) : err.detail;
     return { status: err.status, body: { detail }, headers: err.headers };

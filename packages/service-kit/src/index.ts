@@ -9,6 +9,15 @@ export {
   STACK_HTTP_PORTS,
   STACK_ORIGINS,
 } from './config.ts';
+export {
+  conflict,
+  DOMAIN_ERROR_STATUS,
+  DomainError,
+  type DomainErrorKind,
+  invalid,
+  notFound,
+  unavailable,
+} from './domain-error.ts';
 export { HttpError, type ValidationIssue, validationError } from './errors.ts';
 export {
   CommandError,
@@ -27,6 +36,7 @@ export type { Probe, ProbeResult } from './health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { buildOpenApi, exportOpenApi, openApiText } from './openapi.ts';
 export { type ClusterAccess, inClusterAccess, publishOpenApiConfigMap } from './openapi-configmap.ts';
+export { type Binding, type Bindings, type Handler, type Input, routeTable } from './route-table.ts';
 export {
   closeOnSignals,
   createService,

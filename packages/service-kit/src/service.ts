@@ -14,6 +14,7 @@ import { createMetrics, healthRoutes, type Probe } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiInfo, buildOpenApi, exportOpenApi, openApiRoutes } from './openapi.ts';
 import { publishOpenApiConfigMap } from './openapi-configmap.ts';
+import { type Binding, type Handler, routeTable } from './route-table.ts';
 import { jsonDepthLimit, type Schema, SchemaBook, singleValuedQuery } from './validation.ts';
 
 export interface ServiceOptions {
@@ -24,8 +25,13 @@ export interface ServiceOptions {
   schemas?: Record<string, Schema>;
   /** Route files carrying `@openapi` blocks. */
   sources?: string[];
-  /** Builds the service's routers once the kit (logger, schema book) exists. */
-  routes: (kit: ServiceKit) => Router[];
+  /**
+   * The handlers of the service's operations by operationId, in precedence order, built once the
+   * kit (logger, schema book) exists: the router comes from the OpenAPI document (`routeTable`).
+   */
+  operations?: (kit: ServiceKit) => Record<string, Handler<never> | Binding<never>>;
+  /** Routers of routes outside the OpenAPI document (none in our services). */
+  routes?: (kit: ServiceKit) => Router[];
   health?: Probe;
   ready?: Probe;
   /** Largest accepted JSON body, e.g. `1mb`. */
@@ -38,6 +44,9 @@ export interface ServiceOptions {
   /** WebSocket endpoints: they get the HTTP upgrades and are closed before the listener drains. */
   upgrades?: Upgrades;
 }
+
+/** Paths the kit serves itself (health, readiness, metrics), documented in health.ts. */
+const KIT_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 export interface Upgrades {
   handle(request: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -107,7 +116,8 @@ export function createService(options: ServiceOptions): Service {
   for (const router of [
     healthRoutes(healthy, ready, registry),
     openApiRoutes(openapi, options.info.title),
-    ...options.routes(kit),
+    ...(options.operations ? [routeTable(openapi, book, options.operations(kit), KIT_PATHS)] : []),
+    ...(options.routes?.(kit) ?? []),
   ]) {
     root.use(router.routes());
   }
