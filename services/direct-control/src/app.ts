@@ -1,23 +1,24 @@
 /** The direct-control service: PV reads and writes, monitors over WebSocket, device commanding. */
 import { join } from 'node:path';
-import Router from '@koa/router';
 import { type Catalog, loadCatalog } from '@ophyd-service/devices';
 import type { CaClient } from '@ophyd-service/epics-ca';
 import {
+  type Bindings,
   buildOpenApi,
   createLogger,
   createService,
   type Logger,
   type Service,
 } from '@ophyd-service/service-kit';
+import type { operations } from './api-types.ts';
 import type { DirectControlConfig } from './config.ts';
 import { DeviceManager } from './devices/manager.ts';
-import { isoNaive } from './envelope.ts';
 import { MonitorHub } from './monitor/hub.ts';
+import { health, type SocketCounters } from './operations/status.ts';
 import type { RegistryProvider } from './registry/provider.ts';
-import { probeConfiguration } from './registry/select.ts';
 import * as device from './routes/device.ts';
 import * as pv from './routes/pv.ts';
+import * as routes from './routes/stats.ts';
 import { schemas } from './schemas.ts';
 import { DeviceSocket } from './sockets/device-socket.ts';
 import { SocketGateway } from './sockets/gateway.ts';
@@ -92,71 +93,41 @@ export function createDirectControlService(options: {
     .route('/api/v1/camera-socket', sockets.camera)
     .route('/api/v1/tiff-socket', sockets.tiff);
 
-  const stats = () => ({
-    timestamp: isoNaive(new Date()),
-    read_only: config.DIRECT_CONTROL_GLOBAL_READ_ONLY,
-    registry_backend: registry.kind,
-    coordination_enabled: dc.coordination,
-    monitors: { ...dc.hub.stats(), connected: dc.hub.connectedPvs().length },
-    websocket: {
-      connections: sockets.gateway.size,
-      max_connections: config.DIRECT_CONTROL_WS_MAX_CONNECTIONS,
-      refused: sockets.gateway.refused,
-      by_endpoint: sockets.gateway.counts(),
-      pv_socket: sockets.pv.stats(),
-      device_socket: sockets.device.stats(),
-      camera_socket: sockets.camera.counters,
-      tiff_socket: sockets.tiff.counters,
-    },
-    devices: { live: dc.devices.size },
+  const counters = (): SocketCounters => ({
+    connections: sockets.gateway.size,
+    refused: sockets.gateway.refused,
+    byEndpoint: sockets.gateway.counts(),
+    pv: sockets.pv.stats(),
+    device: sockets.device.stats(),
+    camera: sockets.camera.counters,
+    tiff: sockets.tiff.counters,
   });
-  const health = async () => {
-    const probe = dc.coordination
-      ? await probeConfiguration(config.DIRECT_CONTROL_CONFIGURATION_SERVICE_URL)
-      : null;
-    const connectedPvs = dc.hub.connectedPvs().length;
-    const body = {
-      status: probe ? 'unhealthy' : 'healthy',
-      timestamp: isoNaive(new Date()),
-      coordination_service_available: probe === null,
-      coordination_service_detail: probe,
-      registry_backend: registry.kind,
-      coordination_enabled: dc.coordination,
-      read_only: config.DIRECT_CONTROL_GLOBAL_READ_ONLY,
-      active_subscriptions: sockets.pv.stats().subscriptions + sockets.device.stats().components,
-      connected_pvs: connectedPvs,
-      websocket_connections: sockets.gateway.size,
-    };
-    return { ok: probe === null, body };
-  };
   const service = createService({
     name: SERVICE_NAME,
     info: INFO,
     schemas,
     sources: routeFiles,
     logger,
-    health,
+    health: () => health(dc, counters()),
     cors: { origins: config.corsOrigins, credentials: config.DIRECT_CONTROL_CORS_ALLOW_CREDENTIALS },
     upgrades: sockets.gateway,
-    routes: (kit) => {
-      const r = new Router();
-      const body = (schema: string) => kit.book.validate({ body: schema });
-      const writable = pv.writable(dc);
-      // Order matters: execute and stop before the device-path catch-all (spec §1.14).
-      r.get('/api/v1/stats', (ctx) => {
-        ctx.body = stats();
-      });
-      r.post('/api/v1/pv/set', writable, body('PVSetRequest'), pv.set(dc));
-      r.post('/api/v1/pv/set/batch', writable, body('PVSetBatchRequest'), pv.batch(dc));
-      r.post('/api/v1/devices/resolve', body('DeviceResolveRequest'), device.resolve(dc));
-      r.get('/api/v1/pv/:pv_name/value', pv.read(dc));
-      r.get('/api/v1/pvs/connected', pv.connected(dc));
-      r.get('/api/v1/pvs/:pv_name/value', pv.cached(dc));
-      r.post('/api/v1/device/execute', writable, body('DeviceCommandRequest'), device.execute(dc));
-      r.post('/api/v1/device/:device_name/stop', writable, device.stop(dc));
-      r.get('/api/v1/device/*device_path/value', device.value(dc));
-      r.post('/api/v1/device/*device_path', body('NestedDeviceRequest'), device.nested(dc));
-      return [r];
+    // The route table's order is the precedence: execute and stop before the device-path
+    // catch-all (spec §1.14). Paths, methods and validation come from each route's OpenAPI block.
+    operations: () => {
+      const readOnly = [pv.readOnlyGate(dc)];
+      return {
+        get_stats_api_v1_stats_get: routes.stats(dc, counters),
+        set_pv_api_v1_pv_set_post: { before: readOnly, handle: pv.set(dc) },
+        set_pv_batch_api_v1_pv_set_batch_post: { before: readOnly, handle: pv.batch(dc) },
+        resolve_device_paths_api_v1_devices_resolve_post: device.resolve(dc),
+        get_pv_value_from_controller_api_v1_pv__pv_name__value_get: pv.read(dc),
+        get_connected_pvs_api_v1_pvs_connected_get: pv.connected(dc),
+        get_monitored_pv_value_api_v1_pvs__pv_name__value_get: pv.cached(dc),
+        execute_device_method_api_v1_device_execute_post: { before: readOnly, handle: device.execute(dc) },
+        stop_device_api_v1_device__device_name__stop_post: { before: readOnly, handle: device.stop(dc) },
+        get_nested_device_value_api_v1_device__device_path__value_get: device.value(dc),
+        access_nested_device_api_v1_device__device_path__post: device.nested(dc),
+      } satisfies Bindings<operations>;
     },
   });
   service.onClose(() => {

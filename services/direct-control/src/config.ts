@@ -71,6 +71,29 @@ export const configSchema = {
       default: 30,
       description: 'Seconds a write with completion may take',
     },
+    DIRECT_CONTROL_EPICS_CA_ADDR_LIST: {
+      type: 'string',
+      description: "Overrides EPICS_CA_ADDR_LIST for this service's CA client (applied before it starts)",
+    },
+    DIRECT_CONTROL_EPICS_CA_AUTO_ADDR_LIST: {
+      type: 'string',
+      enum: ['YES', 'NO', 'yes', 'no'],
+      description: "Overrides EPICS_CA_AUTO_ADDR_LIST for this service's CA client (never defaulted)",
+    },
+    DIRECT_CONTROL_COORDINATION_TIMEOUT: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 300,
+      default: 5,
+      description: 'Seconds to wait for a lock status from the configuration service',
+    },
+    DIRECT_CONTROL_PV_BUFFER_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      default: 100,
+      description:
+        "The reference's per-PV history length; echoed in /api/v1/stats (we keep only the latest value)",
+    },
     DIRECT_CONTROL_CTRL_LIMIT_READ_TIMEOUT: {
       type: 'number',
       exclusiveMinimum: 0,

@@ -13,7 +13,7 @@ import {
   serviceCommandLine,
 } from '@ophyd-service/service-kit';
 import { createDirectControlService, SERVICE_NAME } from './app.ts';
-import { configSchema, readConfig } from './config.ts';
+import { configSchema, type DirectControlConfig, readConfig } from './config.ts';
 import { selectRegistry } from './registry/select.ts';
 
 const FLAGS = {
@@ -52,10 +52,28 @@ export async function main(argv: string[]): Promise<void> {
   // pyepics raises libca's 16 kB array limit to 16 MB when the variable is unset, so the
   // reference reads detector images on defaults; so do we. An explicit variable still wins.
   const client = new CaClient({
-    env: readCaEnv({ EPICS_CA_MAX_ARRAY_BYTES: String(DEFAULT_MAX_ARRAY_BYTES), ...process.env }),
+    env: readCaEnv(caEnvironment(config, process.env)),
   });
   const service = createDirectControlService({ config, client, registry, logger });
   service.onClose(() => client.close());
   await service.listen(config.DIRECT_CONTROL_PORT, config.DIRECT_CONTROL_HOST, { tls: command.tls });
   closeOnSignals(service);
+}
+
+/**
+ * The CA client's environment: the process's, with pyepics's 16 MB array limit when unset and the
+ * service's own address-list overrides applied before the client starts (the reference copied them
+ * after CA had started, and defaulted the auto list to YES).
+ */
+export function caEnvironment(config: DirectControlConfig, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    EPICS_CA_MAX_ARRAY_BYTES: String(DEFAULT_MAX_ARRAY_BYTES),
+    ...env,
+    ...(config.DIRECT_CONTROL_EPICS_CA_ADDR_LIST !== undefined && {
+      EPICS_CA_ADDR_LIST: config.DIRECT_CONTROL_EPICS_CA_ADDR_LIST,
+    }),
+    ...(config.DIRECT_CONTROL_EPICS_CA_AUTO_ADDR_LIST !== undefined && {
+      EPICS_CA_AUTO_ADDR_LIST: config.DIRECT_CONTROL_EPICS_CA_AUTO_ADDR_LIST.toUpperCase(),
+    }),
+  };
 }

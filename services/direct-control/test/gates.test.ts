@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DomainError } from '@ophyd-service/service-kit';
 import { startConfiguration } from '../../configuration/test/harness.ts';
-import { GateRefusal, gateForPv } from '../src/gates.ts';
+import { gateForPv } from '../src/operations/gates.ts';
 import { HttpRegistry } from '../src/registry/http-registry.ts';
 
 const refusedWith = (status: number, pattern: RegExp) => (err: unknown) =>
-  err instanceof GateRefusal && err.status === status && pattern.test(err.message);
+  err instanceof DomainError && err.status === status && pattern.test(err.message);
 
 describe('write gates', () => {
   it('lets writes through to available devices and refuses locked (423), disabled (409) and unreachable (503)', async (t) => {

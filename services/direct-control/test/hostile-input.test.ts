@@ -170,8 +170,8 @@ describe('direct control under hostile and careless input', () => {
     assert.ok([400, 403].includes(readOnly.status), `read-only set answered ${readOnly.status}`);
     const component = await stack.post('/api/v1/device/motor1.__proto__', {});
     assert.equal(component.status, 404);
-    const constructor = await stack.post('/api/v1/device/motor1.constructor', {});
-    assert.equal(constructor.status, 404);
+    const inherited = await stack.post('/api/v1/device/motor1.constructor', {});
+    assert.equal(inherited.status, 404);
     await stillServes();
   });
 

@@ -13,7 +13,7 @@ import {
   type Part,
 } from '@ophyd-service/devices';
 import type { CaClient } from '@ophyd-service/epics-ca';
-import { HttpError } from '@ophyd-service/service-kit';
+import { DomainError } from '@ophyd-service/service-kit';
 import type { DeviceSpec } from '../registry/provider.ts';
 
 interface Live {
@@ -40,8 +40,8 @@ export class DeviceManager {
   /** The live object for `spec`, built (and its read signals connected) on first use. */
   async get(spec: DeviceSpec, pvs: Record<string, string>): Promise<Part> {
     if (!spec.active)
-      throw new HttpError(
-        422,
+      throw new DomainError(
+        'invalid',
         `Device '${spec.name}' is marked inactive in the registry; activate it to command it.`,
       );
     const fingerprint = JSON.stringify([
@@ -63,16 +63,19 @@ export class DeviceManager {
 
   private async build(spec: DeviceSpec, pvs: Record<string, string>): Promise<Part> {
     const found = findClass(this.catalog, spec.device_class);
-    if ('error' in found) throw new HttpError(500, `Device '${spec.name}': ${found.error}`);
+    if ('error' in found) throw new DomainError('failed', `Device '${spec.name}': ${found.error}`);
     if (spec.framework && spec.framework !== found.spec.framework) {
-      throw new HttpError(
-        500,
+      throw new DomainError(
+        'failed',
         `Device '${spec.name}' is tagged framework '${spec.framework}' but ${spec.device_class} is ${found.spec.framework}. Fix the registry entry's framework tag.`,
       );
     }
     const prefix = derivePrefix(pvs, spec.args);
     if (prefix === null)
-      throw new HttpError(500, `Device '${spec.name}' (${spec.device_class}) has no derivable PV prefix`);
+      throw new DomainError(
+        'failed',
+        `Device '${spec.name}' (${spec.device_class}) has no derivable PV prefix`,
+      );
     const name = typeof spec.kwargs.name === 'string' ? spec.kwargs.name : spec.name;
     const part = buildDevice(this.catalog, this.client, { name, deviceClass: spec.device_class, prefix });
     const signals = readSignals(part);
@@ -81,8 +84,8 @@ export class DeviceManager {
       signals.map((s) => this.client.info(s.pv, this.connectMs).catch(() => failed.push(s.pv))),
     );
     if (failed.length > 0) {
-      throw new HttpError(
-        500,
+      throw new DomainError(
+        'failed',
         `Device '${spec.name}' (${spec.device_class}) failed to connect within ${this.connectMs / 1000}s: ${failed.sort().join(', ')} did not connect`,
       );
     }

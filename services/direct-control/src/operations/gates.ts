@@ -1,10 +1,12 @@
 /**
  * The coordination (lock) gate a write passes before it reaches the hardware (spec §3.5); the
  * value itself is checked by the CA client's put (type, count, enum states, control limits, §3.7).
- * Each refusal carries the HTTP status it maps to, so routes and sockets share one decision.
+ * Refusals are DomainErrors: `locked` (423), `conflict` for disabled or unavailable (409),
+ * `unavailable` when the lock authority cannot be asked (503).
  */
-import type { RegistryProvider } from './registry/provider.ts';
-import { RegistryUnavailable } from './registry/provider.ts';
+import { DomainError } from '@ophyd-service/service-kit';
+import type { RegistryProvider } from '../registry/provider.ts';
+import { RegistryUnavailable } from '../registry/provider.ts';
 
 export type Availability =
   | { state: 'available' }
@@ -12,19 +14,9 @@ export type Availability =
   | { state: 'locked'; device: string; plan: string | null }
   | { state: 'unknown'; device: string };
 
-/** A refused write: `status` is the HTTP code, `detail` the envelope text. */
-export class GateRefusal extends Error {
-  override name = 'GateRefusal';
-  readonly status: number;
-  constructor(status: number, detail: string) {
-    super(detail);
-    this.status = status;
-  }
-}
-
 /**
  * May `device` be commanded now? Disabled wins over locked; only "available" lets a command
- * through. An unreachable registry refuses with 503 rather than guessing.
+ * through. An unreachable registry refuses rather than guessing.
  */
 export async function checkAvailability(
   registry: RegistryProvider,
@@ -37,7 +29,7 @@ export async function checkAvailability(
     status = await registry.status(device);
   } catch (err) {
     if (err instanceof RegistryUnavailable)
-      throw new GateRefusal(503, `Coordination check failed: ${err.message}`);
+      throw new DomainError('unavailable', `Coordination check failed: ${err.message}`);
     throw err;
   }
   if (status === null) return { state: 'available' }; // the registry has no lock concept for it
@@ -46,20 +38,20 @@ export async function checkAvailability(
   return status.available ? { state: 'available' } : { state: 'unknown', device };
 }
 
-/** Throws the refusal for anything but "available" (409 disabled/unknown, 423 locked). */
+/** Throws the refusal for anything but "available". */
 export function requireAvailable(availability: Availability): void {
   switch (availability.state) {
     case 'available':
       return;
     case 'disabled':
-      throw new GateRefusal(409, `Device '${availability.device}' is disabled`);
+      throw new DomainError('conflict', `Device '${availability.device}' is disabled`);
     case 'locked':
-      throw new GateRefusal(
-        423,
+      throw new DomainError(
+        'locked',
         `Device '${availability.device}' is locked by plan '${availability.plan ?? 'unknown'}'`,
       );
     default:
-      throw new GateRefusal(409, `Device '${availability.device}' is not available`);
+      throw new DomainError('conflict', `Device '${availability.device}' is not available`);
   }
 }
 
@@ -71,8 +63,8 @@ export async function gateForPv(registry: RegistryProvider, pv: string, enabled 
     owner = await registry.pvOwner(pv);
   } catch (err) {
     if (err instanceof RegistryUnavailable)
-      throw new GateRefusal(
-        503,
+      throw new DomainError(
+        'unavailable',
         `Coordination check failed: Cannot determine owning device for PV '${pv}': ${err.message}`,
       );
     throw err;

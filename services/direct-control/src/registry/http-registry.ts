@@ -51,7 +51,10 @@ const MAX_CONCURRENT = 16;
 
 export interface HttpRegistryOptions {
   baseUrl: string;
+  /** Milliseconds for existence, owner and spec lookups (5 s). */
   timeoutMs?: number;
+  /** For lock-status lookups (DIRECT_CONTROL_COORDINATION_TIMEOUT; default as `timeoutMs`). */
+  statusTimeoutMs?: number;
   cacheTtlMs?: number;
   /** The clock the cache ages by, in milliseconds (tests pass their own). */
   now?: () => number;
@@ -61,6 +64,7 @@ export class HttpRegistry implements RegistryProvider {
   readonly kind = 'http' as const;
   private readonly base: string;
   private readonly timeoutMs: number;
+  private readonly statusTimeoutMs: number;
   private readonly pvs: TtlCache<{ exists: boolean; owner: string | null }>;
   private readonly devices: TtlCache<boolean>;
   private readonly specs: TtlCache<DeviceSpec | null>;
@@ -70,6 +74,7 @@ export class HttpRegistry implements RegistryProvider {
   constructor(options: HttpRegistryOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.statusTimeoutMs = options.statusTimeoutMs ?? this.timeoutMs;
     const ttl = options.cacheTtlMs ?? 30_000;
     const now = options.now ?? (() => performance.now());
     this.pvs = new TtlCache(ttl, now);
@@ -128,7 +133,10 @@ export class HttpRegistry implements RegistryProvider {
   }
 
   async status(name: string): Promise<DeviceStatus | null> {
-    const res = await this.request(`/api/v1/devices/${encodeURIComponent(name)}/status`);
+    const res = await this.request(
+      `/api/v1/devices/${encodeURIComponent(name)}/status`,
+      this.statusTimeoutMs,
+    );
     if (res.status === 404) return null;
     const body = res.body as {
       available?: boolean;
@@ -173,20 +181,20 @@ export class HttpRegistry implements RegistryProvider {
   }
 
   /** One GET per path at a time, whoever asks; the callers share its answer. */
-  private request(path: string): Promise<{ status: number; body: unknown }> {
+  private request(path: string, timeoutMs = this.timeoutMs): Promise<{ status: number; body: unknown }> {
     let pending = this.inFlight.get(path);
     if (!pending) {
-      pending = this.limit(() => this.fetchJson(path)).finally(() => this.inFlight.delete(path));
+      pending = this.limit(() => this.fetchJson(path, timeoutMs)).finally(() => this.inFlight.delete(path));
       this.inFlight.set(path, pending);
     }
     return pending;
   }
 
   /** GET with a timeout: 200 and 404 are answers, anything else is an outage (never cached). */
-  private async fetchJson(path: string): Promise<{ status: number; body: unknown }> {
+  private async fetchJson(path: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
     let res: Response;
     try {
-      res = await fetch(this.base + path, { signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(this.base + path, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new RegistryUnavailable(
         `configuration service unreachable at ${this.base}: ${(err as Error).message}`,

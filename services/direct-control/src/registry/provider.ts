@@ -1,5 +1,3 @@
-import { HttpError } from '@ophyd-service/service-kit';
-
 /**
  * What direct control asks of the registry: is a PV or device known, who owns a PV, how to build a
  * device, may it be used now. Two providers answer: the configuration service over HTTP, or a
@@ -41,11 +39,4 @@ export interface RegistryProvider {
 
 export class RegistryUnavailable extends Error {
   override name = 'RegistryUnavailable';
-}
-
-/** Rethrows a registry outage as the 503 every route and socket reports; other errors unchanged. */
-export function outageAs503(err: unknown): never {
-  if (err instanceof RegistryUnavailable)
-    throw new HttpError(503, `Configuration service unavailable: ${err.message}`);
-  throw err;
 }

@@ -54,9 +54,11 @@ export async function selectRegistry(
   const probe = config.DIRECT_CONTROL_CONFIG_SERVICE_STARTUP_PROBE;
   const window = probe ? config.DIRECT_CONTROL_CONFIG_SERVICE_STARTUP_TIMEOUT : 0;
   const interval = config.DIRECT_CONTROL_CONFIG_SERVICE_STARTUP_PROBE_INTERVAL;
-  if (backend === 'http' && !probe) return new HttpRegistry({ baseUrl: url });
+  const http = () =>
+    new HttpRegistry({ baseUrl: url, statusTimeoutMs: config.DIRECT_CONTROL_COORDINATION_TIMEOUT * 1000 });
+  if (backend === 'http' && !probe) return http();
   const why = await waitForConfiguration(url, window, interval);
-  if (why === null) return new HttpRegistry({ baseUrl: url });
+  if (why === null) return http();
   if (backend === 'auto' && config.DIRECT_CONTROL_REGISTRY_FILE_PATH) {
     log(
       `configuration service at ${url} not reachable (${why}); using the registry file instead (coordination off)`,

@@ -1,89 +1,17 @@
-/** PV reads and writes over REST (spec §1.3–1.7). */
-
-import { HttpError } from '@ophyd-service/service-kit';
+/** PV reads and writes over REST (spec §1.3–1.7): thin handlers over `operations/pvs.ts`. */
+import type { Reading } from '@ophyd-service/epics-ca';
+import { type Handler, HttpError } from '@ophyd-service/service-kit';
 import type { Context, Next } from 'koa';
+import type { operations } from '../api-types.ts';
 import { arrayBytes, arrayMeta, isoNaive, jsonValue, negotiate } from '../envelope.ts';
-import { asHttpError, requireValidName } from '../failures.ts';
-import { gateForPv } from '../gates.ts';
-import { outageAs503 } from '../registry/provider.ts';
-import { MAX_TIMEOUT_S } from '../schemas.ts';
+import { connectedPvs, monitoredPv, readPv, requireWritable, setPv, setPvBatch } from '../operations/pvs.ts';
 import type { DirectControl } from '../state.ts';
 
-interface SetRequest {
-  pv_name: string;
-  value: unknown;
-  wait?: boolean;
-  timeout?: number | null;
-  connection_timeout?: number | null;
-  check_limits?: boolean | null;
-}
-
-export const READ_ONLY_MESSAGE =
-  'The direct-control service is in read-only mode (DIRECT_CONTROL_GLOBAL_READ_ONLY=true): control and writes are disabled; monitoring is still available.';
-
-/** Seconds a PV may take to connect when the request does not say (the reference's 5 s). */
-const CONNECT_TIMEOUT_S = 5;
-
-/** Write routes answer 403 in read-only mode, before looking at the request's fields. */
-export const writable = (dc: DirectControl) => async (_ctx: Context, next: Next) => {
-  if (dc.config.DIRECT_CONTROL_GLOBAL_READ_ONLY) throw new HttpError(403, READ_ONLY_MESSAGE);
+/** Write routes refuse in read-only mode before looking at the request's fields (spec §1.3). */
+export const readOnlyGate = (dc: DirectControl) => async (_ctx: Context, next: Next) => {
+  requireWritable(dc);
   await next();
 };
-
-/**
- * 422 for a name no registry could hold (the registry's own rule), 404 for a PV the registry does
- * not know, 503 when the registry cannot be asked.
- */
-export async function requireRegisteredPv(dc: DirectControl, pv: string): Promise<void> {
-  requireValidName('pv', pv);
-  const exists = await dc.registry.pvExists(pv).catch(outageAs503);
-  if (!exists) throw new HttpError(404, `PV '${pv}' not found in the registry`);
-}
-
-/**
- * One write through every gate; throws an HttpError with the status the single route answers.
- * The value is checked against the PV's type, element count, enum states and (unless turned off)
- * control limits before anything is sent, and the IOC's verdict comes back: with `wait` after
- * completion, without it once the IOC has taken or refused the value. REST writes report PV health
- * to the registry; socket writes do not (`report: false`).
- */
-export async function setPv(dc: DirectControl, request: SetRequest, options: { report?: boolean } = {}) {
-  const report = options.report ?? true;
-  const pv = request.pv_name;
-  await requireRegisteredPv(dc, pv);
-  try {
-    await gateForPv(dc.registry, pv, dc.coordination);
-  } catch (err) {
-    throw asHttpError(err, `Cannot set PV ${pv}`);
-  }
-  const wait = request.wait ?? false;
-  try {
-    await dc.client.put(pv, request.value, {
-      wait,
-      timeoutMs: (request.timeout || dc.config.DIRECT_CONTROL_COMMAND_TIMEOUT) * 1000,
-      connectTimeoutMs: (request.connection_timeout || CONNECT_TIMEOUT_S) * 1000,
-      checkLimits: request.check_limits ?? dc.config.DIRECT_CONTROL_CHECK_CTRL_LIMITS,
-      metadataTimeoutMs: dc.config.DIRECT_CONTROL_CTRL_LIMIT_READ_TIMEOUT * 1000,
-    });
-  } catch (err) {
-    const failure = asHttpError(err, `Failed to set PV ${pv}`);
-    // Only what the IOC or the network did is PV health; a refused request says nothing of the PV.
-    if (report && failure.status >= 500) void dc.registry.reportHealth(pv, false, String(failure.detail));
-    throw failure;
-  }
-  if (report) void dc.registry.reportHealth(pv, true);
-  return {
-    pv_name: pv,
-    success: true,
-    value_set: request.value,
-    timestamp: isoNaive(new Date()),
-    coordination_checked: true,
-    mode: wait ? 'put-completion' : 'fire-and-forget',
-    message: wait
-      ? 'PV set confirmed (put-completion)'
-      : 'Write accepted by the IOC (not awaiting completion). Monitor PV readback for the outcome.',
-  };
-}
 
 /**
  * @openapi
@@ -105,9 +33,10 @@ export async function setPv(dc: DirectControl, request: SetRequest, options: { r
  *       '503': { description: 'Registry or lock authority unreachable, or the IOC connection was lost', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '504': { description: 'The PV did not connect, or the write did not complete, in time', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const set = (dc: DirectControl) => async (ctx: Context) => {
-  ctx.body = await setPv(dc, ctx.request.body as SetRequest);
-};
+export const set =
+  (dc: DirectControl): Handler<operations['set_pv_api_v1_pv_set_post']> =>
+  ({ body }) =>
+    setPv(dc, body);
 
 /**
  * @openapi
@@ -122,55 +51,28 @@ export const set = (dc: DirectControl) => async (ctx: Context) => {
  *       '403': { description: 'Read-only mode', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '422': { description: 'Invalid body', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  */
-export const batch = (dc: DirectControl) => async (ctx: Context) => {
-  const { caputs } = ctx.request.body as { caputs: SetRequest[] };
-  const results: Record<string, unknown>[] = [];
-  for (const item of caputs) {
-    try {
-      results.push({ ...(await setPv(dc, item)), error_type: null, status_code: 200 });
-    } catch (err) {
-      const status = err instanceof HttpError ? err.status : 500;
-      results.push({
-        pv_name: item.pv_name,
-        success: false,
-        value_set: null,
-        timestamp: isoNaive(new Date()),
-        coordination_checked:
-          status !== 404 &&
-          !(status === 503 && /Configuration service unavailable/.test(String((err as Error).message))),
-        mode: null,
-        message: err instanceof HttpError ? String(err.detail) : (err as Error).message,
-        error_type: ERROR_TYPES[status] ?? 'ControlError',
-        status_code: status,
-      });
-      break;
-    }
-  }
-  const applied = results.filter((r) => r.success).length;
-  ctx.body = { ok: applied === caputs.length, applied, requested: caputs.length, results };
-};
-
-const ERROR_TYPES: Record<number, string> = {
-  403: 'WriteAccessError',
-  404: 'RegistryValidationError',
-  409: 'DeviceUnavailableError',
-  422: 'ValueLimitError',
-  423: 'DeviceLockedError',
-  503: 'CoordinationCheckError',
-  504: 'ConnectionTimeoutError',
-};
+export const batch =
+  (dc: DirectControl): Handler<operations['set_pv_batch_api_v1_pv_set_batch_post']> =>
+  ({ body }) =>
+    setPvBatch(dc, body.caputs);
 
 /**
  * @openapi
  * /api/v1/pv/{pv_name}/value:
  *   get:
  *     tags: [PV Control]
- *     operationId: get_pv_value_api_v1_pv__pv_name__value_get
+ *     operationId: get_pv_value_from_controller_api_v1_pv__pv_name__value_get
  *     summary: A fresh read of a registered PV, as JSON or raw little-endian bytes
  *     parameters:
  *       - { in: path, name: pv_name, required: true, schema: { type: string } }
  *       - { in: query, name: format, schema: { type: string } }
- *       - { in: query, name: timeout, schema: { type: number, exclusiveMinimum: 0, maximum: 86400, default: 5 } }
+ *       - { in: query, name: as_string, description: 'The string form: an enum state name, a CHAR waveform as text, numbers formatted by the IOC', schema: { type: boolean, default: false } }
+ *       - { in: query, name: count, description: 'At most this many elements', schema: { type: integer, minimum: 1 } }
+ *       - { in: query, name: as_numpy, description: 'false: arrays as plain JSON lists only (no binary form)', schema: { type: boolean, default: true } }
+ *       - { in: query, name: use_monitor, description: 'Read from the shared monitor (installed on first use) instead of a fresh CA get', schema: { type: boolean, default: false } }
+ *       - { in: query, name: timeout, description: 'Seconds for the get', schema: { type: number, exclusiveMinimum: 0, maximum: 86400, default: 5 } }
+ *       - { in: query, name: connection_timeout, description: 'Seconds to connect', schema: { type: number, exclusiveMinimum: 0, maximum: 86400, default: 5 } }
+ *       - { in: query, name: ftype, description: 'Force the DBR request type (0-34)', schema: { type: integer, minimum: 0, maximum: 34 } }
  *     responses:
  *       '200': { description: 'The value', content: { application/json: { schema: { $ref: '#/components/schemas/PVValue' } }, application/octet-stream: { schema: { type: string, format: binary } } } }
  *       '403': { description: 'The IOC denies read access', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
@@ -180,45 +82,32 @@ const ERROR_TYPES: Record<number, string> = {
  *       '422': { description: 'Invalid query, or a PV name no registry could hold', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const read = (dc: DirectControl) => async (ctx: Context) => {
-  const pv = ctx.params.pv_name as string;
-  const format = pickFormat(ctx);
-  await requireRegisteredPv(dc, pv);
-  const timeout = Number(ctx.query.timeout ?? 5);
-  if (!(timeout > 0 && timeout <= MAX_TIMEOUT_S))
-    throw new HttpError(422, [
-      {
-        type: timeout > 0 ? 'less_than_equal' : 'greater_than',
-        loc: ['query', 'timeout'],
-        msg:
-          timeout > 0
-            ? `Input should be less than or equal to ${MAX_TIMEOUT_S}`
-            : 'Input should be greater than 0',
-        input: ctx.query.timeout,
-      },
-    ]);
-  let reading: Awaited<ReturnType<typeof dc.client.get>>;
-  try {
-    reading = await dc.client.get(pv, { timeoutMs: timeout * 1000 });
-  } catch (err) {
-    const failure = asHttpError(err, `PV ${pv}`);
-    // The reference's answer for a PV that gave no value is a 404; what we know better (a value
-    // over the array limit, no read access) keeps its own status.
-    if (failure.status === 413 || failure.status === 403) throw failure;
-    throw new HttpError(
-      404,
-      `PV ${pv}: caget returned no value within ${timeout}s (${(err as Error).message})`,
-    );
-  }
-  respond(ctx, format, pv, reading, isoNaive(new Date()), {});
-};
+export const read =
+  (dc: DirectControl): Handler<operations['get_pv_value_from_controller_api_v1_pv__pv_name__value_get']> =>
+  async ({ params, query, ctx }) => {
+    const format = pickFormat(ctx, query.format);
+    if (format === 'binary' && (query.as_numpy === false || query.as_string))
+      throw new HttpError(
+        406,
+        'as_numpy=false and as_string=true answer JSON only; request application/json instead.',
+      );
+    const reading = await readPv(dc, params.pv_name, {
+      timeoutS: query.timeout ?? 5,
+      connectTimeoutS: query.connection_timeout ?? 5,
+      count: query.count,
+      ftype: query.ftype,
+      asString: query.as_string ?? false,
+      useMonitor: query.use_monitor ?? false,
+    });
+    respond(ctx, format, params.pv_name, reading, isoNaive(new Date()), {});
+  };
 
 /**
  * @openapi
  * /api/v1/pvs/{pv_name}/value:
  *   get:
  *     tags: [PV Monitoring]
- *     operationId: get_cached_pv_value_api_v1_pvs__pv_name__value_get
+ *     operationId: get_monitored_pv_value_api_v1_pvs__pv_name__value_get
  *     summary: The latest value from the shared monitor, with alarm state and metadata
  *     parameters:
  *       - { in: path, name: pv_name, required: true, schema: { type: string } }
@@ -230,33 +119,27 @@ export const read = (dc: DirectControl) => async (ctx: Context) => {
  *       '422': { description: 'Invalid query, or a PV name no registry could hold', content: { application/json: { schema: { $ref: '#/components/schemas/UnprocessableError' } } } }
  *       '503': { description: 'Registry unreachable', content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const cached = (dc: DirectControl) => async (ctx: Context) => {
-  const pv = ctx.params.pv_name as string;
-  const format = pickFormat(ctx);
-  await requireRegisteredPv(dc, pv);
-  let latest: Awaited<ReturnType<typeof dc.hub.latest>>;
-  try {
-    latest = await dc.hub.latest(pv);
-  } catch (err) {
-    throw new HttpError(404, `PV ${pv} subscription failed: ${(err as Error).message}`);
-  }
-  const { reading, meta } = latest;
-  const stamp = reading.timestamp === undefined ? new Date() : new Date(reading.timestamp * 1000);
-  respond(ctx, format, pv, reading, isoNaive(stamp), {
-    status: reading.status ?? null,
-    severity: reading.severity ?? null,
-    connected: dc.hub.isConnected(pv),
-    units: meta?.units ?? null,
-    precision: meta?.precision ?? null,
-    enum_strs: meta?.enumStrings?.length ? meta.enumStrings : null,
-    lower_ctrl_limit: meta?.limits?.controlLow ?? null,
-    upper_ctrl_limit: meta?.limits?.controlHigh ?? null,
-    lower_disp_limit: meta?.limits?.displayLow ?? null,
-    upper_disp_limit: meta?.limits?.displayHigh ?? null,
-    read_access: meta !== undefined,
-    write_access: meta?.writable ?? false,
-  });
-};
+export const cached =
+  (dc: DirectControl): Handler<operations['get_monitored_pv_value_api_v1_pvs__pv_name__value_get']> =>
+  async ({ params, query, ctx }) => {
+    const format = pickFormat(ctx, query.format);
+    const { reading, meta, connected } = await monitoredPv(dc, params.pv_name);
+    const stamp = reading.timestamp === undefined ? new Date() : new Date(reading.timestamp * 1000);
+    respond(ctx, format, params.pv_name, reading, isoNaive(stamp), {
+      status: reading.status ?? null,
+      severity: reading.severity ?? null,
+      connected,
+      units: meta?.units ?? null,
+      precision: meta?.precision ?? null,
+      enum_strs: meta?.enumStrings?.length ? meta.enumStrings : null,
+      lower_ctrl_limit: meta?.limits?.controlLow ?? null,
+      upper_ctrl_limit: meta?.limits?.controlHigh ?? null,
+      lower_disp_limit: meta?.limits?.displayLow ?? null,
+      upper_disp_limit: meta?.limits?.displayHigh ?? null,
+      read_access: meta !== undefined,
+      write_access: meta?.writable ?? false,
+    });
+  };
 
 /**
  * @openapi
@@ -268,12 +151,13 @@ export const cached = (dc: DirectControl) => async (ctx: Context) => {
  *     responses:
  *       '200': { description: 'PV names', content: { application/json: { schema: { type: array, items: { type: string } } } } }
  */
-export const connected = (dc: DirectControl) => (ctx: Context) => {
-  ctx.body = dc.hub.connectedPvs();
-};
+export const connected =
+  (dc: DirectControl): Handler<operations['get_connected_pvs_api_v1_pvs_connected_get']> =>
+  () =>
+    connectedPvs(dc);
 
-function pickFormat(ctx: Context) {
-  const format = negotiate(ctx.query.format as string | undefined, ctx.get('accept') || undefined);
+function pickFormat(ctx: Context, requested: string | undefined) {
+  const format = negotiate(requested, ctx.get('accept') || undefined);
   if (format === null) {
     throw new HttpError(
       406,
@@ -289,7 +173,7 @@ function respond(
   ctx: Context,
   format: 'json' | 'binary',
   pv: string,
-  reading: Parameters<typeof arrayMeta>[0],
+  reading: Reading,
   timestamp: string,
   extra: Record<string, unknown>,
 ) {

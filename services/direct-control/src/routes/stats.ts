@@ -1,13 +1,20 @@
+/** The service's counters over REST (spec §1.2): a thin handler over `operations/status.ts`. */
+import type { Handler } from '@ophyd-service/service-kit';
+import type { operations } from '../api-types.ts';
+import { stats as readStats, type SocketCounters } from '../operations/status.ts';
+import type { DirectControl } from '../state.ts';
+
 /**
- * OpenAPI of the stats route (the handler lives in app.ts, next to the parts it counts).
- *
  * @openapi
  * /api/v1/stats:
  *   get:
  *     tags: [Service]
  *     operationId: get_stats_api_v1_stats_get
- *     summary: Monitors, WebSocket clients and subscriptions, live devices
+ *     summary: The reference's counters (sockets, devices, coordination), with monitors and per-endpoint figures beside them
  *     responses:
  *       '200': { description: 'Counters', content: { application/json: { schema: { $ref: '#/components/schemas/Stats' } } } }
  */
-export {};
+export const stats =
+  (dc: DirectControl, sockets: () => SocketCounters): Handler<operations['get_stats_api_v1_stats_get']> =>
+  () =>
+    readStats(dc, sockets());

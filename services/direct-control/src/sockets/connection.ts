@@ -86,7 +86,8 @@ export class Connection {
         this.reply(errorFrame(frame));
         return;
       }
-      this.track((this.tail = this.tail.then(() => this.run(handler, frame))));
+      this.tail = this.tail.then(() => this.run(handler, frame));
+      this.track(this.tail);
     });
   }
 

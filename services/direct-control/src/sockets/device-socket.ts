@@ -6,8 +6,8 @@
  */
 import { findClass, walkLeaves } from '@ophyd-service/devices';
 import type { MonitorEvent } from '../monitor/hub.ts';
+import { nestedCommand } from '../operations/devices.ts';
 import { RegistryUnavailable } from '../registry/provider.ts';
-import { nestedCommand } from '../routes/device.ts';
 import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
 import { deviceUpdate, envelope, errorFrame, metaFrame } from './frames.ts';

@@ -6,7 +6,7 @@
  * gets fewer frames.
  */
 import { COLOR_MODES, DATA_TYPES, type Dimensions, renderFrame } from '../images/render.ts';
-import { requireRegisteredPv } from '../routes/pv.ts';
+import { requireRegisteredPv } from '../operations/pvs.ts';
 import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
 import { errorFrame } from './frames.ts';

@@ -4,7 +4,7 @@
  * and queued to every subscriber, keep-latest per PV, optionally throttled per subscription.
  */
 import type { MonitorEvent } from '../monitor/hub.ts';
-import { requireRegisteredPv, setPv } from '../routes/pv.ts';
+import { requireRegisteredPv, setPv } from '../operations/pvs.ts';
 import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
 import { envelope, errorFrame, metaFrame, type PvState, pvUpdate } from './frames.ts';

@@ -1,7 +1,7 @@
 /** Socket actions the pv and device sockets share. */
-import { HttpError } from '@ophyd-service/service-kit';
-import { stopDevice } from '../routes/device.ts';
-import { READ_ONLY_MESSAGE } from '../routes/pv.ts';
+import { DomainError } from '@ophyd-service/service-kit';
+import { stopDevice } from '../operations/devices.ts';
+import { READ_ONLY_MESSAGE } from '../operations/pvs.ts';
 import { MAX_TIMEOUT_S } from '../schemas.ts';
 import type { DirectControl } from '../state.ts';
 import type { Connection } from './connection.ts';
@@ -11,15 +11,15 @@ export { READ_ONLY_MESSAGE };
 
 /** The text a socket error frame carries for a failure: the REST detail, or the error's message. */
 export const errorText = (err: unknown): string =>
-  err instanceof HttpError ? String(err.detail) : err instanceof Error ? err.message : String(err);
+  err instanceof DomainError ? String(err.detail) : err instanceof Error ? err.message : String(err);
 
-/** The context keys of a refused command: `locked`/`disabled` flags so clients can tell them apart. */
+/** A refused command's error frame, flagged `locked`/`disabled` so clients can tell them apart. */
 export function refusal(err: unknown, context: Record<string, unknown>): string {
-  const status = err instanceof HttpError ? err.status : 500;
+  const kind = err instanceof DomainError ? err.kind : 'failed';
   return errorFrame(errorText(err), {
     ...context,
-    ...(status === 423 && { locked: true }),
-    ...(status === 409 && { disabled: true }),
+    ...(kind === 'locked' && { locked: true }),
+    ...(kind === 'conflict' && { disabled: true }),
   });
 }
 
