@@ -76,7 +76,7 @@ describe('motor records', () => {
     const stopRbv = sim.client.monitor('sim:mtr1.RBV', (r) => rbv.push(r.value as number));
     await until(() => dmov.length === 1 && rbv.length === 1, 'initial updates');
     let done = false;
-    const put = sim.client.put('sim:mtr1', 2, { wait: true, timeoutMs: 10_000 }).then(() => {
+    const put = sim.client.put('sim:mtr1', 2, { wait: true, timeoutMs: 60_000 }).then(() => {
       done = true;
     });
     await until(() => dmov.at(-1) === 0, 'DMOV 0');
@@ -98,7 +98,7 @@ describe('motor records', () => {
   });
 
   it('stops mid-move on STOP, leaving VAL at the position reached', async () => {
-    const put = sim.client.put('sim:mtr1', 8, { wait: true, timeoutMs: 10_000 });
+    const put = sim.client.put('sim:mtr1', 8, { wait: true, timeoutMs: 60_000 });
     await until(() => sim.server.get('sim:mtr1.DMOV')!.value === 0, 'moving');
     await sim.clock.advance(1);
     await sim.client.put('sim:mtr1.STOP', 1, { wait: true });
@@ -112,7 +112,7 @@ describe('motor records', () => {
 
   it('halts on SPMG Stop and holds on Pause until Go', async () => {
     await sim.client.put('sim:mtr2.SPMG', 'Pause', { wait: true });
-    const put = sim.client.put('sim:mtr2', 1, { wait: true, timeoutMs: 10_000 });
+    const put = sim.client.put('sim:mtr2', 1, { wait: true, timeoutMs: 60_000 });
     await until(() => sim.server.get('sim:mtr2.DMOV')!.value === 0, 'move accepted');
     await sim.clock.advance(1);
     assert.equal(await sim.value('sim:mtr2.RBV'), 0, 'paused');
@@ -120,7 +120,7 @@ describe('motor records', () => {
     await runUntil(() => sim.server.get('sim:mtr2.DMOV')!.value === 1);
     await put;
     assert.equal(await sim.value('sim:mtr2.RBV'), 1);
-    const again = sim.client.put('sim:mtr2', 10, { wait: true, timeoutMs: 10_000 });
+    const again = sim.client.put('sim:mtr2', 10, { wait: true, timeoutMs: 60_000 });
     await until(() => sim.server.get('sim:mtr2.DMOV')!.value === 0, 'moving');
     await sim.clock.advance(0.5);
     await sim.client.put('sim:mtr2.SPMG', 'Stop', { wait: true });

@@ -17,7 +17,7 @@ export async function simulate(requests: IocRequest[], seed = 1234) {
   });
   const client = new CaClient({
     env: clientEnv(running.server.udpPort, { EPICS_CA_MAX_ARRAY_BYTES: '10000000' }),
-    timeoutMs: 5000,
+    timeoutMs: 60_000,
     repeater: false,
   });
   const value = async (name: string) => (await client.get(name)).value as number;

@@ -146,8 +146,8 @@ describe('mini_beamline: ranges and refusals', () => {
     const stop = sim.client.monitor('mini:ph:mtr', (r) => seen.push(r.value as number));
     await until(() => seen.length === 1, 'the first update');
     // No clock advance: neither put waits for the motion loop.
-    await sim.client.put('mini:ph:mtr', position, { wait: true, timeoutMs: 10_000 });
-    await sim.client.put('mini:ph:mtr', position + 0.05, { wait: true, timeoutMs: 10_000 }); // 0.05 s at vel 1
+    await sim.client.put('mini:ph:mtr', position, { wait: true, timeoutMs: 60_000 });
+    await sim.client.put('mini:ph:mtr', position + 0.05, { wait: true, timeoutMs: 60_000 }); // 0.05 s at vel 1
     await until(() => seen.length === 3, 'one update per put');
     assert.deepEqual(seen, [position, position, position + 0.05]);
     stop();

@@ -116,7 +116,7 @@ describe('mini_beamline', () => {
     const stop = sim.client.monitor('mini:slit:mtr', (r) => positions.push(r.value as number));
     let done = false;
     const timers = sim.clock.pendingTimers;
-    const move = sim.client.put('mini:slit:mtr', 2, { wait: true, timeoutMs: 10_000 }).then(() => {
+    const move = sim.client.put('mini:slit:mtr', 2, { wait: true, timeoutMs: 60_000 }).then(() => {
       done = true;
     });
     await until(() => sim.clock.pendingTimers > timers, 'the move to start');
@@ -148,9 +148,9 @@ describe('mini_beamline', () => {
     await sim.client.put('mini:edge:vel', 0, { wait: true });
     await sim.client.put('mini:edge:mtr', 0, { wait: true });
     await sim.client.put('mini:edge:vel', 1, { wait: true });
-    const first = sim.client.put('mini:edge:mtr', 5, { wait: true, timeoutMs: 10_000 });
+    const first = sim.client.put('mini:edge:mtr', 5, { wait: true, timeoutMs: 60_000 });
     await sim.clock.advance(1);
-    const second = sim.client.put('mini:edge:mtr', -1, { wait: true, timeoutMs: 10_000 });
+    const second = sim.client.put('mini:edge:mtr', -1, { wait: true, timeoutMs: 60_000 });
     await first; // superseded: completes without reaching 5
     const positions: number[] = [];
     const stop = sim.client.monitor('mini:edge:mtr', (r) => positions.push(r.value as number));

@@ -41,7 +41,7 @@ describe('motor records: limits, refusals and null moves', () => {
   }
 
   async function moveAndWait(name: string, target: number) {
-    const put = sim.client.put(name, target, { wait: true, timeoutMs: 10_000 });
+    const put = sim.client.put(name, target, { wait: true, timeoutMs: 60_000 });
     await runUntil(
       () => sim.server.get(`${name}.DMOV`)!.value === 1 && sim.server.get(`${name}.RBV`)!.value === target,
     );
@@ -174,7 +174,7 @@ describe('motor records: limits, refusals and null moves', () => {
     const dmov = await watch('sim:mtr1.DMOV');
     const movn = await watch('sim:mtr1.MOVN');
     // No clock advance: the put completes although nothing moves.
-    await sim.client.put('sim:mtr1', 3, { wait: true, timeoutMs: 10_000 });
+    await sim.client.put('sim:mtr1', 3, { wait: true, timeoutMs: 60_000 });
     await until(() => dmov.seen.length >= 3, 'DMOV to blink');
     assert.deepEqual(dmov.seen, [1, 0, 1]);
     assert.deepEqual(movn.seen, [0], 'MOVN never rose');
@@ -185,7 +185,7 @@ describe('motor records: limits, refusals and null moves', () => {
 
   it('answers a move below one motor step the same way, without moving', async () => {
     const dmov = await watch('sim:mtr1.DMOV');
-    await sim.client.put('sim:mtr1', 3 + 4e-7, { wait: true, timeoutMs: 10_000 }); // MRES is 1e-6
+    await sim.client.put('sim:mtr1', 3 + 4e-7, { wait: true, timeoutMs: 60_000 }); // MRES is 1e-6
     await until(() => dmov.seen.length >= 3, 'DMOV to blink');
     assert.deepEqual(dmov.seen, [1, 0, 1]);
     assert.equal(await sim.value('sim:mtr1.RBV'), 3);
@@ -196,7 +196,7 @@ describe('motor records: limits, refusals and null moves', () => {
     assert.equal(await sim.value('sim:mtr1.RDBD'), 0.001);
     const dmov = await watch('sim:mtr1.DMOV');
     let done = false;
-    const put = sim.client.put('sim:mtr1', 3.0005, { wait: true, timeoutMs: 10_000 }).then(() => {
+    const put = sim.client.put('sim:mtr1', 3.0005, { wait: true, timeoutMs: 60_000 }).then(() => {
       done = true;
     });
     await until(() => dmov.seen.length >= 2, 'DMOV to fall');

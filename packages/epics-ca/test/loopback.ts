@@ -32,7 +32,7 @@ export const clientFor = (
   server: CaServer,
   options: CaClientOptions = {},
   extra: Record<string, string> = {},
-) => new CaClient({ env: clientEnv(server.udpPort, extra), timeoutMs: 3000, repeater: false, ...options });
+) => new CaClient({ env: clientEnv(server.udpPort, extra), timeoutMs: 60_000, repeater: false, ...options });
 
 /** A UDP port that is free right now (for a repeater). */
 export async function freeUdpPort(): Promise<number> {
