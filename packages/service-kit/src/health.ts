@@ -21,16 +21,16 @@ export type Probe = () => ProbeResult | Promise<ProbeResult>;
  *     operationId: health_check_health_get
  *     summary: Liveness, with a check of the service's backing store where it has one
  *     responses:
- *       '200': { description: Healthy, content: { application/json: { schema: { type: object } } } }
- *       '503': { description: Unhealthy, content: { application/json: { schema: { type: object } } } }
+ *       '200': { description: Healthy, content: { application/json: { schema: { $ref: '#/components/schemas/HealthResponse' } } } }
+ *       '503': { description: Unhealthy, content: { application/json: { schema: { $ref: '#/components/schemas/HealthResponse' } } } }
  * /ready:
  *   get:
  *     tags: [health]
  *     operationId: readiness_check_ready_get
  *     summary: Readiness to serve traffic
  *     responses:
- *       '200': { description: Ready, content: { application/json: { schema: { type: object } } } }
- *       '503': { description: Not ready, content: { application/json: { schema: { type: object } } } }
+ *       '200': { description: Ready, content: { application/json: { schema: { $ref: '#/components/schemas/ReadyResponse' } } } }
+ *       '503': { description: Not ready, content: { application/json: { schema: { $ref: '#/components/schemas/ReadyResponse' } } } }
  * /metrics:
  *   get:
  *     tags: [health]

@@ -23,13 +23,28 @@ export function buildOpenApi(
 ): Record<string, unknown> {
   const doc = swaggerJsdoc({
     failOnErrors: true,
-    definition: { openapi: '3.1.0', info, components: { schemas } },
+    // The probes' bodies are the service's to describe: its own HealthResponse/ReadyResponse win.
+    definition: { openapi: '3.1.0', info, components: { schemas: { ...PROBE_SCHEMAS, ...schemas } } },
     apis: [join(import.meta.dirname, 'health.ts'), ...sources],
   }) as Record<string, unknown>;
   checkResponses(doc);
   documentKitRefusals(doc);
   return sortPaths(doc);
 }
+
+/** What /health and /ready answer when a service does not describe its probes further. */
+const PROBE_SCHEMAS: Record<string, Schema> = {
+  HealthResponse: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['healthy', 'unhealthy'] } },
+  },
+  ReadyResponse: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['ready', 'not_ready'] } },
+  },
+};
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 const VALIDATION_SHAPES = [

@@ -691,6 +691,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        HealthResponse: {
+            /** @enum {string} */
+            status: "healthy" | "unhealthy";
+        };
+        ReadyResponse: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+        };
         /** @enum {string} */
         DeviceLabel: "motor" | "detector" | "signal" | "flyer" | "readable" | "device";
         DeviceMetadata: {
@@ -3417,7 +3425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
             /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
@@ -3444,7 +3452,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
         };
@@ -3502,7 +3510,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ReadyResponse"];
                 };
             };
             /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
@@ -3529,7 +3537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ReadyResponse"];
                 };
             };
         };

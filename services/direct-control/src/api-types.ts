@@ -242,6 +242,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The reference's HealthResponse (every field always present), with coordination_enabled beside it */
+        HealthResponse: {
+            /** @enum {string} */
+            status: "healthy" | "unhealthy";
+            timestamp: string;
+            coordination_service_available: boolean;
+            coordination_service_detail: string | null;
+            /** @enum {string} */
+            registry_backend: "http" | "file";
+            coordination_enabled?: boolean;
+            read_only: boolean;
+            /** @description Socket subscriptions (PVs and device components) */
+            active_subscriptions: number;
+            /** @description Monitored PVs connected now */
+            connected_pvs: number;
+            /** @description Open WebSocket connections, all endpoints */
+            websocket_connections: number;
+        };
+        ReadyResponse: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+        };
         PVSetRequest: {
             pv_name: string;
             value: unknown;
@@ -1291,7 +1313,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
             /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
@@ -1318,7 +1340,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
         };
@@ -1376,7 +1398,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ReadyResponse"];
                 };
             };
             /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
@@ -1403,7 +1425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ReadyResponse"];
                 };
             };
         };

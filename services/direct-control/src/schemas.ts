@@ -178,6 +178,33 @@ export const schemas: Record<string, Schema> = {
     required: ['resolved'],
     properties: { resolved: { type: 'array', items: ref('DeviceResolveResultItem') } },
   },
+  HealthResponse: {
+    type: 'object',
+    description: "The reference's HealthResponse (every field always present), with coordination_enabled beside it",
+    required: [
+      'status',
+      'timestamp',
+      'coordination_service_available',
+      'coordination_service_detail',
+      'registry_backend',
+      'read_only',
+      'active_subscriptions',
+      'connected_pvs',
+      'websocket_connections',
+    ],
+    properties: {
+      status: { type: 'string', enum: ['healthy', 'unhealthy'] },
+      timestamp: { type: 'string' },
+      coordination_service_available: { type: 'boolean' },
+      coordination_service_detail: nullable({ type: 'string' }),
+      registry_backend: { type: 'string', enum: ['http', 'file'] },
+      coordination_enabled: { type: 'boolean' },
+      read_only: { type: 'boolean' },
+      active_subscriptions: { type: 'integer', description: 'Socket subscriptions (PVs and device components)' },
+      connected_pvs: { type: 'integer', description: 'Monitored PVs connected now' },
+      websocket_connections: { type: 'integer', description: 'Open WebSocket connections, all endpoints' },
+    },
+  },
   Stats: {
     type: 'object',
     required: [
