@@ -205,7 +205,7 @@ describe('the default seed (integration/seed/happi_db.json), as npm start loads 
         clock: new ManualClock(),
         server: { port: 0, interfaces: ['127.0.0.1'], beaconAddresses: [], env: serverEnv() },
       });
-      client = new CaClient({ env: clientEnv(iocs.server.udpPort), repeater: false, timeoutMs: 5000 });
+      client = new CaClient({ env: clientEnv(iocs.server.udpPort), repeater: false, timeoutMs: 60_000 });
     });
     after(async () => {
       await client?.close();

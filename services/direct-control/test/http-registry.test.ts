@@ -51,7 +51,7 @@ describe('registry client over HTTP, against the real configuration service', ()
 
   it('serves cached answers when the service is down and reports an outage (never "not found") otherwise', async () => {
     const config = await startConfiguration({ CONFIG_DEVICE_CHANGE_HISTORY_ENABLED: 'false' });
-    const registry = new HttpRegistry({ baseUrl: config.url, timeoutMs: 1000 });
+    const registry = new HttpRegistry({ baseUrl: config.url, timeoutMs: 60_000 });
     assert.equal(await registry.pvExists('BL01:DET1:CNT'), true);
     await config.close();
     assert.equal(await registry.pvExists('BL01:DET1:CNT'), true, 'cached');
