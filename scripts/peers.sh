@@ -108,7 +108,7 @@ export EPICS_CA_ADDR_LIST=127.0.0.1
 
 # 1. Everything imports; report the versions actually installed.
 "$venv_python" - <<'PY' >&2 || fail "import check failed"
-import caproto, epics, softioc, bluesky_queueserver_api, websockets, numpy
+import caproto, epics, softioc, bluesky_queueserver_api, websockets, numpy, ophyd, bluesky, event_model
 import epicscorelibs.version
 from importlib.metadata import version
 print("[peers]   caproto", caproto.__version__,
@@ -118,6 +118,8 @@ print("[peers]   caproto", caproto.__version__,
       "| bluesky-queueserver-api", bluesky_queueserver_api.__version__,
       "| websockets", websockets.__version__,
       "| numpy", numpy.__version__,
+      "| ophyd", ophyd.__version__,
+      "| bluesky", bluesky.__version__,
       "| schemathesis", version("schemathesis"))
 PY
 

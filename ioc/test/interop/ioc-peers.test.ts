@@ -88,7 +88,7 @@ describe('caproto and pyepics against our simulated IOCs', () => {
     assert.equal(out.val_after_stop, out.rbv_after_stop);
   });
 
-  it('libca, caproto and ophyd see the limits, the refused puts and a completed null move', async () => {
+  it('libca, caproto, ophyd and bluesky see the limits, the refused puts, a completed null move and a scan from where the motor is', async () => {
     const out = (await runJson(limitsScript, caEnv(port))) as any;
     assert.deepEqual(out.mtr2_ctrl, [-10, 20]);
     assert.deepEqual(out.mtrx_ctrl, [-320, 320]);
@@ -100,5 +100,8 @@ describe('caproto and pyepics against our simulated IOCs', () => {
     assert.equal(out.lvio, 1);
     assert.deepEqual(out.ophyd_limits, [0, 10]);
     assert.deepEqual(out.null_move, { done: true, success: true, dmov: [1, 0, 1] });
+    // A bluesky scan starting where the motor is completes its three points.
+    assert.equal(out.scan.exit_status, 'success');
+    assert.deepEqual(out.scan.positions, [out.scan.start, out.scan.start + 0.5, out.scan.start + 1]);
   });
 });

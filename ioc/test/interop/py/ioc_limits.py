@@ -3,6 +3,7 @@
 Prints one JSON object. Expects `ophyd-service ioc mini_beamline motors` on the CA port of the environment.
 """
 import json
+import os
 import threading
 
 import epics
@@ -65,4 +66,28 @@ status = motor.set(motor.position)
 status.wait(timeout=10)
 done_moving.wait(timeout=10)
 out['null_move'] = {'done': status.done, 'success': status.success, 'dmov': dmov[:3]}
+
+# bluesky's RunEngine: a scan whose first point is where the motor already is (the case that hung
+# forever before the motor record blinked DMOV on a null move). A watchdog ends a hung scan.
+from bluesky import RunEngine  # noqa: E402
+from bluesky.plans import scan  # noqa: E402
+from ophyd import EpicsSignalRO  # noqa: E402
+
+watchdog = threading.Timer(60, lambda: os._exit(3))
+watchdog.start()
+detector = EpicsSignalRO('mini:ph:det', name='ph_det')
+detector.wait_for_connection(timeout=10)
+documents = []
+RE = RunEngine({})
+RE.subscribe(lambda name, doc: documents.append((name, doc)))
+start = motor.position
+RE(scan([detector], motor, start, start + 1, 3))
+watchdog.cancel()
+stops = [doc for name, doc in documents if name == 'stop']
+events = [doc for name, doc in documents if name == 'event']
+out['scan'] = {
+    'exit_status': stops[0]['exit_status'] if stops else None,
+    'positions': [round(doc['data']['motor'], 6) for doc in events],
+    'start': round(start, 6),
+}
 print(json.dumps(out))
