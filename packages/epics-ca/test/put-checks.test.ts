@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CaClient, CaServer, ProcessVariable, Values } from '../src/index.ts';
-import { ECA, PutError, pv, WriteRefused } from '../src/index.ts';
+import { DBR, ECA, PutError, pv, WriteRefused } from '../src/index.ts';
 import { clientFor, startServer } from './loopback.ts';
+import { RawCircuit } from './raw-circuit.ts';
 
 describe('put checks', () => {
   let server: CaServer;
@@ -71,5 +72,23 @@ describe('put checks', () => {
       /Channel write request failed/.test(err.message),
     );
     assert.equal((await client.get('p:picky')).value, 12);
+  });
+
+  it('sends the updates a put posted before its completion', async () => {
+    // On the wire, not through CaClient (which may handle both frames of one read before the put's
+    // promise settles): the update the put posted must precede the put's completion reply.
+    const raw = await RawCircuit.open(server.tcpPort);
+    try {
+      const channel = await raw.channel('p:none');
+      await raw.subscribe(channel, 7);
+      for (const value of [11, 12, 13]) {
+        const from = raw.replies.length;
+        assert.equal(await raw.writeNotify(channel, DBR.DOUBLE, [value]), ECA.NORMAL);
+        const kinds = raw.replies.slice(from).map((r) => r.kind);
+        assert.deepEqual(kinds, ['eventAddReply', 'writeNotifyReply'], `put ${value}`);
+      }
+    } finally {
+      raw.close();
+    }
   });
 });

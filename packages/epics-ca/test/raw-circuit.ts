@@ -23,6 +23,8 @@ export class RawCircuit {
   private readonly waiting: { match: (r: Response) => boolean; resolve: (r: Response) => void }[] = [];
   /** CA_PROTO_ERROR messages received, in order. */
   readonly errors: Error[] = [];
+  /** Every reply received, in the order it came off the wire. */
+  readonly replies: Response[] = [];
   private nextId = 1;
 
   private constructor(socket: Socket) {
@@ -80,6 +82,22 @@ export class RawCircuit {
     return ((await reply) as Extract<Response, { kind: 'writeNotifyReply' }>).status;
   }
 
+  /** An EVENT_ADD on value changes in the native type; resolves with its first update. */
+  async subscribe(channel: RawChannel, subscriptionId: number): Promise<void> {
+    const first = this.next((r) => r.kind === 'eventAddReply' && r.subscriptionId === subscriptionId);
+    this.socket.write(
+      encode({
+        kind: 'eventAdd',
+        dataType: channel.nativeType,
+        count: channel.count,
+        sid: channel.sid,
+        subscriptionId,
+        mask: 1,
+      }),
+    );
+    await first;
+  }
+
   /** A plain WRITE (no reply unless it fails). */
   write(channel: RawChannel, dataType: number, values: (number | string)[]): void {
     this.socket.write(
@@ -127,6 +145,7 @@ export class RawCircuit {
   }
 
   private received(response: Response): void {
+    this.replies.push(response);
     if (response.kind === 'error') this.errors.push(response);
     const at = this.waiting.findIndex((w) => w.match(response));
     if (at >= 0) this.waiting.splice(at, 1)[0].resolve(response);

@@ -306,6 +306,9 @@ export class ServerCircuit {
     const notify = request.kind === 'writeNotify';
     const reply = (status: number, message: string) => {
       if (notify) {
+        // The updates the put posted go first: a client reading its monitor once the put has
+        // completed must see the new value (they would otherwise wait for the next turn's flush).
+        if (this.dirty.size > 0) this.flush();
         this.send(
           encode({
             kind: 'writeNotifyReply',
