@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ENDPOINTS, type Endpoint, httpUrl, type Probe, portsOf } from '@ophyd-service/endpoints';
 
 /**
  * The contract between the CLI and every runnable module (components and tools alike):
@@ -34,10 +35,21 @@ export interface Component extends Runnable {
   ports?: readonly number[];
   /** Where a person starts using it, printed once `up` has it running. */
   url?: string;
+  /** How the container health check (`ophyd-service healthcheck`) sees that it is ready. */
+  probe?: Probe;
   /** Started by a bare `ophyd-service up`. */
   default: boolean;
   /** The option of its `main(argv)` that sets its HTTP listen address: `up --host H` passes it on. */
   hostOption?: string;
+}
+
+/** A component's ports, URL and probe, from its one declaration in @ophyd-service/endpoints. */
+function listening(endpoint: Endpoint): Pick<Component, 'ports' | 'url' | 'probe'> {
+  return {
+    ports: portsOf(endpoint),
+    ...(endpoint.docsPath && { url: httpUrl(endpoint, 'localhost', endpoint.docsPath) }),
+    ...(endpoint.probe && { probe: endpoint.probe }),
+  };
 }
 
 /** The repository root: entries are resolved against it. */
@@ -46,14 +58,14 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..');
 /** Every long-running part of the stack, in start order. */
 export const COMPONENTS: readonly Component[] = [
   {
-    // One process and one CA server for all three, so they share port 5064 (separate processes
+    // One process and one CA server for all three, so they share one CA port (separate processes
     // would each need their own TCP port).
     name: 'ioc',
     command: 'ioc',
     description: 'simulated IOCs: mini_beamline (mini:), camera (13SIM1:), motor records (sim:mtr1..3)',
     entry: 'ioc/src/main.ts',
     args: ['mini_beamline', 'camera', 'motors'],
-    ports: [5064],
+    ...listening(ENDPOINTS.ioc),
     default: true,
   },
   {
@@ -63,8 +75,7 @@ export const COMPONENTS: readonly Component[] = [
     entry: 'services/configuration/src/main.ts',
     args: ['--profile-path', 'integration/seed/happi_db.json', '--load-strategy', 'happi'],
     hostOption: '--host',
-    ports: [8004],
-    url: 'http://localhost:8004/docs',
+    ...listening(ENDPOINTS.configuration),
     default: true,
   },
   {
@@ -76,8 +87,7 @@ export const COMPONENTS: readonly Component[] = [
     // Writes on for the local simulated IOCs; a deployment keeps the read-only default.
     args: ['--read-write'],
     hostOption: '--host',
-    ports: [8003],
-    url: 'http://localhost:8003/docs',
+    ...listening(ENDPOINTS['direct-control']),
     default: true,
   },
   {
@@ -85,8 +95,7 @@ export const COMPONENTS: readonly Component[] = [
     command: 'queueserver',
     description: 'queue server: plan queue over 0MQ (60615, 60625) and HTTP+WebSocket (60610)',
     entry: 'services/queueserver/src/main.ts',
-    ports: [60610, 60615, 60625],
-    url: 'http://localhost:60610/docs',
+    ...listening(ENDPOINTS.queueserver),
     default: true,
   },
   {
@@ -94,7 +103,7 @@ export const COMPONENTS: readonly Component[] = [
     command: 'operator',
     description: 'Kubernetes operator: reconciles Beamline resources (needs a cluster, so not started by up)',
     entry: 'operator/src/main.ts',
-    ports: [8080],
+    ...listening(ENDPOINTS.operator),
     default: false,
   },
 ];

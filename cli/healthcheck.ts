@@ -7,9 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
-import { IOCS } from '../ioc/src/index.ts';
-import { ManualClock } from '../ioc/src/sim/clock.ts';
-import { Random } from '../ioc/src/sim/random.ts';
+import { IOCS, ManualClock, Random } from '@ophyd-service/ioc';
+import { COMPONENTS } from './components.ts';
 import { usageError } from './usage.ts';
 
 /** The subcommand and its arguments from a command line `node …/ophyd-service.ts <sub> <args…>`. */
@@ -19,17 +18,44 @@ export function componentOf(cmdline: string[]): { command: string; args: string[
   return { command: cmdline[at + 1], args: cmdline.slice(at + 2) };
 }
 
-function portArg(args: string[], fallback: number): number {
-  const i = args.indexOf('--port');
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+/**
+ * The variables that move each checkable component off its declared port, first set wins (an HTTP
+ * service's `--port` wins over them).
+ */
+const PORT_VARIABLES: Record<string, readonly string[]> = {
+  configuration: ['CONFIG_PORT'],
+  'direct-control': ['DIRECT_CONTROL_PORT'],
+  ioc: ['EPICS_CAS_SERVER_PORT', 'EPICS_CA_SERVER_PORT'],
+};
+
+/** What the probe knows how to check. */
+const CHECKABLE = Object.keys(PORT_VARIABLES);
+
+export type Check =
+  | { kind: 'http'; port: number; path: string }
+  | { kind: 'channel-access'; port: number; args: string[] };
+
+/**
+ * How to check the component `command` runs with `args`: its probe and port from the component
+ * table, the port moved by its environment or its `--port`; null when there is nothing to check.
+ */
+export function checkOf(command: string, args: string[], env: NodeJS.ProcessEnv): Check | null {
+  const component = COMPONENTS.find((c) => c.command === command);
+  const variables = PORT_VARIABLES[command];
+  if (!component?.probe || !component.ports?.length || !variables) return null;
+  const fromEnv = variables.map((name) => env[name]).find((value) => value !== undefined);
+  const port = Number(fromEnv ?? component.ports[0]);
+  if (component.probe.kind === 'channel-access') return { kind: 'channel-access', port, args };
+  const flag = args.indexOf('--port');
+  return { kind: 'http', port: flag >= 0 ? Number(args[flag + 1]) : port, path: component.probe.path };
 }
 
-async function ready(port: number): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(3000) });
-  if (res.status !== 200) throw new Error(`GET /ready on port ${port} answered ${res.status}`);
+async function ready(port: number, path: string): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3000) });
+  if (res.status !== 200) throw new Error(`GET ${path} on port ${port} answered ${res.status}`);
 }
 
-async function iocReadable(args: string[]): Promise<void> {
+async function iocReadable(args: string[], port: number): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -44,7 +70,6 @@ async function iocReadable(args: string[]): Promise<void> {
     random: new Random(0),
   });
   const pv = ioc.pvs[0].name;
-  const port = process.env.EPICS_CAS_SERVER_PORT ?? process.env.EPICS_CA_SERVER_PORT ?? '5064';
   const client = new CaClient({
     env: readCaEnv({ EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_AUTO_ADDR_LIST: 'NO' }),
     repeater: false,
@@ -62,9 +87,6 @@ const USAGE = `Usage: ophyd-service healthcheck [configuration|direct-control|io
 Checks a component the way a client would (GET /ready, or a CA read of an IOC's first PV). Without
 arguments it checks whatever PID 1 runs: the container HEALTHCHECK of the runtime image.`;
 
-/** What the probe knows how to check. */
-const CHECKABLE = ['configuration', 'direct-control', 'ioc'];
-
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--help' || argv[0] === '-h') {
     console.log(USAGE);
@@ -78,19 +100,11 @@ export async function main(argv: string[]): Promise<void> {
     ? { command: argv[0], args: argv.slice(1) }
     : componentOf(readFileSync('/proc/1/cmdline', 'utf8').split('\0').filter(Boolean));
   try {
-    switch (target?.command) {
-      case 'configuration':
-        await ready(portArg(target.args, Number(process.env.CONFIG_PORT ?? 8004)));
-        break;
-      case 'direct-control':
-        await ready(portArg(target.args, Number(process.env.DIRECT_CONTROL_PORT ?? 8003)));
-        break;
-      case 'ioc':
-        await iocReadable(target.args);
-        break;
-      default:
-        throw new Error(`nothing to check for ${JSON.stringify(target?.command ?? 'an unknown command')}`);
-    }
+    const check = target ? checkOf(target.command, target.args, process.env) : null;
+    if (!target || !check)
+      throw new Error(`nothing to check for ${JSON.stringify(target?.command ?? 'an unknown command')}`);
+    if (check.kind === 'http') await ready(check.port, check.path);
+    else await iocReadable(check.args, check.port);
     console.log(`${target.command}: healthy`);
   } catch (err) {
     console.error(`${target?.command ?? 'healthcheck'}: unhealthy: ${(err as Error).message}`);

@@ -18,6 +18,7 @@ import { Random } from './sim/random.ts';
 
 export type { Ioc, IocDefinition } from './ioc.ts';
 export { type Clock, ManualClock, realClock } from './sim/clock.ts';
+export { Random } from './sim/random.ts';
 
 export const IOCS: Record<string, IocDefinition> = {
   mini_beamline: miniBeamline,

@@ -4,16 +4,19 @@
  * rule is unit-tested.
  *
  * Per Beamline `<bl>`:
- * - per simulated IOC: Deployment + Service `<bl>-ioc-<name>` (CA on 5064 TCP and UDP);
+ * - per simulated IOC: Deployment + Service `<bl>-ioc-<name>` (CA on its port, TCP and UDP);
  * - ConfigMap `<bl>-epics`: the CA settings every client container reads (address list of the IOC
  *   Services, TCP name servers, auto list off);
- * - configuration service: Deployment + Service `<bl>-configuration` (8004), a PVC for SQLite or
+ * - configuration service: Deployment + Service `<bl>-configuration` (HTTP), a PVC for SQLite or
  *   the PostgreSQL URL from a Secret, the seed ConfigMap mounted when given, a NetworkPolicy that lets
  *   only this beamline's pods (and pods labelled as registry clients) reach it;
- * - direct control: Deployment + Service `<bl>-direct-control` (8003);
+ * - direct control: Deployment + Service `<bl>-direct-control` (HTTP);
  * - ServiceAccount + Role + RoleBinding `<bl>-services` letting the two services write their OpenAPI
  *   into the ConfigMaps `<bl>-<service>-openapi` (created here, data left to the services).
+ *
+ * Every port and readiness path comes from @ophyd-service/endpoints, where the CLI reads them too.
  */
+import { CA_SERVER_PORT, ENDPOINTS, httpUrl } from '@ophyd-service/endpoints';
 import { API_VERSION, type Beamline, IOC_KINDS, KIND } from './crd/beamline.ts';
 
 export const FIELD_MANAGER = 'ophyd-service-operator';
@@ -29,6 +32,10 @@ export type K8sObject = {
 
 type Ioc = Beamline['spec']['iocs'][number];
 type Resources = { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+
+const CONFIGURATION = ENDPOINTS.configuration;
+const DIRECT_CONTROL = ENDPOINTS['direct-control'];
+const CA_PORT = ENDPOINTS.ioc.port;
 
 /** The HTTP services' flag for listening on every interface of their pod. */
 const ALL_INTERFACES = ['--host', '0.0.0.0'];
@@ -139,8 +146,8 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
     metadata: meta(name, component),
     spec: { ...(headless ? { clusterIP: 'None' } : {}), selector: selector(component), ports },
   });
-  const httpProbes = (port: number) => ({
-    readinessProbe: { httpGet: { path: '/ready', port }, periodSeconds: 5, failureThreshold: 3 },
+  const httpProbes = ({ port, probe }: { port: number; probe: { path: string } }) => ({
+    readinessProbe: { httpGet: { path: probe.path, port }, periodSeconds: 5, failureThreshold: 3 },
     livenessProbe: { tcpSocket: { port }, periodSeconds: 10, failureThreshold: 6 },
     startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 60 },
   });
@@ -151,13 +158,13 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
   const caEndpoints: string[] = [];
   for (const ioc of spec.iocs as Ioc[]) {
     if (ioc.external) {
-      caEndpoints.push(`${ioc.external.host}:${ioc.external.port ?? 5064}`);
+      caEndpoints.push(`${ioc.external.host}:${ioc.external.port ?? CA_SERVER_PORT}`);
       continue;
     }
     const sim = ioc.simulated!;
     const name = n.ioc(ioc.name);
     const component = `ioc-${ioc.name}`;
-    caEndpoints.push(`${name}:5064`);
+    caEndpoints.push(`${name}:${CA_PORT}`);
     const args = ['ioc', sim.kind, ...(sim.prefix ? ['--prefix', sim.prefix] : [])];
     const probe = { exec: { command: ['node', '/app/bin/ophyd-service.ts', 'healthcheck'] } };
     children.push(
@@ -169,8 +176,8 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
           args,
           {
             ports: [
-              { name: 'ca-tcp', containerPort: 5064, protocol: 'TCP' },
-              { name: 'ca-udp', containerPort: 5064, protocol: 'UDP' },
+              { name: 'ca-tcp', containerPort: CA_PORT, protocol: 'TCP' },
+              { name: 'ca-udp', containerPort: CA_PORT, protocol: 'UDP' },
             ],
             readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 5 },
             livenessProbe: { ...probe, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
@@ -183,8 +190,8 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
         name,
         component,
         [
-          { name: 'ca-tcp', port: 5064, targetPort: 5064, protocol: 'TCP' },
-          { name: 'ca-udp', port: 5064, targetPort: 5064, protocol: 'UDP' },
+          { name: 'ca-tcp', port: CA_PORT, targetPort: CA_PORT, protocol: 'TCP' },
+          { name: 'ca-udp', port: CA_PORT, targetPort: CA_PORT, protocol: 'UDP' },
         ],
         hostNetwork,
       ),
@@ -285,16 +292,18 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
         'configuration',
         configArgs,
         {
-          ports: [{ name: 'http', containerPort: 8004 }],
+          ports: [{ name: 'http', containerPort: CONFIGURATION.port }],
           env: configEnv,
           volumeMounts: configMounts,
-          ...httpProbes(8004),
+          ...httpProbes(CONFIGURATION),
         },
         spec.registry?.resources as Resources | undefined,
       ),
       { volumes: configVolumes, recreate: !storage.postgres, serviceAccount: true },
     ),
-    service(n.configuration, 'configuration', [{ name: 'http', port: 8004, targetPort: 8004 }]),
+    service(n.configuration, 'configuration', [
+      { name: 'http', port: CONFIGURATION.port, targetPort: CONFIGURATION.port },
+    ]),
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -308,7 +317,7 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
               { podSelector: { matchLabels: { 'app.kubernetes.io/instance': bl } } },
               { podSelector: { matchLabels: { [REGISTRY_CLIENT_LABEL]: 'true' } } },
             ],
-            ports: [{ port: 8004, protocol: 'TCP' }],
+            ports: [{ port: CONFIGURATION.port, protocol: 'TCP' }],
           },
         ],
       },
@@ -325,22 +334,27 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
         'direct-control',
         ['direct-control', ...ALL_INTERFACES],
         {
-          ports: [{ name: 'http', containerPort: 8003 }],
+          ports: [{ name: 'http', containerPort: DIRECT_CONTROL.port }],
           envFrom: [{ configMapRef: { name: n.epics } }],
           env: [
-            { name: 'DIRECT_CONTROL_CONFIGURATION_SERVICE_URL', value: `http://${n.configuration}:8004` },
+            {
+              name: 'DIRECT_CONTROL_CONFIGURATION_SERVICE_URL',
+              value: httpUrl(CONFIGURATION, n.configuration),
+            },
             { name: 'DIRECT_CONTROL_GLOBAL_READ_ONLY', value: String(dc.readOnly ?? true) },
             { name: 'DIRECT_CONTROL_CHECK_CTRL_LIMITS', value: String(dc.checkControlLimits ?? true) },
             { name: 'DIRECT_CONTROL_WS_MAX_CONNECTIONS', value: String(dc.maxWebSocketConnections ?? 100) },
             { name: 'OPHYD_SERVICE_OPENAPI_CONFIGMAP', value: n.openapi('direct-control') },
           ],
-          ...httpProbes(8003),
+          ...httpProbes(DIRECT_CONTROL),
         },
         dc.resources as Resources | undefined,
       ),
       { serviceAccount: true },
     ),
-    service(n.directControl, 'direct-control', [{ name: 'http', port: 8003, targetPort: 8003 }]),
+    service(n.directControl, 'direct-control', [
+      { name: 'http', port: DIRECT_CONTROL.port, targetPort: DIRECT_CONTROL.port },
+    ]),
   );
   return children;
 }

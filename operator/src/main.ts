@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { ENDPOINTS } from '@ophyd-service/endpoints';
 import { Controller } from './controller.ts';
 import { LeaderElector } from './leader.ts';
 import { createMetrics } from './metrics.ts';
@@ -84,7 +85,9 @@ export async function startOperator(options: {
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.metricsPort ?? 8080, resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.metricsPort ?? ENDPOINTS.operator.port, resolve),
+  );
   running.port = (server.address() as { port: number }).port;
   running.elector.start();
   return running;
@@ -94,7 +97,7 @@ export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'metrics-port': { type: 'string', default: '8080' },
+      'metrics-port': { type: 'string', default: String(ENDPOINTS.operator.port) },
       'lease-namespace': { type: 'string' },
       'lease-seconds': { type: 'string', default: '15' },
       workers: { type: 'string', default: '4' },

@@ -100,6 +100,33 @@ describe('desired children of a Beamline', () => {
     );
   });
 
+  it('opens each component on its port and probes it there: CA 5064, configuration 8004, direct control 8003', () => {
+    const container = (name: string) => find(children, 'Deployment', name).spec.template.spec.containers[0];
+    const ports = (name: string) => find(children, 'Service', name).spec.ports;
+    assert.deepEqual(container('mini-ioc-mini').ports, [
+      { name: 'ca-tcp', containerPort: 5064, protocol: 'TCP' },
+      { name: 'ca-udp', containerPort: 5064, protocol: 'UDP' },
+    ]);
+    assert.deepEqual(ports('mini-ioc-mini'), [
+      { name: 'ca-tcp', port: 5064, targetPort: 5064, protocol: 'TCP' },
+      { name: 'ca-udp', port: 5064, targetPort: 5064, protocol: 'UDP' },
+    ]);
+    for (const [name, port] of [
+      ['mini-configuration', 8004],
+      ['mini-direct-control', 8003],
+    ] as const) {
+      const c = container(name);
+      assert.deepEqual(c.ports, [{ name: 'http', containerPort: port }]);
+      assert.deepEqual(c.readinessProbe.httpGet, { path: '/ready', port });
+      assert.deepEqual([c.livenessProbe.tcpSocket, c.startupProbe.tcpSocket], [{ port }, { port }]);
+      assert.deepEqual(ports(name), [{ name: 'http', port, targetPort: port }]);
+    }
+    const np = find(children, 'NetworkPolicy', 'mini-configuration');
+    assert.deepEqual(np.spec.ingress[0].ports, [{ port: 8004, protocol: 'TCP' }]);
+    const ext = desiredChildren(beamline({ iocs: [{ name: 'real', external: { host: 'ioc1.example' } }] }));
+    assert.equal(find(ext, 'ConfigMap', 'mini-epics').data.EPICS_CA_ADDR_LIST, 'ioc1.example:5064');
+  });
+
   it('lets the services publish their OpenAPI into their own ConfigMaps only', () => {
     const role = find(children, 'Role', 'mini-services');
     assert.deepEqual(role.rules[0].resourceNames, [

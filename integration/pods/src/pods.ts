@@ -11,6 +11,7 @@
  * host, `caEnv()` points a client at the IOCs' mapped TCP ports as name servers. Every container
  * waits on its health check: HTTP `/ready` for services, a real CA read for IOCs.
  */
+import { ENDPOINTS, httpUrl } from '@ophyd-service/endpoints';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import {
   GenericContainer,
@@ -42,6 +43,10 @@ const FULL_IOCS: IocSpec[] = [
 ];
 
 export const DATABASE = { user: 'bluesky', password: 'bluesky', database: 'config_service' };
+
+const CA_PORT = ENDPOINTS.ioc.port;
+const CONFIGURATION = ENDPOINTS.configuration;
+const DIRECT_CONTROL = ENDPOINTS['direct-control'];
 
 /** Quick health checks for the pods (the image's own runs every 5 s, for long-lived deployments). */
 const healthCheck = {
@@ -107,7 +112,7 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
 
     const iocContainers = iocs.map((ioc) =>
       timed(startup, ioc.alias, () =>
-        service(ioc.alias, ['ioc', ...ioc.args, '--seed', '1'], {}, 5064).start(),
+        service(ioc.alias, ['ioc', ...ioc.args, '--seed', '1'], {}, CA_PORT).start(),
       ),
     );
     let postgres: StartedPostgreSqlContainer | undefined;
@@ -147,12 +152,12 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
           {
             CONFIG_DATABASE_URL: `postgresql://${DATABASE.user}:${DATABASE.password}@postgres:5432/${DATABASE.database}`,
           },
-          8004,
+          CONFIGURATION.port,
         ).start(),
       );
       containers.set('configuration', configuration);
       started.push(configuration);
-      configurationUrl = `http://${configuration.getHost()}:${configuration.getMappedPort(8004)}`;
+      configurationUrl = `http://${configuration.getHost()}:${configuration.getMappedPort(CONFIGURATION.port)}`;
     }
 
     const registry: Record<string, string> =
@@ -161,12 +166,12 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
             DIRECT_CONTROL_REGISTRY_BACKEND: 'file',
             DIRECT_CONTROL_REGISTRY_FILE_PATH: '/etc/ophyd-service/registry.yaml',
           }
-        : { DIRECT_CONTROL_CONFIGURATION_SERVICE_URL: 'http://configuration:8004' };
+        : { DIRECT_CONTROL_CONFIGURATION_SERVICE_URL: httpUrl(CONFIGURATION, 'configuration') };
     let direct = service(
       'direct-control',
       ['direct-control', '--host', '0.0.0.0'],
       { ...caEnv, ...registry, DIRECT_CONTROL_GLOBAL_READ_ONLY: 'false' },
-      8003,
+      DIRECT_CONTROL.port,
     );
     if (name === 'standalone') {
       direct = direct.withCopyFilesToContainer([
@@ -187,13 +192,13 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
       containers,
       postgres,
       configurationUrl,
-      directControlUrl: `http://${directControl.getHost()}:${directControl.getMappedPort(8003)}`,
+      directControlUrl: `http://${directControl.getHost()}:${directControl.getMappedPort(DIRECT_CONTROL.port)}`,
       startup,
       caEnv: () => ({
         EPICS_CA_NAME_SERVERS: iocs
           .map((ioc) => {
             const c = containers.get(ioc.alias)!;
-            return `${c.getHost()}:${c.getMappedPort(5064)}`;
+            return `${c.getHost()}:${c.getMappedPort(CA_PORT)}`;
           })
           .join(' '),
         EPICS_CA_ADDR_LIST: '',
@@ -208,9 +213,9 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
         if (!container) throw new Error(`pod ${name} has no container ${alias}`);
         await container.restart();
         if (alias === 'configuration')
-          pod.configurationUrl = `http://${container.getHost()}:${container.getMappedPort(8004)}`;
+          pod.configurationUrl = `http://${container.getHost()}:${container.getMappedPort(CONFIGURATION.port)}`;
         if (alias === 'direct-control')
-          pod.directControlUrl = `http://${container.getHost()}:${container.getMappedPort(8003)}`;
+          pod.directControlUrl = `http://${container.getHost()}:${container.getMappedPort(DIRECT_CONTROL.port)}`;
       },
       async stop() {
         await Promise.allSettled(started.reverse().map((c) => c.stop()));

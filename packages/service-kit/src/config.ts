@@ -1,3 +1,4 @@
+import { ENDPOINTS } from '@ophyd-service/endpoints';
 import { Ajv } from 'ajv';
 
 /**
@@ -90,10 +91,15 @@ export function describeConfig(schema: EnvSchema): string[] {
 }
 
 /**
- * Where the stack's own web pages are served on one machine: the web UI (5173, the reference
- * frontend's port) and the HTTP services (direct control 8003, configuration 8004, queue server 60610).
+ * Where the stack's own web pages are served on one machine: the web UI (the reference frontend's
+ * port) and the HTTP services (direct control, configuration, queue server).
  */
-export const STACK_HTTP_PORTS: readonly number[] = [5173, 8003, 8004, 60610];
+export const STACK_HTTP_PORTS: readonly number[] = [
+  ENDPOINTS['web-ui'].port,
+  ENDPOINTS['direct-control'].port,
+  ENDPOINTS.configuration.port,
+  ENDPOINTS.queueserver.port,
+];
 
 /**
  * The default CORS allowlist of every service: the stack's own origins on this machine. With writes

@@ -1,10 +1,17 @@
 /** Environment of the configuration service (spec §4.6), parsed once at start-up. */
+import { ENDPOINTS } from '@ophyd-service/endpoints';
 import { type ConfigOf, DEFAULT_HOST, jsonList, loadConfig, STACK_ORIGINS } from '@ophyd-service/service-kit';
 
 export const configSchema = {
   type: 'object',
   properties: {
-    CONFIG_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8004, description: 'HTTP port' },
+    CONFIG_PORT: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 65535,
+      default: ENDPOINTS.configuration.port,
+      description: 'HTTP port',
+    },
     CONFIG_HOST: {
       type: 'string',
       default: DEFAULT_HOST,

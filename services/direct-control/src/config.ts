@@ -1,4 +1,5 @@
 /** Environment of the direct-control service (spec §6), parsed once at start-up. */
+import { ENDPOINTS, httpUrl } from '@ophyd-service/endpoints';
 import { type ConfigOf, DEFAULT_HOST, jsonList, loadConfig, STACK_ORIGINS } from '@ophyd-service/service-kit';
 
 export const configSchema = {
@@ -8,7 +9,7 @@ export const configSchema = {
       type: 'integer',
       minimum: 0,
       maximum: 65535,
-      default: 8003,
+      default: ENDPOINTS['direct-control'].port,
       description: 'HTTP and WebSocket port',
     },
     DIRECT_CONTROL_HOST: {
@@ -30,7 +31,7 @@ export const configSchema = {
     },
     DIRECT_CONTROL_CONFIGURATION_SERVICE_URL: {
       type: 'string',
-      default: 'http://localhost:8004',
+      default: httpUrl(ENDPOINTS.configuration, 'localhost'),
       description: 'Configuration service base URL',
     },
     DIRECT_CONTROL_REGISTRY_FILE_PATH: {
