@@ -210,7 +210,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
   });
 
   it('lets a service publish its OpenAPI into its own ConfigMap, and nowhere else, with its service account', async () => {
-    const { publishOpenApiConfigMap } = await import('@ophyd-service/service-kit');
+    const { publishOpenApi } = await import('@ophyd-service/cluster');
     const token = await core.createNamespacedServiceAccountToken({
       name: 'mini-services',
       namespace: 'default',
@@ -224,14 +224,16 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       ca: readFileSync(cluster.caPath),
     };
     const doc = { openapi: '3.1.0', info: { title: 'Direct Control Service', version: '1' }, paths: {} };
-    await publishOpenApiConfigMap(doc, 'mini-direct-control-openapi', 'direct_control', access);
+    await publishOpenApi(doc, 'mini-direct-control-openapi', 'direct_control', access);
     const map = await core.readNamespacedConfigMap({
       name: 'mini-direct-control-openapi',
       namespace: 'default',
     });
     assert.equal(JSON.parse(map.data!['openapi.json']).info.title, 'Direct Control Service');
     assert.equal(map.metadata?.ownerReferences?.[0].kind, 'Beamline', 'the operator still owns it');
-    await assert.rejects(publishOpenApiConfigMap(doc, 'mini-epics', 'direct_control', access), /HTTP 403/);
+    const mine = map.metadata?.managedFields?.find((f) => f.manager === 'ophyd-service-direct_control');
+    assert.deepEqual(mine?.fieldsV1, { 'f:data': { '.': {}, 'f:openapi.json': {} } }, 'it applies data only');
+    await assert.rejects(publishOpenApi(doc, 'mini-epics', 'direct_control', access), /HTTP 403/);
   });
 
   it('puts back a Deployment scaled to 0 with its env edited by hand', async () => {

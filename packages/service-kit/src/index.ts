@@ -35,7 +35,6 @@ export {
 export type { Probe, ProbeResult } from './health.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { buildOpenApi, exportOpenApi, openApiText } from './openapi.ts';
-export { type ClusterAccess, inClusterAccess, publishOpenApiConfigMap } from './openapi-configmap.ts';
 export { type Binding, type Bindings, type Handler, type Input, routeTable } from './route-table.ts';
 export {
   closeOnSignals,

@@ -13,7 +13,6 @@ import type { TlsFiles } from './flags.ts';
 import { createMetrics, healthRoutes, type Probe } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiInfo, buildOpenApi, exportOpenApi, openApiRoutes } from './openapi.ts';
-import { publishOpenApiConfigMap } from './openapi-configmap.ts';
 import { type Binding, type Handler, routeTable } from './route-table.ts';
 import { jsonDepthLimit, type Schema, SchemaBook, singleValuedQuery } from './validation.ts';
 
@@ -131,14 +130,6 @@ export function createService(options: ServiceOptions): Service {
     async listen(port, host = DEFAULT_HOST, listenOptions = {}) {
       const exportPath = process.env.OPHYD_SERVICE_OPENAPI_EXPORT_PATH;
       if (exportPath) await exportOpenApi(openapi, exportPath);
-      const configMap = process.env.OPHYD_SERVICE_OPENAPI_CONFIGMAP;
-      if (configMap) {
-        // Best effort: a service that cannot publish its document still serves (and says why).
-        await publishOpenApiConfigMap(openapi, configMap, options.name).then(
-          () => logger.info({ configMap }, 'OpenAPI published to its ConfigMap'),
-          (err: Error) => logger.warn({ configMap, err: err.message }, 'OpenAPI not published'),
-        );
-      }
       const { tls } = listenOptions;
       const server = tls ? createTlsServer(tls, app.callback()) : createServer(app.callback());
       service.server = server;

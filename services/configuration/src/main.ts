@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { publishOpenApiWhenAsked } from '@ophyd-service/cluster';
 import { loadCatalog } from '@ophyd-service/devices';
 import {
   CommandError,
@@ -77,4 +78,6 @@ export async function main(argv: string[]): Promise<void> {
   }
   await service.listen(config.CONFIG_PORT, config.CONFIG_HOST, { tls: command.tls });
   closeOnSignals(service);
+  // In a pod the operator asks (OPHYD_SERVICE_OPENAPI_CONFIGMAP) for the document in a ConfigMap.
+  await publishOpenApiWhenAsked(service, SERVICE_NAME);
 }

@@ -2,6 +2,7 @@
  * `ophyd-service direct-control [--port N] [--read-write] …`: PV reads, writes and monitors on port
  * 8003. Writes stay off unless DIRECT_CONTROL_GLOBAL_READ_ONLY=false or --read-write is given.
  */
+import { publishOpenApiWhenAsked } from '@ophyd-service/cluster';
 import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
 import {
   CommandError,
@@ -58,6 +59,8 @@ export async function main(argv: string[]): Promise<void> {
   service.onClose(() => client.close());
   await service.listen(config.DIRECT_CONTROL_PORT, config.DIRECT_CONTROL_HOST, { tls: command.tls });
   closeOnSignals(service);
+  // In a pod the operator asks (OPHYD_SERVICE_OPENAPI_CONFIGMAP) for the document in a ConfigMap.
+  await publishOpenApiWhenAsked(service, SERVICE_NAME);
 }
 
 /**
