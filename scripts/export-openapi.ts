@@ -7,10 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { configurationOpenApi } from '@ophyd-service/configuration';
+import { directControlOpenApi } from '@ophyd-service/direct-control';
 import { openApiText } from '@ophyd-service/service-kit';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { configurationOpenApi } from '../services/configuration/src/app.ts';
-import { directControlOpenApi } from '../services/direct-control/src/app.ts';
 
 /** Every HTTP service's document, by the file name it is published under. */
 export const DOCUMENTS: Record<string, () => unknown> = {
