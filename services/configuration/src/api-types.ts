@@ -3272,7 +3272,8 @@ export interface operations {
     export_registry_api_v1_registry_export_get: {
         parameters: {
             query?: {
-                format?: "happi" | "bits";
+                /** @description happi or bits; any other value is a 400 */
+                format?: string;
             };
             header?: never;
             path?: never;

@@ -1,13 +1,20 @@
-/** The configuration service: routes registered in the reference's precedence order (first match wins). */
+/** The configuration service: state, health probes and the route table (operationId → handler, in precedence order). */
 import { join } from 'node:path';
-import Router from '@koa/router';
 import type { Catalog } from '@ophyd-service/devices';
-import { buildOpenApi, createService, type Logger, type Service } from '@ophyd-service/service-kit';
+import {
+  type Bindings,
+  buildOpenApi,
+  createService,
+  type Logger,
+  type Service,
+} from '@ophyd-service/service-kit';
+import type { operations } from './api-types.ts';
 import type { ConfigurationConfig } from './config.ts';
 import * as components from './routes/components.ts';
 import * as devices from './routes/devices.ts';
 import * as history from './routes/history.ts';
 import * as locks from './routes/locks.ts';
+import { pydanticQuery } from './routes/params.ts';
 import * as pvs from './routes/pvs.ts';
 import * as registry from './routes/registry.ts';
 import { schemas } from './schemas.ts';
@@ -79,11 +86,14 @@ export async function createConfigurationService(options: {
       }
       return { ok: true, body: { status: 'ready' } };
     },
-    routes: (kit) => {
+    // The bindings' order is the routes' precedence (first match wins), as the reference registers
+    // them: fixed paths before the `{device_name}` segment and the `{pv_name}` catch-all (spec §0.3).
+    // Paths, methods and validation come from each route's OpenAPI block.
+    operations: (kit) => {
       state = new ConfigurationState({
         store,
         catalog: options.catalog,
-        book: kit.book,
+        schemas: kit.book,
         strategy: config.CONFIG_USE_MOCK_DATA ? 'mock' : config.CONFIG_LOAD_STRATEGY,
         profilePath: config.CONFIG_PROFILE_PATH,
         allowlist: config.allowlist,
@@ -91,7 +101,7 @@ export async function createConfigurationService(options: {
         leaseTtlSeconds: config.CONFIG_LOCK_LEASE_TTL_SECONDS,
         now: options.now,
       });
-      return [routes(state)];
+      return bindings(state);
     },
   });
   await state.start();
@@ -99,53 +109,64 @@ export async function createConfigurationService(options: {
   return Object.assign(service, { state });
 }
 
-function routes(state: ConfigurationState): Router {
-  const r = new Router();
-  const body = (schema: string) => state.book.validate({ body: schema });
-  const d = '/api/v1/devices';
-  r.get(d, devices.listDevices(state));
-  r.get('/api/v1/devices-info', devices.devicesInfo(state));
-  r.get(`${d}/classes`, devices.deviceClasses(state));
-  r.get(`${d}/types`, devices.deviceTypes(state));
-  r.get(`${d}/instantiation`, devices.listInstantiations(state));
-  r.get(`${d}/history`, history.history(state));
-  r.get(`${d}/changes`, history.changes(state));
-  r.post(`${d}/lock`, body('DeviceLockRequest'), locks.lock(state));
-  r.post(`${d}/unlock`, body('DeviceUnlockRequest'), locks.unlock(state));
-  r.post(`${d}/lock/renew`, body('DeviceLockRenewRequest'), locks.renew(state));
-  r.post(`${d}/force-unlock`, body('DeviceForceUnlockRequest'), locks.forceUnlock(state));
-  r.get(`${d}/lock/policy`, locks.getPolicy(state));
-  r.put(`${d}/lock/policy`, body('LockPolicy'), locks.setPolicy(state));
-  r.get(`${d}/:device_name/status`, locks.deviceStatus(state));
-  r.post('/api/v1/pvs/*pv_name/failure', body('PVHealthReport'), pvs.reportHealth(state, false));
-  r.post('/api/v1/pvs/*pv_name/success', body('PVHealthReport'), pvs.reportHealth(state, true));
-  r.get('/api/v1/pvs/*pv_name/health', pvs.getHealth(state));
-  r.delete('/api/v1/pvs/*pv_name/health', pvs.clearHealth(state));
-  r.delete('/api/v1/admin/pv-health', pvs.clearAllHealth(state));
-  r.get('/api/v1/admin/pv-health/stats', pvs.healthStats(state));
-  r.patch(`${d}/:device_name/enable`, devices.setEnabled(state, true));
-  r.patch(`${d}/:device_name/disable`, devices.setEnabled(state, false));
-  r.get(`${d}/:device_name`, devices.getDevice(state));
-  r.get(`${d}/:device_name/pvs`, devices.devicePvs(state));
-  r.get(`${d}/:device_name/instantiation`, devices.deviceInstantiation(state));
-  r.post(d, body('DeviceCreateRequest'), devices.createDevice(state));
-  r.put(`${d}/:device_name`, body('DeviceUpdateRequest'), devices.updateDevice(state));
-  r.delete(`${d}/:device_name`, devices.deleteDevice(state));
-  r.post('/api/v1/registry/reset', registry.reset(state));
-  r.post('/api/v1/registry/clear', registry.clear(state));
-  r.get('/api/v1/registry/export', registry.exportRegistry(state));
-  r.post('/api/v1/pvs', body('StandalonePVCreateRequest'), pvs.createStandalone(state));
-  r.get('/api/v1/pvs/standalone', pvs.listStandalone(state));
-  r.get('/api/v1/pvs/labels', pvs.standaloneLabels(state));
-  r.put('/api/v1/pvs/standalone/*pv_name', body('StandalonePVUpdateRequest'), pvs.updateStandalone(state));
-  r.delete('/api/v1/pvs/standalone/*pv_name', pvs.deleteStandalone(state));
-  r.get('/api/v1/pvs', pvs.listPvs(state));
-  r.get('/api/v1/pvs/detailed', pvs.pvsDetailed(state));
-  r.get('/api/v1/pvs/lookup', pvs.lookupPv(state));
-  r.get('/api/v1/pvs/status', locks.pvStatus(state));
-  r.get('/api/v1/pvs/*pv_name', pvs.getPv(state));
-  r.get(`${d}/*device_path/component`, components.component(state));
-  r.post(`${d}/resolve`, body('PathResolveRequest'), components.resolve(state));
-  r.get(`${d}/:device_name/components`, components.components(state));
-  return r;
+function bindings(state: ConfigurationState) {
+  const flags = pydanticQuery({ booleans: ['readable', 'movable', 'flyable'] });
+  return {
+    list_devices_api_v1_devices_get: { before: [flags], handle: devices.list(state) },
+    get_all_devices_info_api_v1_devices_info_get: devices.info(state),
+    get_device_classes_api_v1_devices_classes_get: devices.classes(state),
+    get_device_labels_api_v1_devices_types_get: devices.labels(state),
+    list_device_instantiations_api_v1_devices_instantiation_get: {
+      before: [pydanticQuery({ booleans: ['active_only'] })],
+      handle: devices.instantiations(state),
+    },
+    list_device_history_api_v1_devices_history_get: {
+      before: [pydanticQuery({ integers: ['limit'] })],
+      handle: history.history(state),
+    },
+    get_device_changes_api_v1_devices_changes_get: {
+      before: [pydanticQuery({ integers: ['since_version'] })],
+      handle: history.changes(state),
+    },
+    lock_devices_api_v1_devices_lock_post: locks.lock(state),
+    unlock_devices_api_v1_devices_unlock_post: locks.unlock(state),
+    renew_device_locks_api_v1_devices_lock_renew_post: locks.renew(state),
+    force_unlock_devices_api_v1_devices_force_unlock_post: locks.forceUnlock(state),
+    get_lock_policy_api_v1_devices_lock_policy_get: locks.policy(state),
+    set_lock_policy_api_v1_devices_lock_policy_put: locks.setPolicy(state),
+    get_device_status_api_v1_devices__device_name__status_get: locks.deviceStatus(state),
+    report_pv_failure_api_v1_pvs__pv_name__failure_post: pvs.reportFailure(state),
+    report_pv_success_api_v1_pvs__pv_name__success_post: pvs.reportSuccess(state),
+    get_pv_health_api_v1_pvs__pv_name__health_get: pvs.getHealth(state),
+    clear_pv_health_api_v1_pvs__pv_name__health_delete: pvs.clearHealth(state),
+    clear_all_pv_health_api_v1_admin_pv_health_delete: pvs.clearAllHealth(state),
+    get_pv_health_stats_api_v1_admin_pv_health_stats_get: pvs.healthStats(state),
+    enable_device_api_v1_devices__device_name__enable_patch: devices.enable(state),
+    disable_device_api_v1_devices__device_name__disable_patch: devices.disable(state),
+    get_device_api_v1_devices__device_name__get: devices.get(state),
+    get_device_pvs_api_v1_devices__device_name__pvs_get: devices.pvs(state),
+    get_device_instantiation_api_v1_devices__device_name__instantiation_get: devices.instantiation(state),
+    create_device_api_v1_devices_post: devices.create(state),
+    update_device_api_v1_devices__device_name__put: devices.update(state),
+    delete_device_api_v1_devices__device_name__delete: devices.remove(state),
+    reset_registry_api_v1_registry_reset_post: registry.reset(state),
+    clear_registry_api_v1_registry_clear_post: registry.clear(state),
+    export_registry_api_v1_registry_export_get: registry.exportRegistry(state),
+    create_standalone_pv_api_v1_pvs_post: pvs.createStandalone(state),
+    list_standalone_pvs_api_v1_pvs_standalone_get: pvs.listStandalone(state),
+    list_standalone_pv_labels_api_v1_pvs_labels_get: pvs.standaloneLabels(state),
+    update_standalone_pv_api_v1_pvs_standalone__pv_name__put: pvs.updateStandalone(state),
+    delete_standalone_pv_api_v1_pvs_standalone__pv_name__delete: pvs.deleteStandalone(state),
+    list_pvs_api_v1_pvs_get: pvs.list(state),
+    get_pvs_detailed_api_v1_pvs_detailed_get: pvs.detailed(state),
+    lookup_device_pvs_by_pv_api_v1_pvs_lookup_get: pvs.lookup(state),
+    get_pv_status_api_v1_pvs_status_get: locks.pvStatus(state),
+    get_pv_api_v1_pvs__pv_name__get: pvs.get(state),
+    get_nested_device_component_api_v1_devices__device_path__component_get: components.component(state),
+    resolve_device_paths_api_v1_devices_resolve_post: components.resolve(state),
+    list_device_components_api_v1_devices__device_name__components_get: {
+      before: [pydanticQuery({ integers: ['max_depth'] })],
+      handle: components.list(state),
+    },
+  } satisfies Bindings<operations>;
 }

@@ -15,8 +15,8 @@ import {
   UsageError,
 } from '@ophyd-service/service-kit';
 import { type ConfigurationConfig, configSchema, readConfig } from './config.ts';
+import { bitsDocument, happiEntry } from './export-formats.ts';
 import { LOAD_STRATEGIES, LoadError, loadDevices } from './loaders/index.ts';
-import { bitsDocument, happiEntry } from './routes/registry.ts';
 import type { DeviceMetadata, DeviceSpec } from './schemas.ts';
 import { fromStored } from './state.ts';
 import { openStore } from './store/mikro-store.ts';

@@ -1,7 +1,8 @@
 /**
- * Device locks (spec §5): held by a plan runner per queue item, all-or-nothing acquisition, owner
- * release, admin force-unlock, optional leases that lapse lazily, and the lock_all policy under
- * which any live lock makes every device unavailable. In memory only; `epoch` changes per process.
+ * The lock table (spec §5): which plan holds which device, optional leases that lapse lazily, and
+ * the lock_all policy under which any live lock makes every device unavailable. In memory only;
+ * `epoch` changes per process. Only the LockBook (lock-book.ts) holds one: it runs every change
+ * here inside the registry's turn, with its audit rows.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -14,7 +15,7 @@ export interface Lock {
   expires_at: Date | null;
 }
 
-export class LockManager {
+export class LockTable {
   readonly epoch = randomBytes(16).toString('hex');
   version = 0;
   lockAll: boolean;

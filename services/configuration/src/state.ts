@@ -1,13 +1,13 @@
 /**
- * The configuration service's state and its operations: the in-memory registry with the durable
- * store behind it (written first, so a failed write changes nothing), locks, PV health and the
- * mutation mutex. Routes translate HTTP to these calls and back.
+ * The configuration service's state: the in-memory registry with the durable store behind it
+ * (written first, so a failed write changes nothing), the lock book, PV health and the registry's
+ * turn (a mutex) that every change takes. The use cases in operations/ work on it.
  */
-import { type Catalog, resolvePath } from '@ophyd-service/devices';
-import { HttpError, type SchemaBook } from '@ophyd-service/service-kit';
+import type { Catalog } from '@ophyd-service/devices';
+import { DomainError, type SchemaBook } from '@ophyd-service/service-kit';
 import { type LoadedDevice, type LoadStrategy, loadDevices } from './loaders/index.ts';
-import { iso, type Lock, LockManager } from './locks.ts';
-import { derivePrefix, normalizeMetadata, normalizeSpec } from './model.ts';
+import { LockBook } from './lock-book.ts';
+import { normalizeMetadata, normalizeSpec } from './model.ts';
 import { Mutex } from './mutex.ts';
 import { PvHealth } from './pv-health.ts';
 import { type PvEntry, Registry } from './registry.ts';
@@ -22,7 +22,7 @@ export const STANDALONE_OFF =
 export interface StateOptions {
   store: RegistryStore | null;
   catalog: Catalog;
-  book: SchemaBook;
+  schemas: SchemaBook;
   strategy: LoadStrategy;
   profilePath?: string;
   allowlist: string[];
@@ -41,25 +41,29 @@ const toStored = (d: LoadedDevice) => ({
 export class ConfigurationState {
   registry = new Registry();
   readonly store: RegistryStore | null;
-  readonly locks: LockManager;
+  readonly locks: LockBook;
   readonly health = new PvHealth();
-  readonly mutex = new Mutex();
   readonly catalog: Catalog;
-  readonly book: SchemaBook;
+  /** The published component schemas, for checking a merged update as the full model. */
+  readonly schemas: SchemaBook;
   readonly allowlist: string[];
   private readonly strategy: LoadStrategy;
   private readonly profilePath?: string;
+  private readonly turn = new Mutex();
   /** False while the database is unreachable: reads keep working, writes answer 503. */
   storeHealthy = true;
 
   constructor(options: StateOptions) {
     this.store = options.store;
     this.catalog = options.catalog;
-    this.book = options.book;
+    this.schemas = options.schemas;
     this.allowlist = options.allowlist;
     this.strategy = options.strategy;
     this.profilePath = options.profilePath;
-    this.locks = new LockManager({
+    this.locks = new LockBook({
+      turn: this.turn,
+      registry: () => this.registry,
+      audit: (entries) => this.audit(entries),
       lockAll: options.lockAll,
       ttlSeconds: options.leaseTtlSeconds,
       now: options.now,
@@ -89,12 +93,21 @@ export class ConfigurationState {
     return loadDevices(this.strategy, this.profilePath, this.catalog);
   }
 
+  /**
+   * Runs a registry change in the registry's turn: one at a time, and never between a lock's check
+   * and its audit (the lock book takes the same turn).
+   */
+  exclusive<T>(work: () => Promise<T> | T): Promise<T> {
+    return this.turn.run(work);
+  }
+
+  /** The store, or `unsupported` (501) when persistence is off. */
   requireStore(detail = PERSISTENCE_OFF): RegistryStore {
-    if (!this.store) throw new HttpError(501, detail);
+    if (!this.store) throw new DomainError('unsupported', detail);
     return this.store;
   }
 
-  /** Runs a store write, turning an outage into 503 with a clear detail (memory stays as it was). */
+  /** Runs store work, turning an outage into `unavailable` with a clear detail (memory stays as it was). */
   async write<T>(work: (store: RegistryStore) => Promise<T>, detail = PERSISTENCE_OFF): Promise<T> {
     const store = this.requireStore(detail);
     try {
@@ -102,10 +115,10 @@ export class ConfigurationState {
       this.storeHealthy = true;
       return result;
     } catch (err) {
-      if (err instanceof HttpError) throw err;
+      if (err instanceof DomainError) throw err;
       this.storeHealthy = false;
-      throw new HttpError(
-        503,
+      throw new DomainError(
+        'unavailable',
         `Registry store unavailable; nothing was changed (${(err as Error).message.split('\n')[0].slice(0, 200)})`,
       );
     }
@@ -113,74 +126,41 @@ export class ConfigurationState {
 
   device(name: string): DeviceMetadata {
     const metadata = this.registry.devices.get(name);
-    if (!metadata) throw new HttpError(404, `Device not found: ${name}`);
+    if (!metadata) throw new DomainError('not_found', `Device not found: ${name}`);
     return metadata;
   }
 
-  /** A PV's index entry (owner and component), or 404. */
+  /** A PV's index entry (owner and component), or `not_found`. */
   pvEntry(pv: string): PvEntry {
     const entry = this.registry.index.get(pv);
-    if (!entry) throw new HttpError(404, `PV not found: ${pv}`);
+    if (!entry) throw new DomainError('not_found', `PV not found: ${pv}`);
     return entry;
   }
 
   checkAllowed(deviceClass: string): void {
     if (this.allowlist.length > 0 && !this.allowlist.some((prefix) => deviceClass.startsWith(prefix))) {
-      throw new HttpError(
-        422,
+      throw new DomainError(
+        'invalid',
         `device_class '${deviceClass}' is not in the configured allowlist of importable module prefixes`,
       );
     }
   }
 
-  /** Availability of a device: enabled and not locked (by its own lock or, under lock_all, any). */
-  availability(name: string): { enabled: boolean; lock: Lock | undefined; available: boolean } {
-    const spec = this.registry.specs.get(name);
-    if (!spec) throw new HttpError(500, `Registry inconsistency: device '${name}' has no instantiation spec`);
-    const lock = this.locks.effective(name);
-    return { enabled: spec.active, lock, available: spec.active && !lock };
-  }
-
-  /** Replaces the whole registry from the loader (reset) or with nothing (clear), dropping every lock. */
+  /**
+   * Replaces the whole registry from the loader (reset) or with nothing (clear), dropping every
+   * lock. Only inside `exclusive`.
+   */
   async reseed(devices: LoadedDevice[]): Promise<void> {
     // Read before seeding: once the seed is committed nothing may fail before memory follows it.
     const standalone = (await this.write((store) => store.listStandalone())).map((pv) => pv.pv_name);
     await this.write((store) => store.seed(devices.map(toStored), { reset: true }));
     this.registry = Registry.from(devices, standalone);
-    this.locks.clearAll();
+    this.locks.dropAll();
   }
 
   /** Records lock events in the audit log when there is one (locks themselves live in memory). */
-  async audit(entries: AuditInput[]): Promise<void> {
+  private async audit(entries: AuditInput[]): Promise<void> {
     if (this.store && entries.length > 0) await this.write((store) => store.appendAudit(entries));
-  }
-
-  resolve(address: string) {
-    const [head, ...rest] = address.split('.');
-    const metadata = this.registry.devices.get(head);
-    if (!metadata)
-      return {
-        outcome: 'device_not_found' as const,
-        pv_name: null,
-        message: `no device named '${head}' in registry`,
-      };
-    const spec = this.registry.specs.get(head);
-    if (!spec?.device_class) {
-      return {
-        outcome: 'import_failed' as const,
-        pv_name: null,
-        message: `device '${head}' has no instantiation spec (can't resolve class to walk)`,
-      };
-    }
-    const prefix = derivePrefix(metadata, spec);
-    if (prefix === null) {
-      return {
-        outcome: 'import_failed' as const,
-        pv_name: null,
-        message: `device '${head}' has no derivable prefix (checked pvs['prefix'], spec.args[0], longest common PV prefix)`,
-      };
-    }
-    return resolvePath(this.catalog, spec.device_class, prefix, rest, this.allowlist);
   }
 }
 
@@ -190,9 +170,3 @@ export function fromStored(d: StoredDevice): { metadata: DeviceMetadata; spec: D
     spec: d.spec ? normalizeSpec(d.spec as unknown as DeviceSpec) : null,
   };
 }
-
-export const lockFields = (lock: Lock | undefined) => ({
-  locked_by_plan: lock?.plan_name ?? null,
-  locked_by_item: lock?.item_id ?? null,
-  locked_at: iso(lock?.locked_at),
-});

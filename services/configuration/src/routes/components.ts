@@ -1,8 +1,8 @@
-/** Component listing and address resolution over the class catalog (spec §1.4.37–1.4.39). */
-import type { Context } from 'koa';
-import { isSettable } from '../model.ts';
+/** Components and address resolution (spec §1.4.37–1.4.39): thin handlers over operations/components.ts. */
+import type { Handler } from '@ophyd-service/service-kit';
+import type { operations } from '../api-types.ts';
+import * as components from '../operations/components.ts';
 import type { ConfigurationState } from '../state.ts';
-import { intParam } from './params.ts';
 
 /**
  * @openapi
@@ -11,40 +11,17 @@ import { intParam } from './params.ts';
  *     tags: [Device Components]
  *     operationId: get_nested_device_component_api_v1_devices__device_path__component_get
  *     summary: A device or one of its components by dotted path (device.component.sub)
- *     parameters: [{ in: path, name: device_path, required: true, schema: { type: string } }]
+ *     parameters: [{ in: path, name: device_path, required: true, schema: { type: string }, x-rest-of-path: true }]
  *     responses:
  *       '200': { description: Component, content: { application/json: { schema: { $ref: '#/components/schemas/NestedDeviceComponent' } } } }
  *       '404': { description: Unknown device, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const component = (state: ConfigurationState) => (ctx: Context) => {
-  const path = (ctx.params.device_path as string | undefined) ?? '';
-  const [head, ...rest] = path.split('.');
-  const metadata = state.device(head);
-  if (rest.length === 0) {
-    ctx.body = {
-      name: head,
-      device_path: path,
-      parent_device: head,
-      component_type: metadata.ophyd_class,
-      pv: null,
-      is_readable: metadata.is_readable,
-      is_settable: metadata.is_movable,
-    };
-    return;
-  }
-  const name = rest.join('.');
-  // Own keys only: a component called `constructor` or `__proto__` is not inherited from Object.
-  const pv = Object.hasOwn(metadata.pvs, name) ? metadata.pvs[name] : null;
-  ctx.body = {
-    name,
-    device_path: path,
-    parent_device: head,
-    component_type: 'Signal',
-    pv,
-    is_readable: true,
-    is_settable: isSettable(name, pv),
-  };
-};
+export const component =
+  (
+    state: ConfigurationState,
+  ): Handler<operations['get_nested_device_component_api_v1_devices__device_path__component_get']> =>
+  ({ params }) =>
+    components.component(state, params.device_path);
 
 /**
  * @openapi
@@ -58,21 +35,10 @@ export const component = (state: ConfigurationState) => (ctx: Context) => {
  *       '200': { description: 'One result per address, in order', content: { application/json: { schema: { $ref: '#/components/schemas/PathResolveResponse' } } } }
  *       '422': { description: No addresses or more than 200, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  */
-export const resolve = (state: ConfigurationState) => (ctx: Context) => {
-  const { addresses } = ctx.request.body as { addresses: string[] };
-  ctx.body = {
-    resolved: addresses.map((address) => {
-      const r = state.resolve(address);
-      return {
-        address,
-        outcome: r.outcome,
-        pv_name: r.pv_name,
-        message: r.message,
-        ok: r.outcome === 'resolved',
-      };
-    }),
-  };
-};
+export const resolve =
+  (state: ConfigurationState): Handler<operations['resolve_device_paths_api_v1_devices_resolve_post']> =>
+  ({ body }) =>
+    components.resolveAddresses(state, body.addresses);
 
 /**
  * @openapi
@@ -89,18 +55,9 @@ export const resolve = (state: ConfigurationState) => (ctx: Context) => {
  *       '404': { description: Unknown device, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '422': { description: Negative depth, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  */
-export const components = (state: ConfigurationState) => (ctx: Context) => {
-  const metadata = state.device(ctx.params.device_name);
-  const maxDepth = intParam(ctx.query, 'max_depth', { min: 0 }) ?? 0;
-  ctx.body = Object.entries(metadata.pvs)
-    .filter(([name]) => maxDepth === 0 || name.split('.').length <= maxDepth)
-    .map(([name, pv]) => ({
-      name,
-      device_path: `${metadata.name}.${name}`,
-      parent_device: metadata.name,
-      component_type: 'Signal',
-      pv,
-      is_readable: true,
-      is_settable: isSettable(name, pv),
-    }));
-};
+export const list =
+  (
+    state: ConfigurationState,
+  ): Handler<operations['list_device_components_api_v1_devices__device_name__components_get']> =>
+  ({ params, query }) =>
+    components.components(state, params.device_name, query.max_depth ?? 0);

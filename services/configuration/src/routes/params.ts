@@ -1,66 +1,68 @@
-/** Query-string helpers shared by the routes, with FastAPI-shaped 422s. */
+/**
+ * What the OpenAPI parameters cannot say about a query, in FastAPI's 422 shapes. The route table
+ * validates, coerces and defaults every parameter from its schema; these cover only the rest:
+ * pydantic's spellings of booleans and integers (JSON Schema coercion reads others), the glob's
+ * own syntax, and the comma-separated label list the reference takes as one string.
+ */
 import { validationError } from '@ophyd-service/service-kit';
-import { compileGlob, type Glob, GlobError, MAX_GLOB_LENGTH } from '../glob.ts';
+import type { Middleware } from 'koa';
+import { compileGlob, type Glob, GlobError } from '../glob.ts';
 
 const TRUE = new Set(['true', '1', 'yes', 'on', 't', 'y']);
 const FALSE = new Set(['false', '0', 'no', 'off', 'f', 'n']);
+const DECIMAL = /^\s*-?\d+\s*$/;
 
-type Query = Record<string, string | string[] | undefined>;
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
-export function boolParam(query: Query, name: string): boolean | undefined {
-  const value = first(query[name]);
-  if (value === undefined) return undefined;
-  const word = value.toLowerCase();
-  if (TRUE.has(word)) return true;
-  if (FALSE.has(word)) return false;
-  throw validationError([
-    { type: 'bool_parsing', loc: ['query', name], msg: 'Input should be a valid boolean', input: value },
-  ]);
+/**
+ * Rewrites the named query parameters from pydantic's lax spellings into the ones the route
+ * table's coercion reads, ahead of its validation (a `before` of the binding): booleans
+ * true/false/1/0/yes/no/on/off/t/f/y/n in any case (spec §0.2) become true/false, and anything
+ * else is pydantic's `bool_parsing`; integers must be decimal digits (coercion alone would take
+ * `1e3` or `0x10`) or they are `int_parsing`. Ranges and defaults stay with the schema.
+ */
+export function pydanticQuery(names: { booleans?: string[]; integers?: string[] }): Middleware {
+  return async (ctx, next) => {
+    const query = { ...ctx.query } as Record<string, string | undefined>;
+    let changed = false;
+    for (const name of names.booleans ?? []) {
+      const value = query[name];
+      if (value === undefined) continue;
+      const word = value.toLowerCase();
+      if (!TRUE.has(word) && !FALSE.has(word)) {
+        throw validationError([
+          {
+            type: 'bool_parsing',
+            loc: ['query', name],
+            msg: 'Input should be a valid boolean',
+            input: value,
+          },
+        ]);
+      }
+      query[name] = String(TRUE.has(word));
+      changed = true;
+    }
+    for (const name of names.integers ?? []) {
+      const value = query[name];
+      if (value === undefined) continue;
+      if (!DECIMAL.test(value) || !Number.isSafeInteger(Number(value))) {
+        throw validationError([
+          { type: 'int_parsing', loc: ['query', name], msg: 'Input should be a valid integer', input: value },
+        ]);
+      }
+      query[name] = String(Number(value));
+      changed = true;
+    }
+    if (changed) ctx.query = query;
+    await next();
+  };
 }
 
-export function intParam(
-  query: Query,
-  name: string,
-  bounds: { min?: number; max?: number } = {},
-): number | undefined {
-  const value = first(query[name]);
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  const fail = (type: string, msg: string) =>
-    validationError([{ type, loc: ['query', name], msg, input: value }]);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
-    throw fail('int_parsing', 'Input should be a valid integer');
-  if (bounds.min !== undefined && n < bounds.min)
-    throw fail('greater_than_equal', `Input should be greater than or equal to ${bounds.min}`);
-  if (bounds.max !== undefined && n > bounds.max)
-    throw fail('less_than_equal', `Input should be less than or equal to ${bounds.max}`);
-  return n;
-}
-
-export function stringParam(query: Query, name: string, required = false): string | undefined {
-  const value = first(query[name]);
-  if (value === undefined && required) {
-    throw validationError([{ type: 'missing', loc: ['query', name], msg: 'Field required', input: null }]);
-  }
-  return value;
-}
-
-/** The `pattern` glob filter, or undefined when absent or empty (spec §0.2: empty means no filter). */
-export function globParam(query: Query, name = 'pattern'): Glob | undefined {
-  const pattern = stringParam(query, name);
+/**
+ * The `pattern` glob, compiled, or undefined when absent or empty (spec §0.2: empty means no
+ * filter). Its length is the schema's (maxLength); an unterminated `[` or a reversed range is a 422
+ * naming where, which no schema can say.
+ */
+export function globParam(pattern: string | undefined, name = 'pattern'): Glob | undefined {
   if (!pattern) return undefined;
-  if (pattern.length > MAX_GLOB_LENGTH) {
-    throw validationError([
-      {
-        type: 'string_too_long',
-        loc: ['query', name],
-        msg: `String should have at most ${MAX_GLOB_LENGTH} characters`,
-        input: pattern,
-        ctx: { max_length: MAX_GLOB_LENGTH },
-      },
-    ]);
-  }
   try {
     return compileGlob(pattern);
   } catch (err) {
@@ -75,3 +77,10 @@ export function globParam(query: Query, name = 'pattern'): Glob | undefined {
     ]);
   }
 }
+
+/** `a, b,,c` → ['a', 'b', 'c']: the reference reads its label filter as one comma-separated string. */
+export const commaList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);

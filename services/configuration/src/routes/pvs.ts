@@ -1,13 +1,10 @@
-/** The PV index, standalone PVs and PV health (spec §1.4.18, 1.4.27–1.4.36). */
-
-import { HttpError } from '@ophyd-service/service-kit';
-import type { Context } from 'koa';
-import { derivePrefix } from '../model.ts';
-import { type ConfigurationState, STANDALONE_OFF } from '../state.ts';
-import type { StoredStandalonePv } from '../store/store.ts';
-import { globParam, stringParam } from './params.ts';
-
-const pvParam = (ctx: Context) => (ctx.params.pv_name as string | undefined) ?? '';
+/** The PV index, standalone PVs and PV health (spec §1.4.18, 1.4.27–1.4.36): thin handlers over operations/pvs.ts and operations/health.ts. */
+import type { Handler } from '@ophyd-service/service-kit';
+import type { operations } from '../api-types.ts';
+import * as health from '../operations/health.ts';
+import * as pvs from '../operations/pvs.ts';
+import type { ConfigurationState } from '../state.ts';
+import { commaList, globParam } from './params.ts';
 
 /**
  * @openapi
@@ -32,43 +29,14 @@ const pvParam = (ctx: Context) => (ctx.params.pv_name as string | undefined) ?? 
  *       '501': { description: Persistence off, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '503': { description: Database unavailable; nothing changed, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const listPvs = (state: ConfigurationState) => (ctx: Context) => {
-  const glob = globParam(ctx.query);
-  const pvs = [...state.registry.index.keys()].filter((pv) => !glob || glob.test(pv)).sort();
-  ctx.body = { success: true, pvs, count: pvs.length };
-};
-
-export const createStandalone = (state: ConfigurationState) => async (ctx: Context) => {
-  state.requireStore(STANDALONE_OFF);
-  const body = ctx.request.body as Omit<
-    StoredStandalonePv,
-    'source' | 'created_by' | 'created_at' | 'updated_at'
-  >;
-  const pv = body.pv_name;
-  await state.mutex.run(async () => {
-    if (state.registry.index.has(pv)) throw new HttpError(409, `PV already exists in registry: ${pv}`);
-    await state.write(async (store) => {
-      if (await store.getStandalone(pv)) throw new HttpError(409, `Standalone PV already registered: ${pv}`);
-      await store.upsertStandalone({
-        pv_name: pv,
-        description: body.description ?? null,
-        protocol: body.protocol,
-        access_mode: body.access_mode,
-        labels: body.labels,
-        source: 'runtime',
-        created_by: null,
-      });
-    }, STANDALONE_OFF);
-    state.registry.addStandalone(pv);
-  });
-  ctx.status = 201;
-  ctx.body = {
-    success: true,
-    pv_name: pv,
-    operation: 'create',
-    message: `Standalone PV '${pv}' registered successfully`,
-  };
-};
+export const list =
+  (state: ConfigurationState): Handler<operations['list_pvs_api_v1_pvs_get']> =>
+  ({ query }) =>
+    pvs.listPvs(state, globParam(query.pattern));
+export const createStandalone =
+  (state: ConfigurationState): Handler<operations['create_standalone_pv_api_v1_pvs_post']> =>
+  ({ body }) =>
+    pvs.createStandalone(state, body);
 
 /**
  * @openapi
@@ -90,22 +58,14 @@ export const createStandalone = (state: ConfigurationState) => async (ctx: Conte
  *       '200': { description: Labels, content: { application/json: { schema: { type: array, items: { type: string } } } } }
  *       '501': { description: Persistence off, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const listStandalone = (state: ConfigurationState) => async (ctx: Context) => {
-  state.requireStore(STANDALONE_OFF);
-  const wanted = (stringParam(ctx.query, 'labels') ?? '')
-    .split(',')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const all = await state.write((store) => store.listStandalone(), STANDALONE_OFF);
-  ctx.body = all
-    .filter((pv) => wanted.every((label) => pv.labels.includes(label)))
-    .sort((a, b) => (a.pv_name < b.pv_name ? -1 : 1));
-};
-export const standaloneLabels = (state: ConfigurationState) => async (ctx: Context) => {
-  state.requireStore(STANDALONE_OFF);
-  const all = await state.write((store) => store.listStandalone(), STANDALONE_OFF);
-  ctx.body = [...new Set(all.flatMap((pv) => pv.labels))].sort();
-};
+export const listStandalone =
+  (state: ConfigurationState): Handler<operations['list_standalone_pvs_api_v1_pvs_standalone_get']> =>
+  ({ query }) =>
+    pvs.listStandalone(state, commaList(query.labels));
+export const standaloneLabels =
+  (state: ConfigurationState): Handler<operations['list_standalone_pv_labels_api_v1_pvs_labels_get']> =>
+  () =>
+    pvs.standaloneLabels(state);
 
 /**
  * @openapi
@@ -114,7 +74,7 @@ export const standaloneLabels = (state: ConfigurationState) => async (ctx: Conte
  *     tags: [Standalone PVs]
  *     operationId: update_standalone_pv_api_v1_pvs_standalone__pv_name__put
  *     summary: Update a standalone PV's description, protocol, access mode or labels (sent keys only)
- *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string } }]
+ *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string }, x-rest-of-path: true }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/StandalonePVUpdateRequest' } } } }
  *     responses:
  *       '200': { description: Updated, content: { application/json: { schema: { $ref: '#/components/schemas/StandalonePVCRUDResponse' } } } }
@@ -125,51 +85,24 @@ export const standaloneLabels = (state: ConfigurationState) => async (ctx: Conte
  *     tags: [Standalone PVs]
  *     operationId: delete_standalone_pv_api_v1_pvs_standalone__pv_name__delete
  *     summary: Remove a standalone registration (a device that lists the PV keeps it)
- *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string } }]
+ *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string }, x-rest-of-path: true }]
  *     responses:
  *       '200': { description: Removed, content: { application/json: { schema: { $ref: '#/components/schemas/StandalonePVCRUDResponse' } } } }
  *       '404': { description: Not registered, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '501': { description: Persistence off, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const updateStandalone = (state: ConfigurationState) => async (ctx: Context) => {
-  state.requireStore(STANDALONE_OFF);
-  const pv = pvParam(ctx);
-  const body = ctx.request.body as Partial<StoredStandalonePv>;
-  await state.mutex.run(() =>
-    state.write(async (store) => {
-      const current = await store.getStandalone(pv);
-      if (!current) throw new HttpError(404, `Standalone PV not found: ${pv}`);
-      await store.upsertStandalone({
-        ...current,
-        ...('description' in body ? { description: body.description ?? null } : {}),
-        ...(body.protocol ? { protocol: body.protocol } : {}),
-        ...(body.access_mode ? { access_mode: body.access_mode } : {}),
-        ...('labels' in body ? { labels: body.labels ?? [] } : {}),
-      });
-    }, STANDALONE_OFF),
-  );
-  ctx.body = {
-    success: true,
-    pv_name: pv,
-    operation: 'update',
-    message: `Standalone PV '${pv}' updated successfully`,
-  };
-};
-export const deleteStandalone = (state: ConfigurationState) => async (ctx: Context) => {
-  state.requireStore(STANDALONE_OFF);
-  const pv = pvParam(ctx);
-  await state.mutex.run(async () => {
-    const existed = await state.write((store) => store.deleteStandalone(pv), STANDALONE_OFF);
-    if (!existed) throw new HttpError(404, `Standalone PV not found: ${pv}`);
-    state.registry.removeStandalone(pv);
-  });
-  ctx.body = {
-    success: true,
-    pv_name: pv,
-    operation: 'delete',
-    message: `Standalone PV '${pv}' deleted successfully`,
-  };
-};
+export const updateStandalone =
+  (
+    state: ConfigurationState,
+  ): Handler<operations['update_standalone_pv_api_v1_pvs_standalone__pv_name__put']> =>
+  ({ params, body }) =>
+    pvs.updateStandalone(state, params.pv_name, body);
+export const deleteStandalone =
+  (
+    state: ConfigurationState,
+  ): Handler<operations['delete_standalone_pv_api_v1_pvs_standalone__pv_name__delete']> =>
+  ({ params }) =>
+    pvs.deleteStandalone(state, params.pv_name);
 
 /**
  * @openapi
@@ -192,48 +125,14 @@ export const deleteStandalone = (state: ConfigurationState) => async (ctx: Conte
  *       '422': { description: pv_name missing, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
  *       '500': { description: The owner has no metadata, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const pvsDetailed = (state: ConfigurationState) => (ctx: Context) => {
-  const devices = Object.fromEntries(
-    [...state.registry.devices]
-      .filter(([, d]) => Object.keys(d.pvs).length > 0)
-      .map(([name, d]) => [name, d.pvs]),
-  );
-  ctx.body = {
-    success: true,
-    devices,
-    device_count: Object.keys(devices).length,
-    pv_count: Object.values(devices).reduce((n, pvs) => n + Object.keys(pvs).length, 0),
-  };
-};
-export const lookupPv = (state: ConfigurationState) => (ctx: Context) => {
-  const pv = stringParam(ctx.query, 'pv_name', true)!;
-  const entry = state.pvEntry(pv);
-  if (entry.device_name === null) {
-    ctx.body = {
-      pv_name: pv,
-      device_name: null,
-      device_label: null,
-      prefix: null,
-      sibling_pvs: {},
-      count: 0,
-    };
-    return;
-  }
-  const metadata = state.registry.devices.get(entry.device_name);
-  if (!metadata)
-    throw new HttpError(
-      500,
-      `Registry inconsistency: PV '${pv}' references device '${entry.device_name}' which has no metadata`,
-    );
-  ctx.body = {
-    pv_name: pv,
-    device_name: metadata.name,
-    device_label: metadata.device_label,
-    prefix: derivePrefix(metadata, state.registry.specs.get(metadata.name)),
-    sibling_pvs: metadata.pvs,
-    count: Object.keys(metadata.pvs).length,
-  };
-};
+export const detailed =
+  (state: ConfigurationState): Handler<operations['get_pvs_detailed_api_v1_pvs_detailed_get']> =>
+  () =>
+    pvs.pvsDetailed(state);
+export const lookup =
+  (state: ConfigurationState): Handler<operations['lookup_device_pvs_by_pv_api_v1_pvs_lookup_get']> =>
+  ({ query }) =>
+    pvs.lookupPv(state, query.pv_name);
 
 /**
  * @openapi
@@ -242,27 +141,15 @@ export const lookupPv = (state: ConfigurationState) => (ctx: Context) => {
  *     tags: [PV Registry]
  *     operationId: get_pv_api_v1_pvs__pv_name__get
  *     summary: A PV's index entry (PV names may contain '/')
- *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string } }]
+ *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string }, x-rest-of-path: true }]
  *     responses:
  *       '200': { description: PV, content: { application/json: { schema: { $ref: '#/components/schemas/PVMetadata' } } } }
  *       '404': { description: Unknown PV, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
-export const getPv = (state: ConfigurationState) => (ctx: Context) => {
-  const pv = pvParam(ctx);
-  const entry = state.pvEntry(pv);
-  ctx.body = {
-    pv,
-    connected: false,
-    dtype: null,
-    units: null,
-    precision: null,
-    enum_strs: null,
-    upper_ctrl_limit: null,
-    lower_ctrl_limit: null,
-    device_name: entry.device_name,
-    component_name: entry.component_name,
-  };
-};
+export const get =
+  (state: ConfigurationState): Handler<operations['get_pv_api_v1_pvs__pv_name__get']> =>
+  ({ params }) =>
+    pvs.getPv(state, params.pv_name);
 
 /**
  * @openapi
@@ -271,7 +158,7 @@ export const getPv = (state: ConfigurationState) => (ctx: Context) => {
  *     tags: [PV Health]
  *     operationId: report_pv_failure_api_v1_pvs__pv_name__failure_post
  *     summary: Report a failed write or read of a registered PV
- *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string } }]
+ *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string }, x-rest-of-path: true }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PVHealthReport' } } } }
  *     responses:
  *       '200': { description: The PV's record, content: { application/json: { schema: { $ref: '#/components/schemas/PVHealthRecord' } } } }
@@ -282,7 +169,7 @@ export const getPv = (state: ConfigurationState) => (ctx: Context) => {
  *     tags: [PV Health]
  *     operationId: report_pv_success_api_v1_pvs__pv_name__success_post
  *     summary: Report a successful operation on a registered PV
- *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string } }]
+ *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string }, x-rest-of-path: true }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/PVHealthReport' } } } }
  *     responses:
  *       '200': { description: The PV's record, content: { application/json: { schema: { $ref: '#/components/schemas/PVHealthRecord' } } } }
@@ -293,7 +180,7 @@ export const getPv = (state: ConfigurationState) => (ctx: Context) => {
  *     tags: [PV Health]
  *     operationId: get_pv_health_api_v1_pvs__pv_name__health_get
  *     summary: A PV's health record (only PVs that ever failed have one)
- *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string } }]
+ *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string }, x-rest-of-path: true }]
  *     responses:
  *       '200': { description: Record, content: { application/json: { schema: { $ref: '#/components/schemas/PVHealthRecord' } } } }
  *       '404': { description: No record; treat as healthy, content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
@@ -301,7 +188,7 @@ export const getPv = (state: ConfigurationState) => (ctx: Context) => {
  *     tags: [PV Health]
  *     operationId: clear_pv_health_api_v1_pvs__pv_name__health_delete
  *     summary: Forget a PV's health record
- *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string } }]
+ *     parameters: [{ in: path, name: pv_name, required: true, schema: { type: string }, x-rest-of-path: true }]
  *     responses:
  *       '200': { description: Cleared count, content: { application/json: { schema: { $ref: '#/components/schemas/PVHealthClearResponse' } } } }
  * /api/v1/admin/pv-health:
@@ -319,25 +206,27 @@ export const getPv = (state: ConfigurationState) => (ctx: Context) => {
  *     responses:
  *       '200': { description: Counts, content: { application/json: { schema: { $ref: '#/components/schemas/PVHealthStats' } } } }
  */
-export const reportHealth = (state: ConfigurationState, ok: boolean) => (ctx: Context) => {
-  const pv = pvParam(ctx);
-  if (!state.registry.index.has(pv)) throw new HttpError(404, `PV not registered: ${pv}`);
-  const message = (ctx.request.body as { message?: string | null }).message ?? null;
-  ctx.body = ok ? state.health.success(pv) : state.health.failure(pv, message);
-};
-export const getHealth = (state: ConfigurationState) => (ctx: Context) => {
-  const pv = pvParam(ctx);
-  const record = state.health.get(pv);
-  if (!record)
-    throw new HttpError(404, `No health record for PV '${pv}'. No failures recorded; treat as healthy.`);
-  ctx.body = record;
-};
-export const clearHealth = (state: ConfigurationState) => (ctx: Context) => {
-  ctx.body = { cleared: state.health.clear(pvParam(ctx)) };
-};
-export const clearAllHealth = (state: ConfigurationState) => (ctx: Context) => {
-  ctx.body = { cleared: state.health.clearAll() };
-};
-export const healthStats = (state: ConfigurationState) => (ctx: Context) => {
-  ctx.body = state.health.stats();
-};
+export const reportFailure =
+  (state: ConfigurationState): Handler<operations['report_pv_failure_api_v1_pvs__pv_name__failure_post']> =>
+  ({ params, body }) =>
+    health.reportHealth(state, params.pv_name, false, body.message ?? null);
+export const reportSuccess =
+  (state: ConfigurationState): Handler<operations['report_pv_success_api_v1_pvs__pv_name__success_post']> =>
+  ({ params }) =>
+    health.reportHealth(state, params.pv_name, true, null);
+export const getHealth =
+  (state: ConfigurationState): Handler<operations['get_pv_health_api_v1_pvs__pv_name__health_get']> =>
+  ({ params }) =>
+    health.getHealth(state, params.pv_name);
+export const clearHealth =
+  (state: ConfigurationState): Handler<operations['clear_pv_health_api_v1_pvs__pv_name__health_delete']> =>
+  ({ params }) =>
+    health.clearHealth(state, params.pv_name);
+export const clearAllHealth =
+  (state: ConfigurationState): Handler<operations['clear_all_pv_health_api_v1_admin_pv_health_delete']> =>
+  () =>
+    health.clearAllHealth(state);
+export const healthStats =
+  (state: ConfigurationState): Handler<operations['get_pv_health_stats_api_v1_admin_pv_health_stats_get']> =>
+  () =>
+    health.healthStats(state);
