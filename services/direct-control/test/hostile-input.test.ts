@@ -89,6 +89,26 @@ describe('direct control under hostile and careless input', () => {
     assert.equal((await stack.client.get('sim:mtr1.LVIO')).value, 0, 'nothing reached the motor record');
   });
 
+  it("reports the IOC's own refusal of a write it was let through unchecked, with and without wait", async () => {
+    // mini:dot:mtrx refuses a target past its travel (±320): with the limit check off, the value
+    // reaches the IOC, which refuses it; the write is a 422 with the IOC's status, never "success".
+    const before = (await stack.client.get('mini:dot:mtrx')).value;
+    for (const wait of [true, false]) {
+      const res = await stack.post('/api/v1/pv/set', {
+        pv_name: 'mini:dot:mtrx',
+        value: 1000,
+        wait,
+        check_limits: false,
+      });
+      assert.equal(res.status, 422, `wait=${wait}`);
+      assert.match(
+        String(await detail(res)),
+        /Failed to set PV mini:dot:mtrx: .*Channel write request failed/,
+      );
+    }
+    assert.equal((await stack.client.get('mini:dot:mtrx')).value, before);
+  });
+
   it('refuses names no registry could hold before any lookup, and treats __proto__ as a name', async () => {
     const spaced = await fetch(`${stack.url}/api/v1/pv/bad%20name/value`);
     assert.equal(spaced.status, 422);
