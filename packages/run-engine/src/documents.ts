@@ -1,0 +1,128 @@
+/**
+ * event-model documents (the JSON schemas under event_model/schemas/) and the pure functions that
+ * compose them. Field names and nesting follow the schemas exactly, since Python tools read these
+ * documents unchanged.
+ */
+import type { DataKey, Reading } from './protocols.ts';
+
+export type DocumentName = 'start' | 'descriptor' | 'event' | 'stop';
+export type ExitStatus = 'success' | 'abort' | 'fail';
+
+export interface RunStart {
+  uid: string;
+  time: number;
+  scan_id?: number;
+  [key: string]: unknown;
+}
+
+export interface ObjectConfiguration {
+  data: Record<string, unknown>;
+  timestamps: Record<string, number>;
+  data_keys: Record<string, DataKey>;
+}
+
+export interface EventDescriptor {
+  uid: string;
+  time: number;
+  run_start: string;
+  name: string;
+  data_keys: Record<string, DataKey>;
+  configuration: Record<string, ObjectConfiguration>;
+  hints: Record<string, { fields?: string[] }>;
+  object_keys: Record<string, string[]>;
+}
+
+export interface Event {
+  uid: string;
+  time: number;
+  descriptor: string;
+  seq_num: number;
+  data: Record<string, unknown>;
+  timestamps: Record<string, number>;
+  filled: Record<string, boolean | string>;
+}
+
+export interface RunStop {
+  uid: string;
+  time: number;
+  run_start: string;
+  exit_status: ExitStatus;
+  reason: string;
+  num_events: Record<string, number>;
+}
+
+export type Document = RunStart | EventDescriptor | Event | RunStop;
+
+export interface DocumentOf {
+  start: RunStart;
+  descriptor: EventDescriptor;
+  event: Event;
+  stop: RunStop;
+}
+
+/** What a device says about itself, gathered once per stream: describe() plus its configuration. */
+export interface ObjectDescription {
+  name: string;
+  dataKeys: Record<string, DataKey>;
+  hints?: { fields?: string[] };
+  configKeys: Record<string, DataKey>;
+  config: Record<string, Reading>;
+}
+
+export function composeStart(uid: string, time: number, md: Record<string, unknown>): RunStart {
+  return { ...md, uid, time };
+}
+
+export function composeDescriptor(
+  uid: string,
+  time: number,
+  runStart: string,
+  name: string,
+  objects: ObjectDescription[],
+): EventDescriptor {
+  const data_keys: Record<string, DataKey> = {};
+  const configuration: Record<string, ObjectConfiguration> = {};
+  const hints: Record<string, { fields?: string[] }> = {};
+  const object_keys: Record<string, string[]> = {};
+  for (const obj of objects) {
+    // bluesky records which object each key came from, and the key order per object.
+    object_keys[obj.name] = Object.keys(obj.dataKeys);
+    for (const [key, dk] of Object.entries(obj.dataKeys)) data_keys[key] = { ...dk, object_name: obj.name };
+    const { values, timestamps } = splitReadings(obj.config);
+    configuration[obj.name] = { data: values, timestamps, data_keys: obj.configKeys };
+    if (obj.hints) hints[obj.name] = obj.hints;
+  }
+  return { uid, time, run_start: runStart, name, data_keys, configuration, hints, object_keys };
+}
+
+export function composeEvent(
+  uid: string,
+  time: number,
+  descriptor: string,
+  seqNum: number,
+  readings: Record<string, Reading>,
+): Event {
+  const { values, timestamps } = splitReadings(readings);
+  return { uid, time, descriptor, seq_num: seqNum, data: values, timestamps, filled: {} };
+}
+
+export function composeStop(
+  uid: string,
+  time: number,
+  runStart: string,
+  exitStatus: ExitStatus,
+  reason: string,
+  numEvents: Record<string, number>,
+): RunStop {
+  return { uid, time, run_start: runStart, exit_status: exitStatus, reason, num_events: numEvents };
+}
+
+function splitReadings(readings: Record<string, Reading>) {
+  const values: Record<string, unknown> = {};
+  const timestamps: Record<string, number> = {};
+  for (const [key, r] of Object.entries(readings)) {
+    values[key] = r.value;
+    timestamps[key] = r.timestamp;
+  }
+  return { values, timestamps };
+}

@@ -1,0 +1,107 @@
+/**
+ * The device side of the engine's effects: calling read/describe/set/trigger/stage… on whatever
+ * object a message names. Synchronous devices are answered without a promise, so a plan over
+ * simulated hardware does not pay a microtask per message.
+ */
+import type { ObjectDescription } from '../documents.ts';
+import { WaitForTimeoutError } from '../errors.ts';
+import {
+  type DataKey,
+  isConfigurable,
+  isReadable,
+  isStatus,
+  type MaybePromise,
+  nameOf,
+  type Reading,
+} from '../protocols.ts';
+import type { IoOp, ReadResult } from './events.ts';
+
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function';
+}
+
+/** Applies `f` now if `value` is ready, after it resolves otherwise. */
+export function then<T, U>(value: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
+  return isPromise(value) ? value.then(f) : f(value);
+}
+
+function all<T>(values: MaybePromise<T>[]): MaybePromise<T[]> {
+  return values.some(isPromise) ? Promise.all(values) : (values as T[]);
+}
+
+function call(obj: unknown, method: string, args: unknown[] = []): MaybePromise<unknown> {
+  const f = (obj as Record<string, unknown> | null)?.[method];
+  if (typeof f !== 'function')
+    throw new TypeError(`${nameOf(obj)} cannot ${method}: it has no ${method}() method`);
+  return f.apply(obj, args);
+}
+
+/** describe() plus configuration and hints: what a descriptor needs to know about a device. */
+export function describeObject(obj: unknown): MaybePromise<ObjectDescription> {
+  if (!isReadable(obj))
+    throw new TypeError(`${nameOf(obj)} is not readable (it needs read() and describe())`);
+  const parts: MaybePromise<unknown>[] = [obj.describe()];
+  if (isConfigurable(obj)) parts.push(obj.describe_configuration(), obj.read_configuration());
+  return then(all(parts), ([dataKeys, configKeys = {}, config = {}]) => ({
+    name: obj.name,
+    dataKeys: dataKeys as Record<string, DataKey>,
+    ...(obj.hints ? { hints: obj.hints } : {}),
+    configKeys: configKeys as Record<string, DataKey>,
+    config: config as Record<string, Reading>,
+  }));
+}
+
+export interface IoContext {
+  sleep(seconds: number): Promise<void>;
+  subscribe(obj: unknown, subscription: number): void;
+  unsubscribe(subscription: number): void;
+}
+
+/** Performs one op; the value is what the core receives in io_done. */
+export function perform(op: IoOp, ctx: IoContext): MaybePromise<unknown> {
+  switch (op.kind) {
+    case 'read': {
+      if (!isReadable(op.obj))
+        throw new TypeError(`${nameOf(op.obj)} is not readable (it needs read() and describe())`);
+      const reading = op.obj.read();
+      if (!op.describe) return then(reading, (r): ReadResult => ({ reading: r }));
+      return then(
+        all<unknown>([reading, describeObject(op.obj)]),
+        ([r, d]): ReadResult => ({
+          reading: r as Record<string, Reading>,
+          description: d as ObjectDescription,
+        }),
+      );
+    }
+    case 'describe':
+      return all(op.objs.map(describeObject));
+    case 'status':
+      return then(call(op.obj, op.method, statusArgs(op)), (status) => {
+        if (!isStatus(status))
+          throw new TypeError(`${nameOf(op.obj)}.${op.method}() did not return a status`);
+        return status;
+      });
+    case 'call':
+      return call(op.obj, op.method, op.args);
+    case 'subscribe':
+      return ctx.subscribe(op.obj, op.subscription);
+    case 'unsubscribe':
+      return ctx.unsubscribe(op.subscription);
+    case 'wait_for': {
+      const work = Promise.all(op.factories.map((f) => f()));
+      if (op.timeout === null) return work;
+      const timeout = op.timeout;
+      return Promise.race([
+        work,
+        ctx.sleep(timeout).then(() => {
+          throw new WaitForTimeoutError('Plan failed to complete in the specified time');
+        }),
+      ]);
+    }
+  }
+}
+
+function statusArgs(op: Extract<IoOp, { kind: 'status' }>): unknown[] {
+  if (op.method !== 'set') return [];
+  return Object.keys(op.kwargs).length ? [...op.args, op.kwargs] : op.args;
+}

@@ -1,0 +1,88 @@
+/**
+ * What the engine core is fed (events) and what it asks of the world around it (effects). The core
+ * never calls a device, a timer or a plan itself: the driver in run-engine.ts does, and reports back.
+ */
+import type { Document, DocumentName, ExitStatus, ObjectDescription } from '../documents.ts';
+import type { Msg } from '../msg.ts';
+import type { Reading } from '../protocols.ts';
+
+export type EngineState =
+  | 'idle'
+  | 'running'
+  | 'pausing'
+  | 'paused'
+  | 'halting'
+  | 'stopping'
+  | 'aborting'
+  | 'panicked';
+
+export type Request =
+  | { request: 'pause'; defer: boolean }
+  | { request: 'resume' }
+  | { request: 'stop' }
+  | { request: 'abort'; reason?: string }
+  | { request: 'halt' };
+
+export type EngineEvent =
+  | { type: 'begin'; planName: string; planType: string; md: Record<string, unknown> }
+  | { type: 'message'; msg: Msg }
+  | { type: 'plan_returned'; value: unknown }
+  | { type: 'plan_threw'; error: unknown }
+  | { type: 'io_done'; id: number; value: unknown }
+  | { type: 'io_failed'; id: number; error: unknown }
+  | { type: 'status_done'; id: number; error?: unknown }
+  | { type: 'sleep_done'; id: number }
+  | { type: 'monitor_reading'; subscription: number; reading: Record<string, Reading> }
+  | ({ type: 'request' } & Request);
+
+/** Device work the driver performs; the answer comes back as io_done/io_failed with the same id. */
+export type IoOp =
+  | { kind: 'read'; obj: unknown; describe: boolean }
+  | { kind: 'describe'; objs: unknown[] }
+  | {
+      kind: 'status';
+      obj: unknown;
+      method: 'set' | 'trigger' | 'kickoff' | 'complete';
+      args: unknown[];
+      kwargs: Record<string, unknown>;
+    }
+  | {
+      kind: 'call';
+      obj: unknown;
+      method: 'stage' | 'unstage' | 'locate' | 'stop' | 'collect';
+      args: unknown[];
+    }
+  | { kind: 'subscribe'; obj: unknown; subscription: number }
+  | { kind: 'unsubscribe'; subscription: number }
+  | { kind: 'wait_for'; factories: (() => unknown)[]; timeout: number | null };
+
+export interface ReadResult {
+  reading: Record<string, Reading>;
+  description?: ObjectDescription;
+}
+
+export interface RunResult {
+  runStartUids: string[];
+  planReturn: unknown;
+  exitStatus: ExitStatus;
+  reason: string;
+  /** True when the plan ended by stop/abort/halt or a failed pause rather than on its own. */
+  interrupted: boolean;
+  /** The exception the plan ended with, when it failed. */
+  error?: unknown;
+}
+
+export type Effect =
+  | { type: 'send'; value: unknown }
+  | { type: 'throw'; error: unknown }
+  /** Close the plan without letting it run clean-up code (halt). */
+  | { type: 'close_plan' }
+  | { type: 'emit'; name: DocumentName; doc: Document }
+  | { type: 'io'; id: number; op: IoOp }
+  /** Clean-up work: performed in order, its failures logged, never reported back. */
+  | { type: 'cleanup'; op: IoOp }
+  | { type: 'sleep'; id: number; seconds: number }
+  /** Abandon in-flight io and sleeps: their answers will be ignored. */
+  | { type: 'cancel' }
+  | { type: 'state'; state: EngineState }
+  | { type: 'finished'; result: RunResult };

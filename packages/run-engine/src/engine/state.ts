@@ -1,0 +1,674 @@
+/**
+ * The RunEngine's pure core: fed one event at a time (a message the plan yielded, a device answer,
+ * a finished sleep, a pause/resume/stop/abort/halt request), it updates its state and returns the
+ * effects for the driver to perform. No I/O, no clock, no promises here: time and uids are passed
+ * in, so the whole state machine can be driven step by step in tests.
+ */
+import { composeStart, type ExitStatus, type ObjectDescription } from '../documents.ts';
+import {
+  FailedPause,
+  FailedStatus,
+  IllegalMessageSequence,
+  InvalidCommand,
+  PlanHalt,
+  RequestAbort,
+  RequestStop,
+  RunEngineControlException,
+  TransitionError,
+} from '../errors.ts';
+import type { Msg } from '../msg.ts';
+import { isMovable, isStoppable, nameOf, type Reading } from '../protocols.ts';
+import type { Effect, EngineEvent, EngineState, IoOp, ReadResult, Request } from './events.ts';
+import { type DocSource, RunBundle } from './run-bundle.ts';
+
+/** Messages never replayed after a pause (bluesky's _UNCACHEABLE_COMMANDS). */
+const UNCACHEABLE = new Set(['pause', 'stage', 'unstage', 'monitor', 'unmonitor', 'open_run', 'close_run']);
+
+/** What the current message is waiting for before the plan gets its answer. */
+type Pending =
+  | { kind: 'plan' }
+  | { kind: 'io'; id: number; onDone: (value: unknown) => unknown }
+  | { kind: 'sleep'; id: number }
+  | { kind: 'group'; group: string }
+  | null;
+
+interface TrackedStatus {
+  group: string | null;
+  done: boolean;
+  error?: unknown;
+}
+
+export interface CoreOptions {
+  /** Persistent run metadata (RE.md): scan_id lives here across plans. */
+  md: Record<string, unknown>;
+  uid: () => string;
+}
+
+export class EngineCore {
+  state: EngineState = 'idle';
+  readonly md: Record<string, unknown>;
+  private readonly newUid: () => string;
+  private now = 0;
+  private effects: Effect[] = [];
+  private nextId = 1;
+
+  // Per-plan state, reset by `begin`.
+  private plan = { name: '', type: '', md: {} as Record<string, unknown> };
+  private pending: Pending = null;
+  private runs = new Map<string | null, RunBundle>();
+  private runStartUids: string[] = [];
+  private msgCache: Msg[] | null = [];
+  private replay: Msg[] = [];
+  private heldMessage: Msg | null = null;
+  private deferredPause = false;
+  private statuses = new Map<number, TrackedStatus>();
+  private failedUngrouped: unknown = null;
+  private staged: unknown[] = [];
+  private touchedMovables = new Set<unknown>();
+  private subscriptions = new Map<number, { run: string | null; obj: unknown; stream: string }>();
+  /** An exception to throw into the plan instead of answering its next message (stop/abort/halt). */
+  private throwOnNext: unknown = null;
+  private exit: { status: ExitStatus; reason: string } = { status: 'success', reason: '' };
+  private interrupted = false;
+
+  constructor(options: CoreOptions) {
+    this.md = options.md;
+    this.newUid = options.uid;
+  }
+
+  /** Feeds one event at time `now` (seconds); returns what the driver must do, in order. */
+  handle(event: EngineEvent, now: number): Effect[] {
+    this.now = now;
+    this.effects = [];
+    try {
+      this.dispatch(event);
+    } catch (err) {
+      if (err instanceof TransitionError) throw err; // a request the state does not allow: the caller's error
+      // A bug in the core must not leave a plan hanging: the engine cannot be trusted any more.
+      this.setState('panicked');
+      this.effects.push({
+        type: 'finished',
+        result: {
+          runStartUids: this.runStartUids,
+          planReturn: undefined,
+          exitStatus: 'fail',
+          reason: String(err),
+          interrupted: true,
+          error: err,
+        },
+      });
+    }
+    return this.effects;
+  }
+
+  /** Whether a pause now could be resumed (a checkpoint exists to rewind to). */
+  get resumable(): boolean {
+    return this.msgCache !== null;
+  }
+
+  private dispatch(event: EngineEvent): void {
+    switch (event.type) {
+      case 'begin':
+        return this.begin(event);
+      case 'message':
+        return this.onMessage(event.msg);
+      case 'plan_returned':
+        return this.finish(
+          this.state === 'aborting' || this.state === 'halting' ? 'abort' : this.exit.status,
+          event.value,
+        );
+      case 'plan_threw':
+        return this.onPlanThrew(event.error);
+      case 'io_done':
+        return this.onIoDone(event.id, event.value);
+      case 'io_failed':
+        if (this.pending?.kind === 'io' && this.pending.id === event.id) {
+          this.pending = null;
+          this.answerError(event.error);
+        }
+        return;
+      case 'status_done':
+        return this.onStatusDone(event.id, event.error);
+      case 'sleep_done':
+        if (this.pending?.kind === 'sleep' && this.pending.id === event.id) {
+          this.pending = null;
+          this.answer(null);
+        }
+        return;
+      case 'monitor_reading':
+        return this.onMonitorReading(event.subscription, event.reading);
+      case 'request':
+        return this.onRequest(event);
+    }
+  }
+
+  // ---- plan lifecycle -------------------------------------------------------------------------
+
+  private begin(event: Extract<EngineEvent, { type: 'begin' }>): void {
+    if (this.state !== 'idle')
+      throw new TransitionError(`RunEngine is in '${this.state}' state; a plan can only start when idle`);
+    this.plan = { name: event.planName, type: event.planType, md: event.md };
+    this.pending = { kind: 'plan' };
+    this.runs = new Map();
+    this.runStartUids = [];
+    this.msgCache = [];
+    this.replay = [];
+    this.heldMessage = null;
+    this.deferredPause = false;
+    this.statuses = new Map();
+    this.failedUngrouped = null;
+    this.staged = [];
+    this.touchedMovables = new Set();
+    this.subscriptions = new Map();
+    this.throwOnNext = null;
+    this.exit = { status: 'success', reason: '' };
+    this.interrupted = false;
+    this.setState('running');
+    this.effects.push({ type: 'send', value: undefined });
+  }
+
+  private onPlanThrew(error: unknown): void {
+    if (error instanceof RunEngineControlException) return this.finish(error.exitStatus);
+    if (error instanceof PlanHalt || error instanceof FailedPause) return this.finish('abort');
+    this.exit.reason = errorText(error);
+    this.finish('fail', undefined, error);
+  }
+
+  /** Ends the plan: stops what moved, unstages, closes open runs, and goes back to idle. */
+  private finish(status: ExitStatus, planReturn?: unknown, error?: unknown): void {
+    this.pending = null;
+    this.effects.push({ type: 'cancel' });
+    for (const obj of this.touchedMovables) {
+      if (isStoppable(obj))
+        this.effects.push({
+          type: 'cleanup',
+          op: { kind: 'call', obj, method: 'stop', args: [{ success: true }] },
+        });
+    }
+    for (const subscription of this.subscriptions.keys())
+      this.effects.push({ type: 'cleanup', op: { kind: 'unsubscribe', subscription } });
+    for (const obj of this.staged)
+      this.effects.push({ type: 'cleanup', op: { kind: 'call', obj, method: 'unstage', args: [] } });
+    for (const run of this.runs.values())
+      this.effects.push({ type: 'emit', name: 'stop', doc: run.stop(status, this.exit.reason) });
+    this.runs.clear();
+    this.subscriptions.clear();
+    this.staged = [];
+    this.touchedMovables.clear();
+    this.setState('idle');
+    this.effects.push({
+      type: 'finished',
+      result: {
+        runStartUids: [...this.runStartUids],
+        planReturn,
+        exitStatus: status,
+        reason: this.exit.reason,
+        interrupted: this.interrupted,
+        ...(error === undefined ? {} : { error }),
+      },
+    });
+  }
+
+  // ---- the answer loop ------------------------------------------------------------------------
+
+  /** The current message is done with `value`: decide what runs next (bluesky's loop top). */
+  private answer(value: unknown): void {
+    if (this.state === 'pausing') return this.pauseNow();
+    if (this.throwOnNext !== null) return this.throwIntoPlan(this.takeThrow());
+    if (this.failedUngrouped !== null) {
+      const error = this.failedUngrouped;
+      this.failedUngrouped = null;
+      return this.throwIntoPlan(error);
+    }
+    if (this.replay.length) return this.process(this.replay.shift()!);
+    if (this.heldMessage) {
+      const held = this.heldMessage;
+      this.heldMessage = null;
+      return this.process(held);
+    }
+    this.pending = { kind: 'plan' };
+    this.effects.push({ type: 'send', value });
+  }
+
+  private answerError(error: unknown): void {
+    if (this.state === 'pausing') return this.pauseNow();
+    // A failure while replaying is the plan's failure: the rest of the replay is moot.
+    this.replay = [];
+    this.throwIntoPlan(error);
+  }
+
+  private throwIntoPlan(error: unknown): void {
+    this.pending = { kind: 'plan' };
+    this.effects.push({ type: 'throw', error });
+  }
+
+  private takeThrow(): unknown {
+    const error = this.throwOnNext;
+    this.throwOnNext = null;
+    return error;
+  }
+
+  private onMessage(msg: Msg): void {
+    if (this.pending?.kind !== 'plan')
+      throw new Error(`a message arrived while the engine waits for ${this.pending?.kind}`);
+    this.pending = null;
+    if (this.state === 'halting') {
+      // The plan tried to carry on after a halt: it gets no chance to clean up.
+      this.effects.push({ type: 'close_plan' });
+      return this.finish('abort');
+    }
+    if (this.state === 'pausing') {
+      this.heldMessage = msg;
+      return this.pauseNow();
+    }
+    if (this.throwOnNext !== null) return this.throwIntoPlan(this.takeThrow());
+    this.process(msg);
+  }
+
+  private process(msg: Msg): void {
+    if (!isMsg(msg))
+      return this.answerError(new TypeError(`a plan yielded ${describeValue(msg)}, not a message`));
+    if (this.msgCache !== null && !UNCACHEABLE.has(msg.command)) this.msgCache.push(msg);
+    try {
+      this.execute(msg);
+    } catch (err) {
+      this.pending = null;
+      this.answerError(err);
+    }
+  }
+
+  private io(op: IoOp, onDone: (value: unknown) => unknown = (v) => v): void {
+    const id = this.nextId++;
+    this.pending = { kind: 'io', id, onDone };
+    this.effects.push({ type: 'io', id, op });
+  }
+
+  private onIoDone(id: number, value: unknown): void {
+    if (this.pending?.kind !== 'io' || this.pending.id !== id) return; // abandoned by a pause or stop
+    const onDone = this.pending.onDone;
+    this.pending = null;
+    let answer: unknown;
+    try {
+      answer = onDone(value);
+    } catch (err) {
+      return this.answerError(err);
+    }
+    if (this.pending === null) this.answer(answer);
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  private execute(msg: Msg): void {
+    const { command, obj, args, kwargs } = msg;
+    switch (command) {
+      case 'open_run':
+        return this.answer(this.openRun(msg));
+      case 'close_run':
+        return this.answer(this.closeRun(msg));
+      case 'create':
+        this.runFor(msg).create(kwargs.name ?? args[0]);
+        return this.answer(null);
+      case 'save':
+        for (const [name, doc] of this.runFor(msg).save()) this.effects.push({ type: 'emit', name, doc });
+        return this.answer(null);
+      case 'drop':
+        this.runFor(msg).drop();
+        return this.answer(null);
+      case 'read':
+        return this.read(msg);
+      case 'set':
+      case 'trigger':
+      case 'kickoff':
+      case 'complete':
+        return this.startStatus(msg);
+      case 'wait':
+        return this.waitGroup((kwargs.group ?? args[0] ?? null) as string | null);
+      case 'stage':
+        return this.io({ kind: 'call', obj, method: 'stage', args: [] }, (value) => {
+          if (!this.staged.includes(obj)) this.staged.push(obj);
+          return value;
+        });
+      case 'unstage':
+        return this.io({ kind: 'call', obj, method: 'unstage', args: [] }, (value) => {
+          this.staged = this.staged.filter((o) => o !== obj);
+          return value;
+        });
+      case 'sleep': {
+        const id = this.nextId++;
+        this.pending = { kind: 'sleep', id };
+        this.effects.push({ type: 'sleep', id, seconds: Number(args[0] ?? 0) });
+        return;
+      }
+      case 'checkpoint':
+        return this.checkpoint();
+      case 'clear_checkpoint':
+        this.msgCache = null;
+        for (const run of this.runs.values()) run.clearCheckpoint();
+        return this.answer(null);
+      case 'pause':
+        this.requestPause(Boolean(kwargs.defer ?? args[0] ?? false));
+        return this.answer(null);
+      case 'null':
+        return this.answer(null);
+      case 'declare_stream':
+        return this.declareStream(msg);
+      case 'locate':
+        return this.io({ kind: 'call', obj, method: 'locate', args: [] });
+      case 'monitor':
+        return this.monitor(msg);
+      case 'unmonitor':
+        return this.unmonitor(msg);
+      case 'wait_for':
+        return this.io({
+          kind: 'wait_for',
+          factories: (args[0] as (() => unknown)[]) ?? [],
+          timeout: typeof kwargs.timeout === 'number' ? kwargs.timeout : null,
+        });
+      default:
+        throw new InvalidCommand(command);
+    }
+  }
+
+  private openRun(msg: Msg): string {
+    if (this.runs.has(msg.run)) {
+      throw new IllegalMessageSequence(
+        "A 'close_run' message was not received before the 'open_run' message",
+      );
+    }
+    this.md.scan_id = (typeof this.md.scan_id === 'number' ? this.md.scan_id : 0) + 1;
+    // Precedence, highest first: metadata given with the call, the open_run message, the plan, RE.md.
+    const md = {
+      ...this.md,
+      plan_type: this.plan.type,
+      plan_name: this.plan.name,
+      ...msg.kwargs,
+      ...this.plan.md,
+    };
+    const run = new RunBundle(composeStart(this.newUid(), this.now, md), this.docSource());
+    this.runs.set(msg.run, run);
+    this.runStartUids.push(run.start.uid);
+    this.effects.push({ type: 'emit', name: 'start', doc: run.start });
+    return run.start.uid;
+  }
+
+  private closeRun(msg: Msg): string {
+    const run = this.runs.get(msg.run);
+    if (!run)
+      throw new IllegalMessageSequence("A 'close_run' message was received but there is no run open.");
+    for (const [subscription, sub] of this.subscriptions) {
+      if (sub.run === msg.run) {
+        this.subscriptions.delete(subscription);
+        this.effects.push({ type: 'cleanup', op: { kind: 'unsubscribe', subscription } });
+      }
+    }
+    const exitStatus = (msg.kwargs.exit_status as ExitStatus | null | undefined) || 'success';
+    const reason = (msg.kwargs.reason as string | null | undefined) ?? '';
+    this.effects.push({ type: 'emit', name: 'stop', doc: run.stop(exitStatus, reason) });
+    this.runs.delete(msg.run);
+    return run.start.uid;
+  }
+
+  private runFor(msg: Msg): RunBundle {
+    const run = this.runs.get(msg.run);
+    if (!run)
+      throw new IllegalMessageSequence(
+        `Cannot bundle readings: no run is open${msg.run === null ? '' : ` with key ${msg.run}`}.`,
+      );
+    return run;
+  }
+
+  private read(msg: Msg): void {
+    const run = this.runs.get(msg.run);
+    const bundling = run?.bundling ?? false;
+    const describe = bundling && run!.needsDescription(msg.obj);
+    this.io({ kind: 'read', obj: msg.obj, describe }, (value) => {
+      const { reading, description } = value as ReadResult;
+      if (bundling) run!.read(msg.obj, reading, description);
+      return reading;
+    });
+  }
+
+  private startStatus(msg: Msg): void {
+    const group = (msg.kwargs.group as string | null | undefined) ?? null;
+    const { group: _, ...kwargs } = msg.kwargs;
+    if (msg.command === 'set' && isMovable(msg.obj)) this.touchedMovables.add(msg.obj);
+    const id = this.nextId++;
+    this.pending = {
+      kind: 'io',
+      id,
+      onDone: (status) => {
+        if (!this.statuses.has(id)) this.statuses.set(id, { group, done: false });
+        return status;
+      },
+    };
+    this.effects.push({
+      type: 'io',
+      id,
+      op: { kind: 'status', obj: msg.obj, method: msg.command as 'set', args: msg.args, kwargs },
+    });
+  }
+
+  private onStatusDone(id: number, error: unknown): void {
+    const status = this.statuses.get(id);
+    if (!status) return; // its message was abandoned by a pause or stop before the status came back
+    if (status.group === null) {
+      // Nobody waits on an ungrouped status: its failure is thrown into the plan at the next answer.
+      this.statuses.delete(id);
+      if (error !== undefined) this.failedUngrouped = new FailedStatus(errorText(error));
+      return;
+    }
+    this.statuses.set(id, { ...status, done: true, error });
+    if (this.pending?.kind === 'group' && this.pending.group === status.group) this.waitGroup(status.group);
+  }
+
+  private waitGroup(group: string | null): void {
+    if (group === null) return this.answer(null); // only grouped statuses can be waited on
+    const members = [...this.statuses.entries()].filter(([, s]) => s.group === group);
+    if (members.some(([, s]) => !s.done)) {
+      this.pending = { kind: 'group', group };
+      return;
+    }
+    for (const [id] of members) this.statuses.delete(id);
+    this.pending = null;
+    const failed = members.find(([, s]) => s.error !== undefined);
+    if (failed) return this.answerError(new FailedStatus(errorText(failed[1].error)));
+    this.answer(null);
+  }
+
+  private checkpoint(): void {
+    for (const run of this.runs.values()) {
+      if (run.bundling)
+        throw new IllegalMessageSequence("Cannot 'checkpoint' after 'create' and before 'save'. Aborting!");
+    }
+    if (this.msgCache !== null) {
+      this.msgCache = [];
+      for (const run of this.runs.values()) run.checkpoint();
+    }
+    if (this.deferredPause) {
+      this.deferredPause = false;
+      this.setState('pausing');
+    }
+    this.answer(null);
+  }
+
+  private declareStream(msg: Msg): void {
+    const run = this.runFor(msg);
+    const name = msg.kwargs.name;
+    if (typeof name !== 'string') throw new TypeError('declare_stream needs a stream name');
+    const objs = msg.args;
+    this.io({ kind: 'describe', objs }, (value) => {
+      const descriptions = value as ObjectDescription[];
+      objs.forEach((obj, i) => run.remember(name, obj, descriptions[i]));
+      const doc = run.declare(name, objs);
+      this.effects.push({ type: 'emit', name: 'descriptor', doc });
+      return doc;
+    });
+  }
+
+  private monitor(msg: Msg): void {
+    const run = this.runFor(msg);
+    const obj = msg.obj;
+    const stream = (msg.kwargs.name as string | undefined) ?? `${nameOf(obj)}_monitor`;
+    if ([...this.subscriptions.values()].some((s) => s.obj === obj)) {
+      throw new IllegalMessageSequence(
+        `A 'monitor' message was sent for ${nameOf(obj)} which is already monitored`,
+      );
+    }
+    this.io({ kind: 'describe', objs: [obj] }, (value) => {
+      run.remember(stream, obj, (value as ObjectDescription[])[0]);
+      this.effects.push({ type: 'emit', name: 'descriptor', doc: run.declare(stream, [obj]) });
+      const subscription = this.nextId++;
+      this.subscriptions.set(subscription, { run: msg.run, obj, stream });
+      this.effects.push({ type: 'cleanup', op: { kind: 'subscribe', obj, subscription } });
+      return null;
+    });
+  }
+
+  private unmonitor(msg: Msg): void {
+    const entry = [...this.subscriptions.entries()].find(([, s]) => s.obj === msg.obj);
+    if (!entry)
+      throw new IllegalMessageSequence(`Cannot 'unmonitor' ${nameOf(msg.obj)}; it is not being monitored.`);
+    this.subscriptions.delete(entry[0]);
+    this.effects.push({ type: 'cleanup', op: { kind: 'unsubscribe', subscription: entry[0] } });
+    this.answer(null);
+  }
+
+  private onMonitorReading(subscription: number, reading: Record<string, Reading>): void {
+    const sub = this.subscriptions.get(subscription);
+    const run = sub && this.runs.get(sub.run);
+    // Readings that arrive while paused are dropped, as bluesky removes its callbacks on pause.
+    if (!sub || !run || this.state === 'paused') return;
+    this.effects.push({ type: 'emit', name: 'event', doc: run.event(sub.stream, reading) });
+  }
+
+  // ---- requests: pause, resume, stop, abort, halt ------------------------------------------
+
+  private onRequest(req: Request): void {
+    switch (req.request) {
+      case 'pause':
+        return this.requestPause(req.defer);
+      case 'resume':
+        return this.resume();
+      case 'stop':
+        return this.interrupt('stopping', new RequestStop('stop requested'));
+      case 'abort':
+        this.exit.reason = req.reason ?? '';
+        return this.interrupt('aborting', new RequestAbort(req.reason ?? 'abort requested'));
+      case 'halt':
+        return this.interrupt('halting', new PlanHalt('halt requested'));
+    }
+  }
+
+  private requestPause(defer: boolean): void {
+    if (this.state !== 'running')
+      throw new TransitionError(`Run Engine is in '${this.state}' state and can not be paused.`);
+    if (defer) {
+      this.deferredPause = true;
+      return;
+    }
+    this.deferredPause = false;
+    this.interrupted = true;
+    this.setState('pausing');
+    // Whatever the plan waits on is abandoned; when it is a message being processed, pause now.
+    // A plan still computing its next message is paused when that message arrives.
+    if (this.pending !== null && this.pending.kind !== 'plan') {
+      this.effects.push({ type: 'cancel' });
+      this.pending = null;
+      this.pauseNow();
+    }
+  }
+
+  /** Puts everything at rest: subscriptions off, motors stopped; or aborts when there is no checkpoint. */
+  private pauseNow(): void {
+    if (!this.resumable) {
+      this.heldMessage = null;
+      this.setState('aborting');
+      this.exit.status = 'abort';
+      return this.throwIntoPlan(new FailedPause('pause requested where no checkpoint allows resuming'));
+    }
+    this.pending = null;
+    // Statuses of the interrupted step are forgotten: the replay after resume issues them again.
+    this.statuses.clear();
+    for (const subscription of this.subscriptions.keys())
+      this.effects.push({ type: 'cleanup', op: { kind: 'unsubscribe', subscription } });
+    for (const obj of this.touchedMovables) {
+      if (isStoppable(obj))
+        this.effects.push({
+          type: 'cleanup',
+          op: { kind: 'call', obj, method: 'stop', args: [{ success: true }] },
+        });
+    }
+    this.setState('paused');
+  }
+
+  private resume(): void {
+    if (this.state !== 'paused')
+      throw new TransitionError(
+        `The RunEngine is the ${this.state} state. You can only resume for the paused state.`,
+      );
+    this.interrupted = false;
+    this.setState('running');
+    for (const [subscription, sub] of this.subscriptions)
+      this.effects.push({ type: 'cleanup', op: { kind: 'subscribe', obj: sub.obj, subscription } });
+    // Rewind: the messages since the last checkpoint are processed again before the plan continues.
+    this.replay = this.msgCache ?? [];
+    this.msgCache = [];
+    if (this.replay.length) for (const run of this.runs.values()) run.rewind();
+    this.answer(null);
+  }
+
+  private interrupt(state: 'stopping' | 'aborting' | 'halting', error: Error): void {
+    if (this.state === 'idle' || this.state === 'panicked')
+      throw new TransitionError(`RunEngine is ${this.state}.`);
+    const wasPaused = this.state === 'paused';
+    this.interrupted = true;
+    this.setState(state);
+    this.deferredPause = false;
+    this.replay = [];
+    this.heldMessage = null;
+    if (state !== 'stopping') this.exit.status = 'abort';
+    if (wasPaused) {
+      for (const [subscription, sub] of this.subscriptions)
+        this.effects.push({ type: 'cleanup', op: { kind: 'subscribe', obj: sub.obj, subscription } });
+      return this.throwIntoPlan(error);
+    }
+    if (this.pending?.kind === 'plan') {
+      this.throwOnNext = error; // the plan is computing: its next message is answered with this
+      return;
+    }
+    this.effects.push({ type: 'cancel' });
+    this.throwIntoPlan(error);
+  }
+
+  private setState(state: EngineState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.effects.push({ type: 'state', state });
+  }
+
+  private docSource(): DocSource {
+    return { uid: () => this.newUid(), now: () => this.now };
+  }
+}
+
+function isMsg(value: unknown): value is Msg {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Msg).command === 'string' &&
+    Array.isArray((value as Msg).args ?? []) &&
+    typeof ((value as Msg).kwargs ?? {}) === 'object'
+  );
+}
+
+function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

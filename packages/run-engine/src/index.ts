@@ -1,0 +1,18 @@
+export { type Clock, ManualClock, wallClock } from './clock.ts';
+export * from './documents.ts';
+export type { EngineState, RunResult } from './engine/events.ts';
+export { DEFAULT_MD, RunEngine, type RunEngineOptions, type RunOptions } from './engine/run-engine.ts';
+export { EngineCore } from './engine/state.ts';
+export * from './errors.ts';
+export { JsonlWriter, toJsonLine } from './jsonl.ts';
+export { type Msg, msg, type Plan, type SyncPlan } from './msg.ts';
+export * from './plans/patterns.ts';
+export * from './plans/plans.ts';
+export * from './plans/preprocessors.ts';
+export * from './plans/stubs.ts';
+export * from './protocols.ts';
+export { SynAxis } from './sim/axis.ts';
+export { Syn2DGauss, SynGauss } from './sim/gauss.ts';
+export { type Hw, hw } from './sim/hw.ts';
+export { DeviceStatus } from './status.ts';
+export { Dispatcher } from './subscriptions.ts';

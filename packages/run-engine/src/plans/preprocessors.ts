@@ -1,0 +1,134 @@
+/**
+ * Plan preprocessors (bluesky's *_wrapper): plans that wrap other plans to add runs, staging,
+ * clean-up or relative motion. A halt reaches them as PlanHalt, which they let through without
+ * yielding anything, so a halted plan really gets no clean-up.
+ */
+import { PlanHalt, RunEngineControlException } from '../errors.ts';
+import type { Msg, SyncPlan } from '../msg.ts';
+import { nameOf } from '../protocols.ts';
+import { close_run, open_run, stage_all, unstage_all } from './stubs.ts';
+
+type PlanLike<R = unknown> = SyncPlan<R> | (() => SyncPlan<R>);
+const instance = <R>(p: PlanLike<R>): SyncPlan<R> => (typeof p === 'function' ? p() : p);
+
+/** Runs `final_plan` after `plan` however it ends, except on halt. */
+export function* finalize_wrapper<R>(plan: SyncPlan<R>, final_plan: PlanLike): SyncPlan<R> {
+  let cleanup = true;
+  try {
+    return yield* plan;
+  } catch (err) {
+    if (err instanceof PlanHalt) cleanup = false;
+    throw err;
+  } finally {
+    if (cleanup) yield* instance(final_plan);
+  }
+}
+
+/** try/except/else for plans: `except_plan(error)` runs on failure (then the error is re-raised). */
+export function* contingency_wrapper<R>(
+  plan: SyncPlan<R>,
+  {
+    except_plan,
+    else_plan,
+    auto_raise = true,
+  }: {
+    except_plan?: (err: unknown) => SyncPlan<unknown>;
+    else_plan?: () => SyncPlan<unknown>;
+    auto_raise?: boolean;
+  },
+): SyncPlan<R> {
+  let ret: R;
+  try {
+    ret = yield* plan;
+  } catch (err) {
+    if (err instanceof PlanHalt || !except_plan) throw err;
+    const handled = yield* except_plan(err);
+    if (auto_raise) throw err;
+    return handled as R;
+  }
+  if (else_plan) yield* else_plan();
+  return ret;
+}
+
+/** Encloses a plan in open_run/close_run; a failure closes the run with exit_status 'fail' and its reason. */
+export function* run_wrapper(
+  plan: SyncPlan<unknown>,
+  { md = null as Record<string, unknown> | null } = {},
+): SyncPlan<string> {
+  const uid = yield* open_run(md);
+  yield* contingency_wrapper(plan, {
+    except_plan: function* (err) {
+      if (err instanceof RunEngineControlException) yield* close_run(err.exitStatus);
+      else yield* close_run('fail', err instanceof Error ? err.message : String(err));
+    },
+    else_plan: () => close_run(),
+  });
+  return uid;
+}
+
+/** Stages the devices first and unstages them (in reverse) however the plan ends. */
+export function* stage_wrapper<R>(plan: SyncPlan<R>, devices: unknown[]): SyncPlan<R> {
+  const unique = [...new Set(devices)];
+  function* inner(): SyncPlan<R> {
+    yield* stage_all(unique);
+    return yield* plan;
+  }
+  return yield* finalize_wrapper(inner(), () => unstage_all([...unique].reverse()));
+}
+
+/** Forwards every message of `plan` through `rewrite`, and the answers back, untouched otherwise. */
+export function* msg_mutator<R>(plan: SyncPlan<R>, rewrite: (m: Msg) => Msg): SyncPlan<R> {
+  let step = plan.next();
+  while (!step.done) {
+    let reply: unknown;
+    try {
+      reply = yield rewrite(step.value);
+    } catch (err) {
+      step = plan.throw(err);
+      continue;
+    }
+    step = plan.next(reply);
+  }
+  return step.value;
+}
+
+/**
+ * Where a motor is now, synchronously, as bluesky reads `obj.position` without a message. A
+ * device without a numeric `position` cannot be moved relatively.
+ */
+function positionOf(obj: unknown): number {
+  const position = (obj as { position?: unknown })?.position;
+  if (typeof position !== 'number')
+    throw new TypeError(`${nameOf(obj)} has no numeric position to move relative to`);
+  return position;
+}
+
+/** Turns every `set` of the given motors into a move relative to where each was at its first set. */
+export function* relative_set_wrapper<R>(plan: SyncPlan<R>, devices: unknown[] | null = null): SyncPlan<R> {
+  const initial = new Map<unknown, number>();
+  return yield* msg_mutator(plan, (m) => {
+    if (m.command !== 'set' || (devices && !devices.includes(m.obj))) return m;
+    if (!initial.has(m.obj)) initial.set(m.obj, positionOf(m.obj));
+    return { ...m, args: [initial.get(m.obj)! + Number(m.args[0])] };
+  });
+}
+
+/** Moves every motor the plan set back where it was at its first set, however the plan ends. */
+export function* reset_positions_wrapper<R>(
+  plan: SyncPlan<R>,
+  devices: unknown[] | null = null,
+): SyncPlan<R> {
+  const initial = new Map<unknown, number>();
+  const watched = msg_mutator(plan, (m) => {
+    if (m.command === 'set' && (!devices || devices.includes(m.obj)) && !initial.has(m.obj)) {
+      initial.set(m.obj, positionOf(m.obj));
+    }
+    return m;
+  });
+  return yield* finalize_wrapper(watched, function* () {
+    const group = `reset-${crypto.randomUUID().slice(0, 6)}`;
+    for (const [obj, position] of initial)
+      yield { command: 'set', obj, args: [position], kwargs: { group }, run: null };
+    yield { command: 'wait', obj: null, args: [], kwargs: { group }, run: null };
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The device protocols the engine speaks (bluesky's protocols.py, as TypeScript interfaces). A device
+ * is any object with a `name`; what it can do is found by duck typing, as bluesky does, so EPICS
+ * devices and simulated ones need no common base class. Methods may answer synchronously or with a
+ * promise (ophyd vs ophyd-async).
+ */
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface Reading {
+  value: unknown;
+  timestamp: number;
+  alarm_severity?: number;
+}
+
+export type Dtype = 'string' | 'number' | 'array' | 'boolean' | 'integer';
+
+/** event-model's DataKey: what `describe()` says about one field. */
+export interface DataKey {
+  source: string;
+  dtype: Dtype;
+  shape: (number | null)[];
+  dtype_numpy?: string;
+  units?: string | null;
+  precision?: number | null;
+  limits?: Record<string, { low: number | null; high: number | null }>;
+  choices?: string[];
+  external?: string;
+  object_name?: string;
+}
+
+/** A finished-or-not operation (ophyd's Status; packages/devices' Status has this shape). */
+export interface Status {
+  readonly done: boolean;
+  readonly success: boolean;
+  readonly finished: Promise<void>;
+}
+
+export interface HasName {
+  readonly name: string;
+}
+
+export interface Readable extends HasName {
+  read(): MaybePromise<Record<string, Reading>>;
+  describe(): MaybePromise<Record<string, DataKey>>;
+  /** Which fields a table or plot should show (ophyd's `hints`). */
+  readonly hints?: { fields?: string[] };
+}
+
+export interface Configurable extends HasName {
+  read_configuration(): MaybePromise<Record<string, Reading>>;
+  describe_configuration(): MaybePromise<Record<string, DataKey>>;
+}
+
+export interface Movable extends HasName {
+  set(value: unknown, kwargs?: Record<string, unknown>): MaybePromise<Status>;
+}
+
+export interface Locatable extends Movable {
+  locate(): MaybePromise<{ setpoint: unknown; readback: unknown }>;
+}
+
+export interface Triggerable extends HasName {
+  trigger(): MaybePromise<Status>;
+}
+
+export interface Stageable extends HasName {
+  stage(): MaybePromise<unknown>;
+  unstage(): MaybePromise<unknown>;
+}
+
+export interface Stoppable extends HasName {
+  stop(options?: { success?: boolean }): MaybePromise<void>;
+}
+
+export interface Flyable extends HasName {
+  kickoff(): MaybePromise<Status>;
+  complete(): MaybePromise<Status>;
+}
+
+export interface Subscribable extends HasName {
+  /** Calls `callback` with each new reading; returns the function that stops it. */
+  subscribe(callback: (reading: Record<string, Reading>) => void): () => void;
+}
+
+const has = (obj: unknown, method: string): boolean =>
+  typeof obj === 'object' && obj !== null && typeof (obj as Record<string, unknown>)[method] === 'function';
+
+export const isReadable = (obj: unknown): obj is Readable => has(obj, 'read') && has(obj, 'describe');
+export const isConfigurable = (obj: unknown): obj is Configurable =>
+  has(obj, 'read_configuration') && has(obj, 'describe_configuration');
+export const isMovable = (obj: unknown): obj is Movable => has(obj, 'set');
+export const isLocatable = (obj: unknown): obj is Locatable => has(obj, 'locate');
+export const isTriggerable = (obj: unknown): obj is Triggerable => has(obj, 'trigger');
+export const isStageable = (obj: unknown): obj is Stageable => has(obj, 'stage') && has(obj, 'unstage');
+export const isStoppable = (obj: unknown): obj is Stoppable => has(obj, 'stop');
+export const isFlyable = (obj: unknown): obj is Flyable => has(obj, 'kickoff') && has(obj, 'complete');
+export const isSubscribable = (obj: unknown): obj is Subscribable => has(obj, 'subscribe');
+
+export function isStatus(value: unknown): value is Status {
+  return (
+    typeof (value as Status)?.finished?.then === 'function' && typeof (value as Status).done === 'boolean'
+  );
+}
+
+/** A device's name for messages and errors, or a short description of a non-device. */
+export function nameOf(obj: unknown): string {
+  if (typeof obj === 'object' && obj !== null && typeof (obj as HasName).name === 'string') {
+    return (obj as HasName).name;
+  }
+  return String(obj);
+}
