@@ -180,7 +180,8 @@ export const schemas: Record<string, Schema> = {
   },
   HealthResponse: {
     type: 'object',
-    description: "The reference's HealthResponse (every field always present), with coordination_enabled beside it",
+    description:
+      "The reference's HealthResponse (every field always present), with coordination_enabled beside it",
     required: [
       'status',
       'timestamp',
@@ -200,7 +201,10 @@ export const schemas: Record<string, Schema> = {
       registry_backend: { type: 'string', enum: ['http', 'file'] },
       coordination_enabled: { type: 'boolean' },
       read_only: { type: 'boolean' },
-      active_subscriptions: { type: 'integer', description: 'Socket subscriptions (PVs and device components)' },
+      active_subscriptions: {
+        type: 'integer',
+        description: 'Socket subscriptions (PVs and device components)',
+      },
       connected_pvs: { type: 'integer', description: 'Monitored PVs connected now' },
       websocket_connections: { type: 'integer', description: 'Open WebSocket connections, all endpoints' },
     },
