@@ -23,6 +23,8 @@ export interface RunEngineOptions {
   /** Per-subscriber queue length before documents are dropped for that subscriber. */
   subscriberQueue?: number;
   log?: (message: string, err?: unknown) => void;
+  /** Sees every message the plan yields, before it is processed (bluesky's RE.msg_hook). */
+  msgHook?: (msg: Msg) => void;
 }
 
 export interface RunOptions {
@@ -41,6 +43,7 @@ export class RunEngine {
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
   private readonly log: (message: string, err?: unknown) => void;
+  msgHook: ((msg: Msg) => void) | null;
   private plan: Plan | null = null;
   private queue: Queued[] = [];
   private draining = false;
@@ -52,6 +55,7 @@ export class RunEngine {
   constructor(options: RunEngineOptions = {}) {
     this.clock = options.clock ?? wallClock;
     this.log = options.log ?? ((m, err) => console.warn(`run-engine: ${m}`, err ?? ''));
+    this.msgHook = options.msgHook ?? null;
     this.dispatcher = new Dispatcher(options.subscriberQueue, (err) => this.log('a subscriber failed', err));
     this.core = new EngineCore({
       md: { ...structuredClone(DEFAULT_MD), ...options.md },
@@ -237,8 +241,11 @@ export class RunEngine {
       this.feed({ type: 'plan_threw', error });
       return;
     }
-    const report = (r: IteratorResult<Msg, unknown>) =>
-      this.feed(r.done ? { type: 'plan_returned', value: r.value } : { type: 'message', msg: r.value });
+    const report = (r: IteratorResult<Msg, unknown>) => {
+      if (r.done) return this.feed({ type: 'plan_returned', value: r.value });
+      this.msgHook?.(r.value);
+      this.feed({ type: 'message', msg: r.value });
+    };
     if (isPromise(result)) result.then(report, (error) => this.feed({ type: 'plan_threw', error }));
     else report(result);
   }

@@ -256,9 +256,13 @@ export function* repeat(
     const started = planClock.now();
     yield* checkpoint();
     ret = yield* plan();
-    if (num !== null && i + 1 === num) break;
+    // A scalar delay follows every repetition, the last one included (as bluesky's repeat does);
+    // a list of delays may end one short.
     const d = delays ? delays[i] : delay;
-    if (d === undefined) throw new RangeError(`num=${num} but delays only provides ${i} entries`);
+    if (d === undefined) {
+      if (num === null || i + 1 === num) break;
+      throw new RangeError(`num=${num} but delays only provides ${i} entries`);
+    }
     if (d !== null) {
       const left = Number(d) - (planClock.now() - started);
       if (left > 0) yield* sleep(left);

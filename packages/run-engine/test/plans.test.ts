@@ -1,0 +1,441 @@
+/**
+ * Each built-in plan's message sequence against a hand-checked expectation. The expectations were
+ * checked line by line against bluesky 1.15.1 running the same plan on ophyd.sim (groups shown as
+ * G, plan_args left out of open_run since they hold device reprs).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  count,
+  grid_scan,
+  list_scan,
+  mv,
+  mvr,
+  rel_grid_scan,
+  rel_list_scan,
+  rel_scan,
+  scan,
+} from '../src/index.ts';
+import type { SyncPlan } from '../src/msg.ts';
+import type { Hw } from '../src/sim/hw.ts';
+import { formatMsg, recordingEngine, until } from './helpers.ts';
+
+async function sequence(make: (h: Hw) => SyncPlan<unknown>): Promise<string[]> {
+  const { RE, messages, devices, clock } = recordingEngine();
+  const done = RE.run(make(devices));
+  let finished = false;
+  void done.then(() => {
+    finished = true;
+  });
+  // Plans that sleep wait on the manual clock: move it on whenever the engine is parked in a sleep.
+  await until(() => {
+    if (clock.pending) clock.advance(1000);
+    return finished;
+  }, 'the plan finishing');
+  const result = await done;
+  assert.equal(result.exitStatus, 'success');
+  return messages.map(formatMsg);
+}
+
+describe("built-in plans yield bluesky's message sequences", () => {
+  it('count([h.det1, h.det2], 2)', async () => {
+    assert.deepEqual(await sequence((h) => count([h.det1, h.det2], 2)), [
+      'stage det1 [] group=G',
+      'stage det2 [] group=G',
+      'open_run None [] detectors=["det1","det2"] hints={"dimensions":[[["time"],"primary"]]} num_intervals=1 num_points=2 plan_name="count"',
+      'checkpoint None []',
+      'checkpoint None []',
+      'trigger det1 [] group=G',
+      'trigger det2 [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det1 []',
+      'read det2 []',
+      'save None []',
+      'checkpoint None []',
+      'checkpoint None []',
+      'trigger det1 [] group=G',
+      'trigger det2 [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det1 []',
+      'read det2 []',
+      'save None []',
+      'close_run None [] exit_status=null reason=null',
+      'unstage det2 [] group=G',
+      'unstage det1 [] group=G',
+    ]);
+  });
+
+  it('count([h.det], 2, 1.5)', async () => {
+    // A scalar delay sleeps after every shot, the last one too, as bluesky's repeat() does.
+    assert.deepEqual(await sequence((h) => count([h.det], 2, 1.5)), [
+      'stage det [] group=G',
+      'open_run None [] detectors=["det"] hints={"dimensions":[[["time"],"primary"]]} num_intervals=1 num_points=2 plan_name="count"',
+      'checkpoint None []',
+      'checkpoint None []',
+      'trigger det [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'save None []',
+      'sleep None [1.5]',
+      'checkpoint None []',
+      'checkpoint None []',
+      'trigger det [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'save None []',
+      'sleep None [1.5]',
+      'close_run None [] exit_status=null reason=null',
+      'unstage det [] group=G',
+    ]);
+  });
+
+  it('scan([h.det], h.motor, -1, 1, 3)', async () => {
+    assert.deepEqual(await sequence((h) => scan([h.det], h.motor, -1, 1, 3)), [
+      'stage det [] group=G',
+      'stage motor [] group=G',
+      'open_run None [] detectors=["det"] hints={"dimensions":[[["motor"],"primary"]]} motors=["motor"] num_intervals=2 num_points=3 plan_name="scan" plan_pattern="inner_product" plan_pattern_module="bluesky.plan_patterns"',
+      'checkpoint None []',
+      'set motor [-1] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'checkpoint None []',
+      'set motor [0] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'checkpoint None []',
+      'set motor [1] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'close_run None [] exit_status=null reason=null',
+      'unstage motor [] group=G',
+      'unstage det [] group=G',
+    ]);
+  });
+
+  it('rel_scan([h.det], h.motor, -1, 1, 3)', async () => {
+    // Relative: the motor starts at 0, so the targets are the offsets; afterwards it is moved back.
+    assert.deepEqual(await sequence((h) => rel_scan([h.det], h.motor, -1, 1, 3)), [
+      'stage det [] group=G',
+      'stage motor [] group=G',
+      'open_run None [] detectors=["det"] hints={"dimensions":[[["motor"],"primary"]]} motors=["motor"] num_intervals=2 num_points=3 plan_name="rel_scan" plan_pattern="inner_product" plan_pattern_module="bluesky.plan_patterns"',
+      'checkpoint None []',
+      'set motor [-1] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'checkpoint None []',
+      'set motor [0] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'checkpoint None []',
+      'set motor [1] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'close_run None [] exit_status=null reason=null',
+      'unstage motor [] group=G',
+      'unstage det [] group=G',
+      'set motor [0] group=G',
+      'wait None [] group=G',
+    ]);
+  });
+
+  it('list_scan([h.det], h.motor, [1, 2])', async () => {
+    assert.deepEqual(await sequence((h) => list_scan([h.det], h.motor, [1, 2])), [
+      'stage det [] group=G',
+      'stage motor [] group=G',
+      'open_run None [] detectors=["det"] hints={"dimensions":[[["motor"],"primary"]]} motors=["motor"] num_intervals=1 num_points=2 plan_name="list_scan" plan_pattern="inner_list_product" plan_pattern_module="bluesky.plan_patterns"',
+      'checkpoint None []',
+      'set motor [1] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'checkpoint None []',
+      'set motor [2] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'close_run None [] exit_status=null reason=null',
+      'unstage motor [] group=G',
+      'unstage det [] group=G',
+    ]);
+  });
+
+  it('rel_list_scan([h.det], h.motor, [1, 2])', async () => {
+    assert.deepEqual(await sequence((h) => rel_list_scan([h.det], h.motor, [1, 2])), [
+      'stage det [] group=G',
+      'stage motor [] group=G',
+      'open_run None [] detectors=["det"] hints={"dimensions":[[["motor"],"primary"]]} motors=["motor"] num_intervals=1 num_points=2 plan_name="rel_list_scan" plan_pattern="inner_list_product" plan_pattern_module="bluesky.plan_patterns"',
+      'checkpoint None []',
+      'set motor [1] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'checkpoint None []',
+      'set motor [2] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor []',
+      'save None []',
+      'close_run None [] exit_status=null reason=null',
+      'unstage motor [] group=G',
+      'unstage det [] group=G',
+      'set motor [0] group=G',
+      'wait None [] group=G',
+    ]);
+  });
+
+  it('grid_scan([h.det4], h.motor1, 0, 1, 2, h.motor2, 0, 1, 2, { snake_axes: true })', async () => {
+    // bluesky stages the motors of a grid in set order (it varies between runs); ours keep argument order.
+    assert.deepEqual(
+      await sequence((h) => grid_scan([h.det4], h.motor1, 0, 1, 2, h.motor2, 0, 1, 2, { snake_axes: true })),
+      [
+        'stage det4 [] group=G',
+        'stage motor1 [] group=G',
+        'stage motor2 [] group=G',
+        'open_run None [] detectors=["det4"] extents=[[0,1],[0,1]] hints={"gridding":"rectilinear","dimensions":[[["motor1"],"primary"],[["motor2"],"primary"]]} motors=["motor1","motor2"] num_intervals=3 num_points=4 plan_name="grid_scan" plan_pattern="outer_product" plan_pattern_module="bluesky.plan_patterns" shape=[2,2] snaking=[false,true]',
+        'checkpoint None []',
+        'set motor1 [0] group=G',
+        'set motor2 [0] group=G',
+        'wait None [] group=G',
+        'trigger det4 [] group=G',
+        'trigger motor1 [] group=G',
+        'trigger motor2 [] group=G',
+        'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+        'create None [] name="primary"',
+        'read det4 []',
+        'read motor1 []',
+        'read motor2 []',
+        'save None []',
+        'checkpoint None []',
+        'set motor2 [1] group=G',
+        'wait None [] group=G',
+        'trigger det4 [] group=G',
+        'trigger motor1 [] group=G',
+        'trigger motor2 [] group=G',
+        'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+        'create None [] name="primary"',
+        'read det4 []',
+        'read motor1 []',
+        'read motor2 []',
+        'save None []',
+        'checkpoint None []',
+        'set motor1 [1] group=G',
+        'wait None [] group=G',
+        'trigger det4 [] group=G',
+        'trigger motor1 [] group=G',
+        'trigger motor2 [] group=G',
+        'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+        'create None [] name="primary"',
+        'read det4 []',
+        'read motor1 []',
+        'read motor2 []',
+        'save None []',
+        'checkpoint None []',
+        'set motor2 [0] group=G',
+        'wait None [] group=G',
+        'trigger det4 [] group=G',
+        'trigger motor1 [] group=G',
+        'trigger motor2 [] group=G',
+        'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+        'create None [] name="primary"',
+        'read det4 []',
+        'read motor1 []',
+        'read motor2 []',
+        'save None []',
+        'close_run None [] exit_status=null reason=null',
+        'unstage motor2 [] group=G',
+        'unstage motor1 [] group=G',
+        'unstage det4 [] group=G',
+      ],
+    );
+  });
+
+  it('rel_grid_scan([h.det], h.motor1, 0, 1, 2, h.motor2, 0, 1, 2)', async () => {
+    assert.deepEqual(await sequence((h) => rel_grid_scan([h.det], h.motor1, 0, 1, 2, h.motor2, 0, 1, 2)), [
+      'stage det [] group=G',
+      'stage motor1 [] group=G',
+      'stage motor2 [] group=G',
+      'open_run None [] detectors=["det"] extents=[[0,1],[0,1]] hints={"gridding":"rectilinear","dimensions":[[["motor1"],"primary"],[["motor2"],"primary"]]} motors=["motor1","motor2"] num_intervals=3 num_points=4 plan_name="rel_grid_scan" plan_pattern="outer_product" plan_pattern_module="bluesky.plan_patterns" shape=[2,2] snaking=[false,false]',
+      'checkpoint None []',
+      'set motor1 [0] group=G',
+      'set motor2 [0] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor1 [] group=G',
+      'trigger motor2 [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor1 []',
+      'read motor2 []',
+      'save None []',
+      'checkpoint None []',
+      'set motor2 [1] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor1 [] group=G',
+      'trigger motor2 [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor1 []',
+      'read motor2 []',
+      'save None []',
+      'checkpoint None []',
+      'set motor1 [1] group=G',
+      'set motor2 [0] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor1 [] group=G',
+      'trigger motor2 [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor1 []',
+      'read motor2 []',
+      'save None []',
+      'checkpoint None []',
+      'set motor2 [1] group=G',
+      'wait None [] group=G',
+      'trigger det [] group=G',
+      'trigger motor1 [] group=G',
+      'trigger motor2 [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'read motor1 []',
+      'read motor2 []',
+      'save None []',
+      'close_run None [] exit_status=null reason=null',
+      'unstage motor2 [] group=G',
+      'unstage motor1 [] group=G',
+      'unstage det [] group=G',
+      'set motor1 [0] group=G',
+      'set motor2 [0] group=G',
+      'wait None [] group=G',
+    ]);
+  });
+
+  it('mv(h.motor1, 1, h.motor2, 2)', async () => {
+    assert.deepEqual(await sequence((h) => mv(h.motor1, 1, h.motor2, 2)), [
+      'set motor1 [1] group=G',
+      'set motor2 [2] group=G',
+      'wait None [] group=G timeout=null',
+    ]);
+  });
+
+  it('mvr(h.motor1, 1)', async () => {
+    assert.deepEqual(await sequence((h) => mvr(h.motor1, 1)), [
+      'set motor1 [1] group=G',
+      'wait None [] group=G timeout=null',
+    ]);
+  });
+
+  it("scan([det], motor, -1, 1, 3) documents carry bluesky's metadata, keys and readings", async () => {
+    const { RE, docs, devices: h } = recordingEngine();
+    await RE.run(scan([h.det], h.motor, -1, 1, 3));
+    const [start, descriptor, ...rest] = docs.map(([, d]) => d as unknown as Record<string, unknown>);
+    const stop = rest.pop()!;
+    // Values as bluesky 1.15.1 + ophyd.sim produced them for the same scan.
+    assert.deepEqual(
+      { ...start, plan_args: undefined, versions: undefined },
+      {
+        uid: 'uid-1',
+        time: 1_700_000_000,
+        scan_id: 1,
+        plan_type: 'generator',
+        plan_name: 'scan',
+        detectors: ['det'],
+        motors: ['motor'],
+        num_points: 3,
+        num_intervals: 2,
+        plan_args: undefined,
+        plan_pattern: 'inner_product',
+        plan_pattern_module: 'bluesky.plan_patterns',
+        plan_pattern_args: start.plan_pattern_args,
+        hints: { dimensions: [[['motor'], 'primary']] },
+        versions: undefined,
+      },
+    );
+    assert.deepEqual((start.plan_args as Record<string, unknown>).args, [
+      "SynAxis(prefix='', name='motor', read_attrs=['readback', 'setpoint'], configuration_attrs=['velocity', 'acceleration'])",
+      -1,
+      1,
+    ]);
+    assert.deepEqual(descriptor.object_keys, { det: ['det'], motor: ['motor', 'motor_setpoint'] });
+    assert.deepEqual(descriptor.hints, { det: { fields: ['det'] }, motor: { fields: ['motor'] } });
+    assert.deepEqual(Object.keys(descriptor.data_keys as object), ['det', 'motor', 'motor_setpoint']);
+    assert.deepEqual(
+      rest.map((e) => e.data),
+      [
+        { det: 0.6065306597126334, motor: -1, motor_setpoint: -1 },
+        { det: 1, motor: 0, motor_setpoint: 0 },
+        { det: 0.6065306597126334, motor: 1, motor_setpoint: 1 },
+      ],
+    );
+    assert.deepEqual(
+      rest.map((e) => e.seq_num),
+      [1, 2, 3],
+    );
+    assert.equal(stop.exit_status, 'success');
+    assert.deepEqual(stop.num_events, { primary: 3 });
+  });
+});
