@@ -17,7 +17,7 @@ import {
   TransitionError,
 } from '../errors.ts';
 import type { Msg } from '../msg.ts';
-import { isMovable, isStoppable, nameOf, type Reading } from '../protocols.ts';
+import { isMovable, isStageable, isStoppable, nameOf, type Reading } from '../protocols.ts';
 import type { Effect, EngineEvent, EngineState, IoOp, ReadResult, Request } from './events.ts';
 import { type DocSource, RunBundle } from './run-bundle.ts';
 
@@ -324,13 +324,19 @@ export class EngineCore {
       case 'wait':
         return this.waitGroup((kwargs.group ?? args[0] ?? null) as string | null);
       case 'stage':
+        // Objects without stage() have nothing to do; a staged object is recorded before the call
+        // so that even a stage() that fails is unstaged at the end.
+        if (!isStageable(obj)) return this.answer([]);
+        if (!this.staged.includes(obj)) this.staged.push(obj);
         return this.io({ kind: 'call', obj, method: 'stage', args: [] }, (value) => {
-          if (!this.staged.includes(obj)) this.staged.push(obj);
+          this.resetCheckpoint();
           return value;
         });
       case 'unstage':
+        if (!isStageable(obj)) return this.answer([]);
         return this.io({ kind: 'call', obj, method: 'unstage', args: [] }, (value) => {
           this.staged = this.staged.filter((o) => o !== obj);
+          this.resetCheckpoint();
           return value;
         });
       case 'sleep': {
@@ -480,15 +486,19 @@ export class EngineCore {
       if (run.bundling)
         throw new IllegalMessageSequence("Cannot 'checkpoint' after 'create' and before 'save'. Aborting!");
     }
-    if (this.msgCache !== null) {
-      this.msgCache = [];
-      for (const run of this.runs.values()) run.checkpoint();
-    }
+    this.resetCheckpoint();
     if (this.deferredPause) {
       this.deferredPause = false;
       this.setState('pausing');
     }
     this.answer(null);
+  }
+
+  /** Rewinding starts here from now on (unless clear_checkpoint made the plan unrewindable). */
+  private resetCheckpoint(): void {
+    if (this.msgCache === null) return;
+    this.msgCache = [];
+    for (const run of this.runs.values()) run.checkpoint();
   }
 
   private declareStream(msg: Msg): void {
