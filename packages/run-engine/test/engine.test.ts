@@ -35,7 +35,7 @@ describe('pause and resume', () => {
 
     await RE.resume();
     assert.equal(motor.calls.set, 2, 'the move since the last checkpoint is issued again');
-    while (RE.state !== 'idle') {
+    while ((RE.state as string) !== 'idle') {
       await until(() => motor.isMoving || RE.state === 'idle', 'the next move or the end');
       clock.advance(1);
     }
@@ -98,7 +98,7 @@ describe('pause and resume', () => {
 
   it('a pause where no checkpoint allows resuming aborts the run instead', async () => {
     const { RE, docs, clock, devices } = recordingEngine();
-    function* plan(): SyncPlan<unknown> {
+    function* plan(): SyncPlan<void> {
       yield* clear_checkpoint();
       yield* trigger_and_read([devices.det]);
       yield* sleep(5);
@@ -189,7 +189,7 @@ describe('stop, abort and halt', () => {
 describe('failures', () => {
   it('a plan that throws ends its run with exit_status fail and the reason', async () => {
     const { RE, docs, devices } = recordingEngine();
-    function* plan(): SyncPlan<unknown> {
+    function* plan(): SyncPlan<void> {
       yield* trigger_and_read([devices.det]);
       throw new Error('sample holder jammed');
     }
@@ -239,13 +239,13 @@ describe('failures', () => {
 
   it('a plan that yields garbage or an unknown command fails cleanly and the engine is idle again', async () => {
     const { RE } = recordingEngine();
-    function* garbage(): SyncPlan<unknown> {
+    function* garbage(): SyncPlan<void> {
       yield 42 as never;
     }
     const bad = await RE.run(garbage());
     assert.equal(bad.exitStatus, 'fail');
     assert.match(bad.reason, /yielded 42, not a message/);
-    function* unknown(): SyncPlan<unknown> {
+    function* unknown(): SyncPlan<void> {
       yield msg('teleport' as never);
     }
     const unknownResult = await RE.run(unknown());
@@ -273,7 +273,7 @@ describe('metadata, runs and subscriptions', () => {
 
   it('runs with different run keys interleave, each with its own documents', async () => {
     const { RE, docs, devices } = recordingEngine();
-    function* plan(): SyncPlan<unknown> {
+    function* plan(): SyncPlan<void> {
       for (const run of ['a', 'b']) yield msg('open_run', null, [], { purpose: run }, run);
       for (const run of ['a', 'b', 'a']) {
         yield msg('create', null, [], { name: 'primary' }, run);
@@ -357,7 +357,7 @@ describe('metadata, runs and subscriptions', () => {
       for (const cb of listeners) cb({ ring_current: { value, timestamp: value } });
     };
     let subscribed = false;
-    function* plan(): SyncPlan<unknown> {
+    function* plan(): SyncPlan<void> {
       yield msg('open_run');
       yield msg('monitor', current);
       subscribed = true;
