@@ -1,12 +1,14 @@
 /**
  * A service's router, built from its OpenAPI document: each operation there is bound by its
  * operationId to a handler, and its path parameters, query and body are validated (and query and
- * path coerced) from the same document before the handler runs. So a route cannot exist without
+ * path coerced, pydantic's spellings of booleans and integers read) from the same document before
+ * the handler runs. So a route cannot exist without
  * its contract, nor differ from it: an operation with no handler, or a handler with no operation,
  * stops start-up. The bindings' order is the routes' precedence (first match wins).
  */
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { querySpellings, scalarKind } from './query-spellings.ts';
 import type { Schema, SchemaBook } from './validation.ts';
 
 /** What a handler is given: the validated inputs, typed from the generated `operations`. */
@@ -92,6 +94,7 @@ export function routeTable(
     router[method](
       routerPath(path, op),
       ...before,
+      spellings(op),
       validation(book, op),
       respond(handle as Handler, successStatus(op)),
     );
@@ -110,6 +113,13 @@ function successStatus(op: Operation): number {
     .filter((code) => /^2\d\d$/.test(code))
     .sort();
   return codes.length ? Number(codes[0]) : 200;
+}
+
+/** Pydantic's spellings of the operation's boolean and integer query parameters. */
+function spellings(op: Operation): Middleware {
+  const query = (op.parameters ?? []).filter((p) => p.in === 'query');
+  const named = (kind: string) => query.filter((p) => scalarKind(p.schema) === kind).map((p) => p.name);
+  return querySpellings({ booleans: named('boolean'), integers: named('integer') });
 }
 
 /** Checks path, query and body against the operation's own schemas, coercing path and query. */

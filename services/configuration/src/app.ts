@@ -14,7 +14,6 @@ import * as components from './routes/components.ts';
 import * as devices from './routes/devices.ts';
 import * as history from './routes/history.ts';
 import * as locks from './routes/locks.ts';
-import { pydanticQuery } from './routes/params.ts';
 import * as pvs from './routes/pvs.ts';
 import * as registry from './routes/registry.ts';
 import { schemas } from './schemas.ts';
@@ -110,24 +109,14 @@ export async function createConfigurationService(options: {
 }
 
 function bindings(state: ConfigurationState) {
-  const flags = pydanticQuery({ booleans: ['readable', 'movable', 'flyable'] });
   return {
-    list_devices_api_v1_devices_get: { before: [flags], handle: devices.list(state) },
+    list_devices_api_v1_devices_get: devices.list(state),
     get_all_devices_info_api_v1_devices_info_get: devices.info(state),
     get_device_classes_api_v1_devices_classes_get: devices.classes(state),
     get_device_labels_api_v1_devices_types_get: devices.labels(state),
-    list_device_instantiations_api_v1_devices_instantiation_get: {
-      before: [pydanticQuery({ booleans: ['active_only'] })],
-      handle: devices.instantiations(state),
-    },
-    list_device_history_api_v1_devices_history_get: {
-      before: [pydanticQuery({ integers: ['limit'] })],
-      handle: history.history(state),
-    },
-    get_device_changes_api_v1_devices_changes_get: {
-      before: [pydanticQuery({ integers: ['since_version'] })],
-      handle: history.changes(state),
-    },
+    list_device_instantiations_api_v1_devices_instantiation_get: devices.instantiations(state),
+    list_device_history_api_v1_devices_history_get: history.history(state),
+    get_device_changes_api_v1_devices_changes_get: history.changes(state),
     lock_devices_api_v1_devices_lock_post: locks.lock(state),
     unlock_devices_api_v1_devices_unlock_post: locks.unlock(state),
     renew_device_locks_api_v1_devices_lock_renew_post: locks.renew(state),
@@ -164,9 +153,6 @@ function bindings(state: ConfigurationState) {
     get_pv_api_v1_pvs__pv_name__get: pvs.get(state),
     get_nested_device_component_api_v1_devices__device_path__component_get: components.component(state),
     resolve_device_paths_api_v1_devices_resolve_post: components.resolve(state),
-    list_device_components_api_v1_devices__device_name__components_get: {
-      before: [pydanticQuery({ integers: ['max_depth'] })],
-      handle: components.list(state),
-    },
+    list_device_components_api_v1_devices__device_name__components_get: components.list(state),
   } satisfies Bindings<operations>;
 }

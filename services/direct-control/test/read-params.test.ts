@@ -22,6 +22,10 @@ describe('GET /api/v1/pv/{pv_name}/value parameters', () => {
     assert.equal(plain.body.value, 0);
     const named = await read('13SIM1:cam1:Acquire/value?as_string=true');
     assert.equal(named.body.value, 'Done');
+    // pydantic's spellings of a boolean, as the reference's clients send them
+    assert.equal((await read('13SIM1:cam1:Acquire/value?as_string=yes')).body.value, 'Done');
+    assert.equal((await read('13SIM1:cam1:Acquire/value?as_string=off')).body.value, 0);
+    assert.equal((await read('13SIM1:cam1:Acquire/value?as_string=maybe')).status, 422);
     await stack.client.put('mini:ph:vel', 2.5, { wait: true });
     const text = await read('mini:ph:vel/value?as_string=true');
     assert.equal(typeof text.body.value, 'string');
@@ -34,6 +38,7 @@ describe('GET /api/v1/pv/{pv_name}/value parameters', () => {
     assert.equal(body.value.length, 5);
     assert.deepEqual(body.shape, [5]);
     assert.equal((await read('mini:dot:det/value?count=0')).status, 422);
+    assert.equal((await read('mini:dot:det/value?count=1e3')).status, 422, 'integers are decimal digits');
   });
 
   it('ftype forces the DBR request type', async () => {
