@@ -147,7 +147,8 @@ describe('document streams are well-formed', () => {
           assert.equal(RE.state, 'idle');
           assert.equal(devices.det.staged, false, 'unstaged on every path');
           assert.equal(devices.motor.isMoving, false);
-          if (![...first, ...second].some((o) => o.kind === 'fail') && !interrupt) assert.equal(result.exitStatus, 'success');
+          if (![...first, ...second].some((o) => o.kind === 'fail') && !interrupt)
+            assert.equal(result.exitStatus, 'success');
         },
       ),
       { numRuns: 150 },

@@ -1,0 +1,109 @@
+/**
+ * Interop: the documents our count and scan produce validate against Python's event_model schemas
+ * and load back through its RunRouter/DocumentRouter unchanged. Needs the peers venv (scripts/peers.sh).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { RunEngine } from '../../src/engine/run-engine.ts';
+import { JsonlWriter } from '../../src/jsonl.ts';
+import { count, grid_scan, rel_scan, scan } from '../../src/plans/plans.ts';
+import { hw } from '../../src/sim/hw.ts';
+
+const repoRoot = join(import.meta.dirname, '../../../..');
+const venv = process.env.OPHYD_PEERS_VENV ?? join(repoRoot, '.venv-peers');
+const python = join(venv, 'bin/python');
+
+interface Verdict {
+  counts: Record<string, number>;
+  routed: Record<string, number>;
+  runs: string[];
+  problems: string[];
+}
+
+function validate(path: string): Promise<Verdict> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      python,
+      [join(import.meta.dirname, 'py/validate_documents.py'), path],
+      { maxBuffer: 1 << 24 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`validate_documents.py failed: ${err.message}\n${stderr}`));
+        resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''));
+      },
+    );
+  });
+}
+
+describe("our documents in Python's event_model", () => {
+  let dir: string;
+  before(async () => {
+    if (!existsSync(python)) throw new Error(`Python peers missing at ${venv}: run scripts/peers.sh first.`);
+    dir = await mkdtemp(join(tmpdir(), 'run-engine-interop-'));
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function documentsOf(
+    file: string,
+    plans: (h: ReturnType<typeof hw>) => Generator<never, unknown, unknown>[] | unknown[],
+  ) {
+    const RE = new RunEngine({ md: { beamline: 'TST' } });
+    const writer = new JsonlWriter(join(dir, file));
+    RE.subscribe(writer.callback);
+    const h = hw({ seed: 3 });
+    for (const plan of plans(h)) {
+      const result = await RE.run(plan as Generator<never, unknown, unknown>);
+      assert.equal(result.exitStatus, 'success');
+    }
+    await writer.close();
+    return join(dir, file);
+  }
+
+  it('count validates and routes: one run, one descriptor, every event', async () => {
+    const path = await documentsOf('count.jsonl', (h) => [count([h.det1, h.det2, h.noisy_det], 5)]);
+    const verdict = await validate(path);
+    assert.deepEqual(verdict.problems, []);
+    assert.deepEqual(verdict.counts, { start: 1, descriptor: 1, event: 5, stop: 1 });
+    assert.deepEqual(verdict.routed, verdict.counts);
+    assert.equal(verdict.runs.length, 1);
+  });
+
+  it('scan, rel_scan and grid_scan validate and route, run after run', async () => {
+    const path = await documentsOf('scans.jsonl', (h) => [
+      scan([h.det], h.motor, -1, 1, 7),
+      scan([h.det1, h.det2], h.motor1, 0, 2, h.motor2, 2, 0, 4),
+      rel_scan([h.det], h.motor, -1, 1, 3),
+      grid_scan([h.det4], h.motor1, 0, 1, 2, h.motor2, 0, 1, 3, { snake_axes: true }),
+    ]);
+    const verdict = await validate(path);
+    assert.deepEqual(verdict.problems, []);
+    assert.deepEqual(verdict.counts, { start: 4, descriptor: 4, event: 20, stop: 4 });
+    assert.deepEqual(verdict.routed, verdict.counts);
+    assert.equal(verdict.runs.length, 4);
+  });
+
+  it('the validator does reject a malformed document (so the checks above can fail)', async () => {
+    const path = await documentsOf('broken.jsonl', (h) => [count([h.det], 1)]);
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const lines = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    delete lines.find((l) => l.name === 'event').doc.seq_num;
+    lines.find((l) => l.name === 'descriptor').doc.data_keys.det.dtype = 'float64';
+    await writeFile(path, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const verdict = await validate(path);
+    assert.equal(
+      verdict.problems.filter((p) => p.includes('ValidationError')).length,
+      2,
+      verdict.problems.join('\n'),
+    );
+    assert.match(verdict.problems.join('\n'), /seq_num/);
+  });
+});
