@@ -385,3 +385,52 @@ describe('metadata, runs and subscriptions', () => {
     assert.equal(listeners.size, 0);
   });
 });
+
+describe('other commands', () => {
+  it('declare_stream emits the descriptor before any event; locate, wait_for and kickoff/complete answer the plan', async () => {
+    const { RE, docs, devices } = recordingEngine();
+    const answers: unknown[] = [];
+    let kicked = 0;
+    const flyer = {
+      name: 'flyer',
+      kickoff: () => {
+        kicked++;
+        return DeviceStatus.done();
+      },
+      complete: () => DeviceStatus.done(),
+    };
+    function* plan(): SyncPlan<void> {
+      yield msg('open_run');
+      answers.push(
+        ((yield msg('declare_stream', null, [devices.det], { name: 'primary' })) as { name: string }).name,
+      );
+      yield msg('set', devices.motor, [2.5], { group: 'a' });
+      yield msg('wait', null, [], { group: 'a' });
+      answers.push(yield msg('locate', devices.motor));
+      answers.push(yield msg('wait_for', null, [[async () => 'ready', () => Promise.resolve(7)]]));
+      yield msg('kickoff', flyer, [], { group: 'fly' });
+      yield msg('complete', flyer, [], { group: 'fly' });
+      yield msg('wait', null, [], { group: 'fly' });
+      yield* trigger_and_read([devices.det]);
+      yield msg('close_run');
+    }
+    const result = await RE.run(plan());
+    assert.equal(result.exitStatus, 'success');
+    assert.deepEqual(names(docs), ['start', 'descriptor', 'event', 'stop']);
+    assert.deepEqual(answers, ['primary', { setpoint: 2.5, readback: 2.5 }, ['ready', 7]]);
+    assert.equal(kicked, 1);
+  });
+
+  it('wait_for with a timeout fails the plan when the awaitable does not finish', async () => {
+    const { RE, clock } = recordingEngine();
+    function* plan(): SyncPlan<void> {
+      yield msg('wait_for', null, [[() => new Promise(() => {})]], { timeout: 3 });
+    }
+    const done = RE.run(plan());
+    await until(() => clock.pending > 0, 'the timeout timer');
+    clock.advance(3);
+    const result = await done;
+    assert.equal(result.exitStatus, 'fail');
+    assert.equal((result.error as Error).name, 'WaitForTimeoutError');
+  });
+});
