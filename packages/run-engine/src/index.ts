@@ -14,5 +14,7 @@ export * from './protocols.ts';
 export { SynAxis } from './sim/axis.ts';
 export { Syn2DGauss, SynGauss } from './sim/gauss.ts';
 export { type Hw, hw } from './sim/hw.ts';
+export { SimSignal } from './sim/signal.ts';
 export { DeviceStatus } from './status.ts';
 export { Dispatcher } from './subscriptions.ts';
+export { SuspendCeiling, Suspender, SuspendFloor } from './suspenders.ts';

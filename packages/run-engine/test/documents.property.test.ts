@@ -12,6 +12,8 @@ import { msg, type SyncPlan } from '../src/msg.ts';
 import { run_wrapper, stage_wrapper } from '../src/plans/preprocessors.ts';
 import { checkpoint, mv, sleep, trigger_and_read } from '../src/plans/stubs.ts';
 import type { Hw } from '../src/sim/hw.ts';
+import { SimSignal } from '../src/sim/signal.ts';
+import { SuspendFloor } from '../src/suspenders.ts';
 import { recordingEngine, until } from './helpers.ts';
 
 type Op =
@@ -40,7 +42,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 const interruption = fc.option(
   fc.record({
     at: fc.integer({ min: 1, max: 60 }),
-    action: fc.constantFrom('pause', 'deferred-pause', 'stop', 'abort', 'halt'),
+    action: fc.constantFrom('pause', 'deferred-pause', 'suspend', 'stop', 'abort', 'halt'),
   }),
   { nil: undefined },
 );
@@ -114,12 +116,15 @@ describe('document streams are well-formed', () => {
         interruption,
         async (first, second, interrupt) => {
           const { RE, clock, docs, devices } = recordingEngine();
+          const current = new SimSignal('ring_current', { value: 400, clock });
+          await RE.installSuspender(new SuspendFloor(current, 100, { sleep: 1 }));
           let seen = 0;
           RE.msgHook = (m) => {
             if (++seen !== interrupt?.at) return;
             const requests = {
               pause: () => RE.requestPause(),
               'deferred-pause': () => RE.requestPause(true),
+              suspend: async () => current.put(0),
               stop: () => RE.stop(),
               abort: () => RE.abort('property'),
               halt: () => RE.halt(),
@@ -139,6 +144,7 @@ describe('document streams are well-formed', () => {
           });
           await until(() => {
             if (RE.state === 'paused') void RE.resume();
+            if (RE.suspended && current.value === 0) current.put(400);
             if (clock.pending) clock.advance(10);
             return finished;
           }, 'the plan ending');

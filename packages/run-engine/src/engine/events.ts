@@ -24,7 +24,14 @@ export type Request =
   | { request: 'halt' };
 
 export type EngineEvent =
-  | { type: 'begin'; planName: string; planType: string; md: Record<string, unknown> }
+  | {
+      type: 'begin';
+      planName: string;
+      planType: string;
+      md: Record<string, unknown>;
+      /** Set when a suspender is already tripped: the plan is held before its first message. */
+      suspendedBy?: string;
+    }
   | { type: 'message'; msg: Msg }
   | { type: 'plan_returned'; value: unknown }
   | { type: 'plan_threw'; error: unknown }
@@ -33,6 +40,9 @@ export type EngineEvent =
   | { type: 'status_done'; id: number; error?: unknown }
   | { type: 'sleep_done'; id: number }
   | { type: 'monitor_reading'; subscription: number; reading: Record<string, Reading> }
+  /** A suspender tripped (e.g. beam current below its floor): rest until `unsuspend`, then rewind. */
+  | { type: 'suspend'; justification: string }
+  | { type: 'unsuspend' }
   | ({ type: 'request' } & Request);
 
 /** Device work the driver performs; the answer comes back as io_done/io_failed with the same id. */

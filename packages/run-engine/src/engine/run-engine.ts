@@ -10,6 +10,7 @@ import type { Msg, Plan } from '../msg.ts';
 import type { Subscribable } from '../protocols.ts';
 import { isStatus } from '../protocols.ts';
 import { type Callback, Dispatcher, type SubscriptionName } from '../subscriptions.ts';
+import type { Suspender } from '../suspenders.ts';
 import { isPromise, perform } from './devices-io.ts';
 import type { Effect, EngineEvent, EngineState, Request, RunResult } from './events.ts';
 import { EngineCore } from './state.ts';
@@ -51,6 +52,7 @@ export class RunEngine {
   private finished: ((result: RunResult) => void) | null = null;
   private monitors = new Map<number, () => void>();
   private stateListeners = new Set<(state: EngineState) => void>();
+  private suspenders = new Set<Suspender>();
 
   constructor(options: RunEngineOptions = {}) {
     this.clock = options.clock ?? wallClock;
@@ -99,11 +101,13 @@ export class RunEngine {
     const result = new Promise<RunResult>((resolve) => {
       this.finished = resolve;
     });
+    const tripped = [...this.suspenders].find((s) => s.tripped);
     await this.submit({
       type: 'begin',
       planName: options.planName ?? '',
       planType: 'generator',
       md: options.md ?? {},
+      ...(tripped ? { suspendedBy: tripped.justification } : {}),
     });
     const outcome = await result;
     await this.dispatcher.flush();
@@ -132,6 +136,25 @@ export class RunEngine {
   /** End the plan without letting it clean up; the engine still stops motors and unstages. */
   halt(): Promise<void> {
     return this.request({ request: 'halt' });
+  }
+
+  /** True while a suspender holds the engine (its state stays 'running', as bluesky's does). */
+  get suspended(): boolean {
+    return this.core.suspended;
+  }
+
+  /** Watches the suspender's signal from now on, holding any plan while it is out of bounds. */
+  async installSuspender(suspender: Suspender): Promise<void> {
+    this.suspenders.add(suspender);
+    await suspender.install({
+      suspend: (justification) => this.feed({ type: 'suspend', justification }),
+      unsuspend: () => this.feed({ type: 'unsuspend' }),
+      clock: this.clock,
+    });
+  }
+
+  removeSuspender(suspender: Suspender): void {
+    if (this.suspenders.delete(suspender)) suspender.remove();
   }
 
   /** Resolves once documents emitted so far have reached every subscriber. */

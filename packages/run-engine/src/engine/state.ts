@@ -30,6 +30,7 @@ type Pending =
   | { kind: 'io'; id: number; onDone: (value: unknown) => unknown }
   | { kind: 'sleep'; id: number }
   | { kind: 'group'; group: string }
+  | { kind: 'suspended' }
   | null;
 
 interface TrackedStatus {
@@ -60,6 +61,9 @@ export class EngineCore {
   private msgCache: Msg[] | null = [];
   private replay: Msg[] = [];
   private heldMessage: Msg | null = null;
+  /** A suspender is tripped: 'requested' until the message in progress can be interrupted. */
+  private suspension: 'requested' | 'active' | null = null;
+  suspendReason = '';
   private deferredPause = false;
   private statuses = new Map<number, TrackedStatus>();
   private failedUngrouped: unknown = null;
@@ -139,6 +143,10 @@ export class EngineCore {
         return this.onMonitorReading(event.subscription, event.reading);
       case 'request':
         return this.onRequest(event);
+      case 'suspend':
+        return this.suspend(event.justification);
+      case 'unsuspend':
+        return this.unsuspend();
     }
   }
 
@@ -154,6 +162,8 @@ export class EngineCore {
     this.msgCache = [];
     this.replay = [];
     this.heldMessage = null;
+    this.suspension = event.suspendedBy === undefined ? null : 'requested';
+    this.suspendReason = event.suspendedBy ?? '';
     this.deferredPause = false;
     this.statuses = new Map();
     this.failedUngrouped = null;
@@ -260,6 +270,10 @@ export class EngineCore {
     if (this.state === 'pausing') {
       this.heldMessage = msg;
       return this.pauseNow();
+    }
+    if (this.suspension === 'requested') {
+      this.heldMessage = msg;
+      return this.suspendNow();
     }
     if (this.throwOnNext !== null) return this.throwIntoPlan(this.takeThrow());
     this.process(msg);
@@ -551,6 +565,49 @@ export class EngineCore {
     this.effects.push({ type: 'emit', name: 'event', doc: run.event(sub.stream, reading) });
   }
 
+  // ---- suspenders ----------------------------------------------------------------------------
+
+  /** Like an immediate pause that lifts itself: the engine stays 'running' (as bluesky's does). */
+  private suspend(justification: string): void {
+    if (this.state !== 'running' || this.suspension !== null) return;
+    this.suspendReason = justification;
+    this.suspension = 'requested';
+    if (this.pending !== null && this.pending.kind !== 'plan') {
+      this.effects.push({ type: 'cancel' });
+      this.suspendNow();
+    }
+  }
+
+  private suspendNow(): void {
+    this.pending = null;
+    if (!this.resumable) {
+      this.suspension = null;
+      this.heldMessage = null;
+      this.setState('aborting');
+      this.exit.status = 'abort';
+      return this.throwIntoPlan(
+        new FailedPause(`suspended (${this.suspendReason}) where no checkpoint allows resuming`),
+      );
+    }
+    this.suspension = 'active';
+    this.restAll();
+    this.pending = { kind: 'suspended' };
+  }
+
+  private unsuspend(): void {
+    if (this.suspension === null) return;
+    const active = this.suspension === 'active';
+    this.suspension = null;
+    this.suspendReason = '';
+    // Lifted before the engine got to rest: nothing was interrupted. While paused, resume rewinds.
+    if (!active || this.state !== 'running') return;
+    this.rewindAndContinue();
+  }
+
+  get suspended(): boolean {
+    return this.suspension !== null;
+  }
+
   // ---- requests: pause, resume, stop, abort, halt ------------------------------------------
 
   private onRequest(req: Request): void {
@@ -597,30 +654,46 @@ export class EngineCore {
       return this.throwIntoPlan(new FailedPause('pause requested where no checkpoint allows resuming'));
     }
     this.pending = null;
-    // Statuses of the interrupted step are forgotten: the replay after resume issues them again.
+    this.restAll();
+    this.setState('paused');
+  }
+
+  /** Monitors off, what moved stopped; statuses of the interrupted step forgotten (the replay reissues them). */
+  private restAll(): void {
     this.statuses.clear();
-    for (const subscription of this.subscriptions.keys())
+    for (const subscription of this.subscriptions.keys()) {
       this.effects.push({ type: 'cleanup', op: { kind: 'unsubscribe', subscription } });
+    }
     for (const obj of this.touchedMovables) {
-      if (isStoppable(obj))
+      if (isStoppable(obj)) {
         this.effects.push({
           type: 'cleanup',
           op: { kind: 'call', obj, method: 'stop', args: [{ success: true }] },
         });
+      }
     }
-    this.setState('paused');
   }
 
   private resume(): void {
-    if (this.state !== 'paused')
+    if (this.state !== 'paused') {
       throw new TransitionError(
         `The RunEngine is the ${this.state} state. You can only resume for the paused state.`,
       );
+    }
     this.interrupted = false;
     this.setState('running');
-    for (const [subscription, sub] of this.subscriptions)
+    if (this.suspension === 'active') {
+      this.pending = { kind: 'suspended' }; // a suspender still holds the engine: wait for it
+      return;
+    }
+    this.rewindAndContinue();
+  }
+
+  /** Monitors back on, then the messages since the last checkpoint are processed again. */
+  private rewindAndContinue(): void {
+    for (const [subscription, sub] of this.subscriptions) {
       this.effects.push({ type: 'cleanup', op: { kind: 'subscribe', obj: sub.obj, subscription } });
-    // Rewind: the messages since the last checkpoint are processed again before the plan continues.
+    }
     this.replay = this.msgCache ?? [];
     this.msgCache = [];
     if (this.replay.length) for (const run of this.runs.values()) run.rewind();
@@ -636,6 +709,7 @@ export class EngineCore {
     this.deferredPause = false;
     this.replay = [];
     this.heldMessage = null;
+    this.suspension = null;
     if (state !== 'stopping') this.exit.status = 'abort';
     if (wasPaused) {
       for (const [subscription, sub] of this.subscriptions)
