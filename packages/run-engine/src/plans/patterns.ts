@@ -42,14 +42,27 @@ export interface GridAxis {
   snake: boolean;
 }
 
-/**
- * The outer product of the axes, slowest first. A snaked axis runs backwards on every odd pass of
- * the axes outside it, counting passes in traversal order (as bluesky's snake_cyclers do).
- */
+export interface ListAxis {
+  motor: unknown;
+  points: unknown[];
+  snake: boolean;
+}
+
+/** The outer product of evenly spaced axes (grid_scan). */
 export function outer_product(axes: GridAxis[]): Step[] {
+  return outer_list_product(
+    axes.map((a) => ({ motor: a.motor, points: linspace(a.start, a.stop, a.num), snake: a.snake })),
+  );
+}
+
+/**
+ * The outer product of the axes' point lists, slowest first. A snaked axis runs backwards on every
+ * odd pass of the axes outside it, counting passes in traversal order (as bluesky's snake_cyclers do).
+ */
+export function outer_list_product(axes: ListAxis[]): Step[] {
   let prefixes: unknown[][] = [[]];
   for (const axis of axes) {
-    const forward = linspace(axis.start, axis.stop, axis.num);
+    const forward = axis.points;
     const backward = [...forward].reverse();
     const next: unknown[][] = [];
     prefixes.forEach((prefix, pass) => {
@@ -58,4 +71,9 @@ export function outer_product(axes: GridAxis[]): Step[] {
     prefixes = next;
   }
   return prefixes.map((positions) => new Map(axes.map((a, i) => [a.motor, positions[i]])));
+}
+
+/** numpy.logspace: 10 ** linspace(start, stop, num). */
+export function logspace(start: number, stop: number, num: number): number[] {
+  return linspace(start, stop, num).map((x) => 10 ** x);
 }

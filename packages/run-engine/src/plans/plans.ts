@@ -4,14 +4,23 @@
  */
 import type { SyncPlan } from '../msg.ts';
 import { nameOf } from '../protocols.ts';
-import { type GridAxis, inner_list_product, inner_product, outer_product, type Step } from './patterns.ts';
+import {
+  type GridAxis,
+  inner_list_product,
+  inner_product,
+  type ListAxis,
+  logspace,
+  outer_list_product,
+  outer_product,
+  type Step,
+} from './patterns.ts';
 import {
   relative_set_wrapper,
   reset_positions_wrapper,
   run_wrapper,
   stage_wrapper,
 } from './preprocessors.ts';
-import { one_nd_step, one_shot, repeat, splitOptions } from './stubs.ts';
+import { one_1d_step, one_nd_step, one_shot, repeat, splitOptions } from './stubs.ts';
 
 type Md = Record<string, unknown>;
 type PerShot = (detectors: unknown[]) => SyncPlan<unknown>;
@@ -315,4 +324,122 @@ function chunk(args: unknown[], size: number): unknown[][] {
   const out: unknown[][] = [];
   for (let i = 0; i < args.length; i += size) out.push(args.slice(i, i + size));
   return out;
+}
+
+/** Scan one motor over log-spaced points: positions 10**start … 10**stop. */
+export function* log_scan(
+  detectors: unknown[],
+  motor: unknown,
+  start: number,
+  stop: number,
+  num: number,
+  {
+    per_step = null as ((dets: unknown[], motor: unknown, step: unknown) => SyncPlan<unknown>) | null,
+    md = null as Md | null,
+  } = {},
+): SyncPlan<unknown> {
+  checkDetectors(detectors);
+  const _md: Md = {
+    detectors: detectors.map(nameOf),
+    motors: [nameOf(motor)],
+    num_points: num,
+    num_intervals: num - 1,
+    plan_args: {
+      detectors: detectors.map(repr),
+      num,
+      start,
+      stop,
+      motor: repr(motor),
+      per_step: per_step ? per_step.name : 'None',
+    },
+    plan_name: 'log_scan',
+    plan_pattern: 'logspace',
+    plan_pattern_module: 'numpy',
+    plan_pattern_args: { start, stop, num },
+    hints: {},
+    ...(md ?? {}),
+  };
+  const hints = { ...(_md.hints as Md) };
+  if ((motor as { hints?: { fields?: string[] } })?.hints?.fields)
+    hints.dimensions ??= [[hintedFields(motor), 'primary']];
+  _md.hints = hints;
+  const step = per_step ?? ((dets: unknown[], m: unknown, s: unknown) => one_1d_step(dets, m, s));
+  function* inner(): SyncPlan<void> {
+    for (const s of logspace(start, stop, num)) yield* step(detectors, motor, s);
+  }
+  return yield* stage_wrapper(run_wrapper(inner(), { md: _md }), [...detectors, motor]);
+}
+
+export function* rel_log_scan(
+  detectors: unknown[],
+  motor: unknown,
+  start: number,
+  stop: number,
+  num: number,
+  options: Parameters<typeof log_scan>[5] = {},
+): SyncPlan<unknown> {
+  const md = { plan_name: 'rel_log_scan', ...(options.md ?? {}) };
+  return yield* reset_positions_wrapper(
+    relative_set_wrapper(log_scan(detectors, motor, start, stop, num, { ...options, md }), [motor]),
+    [motor],
+  );
+}
+
+interface ListGridOptions {
+  snake_axes?: boolean | unknown[];
+  per_step?: PerStep | null;
+  md?: Md | null;
+}
+
+/** A mesh over explicit point lists: list_grid_scan(dets, motor1, [1, 2], motor2, [3, 4, 5]). */
+export function* list_grid_scan(detectors: unknown[], ...rest: unknown[]): SyncPlan<unknown> {
+  checkDetectors(detectors);
+  const { positional, options } = splitOptions<ListGridOptions>(rest);
+  const snake_axes = options.snake_axes ?? false;
+  const pairs = chunk(positional, 2) as [unknown, unknown[]][];
+  // bluesky: True snakes every axis but the slowest; a list snakes the axes it names.
+  const axes: ListAxis[] = pairs.map(([motor, points], i) => ({
+    motor,
+    points: [...points],
+    snake: Array.isArray(snake_axes) ? snake_axes.includes(motor) : snake_axes === true && i > 0,
+  }));
+  const md_args = pairs.flatMap(([motor, points]) => [repr(motor), [...points]]);
+  const snakeRepr = Array.isArray(snake_axes)
+    ? `[${snake_axes.map(repr).join(', ')}]`
+    : snake_axes
+      ? 'True'
+      : 'False';
+  const _md: Md = {
+    shape: axes.map((a) => a.points.length),
+    extents: axes.map((a) => [Math.min(...(a.points as number[])), Math.max(...(a.points as number[]))]),
+    snake_axes: snakeRepr,
+    plan_args: {
+      detectors: detectors.map(repr),
+      args: md_args,
+      per_step: options.per_step ? options.per_step.name : 'None',
+    },
+    plan_name: 'list_grid_scan',
+    plan_pattern: 'outer_list_product',
+    plan_pattern_args: { args: md_args, snake_axes: snakeRepr },
+    plan_pattern_module: 'bluesky.plan_patterns',
+    motors: axes.map((a) => nameOf(a.motor)),
+    hints: {},
+    ...(options.md ?? {}),
+  };
+  const hints = { ...(_md.hints as Md) };
+  if (axes.every((a) => (a.motor as { hints?: { fields?: string[] } })?.hints?.fields)) {
+    hints.dimensions ??= axes.map((a) => [hintedFields(a.motor), 'primary']);
+  }
+  _md.hints = hints;
+  return yield* scan_nd(detectors, outer_list_product(axes), { per_step: options.per_step ?? null, md: _md });
+}
+
+export function* rel_list_grid_scan(detectors: unknown[], ...rest: unknown[]): SyncPlan<unknown> {
+  const { positional, options } = splitOptions<ListGridOptions>(rest);
+  const motors = chunk(positional, 2).map(([m]) => m);
+  const md = { plan_name: 'rel_list_grid_scan', ...(options.md ?? {}) };
+  return yield* reset_positions_wrapper(
+    relative_set_wrapper(list_grid_scan(detectors, ...positional, { ...options, md }), motors),
+    motors,
+  );
 }

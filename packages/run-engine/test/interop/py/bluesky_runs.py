@@ -1,0 +1,85 @@
+"""Runs named plans with bluesky's RunEngine on ophyd.sim and prints, per case, the message
+sequence (formatted as the TypeScript side formats it), the descriptors' data keys and object keys,
+and the stop documents' event counts, as one JSON line."""
+import json
+import sys
+import warnings
+
+warnings.filterwarnings("ignore")
+
+import bluesky.plan_stubs as bps  # noqa: E402
+import bluesky.plans as bp  # noqa: E402
+import numpy as np  # noqa: E402
+from bluesky import RunEngine  # noqa: E402
+from ophyd.sim import hw  # noqa: E402
+
+h = hw()
+CASES = {
+    "count": lambda: bp.count([h.det1, h.det2], num=3),
+    "count_delay": lambda: bp.count([h.det], num=2, delay=0.5),
+    "scan": lambda: bp.scan([h.det], h.motor, -1, 1, 5),
+    "scan_two_motors": lambda: bp.scan([h.det1, h.det2], h.motor1, 0, 2, h.motor2, 2, 0, 4),
+    "rel_scan": lambda: bp.rel_scan([h.det], h.motor, -1, 1, 3),
+    "list_scan": lambda: bp.list_scan([h.det], h.motor, [1, 2, 5]),
+    "rel_list_scan": lambda: bp.rel_list_scan([h.det], h.motor, [1, 2]),
+    "grid_scan": lambda: bp.grid_scan([h.det4], h.motor1, 0, 1, 2, h.motor2, 0, 1, 3, snake_axes=True),
+    "rel_grid_scan": lambda: bp.rel_grid_scan([h.det], h.motor1, 0, 1, 2, h.motor2, 0, 1, 2),
+    "log_scan": lambda: bp.log_scan([h.det], h.motor, 0, 2, 4),
+    "rel_log_scan": lambda: bp.rel_log_scan([h.det], h.motor, 0, 2, 3),
+    "list_grid_scan": lambda: bp.list_grid_scan([h.det], h.motor1, [1, 2], h.motor2, [3, 4, 5], snake_axes=True),
+    "rel_list_grid_scan": lambda: bp.rel_list_grid_scan([h.det], h.motor1, [1, 2], h.motor2, [3, 4]),
+    "spiral": lambda: bp.spiral([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 0.5, 2),
+    "spiral_fermat": lambda: bp.spiral_fermat([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 0.5, 1.1),
+    "spiral_square": lambda: bp.spiral_square([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 3, 3),
+    "mv": lambda: bps.mv(h.motor1, 1, h.motor2, 2),
+    "mvr": lambda: bps.mvr(h.motor1, 1),
+}
+
+
+def norm(v):
+    if isinstance(v, (np.floating, float)):
+        f = float(v)
+        return int(f) if f.is_integer() else round(f, 9)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (list, tuple)):
+        return [norm(x) for x in v]
+    if isinstance(v, dict):
+        return {k: norm(x) for k, x in v.items()}
+    return v
+
+
+def fmt(m):
+    obj = "None" if m.obj is None else m.obj.name
+    if m.command == "sleep":  # bluesky subtracts wall time already spent; compare only that it sleeps
+        return "sleep None"
+    args = [x.name if hasattr(x, "name") else json.dumps(norm(x)) for x in m.args]
+    kw = []
+    for k in sorted(m.kwargs):
+        if k in ("plan_args", "plan_pattern_args"):
+            continue
+        v = m.kwargs[k]
+        kw.append(f"{k}=" + ("G" if k == "group" and isinstance(v, str) else json.dumps(norm(v), separators=(",", ":"))))
+    return " ".join([m.command, obj, "[" + ", ".join(args) + "]", *kw])
+
+
+out = {}
+for name in sys.argv[1:]:
+    for m in (h.motor, h.motor1, h.motor2):
+        m.set(0)
+    RE = RunEngine({})
+    msgs, descriptors, stops = [], [], []
+    RE.msg_hook = lambda m: msgs.append(fmt(m))
+    RE.subscribe(lambda n, d: descriptors.append(d) if n == "descriptor" else stops.append(d) if n == "stop" else None)
+    RE(CASES[name]())
+    out[name] = {
+        "messages": msgs,
+        "descriptors": [
+            {"name": d["name"], "object_keys": d["object_keys"],
+             "data_keys": {k: {"shape": v["shape"], "source": v["source"]} for k, v in d["data_keys"].items()}}
+            for d in descriptors
+        ],
+        "num_events": [s["num_events"] for s in stops],
+        "exit_status": [s["exit_status"] for s in stops],
+    }
+print(json.dumps(out))
