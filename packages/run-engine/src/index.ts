@@ -3,6 +3,7 @@ export * from './documents.ts';
 export type { EngineState, RunResult } from './engine/events.ts';
 export { DEFAULT_MD, RunEngine, type RunEngineOptions, type RunOptions } from './engine/run-engine.ts';
 export { EngineCore } from './engine/state.ts';
+export { EpicsDevice, fromEpics, toDataKey } from './epics.ts';
 export * from './errors.ts';
 export { JsonlWriter, toJsonLine } from './jsonl.ts';
 export { type Msg, msg, type Plan, type SyncPlan } from './msg.ts';

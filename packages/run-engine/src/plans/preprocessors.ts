@@ -93,24 +93,56 @@ export function* msg_mutator<R>(plan: SyncPlan<R>, rewrite: (m: Msg) => Msg): Sy
 }
 
 /**
- * Where a motor is now, synchronously, as bluesky reads `obj.position` without a message. A
- * device without a numeric `position` cannot be moved relatively.
+ * Where a motor is before the plan first sets it: its `position` when it has one synchronously (as
+ * bluesky reads `obj.position`, without a message), or else its readback from a `locate` message.
  */
-function positionOf(obj: unknown): number {
+function* initialPosition(obj: unknown): SyncPlan<number> {
   const position = (obj as { position?: unknown })?.position;
-  if (typeof position !== 'number')
+  if (typeof position === 'number') return position;
+  const located = (yield { command: 'locate', obj, args: [], kwargs: {}, run: null }) as {
+    readback?: unknown;
+  } | null;
+  const readback = Number(located?.readback);
+  if (!Number.isFinite(readback))
     throw new TypeError(`${nameOf(obj)} has no numeric position to move relative to`);
-  return position;
+  return readback;
+}
+
+/**
+ * Forwards `plan`, noting each eligible motor's position before its first `set` into `initial`,
+ * and passing every message through `rewrite`. Failures are thrown into `plan` so its own
+ * clean-up runs.
+ */
+function* watchFirstSets<R>(
+  plan: SyncPlan<R>,
+  devices: unknown[] | null,
+  initial: Map<unknown, number>,
+  rewrite: (m: Msg) => Msg = (m) => m,
+): SyncPlan<R> {
+  let step = plan.next();
+  while (!step.done) {
+    const m = step.value;
+    let reply: unknown;
+    try {
+      if (m.command === 'set' && (!devices || devices.includes(m.obj)) && !initial.has(m.obj)) {
+        initial.set(m.obj, yield* initialPosition(m.obj));
+      }
+      reply = yield rewrite(m);
+    } catch (err) {
+      step = plan.throw(err);
+      continue;
+    }
+    step = plan.next(reply);
+  }
+  return step.value;
 }
 
 /** Turns every `set` of the given motors into a move relative to where each was at its first set. */
 export function* relative_set_wrapper<R>(plan: SyncPlan<R>, devices: unknown[] | null = null): SyncPlan<R> {
   const initial = new Map<unknown, number>();
-  return yield* msg_mutator(plan, (m) => {
-    if (m.command !== 'set' || (devices && !devices.includes(m.obj))) return m;
-    if (!initial.has(m.obj)) initial.set(m.obj, positionOf(m.obj));
-    return { ...m, args: [initial.get(m.obj)! + Number(m.args[0])] };
-  });
+  return yield* watchFirstSets(plan, devices, initial, (m) =>
+    m.command === 'set' && initial.has(m.obj) ? { ...m, args: [initial.get(m.obj)! + Number(m.args[0])] } : m,
+  );
 }
 
 /** Moves every motor the plan set back where it was at its first set, however the plan ends. */
@@ -119,13 +151,7 @@ export function* reset_positions_wrapper<R>(
   devices: unknown[] | null = null,
 ): SyncPlan<R> {
   const initial = new Map<unknown, number>();
-  const watched = msg_mutator(plan, (m) => {
-    if (m.command === 'set' && (!devices || devices.includes(m.obj)) && !initial.has(m.obj)) {
-      initial.set(m.obj, positionOf(m.obj));
-    }
-    return m;
-  });
-  return yield* finalize_wrapper(watched, function* () {
+  return yield* finalize_wrapper(watchFirstSets(plan, devices, initial), function* () {
     const group = `reset-${crypto.randomUUID().slice(0, 6)}`;
     for (const [obj, position] of initial)
       yield { command: 'set', obj, args: [position], kwargs: { group }, run: null };
