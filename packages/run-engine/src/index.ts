@@ -7,6 +7,7 @@ export { EpicsDevice, fromEpics, toDataKey } from './epics.ts';
 export * from './errors.ts';
 export { JsonlWriter, toJsonLine } from './jsonl.ts';
 export { type Msg, msg, type Plan, type SyncPlan } from './msg.ts';
+export * from './plans/catalog.ts';
 export * from './plans/patterns.ts';
 export * from './plans/plans.ts';
 export * from './plans/preprocessors.ts';
