@@ -11,7 +11,7 @@ import { FailedStatus, InvalidCommand, TransitionError } from '../src/errors.ts'
 import { msg, type SyncPlan } from '../src/msg.ts';
 import { count, scan } from '../src/plans/plans.ts';
 import { run_wrapper, stage_wrapper } from '../src/plans/preprocessors.ts';
-import { clear_checkpoint, sleep, trigger_and_read } from '../src/plans/stubs.ts';
+import { clear_checkpoint, mv, sleep, trigger_and_read } from '../src/plans/stubs.ts';
 import type { Reading } from '../src/protocols.ts';
 import { DeviceStatus } from '../src/status.ts';
 import { counterUids, formatMsg, names, recordingEngine, until } from './helpers.ts';
@@ -432,5 +432,38 @@ describe('other commands', () => {
     const result = await done;
     assert.equal(result.exitStatus, 'fail');
     assert.equal((result.error as Error).name, 'WaitForTimeoutError');
+  });
+});
+
+describe('devices that never finish', () => {
+  it('a wait with a timeout fails the plan when a move never completes; the run closes fail and the motor is stopped', async () => {
+    const { RE, clock, docs } = recordingEngine();
+    let stops = 0;
+    const stuck = {
+      name: 'stuck',
+      position: 0,
+      set: () => new DeviceStatus(new Promise(() => {})),
+      stop: () => {
+        stops++;
+      },
+    };
+    const done = RE.run(run_wrapper(mv(stuck, 1, { timeout: 2 })));
+    await until(() => clock.pending > 0, 'the wait timing out');
+    clock.advance(2);
+    const result = await done;
+    assert.equal(result.exitStatus, 'fail');
+    assert.equal((result.error as Error).name, 'WaitForTimeoutError');
+    assert.equal(stopDoc(docs).at(-1)?.exit_status, 'fail');
+    assert.equal(stops, 1);
+    assert.equal(RE.state, 'idle');
+  });
+
+  it('a failing status ends the wait at once, without waiting for the rest of its group', async () => {
+    const { RE } = recordingEngine();
+    const slow = { name: 'slow', set: () => new DeviceStatus(new Promise(() => {})) };
+    const broken = { name: 'broken', set: () => DeviceStatus.failed(new Error('amplifier fault')) };
+    const result = await RE.run(mv(slow, 1, broken, 2));
+    assert.equal(result.exitStatus, 'fail');
+    assert.match(result.reason, /amplifier fault/);
   });
 });

@@ -15,6 +15,7 @@ import {
   RequestStop,
   RunEngineControlException,
   TransitionError,
+  WaitForTimeoutError,
 } from '../errors.ts';
 import type { Msg } from '../msg.ts';
 import { isMovable, isStageable, isStoppable, nameOf, type Reading } from '../protocols.ts';
@@ -29,7 +30,7 @@ type Pending =
   | { kind: 'plan' }
   | { kind: 'io'; id: number; onDone: (value: unknown) => unknown }
   | { kind: 'sleep'; id: number }
-  | { kind: 'group'; group: string }
+  | { kind: 'group'; group: string; timer: number | null; errorOnTimeout: boolean }
   | { kind: 'suspended' }
   | null;
 
@@ -137,6 +138,13 @@ export class EngineCore {
         if (this.pending?.kind === 'sleep' && this.pending.id === event.id) {
           this.pending = null;
           this.answer(null);
+        } else if (this.pending?.kind === 'group' && this.pending.timer === event.id) {
+          // The wait's timeout: fail the plan, or (error_on_timeout=False) carry on regardless.
+          const { errorOnTimeout } = this.pending;
+          this.pending = null;
+          if (errorOnTimeout)
+            this.answerError(new WaitForTimeoutError('Plan failed to complete in the specified time'));
+          else this.answer(null);
         }
         return;
       case 'monitor_reading':
@@ -336,7 +344,7 @@ export class EngineCore {
       case 'complete':
         return this.startStatus(msg);
       case 'wait':
-        return this.waitGroup((kwargs.group ?? args[0] ?? null) as string | null);
+        return this.startWait(msg);
       case 'stage':
         // Objects without stage() have nothing to do; a staged object is recorded before the call
         // so that even a stage() that fails is unstaged at the end.
@@ -481,16 +489,41 @@ export class EngineCore {
     if (this.pending?.kind === 'group' && this.pending.group === status.group) this.waitGroup(status.group);
   }
 
-  private waitGroup(group: string | null): void {
+  private startWait(msg: Msg): void {
+    const group = (msg.kwargs.group ?? msg.args[0] ?? null) as string | null;
+    const seconds = typeof msg.kwargs.timeout === 'number' ? msg.kwargs.timeout : null;
+    this.waitGroup(
+      group,
+      seconds === null ? null : { seconds, errorOnTimeout: msg.kwargs.error_on_timeout !== false },
+    );
+  }
+
+  /** Answers once every status of the group is done, or as soon as one of them fails. */
+  private waitGroup(
+    group: string | null,
+    timeout: { seconds: number; errorOnTimeout: boolean } | null = null,
+  ): void {
     if (group === null) return this.answer(null); // only grouped statuses can be waited on
     const members = [...this.statuses.entries()].filter(([, s]) => s.group === group);
-    if (members.some(([, s]) => !s.done)) {
-      this.pending = { kind: 'group', group };
+    const failed = members.find(([, s]) => s.done && s.error !== undefined);
+    const waiting = this.pending?.kind === 'group' ? this.pending : null;
+    if (!failed && members.some(([, s]) => !s.done)) {
+      let timer = waiting?.timer ?? null;
+      if (timeout) {
+        timer = this.nextId++;
+        this.effects.push({ type: 'sleep', id: timer, seconds: timeout.seconds });
+      }
+      this.pending = {
+        kind: 'group',
+        group,
+        timer,
+        errorOnTimeout: timeout?.errorOnTimeout ?? waiting?.errorOnTimeout ?? true,
+      };
       return;
     }
+    if (waiting?.timer != null) this.effects.push({ type: 'cancel' }); // its timeout is moot now
     for (const [id] of members) this.statuses.delete(id);
     this.pending = null;
-    const failed = members.find(([, s]) => s.error !== undefined);
     if (failed) return this.answerError(new FailedStatus(errorText(failed[1].error)));
     this.answer(null);
   }
