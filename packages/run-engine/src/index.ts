@@ -11,6 +11,7 @@ export * from './plans/catalog.ts';
 export * from './plans/patterns.ts';
 export * from './plans/plans.ts';
 export * from './plans/preprocessors.ts';
+export * from './plans/spirals.ts';
 export * from './plans/stubs.ts';
 export * from './protocols.ts';
 export { SynAxis } from './sim/axis.ts';

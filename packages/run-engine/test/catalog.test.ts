@@ -96,7 +96,13 @@ describe('plan catalog', () => {
       'rel_list_scan',
       'rel_log_scan',
       'rel_scan',
+      'rel_spiral',
+      'rel_spiral_fermat',
+      'rel_spiral_square',
       'scan',
+      'spiral',
+      'spiral_fermat',
+      'spiral_square',
     ]);
   });
 });

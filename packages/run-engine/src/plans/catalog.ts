@@ -18,6 +18,14 @@ import {
   rel_scan,
   scan,
 } from './plans.ts';
+import {
+  rel_spiral,
+  rel_spiral_fermat,
+  rel_spiral_square,
+  spiral,
+  spiral_fermat,
+  spiral_square,
+} from './spirals.ts';
 import { mv, mvr } from './stubs.ts';
 
 export type ParamKind =
@@ -227,6 +235,87 @@ const gridScan = (
 
 const p = <F>(f: F) => f as unknown as PlanSpec['plan'];
 
+const motorParam = (name: string): ParamSpec => ({
+  name,
+  kind: 'POSITIONAL_OR_KEYWORD',
+  annotation: '__MOVABLE__',
+  convert_device_names: true,
+  description: `the ${name[0]} motor`,
+});
+const floatParam = (name: string, description: string): ParamSpec => ({
+  name,
+  kind: 'POSITIONAL_OR_KEYWORD',
+  annotation: 'float',
+  description,
+});
+
+/** spiral/spiral_fermat and their relative forms: `last` is nth or factor; relative forms start at the motors. */
+const spiralSpec = (
+  name: string,
+  plan: PlanSpec['plan'],
+  description: string,
+  relative: boolean,
+  last: ParamSpec,
+): PlanSpec => ({
+  name,
+  module: 'bluesky.plans',
+  description,
+  is_generator: true,
+  parameters: [
+    detectors,
+    motorParam('x_motor'),
+    motorParam('y_motor'),
+    ...(relative ? [] : [floatParam('x_start', 'x centre'), floatParam('y_start', 'y centre')]),
+    floatParam('x_range', 'x width'),
+    floatParam('y_range', 'y height'),
+    floatParam('dr', 'distance between rings'),
+    last,
+    {
+      name: 'dr_y',
+      kind: 'KEYWORD_ONLY',
+      annotation: 'float | None',
+      default: 'None',
+      description: 'ring distance along y, if not dr',
+    },
+    {
+      name: 'tilt',
+      kind: 'KEYWORD_ONLY',
+      // bluesky annotates rel_spiral's tilt as plain float, the others as optional.
+      annotation: name === 'rel_spiral' ? 'float' : 'float | None',
+      default: '0.0',
+      description: 'tilt of the rectangle, in radians',
+    },
+    perStep,
+    md(),
+  ],
+  plan,
+});
+
+const squareSpec = (
+  name: string,
+  plan: PlanSpec['plan'],
+  description: string,
+  relative: boolean,
+): PlanSpec => ({
+  name,
+  module: 'bluesky.plans',
+  description,
+  is_generator: true,
+  parameters: [
+    detectors,
+    motorParam('x_motor'),
+    motorParam('y_motor'),
+    ...(relative ? [] : [floatParam('x_center', 'x centre'), floatParam('y_center', 'y centre')]),
+    floatParam('x_range', 'x width'),
+    floatParam('y_range', 'y height'),
+    floatParam('x_num', 'points along x'),
+    floatParam('y_num', 'points along y'),
+    perStep,
+    md(),
+  ],
+  plan,
+});
+
 export const BUILTIN_PLANS: Record<string, PlanSpec> = Object.fromEntries(
   [
     {
@@ -314,6 +403,41 @@ export const BUILTIN_PLANS: Record<string, PlanSpec> = Object.fromEntries(
       true,
       snakeAxes('bool', 'False'),
     ),
+    spiralSpec(
+      'spiral',
+      p(spiral),
+      'Scan a spiral inside a rectangle.',
+      false,
+      floatParam('nth', 'points added per ring'),
+    ),
+    spiralSpec(
+      'rel_spiral',
+      p(rel_spiral),
+      'spiral around where the motors are.',
+      true,
+      floatParam('nth', 'points added per ring'),
+    ),
+    spiralSpec(
+      'spiral_fermat',
+      p(spiral_fermat),
+      'Scan a Fermat spiral inside a rectangle.',
+      false,
+      floatParam('factor', 'density factor'),
+    ),
+    spiralSpec(
+      'rel_spiral_fermat',
+      p(rel_spiral_fermat),
+      'spiral_fermat around where the motors are.',
+      true,
+      floatParam('factor', 'density factor'),
+    ),
+    squareSpec(
+      'spiral_square',
+      p(spiral_square),
+      'Scan a square spiral over a grid, from the centre out.',
+      false,
+    ),
+    squareSpec('rel_spiral_square', p(rel_spiral_square), 'spiral_square around where the motors are.', true),
     move('mv', p(mv), 'Move devices to positions together and wait for all of them.'),
     move('mvr', p(mvr), 'Move devices by offsets together and wait for all of them.'),
   ].map((spec) => [spec.name, spec]),

@@ -23,6 +23,14 @@ import {
   rel_scan,
   scan,
 } from '../../src/plans/plans.ts';
+import {
+  rel_spiral,
+  rel_spiral_fermat,
+  rel_spiral_square,
+  spiral,
+  spiral_fermat,
+  spiral_square,
+} from '../../src/plans/spirals.ts';
 import { mv, mvr } from '../../src/plans/stubs.ts';
 import type { Hw } from '../../src/sim/hw.ts';
 import { recordingEngine, until } from '../helpers.ts';
@@ -45,6 +53,12 @@ const CASES: Record<string, (h: Hw) => SyncPlan<unknown>> = {
   rel_log_scan: (h) => rel_log_scan([h.det], h.motor, 0, 2, 3),
   list_grid_scan: (h) => list_grid_scan([h.det], h.motor1, [1, 2], h.motor2, [3, 4, 5], { snake_axes: true }),
   rel_list_grid_scan: (h) => rel_list_grid_scan([h.det], h.motor1, [1, 2], h.motor2, [3, 4]),
+  spiral: (h) => spiral([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 0.5, 2),
+  spiral_fermat: (h) => spiral_fermat([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 0.5, 1.1),
+  spiral_square: (h) => spiral_square([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 3, 3),
+  rel_spiral: (h) => rel_spiral([h.det], h.motor1, h.motor2, 2, 1, 0.4, 3, { tilt: 0.2 }),
+  rel_spiral_fermat: (h) => rel_spiral_fermat([h.det], h.motor1, h.motor2, 1, 2, 0.3, 1.5, { dr_y: 0.2 }),
+  rel_spiral_square: (h) => rel_spiral_square([h.det], h.motor1, h.motor2, 1, 1, 4, 5),
   mv: (h) => mv(h.motor1, 1, h.motor2, 2),
   mvr: (h) => mvr(h.motor1, 1),
 };
@@ -86,8 +100,19 @@ function format(m: Msg): string {
   return [m.command, m.obj === null ? 'None' : name(m.obj), `[${args.join(', ')}]`, ...kwargs].join(' ');
 }
 
-/** bluesky stages a scan's motors in Python set order, which varies: compare each run of stage/unstage as a set. */
+/**
+ * bluesky stages a scan's motors, and lists them in scan_nd's `motors`, in Python set order, which
+ * varies from run to run: compare each run of stage/unstage messages, and that list, as sets.
+ */
 function stagingAsSets(lines: string[]): string[] {
+  lines = lines.map((line) =>
+    line.startsWith('open_run ')
+      ? line.replace(
+          / motors=(\[[^\]]*\])/,
+          (_, list: string) => ` motors=${JSON.stringify((JSON.parse(list) as string[]).sort())}`,
+        )
+      : line,
+  );
   const out: string[] = [];
   let block: string[] = [];
   const flush = () => {

@@ -31,6 +31,9 @@ CASES = {
     "spiral": lambda: bp.spiral([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 0.5, 2),
     "spiral_fermat": lambda: bp.spiral_fermat([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 0.5, 1.1),
     "spiral_square": lambda: bp.spiral_square([h.det], h.motor1, h.motor2, 0, 0, 1, 1, 3, 3),
+    "rel_spiral": lambda: bp.rel_spiral([h.det], h.motor1, h.motor2, 2, 1, 0.4, 3, tilt=0.2),
+    "rel_spiral_fermat": lambda: bp.rel_spiral_fermat([h.det], h.motor1, h.motor2, 1, 2, 0.3, 1.5, dr_y=0.2),
+    "rel_spiral_square": lambda: bp.rel_spiral_square([h.det], h.motor1, h.motor2, 1, 1, 4, 5),
     "mv": lambda: bps.mv(h.motor1, 1, h.motor2, 2),
     "mvr": lambda: bps.mvr(h.motor1, 1),
 }
@@ -38,8 +41,8 @@ CASES = {
 
 def norm(v):
     if isinstance(v, (np.floating, float)):
-        f = float(v)
-        return int(f) if f.is_integer() else round(f, 9)
+        f = round(float(v), 9)
+        return int(f) if f.is_integer() else f
     if isinstance(v, np.integer):
         return int(v)
     if isinstance(v, (list, tuple)):
