@@ -1,6 +1,6 @@
 export { type Clock, ManualClock, wallClock } from './clock.ts';
 export * from './documents.ts';
-export type { EngineState, RunResult } from './engine/events.ts';
+export type { EngineState, RunInfo, RunResult } from './engine/events.ts';
 export { DEFAULT_MD, RunEngine, type RunEngineOptions, type RunOptions } from './engine/run-engine.ts';
 export { EngineCore } from './engine/state.ts';
 export { EpicsDevice, fromEpics, toDataKey } from './epics.ts';

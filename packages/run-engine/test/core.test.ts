@@ -45,7 +45,7 @@ describe('EngineCore, fed by hand', () => {
       'state running',
       'send null',
     ]);
-    assert.deepEqual(step({ type: 'message', msg: msg('open_run') }), ['emit start', 'send "uid-1"']);
+    assert.deepEqual(step({ type: 'message', msg: msg('open_run') }), ['emit start', 'runs', 'send "uid-1"']);
     assert.deepEqual(step({ type: 'message', msg: msg('checkpoint') }), ['send null']);
     assert.deepEqual(step({ type: 'message', msg: msg('sleep', null, [5]) }), ['sleep#1 5']);
     assert.deepEqual(step({ type: 'request', request: 'pause', defer: false }), [
@@ -57,9 +57,10 @@ describe('EngineCore, fed by hand', () => {
     assert.deepEqual(step({ type: 'sleep_done', id: 1 }), []);
     assert.deepEqual(step({ type: 'request', request: 'resume' }), ['state running', 'sleep#2 5']);
     assert.deepEqual(step({ type: 'sleep_done', id: 2 }), ['send null']);
-    assert.deepEqual(step({ type: 'message', msg: msg('close_run') }), ['emit stop', 'send "uid-1"']);
+    assert.deepEqual(step({ type: 'message', msg: msg('close_run') }), ['emit stop', 'runs', 'send "uid-1"']);
     assert.deepEqual(step({ type: 'plan_returned', value: 'uid-1' }), [
       'cancel',
+      'runs', // the run list is cleared when the plan ends
       'state idle',
       'finished success',
     ]);
@@ -72,7 +73,7 @@ describe('EngineCore, fed by hand', () => {
     const motor = { name: 'm', set: () => null, stop: () => {} };
     const step = (event: Parameters<EngineCore['handle']>[0]) => brief(core.handle(event, 0));
     step({ type: 'begin', planName: 'p', planType: 'generator', md: {} });
-    assert.deepEqual(step({ type: 'message', msg: msg('open_run') }), ['emit start', 'send "uid-1"']);
+    assert.deepEqual(step({ type: 'message', msg: msg('open_run') }), ['emit start', 'runs', 'send "uid-1"']);
     assert.equal(core.md.scan_id, 42);
     assert.deepEqual(step({ type: 'message', msg: msg('set', motor, [3], { group: 'g' }) }), ['io#1 status']);
     assert.deepEqual(step({ type: 'request', request: 'stop' }), [
@@ -83,11 +84,13 @@ describe('EngineCore, fed by hand', () => {
     assert.deepEqual(step({ type: 'io_done', id: 1, value: {} }), [], 'a late answer is ignored');
     assert.deepEqual(step({ type: 'message', msg: msg('close_run', null, [], { exit_status: 'success' }) }), [
       'emit stop',
+      'runs',
       'send "uid-1"',
     ]);
     assert.deepEqual(step({ type: 'plan_threw', error: new RequestStop('stop requested') }), [
       'cancel',
       'cleanup call stop',
+      'runs',
       'state idle',
       'finished success',
     ]);

@@ -282,8 +282,16 @@ describe('metadata, runs and subscriptions', () => {
       }
       for (const run of ['b', 'a']) yield msg('close_run', null, [], {}, run);
     }
+    const lists: string[] = [];
+    RE.onRuns((runs) =>
+      lists.push(runs.map((r) => `${r.scan_id}:${r.is_open ? 'open' : r.exit_status}`).join(' ')),
+    );
     const result = await RE.run(plan());
     assert.equal(result.runStartUids.length, 2);
+    assert.deepEqual(result.scanIds, [1, 2]);
+    // The run list as the queue server publishes it (re_runs): each change, then cleared at the end.
+    assert.deepEqual(lists, ['1:open', '1:open 2:open', '1:open 2:success', '1:success 2:success', '']);
+    assert.deepEqual(RE.runs, []);
     const stops = stopDoc(docs);
     assert.deepEqual(
       stops.map((s) => [s.run_start, s.num_events]),

@@ -71,8 +71,18 @@ export interface ReadResult {
   description?: ObjectDescription;
 }
 
+/** One run of the current plan, as the queue server's `re_runs` lists it. */
+export interface RunInfo {
+  uid: string;
+  scan_id: number;
+  is_open: boolean;
+  exit_status: ExitStatus | null;
+}
+
 export interface RunResult {
   runStartUids: string[];
+  /** The scan_id of each run, in the same order. */
+  scanIds: number[];
   planReturn: unknown;
   exitStatus: ExitStatus;
   reason: string;
@@ -95,4 +105,6 @@ export type Effect =
   /** Abandon in-flight io and sleeps: their answers will be ignored. */
   | { type: 'cancel' }
   | { type: 'state'; state: EngineState }
+  /** The plan's run list changed (a run opened or closed, or the plan ended and it was cleared). */
+  | { type: 'runs'; runs: RunInfo[] }
   | { type: 'finished'; result: RunResult };

@@ -12,7 +12,7 @@ import { isStatus } from '../protocols.ts';
 import { type Callback, Dispatcher, type SubscriptionName } from '../subscriptions.ts';
 import type { Suspender } from '../suspenders.ts';
 import { isPromise, perform } from './devices-io.ts';
-import type { Effect, EngineEvent, EngineState, Request, RunResult } from './events.ts';
+import type { Effect, EngineEvent, EngineState, Request, RunInfo, RunResult } from './events.ts';
 import { EngineCore } from './state.ts';
 
 export interface RunEngineOptions {
@@ -52,6 +52,7 @@ export class RunEngine {
   private finished: ((result: RunResult) => void) | null = null;
   private monitors = new Map<number, () => void>();
   private stateListeners = new Set<(state: EngineState) => void>();
+  private runsListeners = new Set<(runs: RunInfo[]) => void>();
   private suspenders = new Set<Suspender>();
 
   constructor(options: RunEngineOptions = {}) {
@@ -91,6 +92,17 @@ export class RunEngine {
   onState(listener: (state: EngineState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
+  }
+
+  /** The current plan's runs in open order, with their exit status once closed (re_runs). */
+  get runs(): RunInfo[] {
+    return this.core.runList;
+  }
+
+  /** Calls `listener` whenever the run list changes; returns the function that removes it. */
+  onRuns(listener: (runs: RunInfo[]) => void): () => void {
+    this.runsListeners.add(listener);
+    return () => this.runsListeners.delete(listener);
   }
 
   /** Runs a plan to its end (completion, failure, stop, abort or halt); documents are delivered by then. */
@@ -243,6 +255,9 @@ export class RunEngine {
         return;
       case 'state':
         for (const listener of this.stateListeners) listener(effect.state);
+        return;
+      case 'runs':
+        for (const listener of this.runsListeners) listener(effect.runs);
         return;
       case 'finished':
         this.plan = null;

@@ -19,7 +19,7 @@ import {
 } from '../errors.ts';
 import type { Msg } from '../msg.ts';
 import { isMovable, isStageable, isStoppable, nameOf, type Reading } from '../protocols.ts';
-import type { Effect, EngineEvent, EngineState, IoOp, ReadResult, Request } from './events.ts';
+import type { Effect, EngineEvent, EngineState, IoOp, ReadResult, Request, RunInfo } from './events.ts';
 import { type DocSource, RunBundle } from './run-bundle.ts';
 
 /** Messages never replayed after a pause (bluesky's _UNCACHEABLE_COMMANDS). */
@@ -59,6 +59,8 @@ export class EngineCore {
   private pending: Pending = null;
   private runs = new Map<string | null, RunBundle>();
   private runStartUids: string[] = [];
+  /** The current plan's runs in open order (the queue server's re_runs); cleared when the plan ends. */
+  runList: RunInfo[] = [];
   private msgCache: Msg[] | null = [];
   private replay: Msg[] = [];
   private heldMessage: Msg | null = null;
@@ -95,6 +97,7 @@ export class EngineCore {
         type: 'finished',
         result: {
           runStartUids: this.runStartUids,
+          scanIds: this.runList.map((r) => r.scan_id),
           planReturn: undefined,
           exitStatus: 'fail',
           reason: String(err),
@@ -167,6 +170,7 @@ export class EngineCore {
     this.pending = { kind: 'plan' };
     this.runs = new Map();
     this.runStartUids = [];
+    this.runList = [];
     this.msgCache = [];
     this.replay = [];
     this.heldMessage = null;
@@ -207,17 +211,25 @@ export class EngineCore {
       this.effects.push({ type: 'cleanup', op: { kind: 'unsubscribe', subscription } });
     for (const obj of this.staged)
       this.effects.push({ type: 'cleanup', op: { kind: 'call', obj, method: 'unstage', args: [] } });
-    for (const run of this.runs.values())
+    for (const run of this.runs.values()) {
       this.effects.push({ type: 'emit', name: 'stop', doc: run.stop(status, this.exit.reason) });
+      this.markClosed(run.start.uid, status);
+    }
     this.runs.clear();
     this.subscriptions.clear();
     this.staged = [];
     this.touchedMovables.clear();
+    const scanIds = this.runList.map((r) => r.scan_id);
+    if (this.runList.length) {
+      this.runList = [];
+      this.effects.push({ type: 'runs', runs: this.runList });
+    }
     this.setState('idle');
     this.effects.push({
       type: 'finished',
       result: {
         runStartUids: [...this.runStartUids],
+        scanIds,
         planReturn,
         exitStatus: status,
         reason: this.exit.reason,
@@ -415,7 +427,12 @@ export class EngineCore {
     const run = new RunBundle(composeStart(this.newUid(), this.now, md), this.docSource());
     this.runs.set(msg.run, run);
     this.runStartUids.push(run.start.uid);
+    this.runList = [
+      ...this.runList,
+      { uid: run.start.uid, scan_id: this.md.scan_id as number, is_open: true, exit_status: null },
+    ];
     this.effects.push({ type: 'emit', name: 'start', doc: run.start });
+    this.effects.push({ type: 'runs', runs: this.runList });
     return run.start.uid;
   }
 
@@ -433,7 +450,15 @@ export class EngineCore {
     const reason = (msg.kwargs.reason as string | null | undefined) ?? '';
     this.effects.push({ type: 'emit', name: 'stop', doc: run.stop(exitStatus, reason) });
     this.runs.delete(msg.run);
+    this.markClosed(run.start.uid, exitStatus);
     return run.start.uid;
+  }
+
+  private markClosed(uid: string, exitStatus: ExitStatus): void {
+    this.runList = this.runList.map((r) =>
+      r.uid === uid ? { ...r, is_open: false, exit_status: exitStatus } : r,
+    );
+    this.effects.push({ type: 'runs', runs: this.runList });
   }
 
   private runFor(msg: Msg): RunBundle {
