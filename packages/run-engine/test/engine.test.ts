@@ -10,8 +10,8 @@ import { RunEngine } from '../src/engine/run-engine.ts';
 import { FailedStatus, InvalidCommand, TransitionError } from '../src/errors.ts';
 import { msg, type SyncPlan } from '../src/msg.ts';
 import { count, scan } from '../src/plans/plans.ts';
-import { run_wrapper, stage_wrapper } from '../src/plans/preprocessors.ts';
-import { clear_checkpoint, mv, sleep, trigger_and_read } from '../src/plans/stubs.ts';
+import { run_wrapper, SupplementalData, stage_wrapper } from '../src/plans/preprocessors.ts';
+import { clear_checkpoint, mv, rd, sleep, trigger_and_read } from '../src/plans/stubs.ts';
 import type { Reading } from '../src/protocols.ts';
 import { DeviceStatus } from '../src/status.ts';
 import { counterUids, formatMsg, names, recordingEngine, until } from './helpers.ts';
@@ -440,6 +440,31 @@ describe('other commands', () => {
     const result = await done;
     assert.equal(result.exitStatus, 'fail');
     assert.equal((result.error as Error).name, 'WaitForTimeoutError');
+  });
+});
+
+describe('supplemental data', () => {
+  it("RE.preprocessors adds baseline readings at each run's start and end, and monitors during it; rd reads one value", async () => {
+    const { RE, docs, devices } = recordingEngine();
+    RE.preprocessors.push(new SupplementalData({ baseline: [devices.motor1], monitors: [devices.sig] }));
+    const values: unknown[] = [];
+    function* plan(): SyncPlan<void> {
+      yield* run_wrapper(
+        (function* () {
+          devices.sig.put(5); // a monitored change while the run is open
+          yield* trigger_and_read([devices.det]);
+          values.push(yield* rd(devices.det), yield* rd(devices.motor1));
+        })(),
+      );
+    }
+    devices.motor1.set(0.5);
+    const result = await RE.run(plan());
+    assert.equal(result.exitStatus, 'success');
+    const descriptors = docs.filter(([n]) => n === 'descriptor').map(([, d]) => (d as { name: string }).name);
+    assert.deepEqual(descriptors, ['baseline', 'sig_monitor', 'primary']);
+    const stop = stopDoc(docs)[0];
+    assert.deepEqual(stop.num_events, { baseline: 2, sig_monitor: 1, primary: 1 });
+    assert.deepEqual(values, [1, 0.5]);
   });
 });
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, wallClock } from '../clock.ts';
 import type { Document, DocumentName } from '../documents.ts';
-import type { Msg, Plan } from '../msg.ts';
+import type { Msg, Plan, SyncPlan } from '../msg.ts';
 import type { Subscribable } from '../protocols.ts';
 import { isStatus } from '../protocols.ts';
 import { type Callback, Dispatcher, type SubscriptionName } from '../subscriptions.ts';
@@ -105,11 +105,18 @@ export class RunEngine {
     return () => this.runsListeners.delete(listener);
   }
 
+  /** Wrappers applied to every plan run (bluesky's RE.preprocessors), e.g. a SupplementalData. */
+  readonly preprocessors: { wrap<R>(plan: SyncPlan<R>): SyncPlan<R> }[] = [];
+
   /** Runs a plan to its end (completion, failure, stop, abort or halt); documents are delivered by then. */
   async run(plan: Plan, options: RunOptions = {}): Promise<RunResult> {
     if (this.core.state !== 'idle')
       throw new Error(`RunEngine is in '${this.core.state}' state; a plan can only start when idle`);
-    this.plan = plan;
+    // Preprocessors wrap synchronous plans; async plans run as they are.
+    this.plan =
+      Symbol.asyncIterator in plan
+        ? plan
+        : this.preprocessors.reduce((p, pre) => pre.wrap(p), plan as SyncPlan<unknown>);
     const result = new Promise<RunResult>((resolve) => {
       this.finished = resolve;
     });

@@ -5,7 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, wallClock } from '../clock.ts';
 import { type Msg, msg, type SyncPlan } from '../msg.ts';
-import { isMovable, isStatus, isTriggerable, type Reading, type Status } from '../protocols.ts';
+import {
+  isLocatable,
+  isMovable,
+  isStatus,
+  isTriggerable,
+  nameOf,
+  type Reading,
+  type Status,
+} from '../protocols.ts';
 import { contingency_wrapper, relative_set_wrapper } from './preprocessors.ts';
 
 /** bluesky's _short_uid: a readable, unique group name. */
@@ -118,8 +126,34 @@ export function* null_(): SyncPlan<unknown> {
   return yield msg('null');
 }
 
-export function* declare_stream(devices: unknown[], { name }: { name: string }): SyncPlan<unknown> {
-  return yield msg('declare_stream', null, devices, { name });
+export function* declare_stream(
+  devices: unknown[],
+  { name, collect = false }: { name: string; collect?: boolean },
+): SyncPlan<unknown> {
+  return yield msg('declare_stream', null, devices, { name, collect });
+}
+
+/**
+ * One value of a device without triggering it or making an event: its readback when it can be
+ * located, else its single hinted (or only) field.
+ */
+export function* rd(obj: unknown, { default_value = 0 as unknown } = {}): SyncPlan<unknown> {
+  if (isLocatable(obj)) {
+    const location = (yield msg('locate', obj)) as { readback: unknown } | null;
+    return location === null ? default_value : location.readback;
+  }
+  const hints = (obj as { hints?: { fields?: string[] } })?.hints?.fields ?? [];
+  if (hints.length > 1)
+    throw new Error(
+      `${nameOf(obj)} has ${hints.length} hinted fields (${hints}); read one of its components instead`,
+    );
+  const reading = yield* read(obj);
+  if (reading === null || reading === undefined) return default_value;
+  if (hints.length === 1) return reading[hints[0]]?.value;
+  const values = Object.values(reading);
+  if (values.length !== 1)
+    throw new Error(`${nameOf(obj)} has ${values.length} read values; read one of its components instead`);
+  return values[0].value;
 }
 
 export function* locate(obj: unknown): SyncPlan<unknown> {

@@ -13,6 +13,7 @@ export class SimSignal {
   private reading: Reading;
   private readonly listeners = new Set<(reading: Record<string, Reading>) => void>();
   private readonly units: string | undefined;
+  private changed = false;
 
   constructor(
     name: string,
@@ -31,6 +32,7 @@ export class SimSignal {
 
   /** Changes the value and tells subscribers, as a monitor update from hardware would. */
   put(value: unknown): void {
+    this.changed = true;
     this.reading = { value, timestamp: this.clock.now() };
     const update = this.read();
     for (const listener of this.listeners) listener(update);
@@ -61,8 +63,13 @@ export class SimSignal {
     };
   }
 
+  /**
+   * Like ophyd's subscribe(run=True): the callback gets each change, and the current value at once
+   * if the value ever changed (ophyd has nothing cached to replay before the first change).
+   */
   subscribe(callback: (reading: Record<string, Reading>) => void): () => void {
     this.listeners.add(callback);
+    if (this.changed) callback(this.read());
     return () => this.listeners.delete(callback);
   }
 

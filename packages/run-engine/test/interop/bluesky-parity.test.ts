@@ -23,6 +23,7 @@ import {
   rel_scan,
   scan,
 } from '../../src/plans/plans.ts';
+import { baseline_wrapper, SupplementalData } from '../../src/plans/preprocessors.ts';
 import {
   rel_spiral,
   rel_spiral_fermat,
@@ -59,6 +60,9 @@ const CASES: Record<string, (h: Hw) => SyncPlan<unknown>> = {
   rel_spiral: (h) => rel_spiral([h.det], h.motor1, h.motor2, 2, 1, 0.4, 3, { tilt: 0.2 }),
   rel_spiral_fermat: (h) => rel_spiral_fermat([h.det], h.motor1, h.motor2, 1, 2, 0.3, 1.5, { dr_y: 0.2 }),
   rel_spiral_square: (h) => rel_spiral_square([h.det], h.motor1, h.motor2, 1, 1, 4, 5),
+  count_supplemental: (h) =>
+    new SupplementalData({ baseline: [h.motor1, h.det2], monitors: [h.sig] }).wrap(count([h.det1], 2)),
+  scan_baseline: (h) => baseline_wrapper(scan([h.det], h.motor, 0, 1, 2), [h.motor1]),
   mv: (h) => mv(h.motor1, 1, h.motor2, 2),
   mvr: (h) => mvr(h.motor1, 1),
 };

@@ -9,6 +9,7 @@ warnings.filterwarnings("ignore")
 
 import bluesky.plan_stubs as bps  # noqa: E402
 import bluesky.plans as bp  # noqa: E402
+import bluesky.preprocessors as bpp  # noqa: E402
 import numpy as np  # noqa: E402
 from bluesky import RunEngine  # noqa: E402
 from ophyd.sim import hw  # noqa: E402
@@ -34,6 +35,10 @@ CASES = {
     "rel_spiral": lambda: bp.rel_spiral([h.det], h.motor1, h.motor2, 2, 1, 0.4, 3, tilt=0.2),
     "rel_spiral_fermat": lambda: bp.rel_spiral_fermat([h.det], h.motor1, h.motor2, 1, 2, 0.3, 1.5, dr_y=0.2),
     "rel_spiral_square": lambda: bp.rel_spiral_square([h.det], h.motor1, h.motor2, 1, 1, 4, 5),
+    "count_supplemental": lambda: bpp.SupplementalData(baseline=[h.motor1, h.det2], monitors=[h.sig])(
+        bp.count([h.det1], num=2)
+    ),
+    "scan_baseline": lambda: bpp.baseline_wrapper(bp.scan([h.det], h.motor, 0, 1, 2), [h.motor1]),
     "mv": lambda: bps.mv(h.motor1, 1, h.motor2, 2),
     "mvr": lambda: bps.mvr(h.motor1, 1),
 }
