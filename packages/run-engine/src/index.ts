@@ -6,6 +6,7 @@ export { EngineCore } from './engine/state.ts';
 export { EpicsDevice, fromEpics, toDataKey } from './epics.ts';
 export * from './errors.ts';
 export { JsonlWriter, toJsonLine } from './jsonl.ts';
+export { LiveTable, type LiveTableOptions } from './live-table.ts';
 export { type Msg, msg, type Plan, type SyncPlan } from './msg.ts';
 export * from './plans/catalog.ts';
 export * from './plans/patterns.ts';

@@ -1,0 +1,111 @@
+/**
+ * A live table for the console, one row per event of the primary stream, in the layout of
+ * bluesky's LiveTable (what the BestEffortCallback prints): seq_num, time, then the hinted fields.
+ */
+import type { Document, DocumentName, Event, EventDescriptor, RunStart, RunStop } from './documents.ts';
+
+export interface LiveTableOptions {
+  /** Columns to show; by default the fields the devices hint, in descriptor order. */
+  fields?: string[] | null;
+  stream?: string;
+  print?: (line: string) => void;
+  default_prec?: number;
+  min_width?: number;
+  /** Formats an event time (seconds); local wall time HH:MM:SS.s by default, as bluesky prints it. */
+  formatTime?: (seconds: number) => string;
+}
+
+const localTime = (seconds: number) => {
+  const d = new Date(seconds * 1000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}`;
+};
+
+interface Column {
+  key: string;
+  width: number;
+  format: (value: unknown) => string;
+}
+
+export class LiveTable {
+  private readonly options: Required<Omit<LiveTableOptions, 'fields'>> & { fields: string[] | null };
+  private start: RunStart | null = null;
+  private descriptor: string | null = null;
+  private columns: Column[] = [];
+  private separator = '';
+
+  constructor(options: LiveTableOptions = {}) {
+    this.options = {
+      fields: options.fields ?? null,
+      stream: options.stream ?? 'primary',
+      print: options.print ?? ((line) => console.log(line)),
+      default_prec: options.default_prec ?? 3,
+      min_width: options.min_width ?? 12,
+      formatTime: options.formatTime ?? localTime,
+    };
+  }
+
+  /** The subscriber callback: RE.subscribe(table.callback). */
+  readonly callback = (name: DocumentName, doc: Document): void => {
+    if (name === 'start') this.start = doc as RunStart;
+    else if (name === 'descriptor') this.onDescriptor(doc as EventDescriptor);
+    else if (name === 'event') this.onEvent(doc as Event);
+    else if (name === 'stop') this.onStop(doc as RunStop);
+  };
+
+  private onDescriptor(doc: EventDescriptor): void {
+    if (doc.name !== this.options.stream) return;
+    this.descriptor = doc.uid;
+    const hinted = Object.entries(doc.object_keys).flatMap(([obj]) => doc.hints[obj]?.fields ?? []);
+    const fields = (this.options.fields ?? hinted).filter((k) => k in doc.data_keys);
+    const pad = 1;
+    this.columns = [
+      { key: 'seq_num', width: 11, format: (v) => String(v) },
+      { key: 'time', width: 12, format: (v) => this.options.formatTime(Number(v)) },
+      ...fields.map((key) => {
+        const dk = doc.data_keys[key];
+        const prec = typeof dk.precision === 'number' ? dk.precision : this.options.default_prec;
+        const width = Math.max(this.options.min_width, key.length + 2, prec + 1 + 2 * pad);
+        const format =
+          dk.dtype === 'number' || dk.dtype === 'integer'
+            ? (v: unknown) =>
+                typeof v === 'number' ? v.toFixed(dk.dtype === 'integer' ? 0 : prec) : String(v)
+            : (v: unknown) => String(v);
+        return { key, width, format };
+      }),
+    ];
+    this.separator = `+${this.columns.map((c) => '-'.repeat(c.width)).join('+')}+`;
+    this.options.print(this.separator);
+    this.options.print(this.row(this.columns.map((c) => c.key)));
+    this.options.print(this.separator);
+  }
+
+  private onEvent(doc: Event): void {
+    if (doc.descriptor !== this.descriptor) return;
+    const values = this.columns.map((c) =>
+      c.key === 'seq_num'
+        ? c.format(doc.seq_num)
+        : c.key === 'time'
+          ? c.format(doc.time)
+          : c.key in doc.data
+            ? c.format(doc.data[c.key])
+            : '',
+    );
+    this.options.print(this.row(values));
+  }
+
+  private onStop(doc: RunStop): void {
+    if (this.descriptor !== null) this.options.print(this.separator);
+    const start = this.start;
+    if (start && start.uid === doc.run_start) {
+      this.options.print(
+        `${start.plan_type ?? ''} ${start.plan_name ?? ''} ['${start.uid.slice(0, 8)}'] (scan num: ${start.scan_id})`,
+      );
+    }
+    this.descriptor = null;
+  }
+
+  private row(cells: string[]): string {
+    return `|${cells.map((cell, i) => `${cell.padStart(this.columns[i].width - 1)} `).join('|')}|`;
+  }
+}
