@@ -443,6 +443,37 @@ describe('other commands', () => {
   });
 });
 
+describe('a plan that never waits', () => {
+  it('still lets stop in: the engine gives the event loop turns between messages', async () => {
+    const { RE } = recordingEngine();
+    let yielded = 0;
+    function* forever(): SyncPlan<void> {
+      for (;;) {
+        yielded++;
+        yield msg('null');
+      }
+    }
+    const done = RE.run(forever());
+    await until(() => yielded > 1000, 'the plan running');
+    await RE.stop();
+    const result = await done;
+    assert.equal(result.exitStatus, 'success');
+    assert.equal(RE.state, 'idle');
+  });
+
+  it('a long synchronous count reaches a subscriber with a small queue without drops', async () => {
+    const { devices } = recordingEngine();
+    const RE = new RunEngine({ uid: counterUids(), subscriberQueue: 20_000 });
+    let seen = 0;
+    const token = RE.subscribe(() => {
+      seen++;
+    });
+    await RE.run(count([devices.det], 30_000));
+    assert.equal(RE.dropped(token), 0);
+    assert.equal(seen, 30_003);
+  });
+});
+
 describe('supplemental data', () => {
   it("RE.preprocessors adds baseline readings at each run's start and end, and monitors during it; rd reads one value", async () => {
     const { RE, docs, devices } = recordingEngine();

@@ -37,6 +37,9 @@ export interface RunOptions {
 
 type Queued = { event: EngineEvent; done?: (err?: unknown) => void };
 
+/** Longest stretch of processing before the driver lets the event loop run. */
+const YIELD_EVERY_MS = 5;
+
 export const DEFAULT_MD = { versions: { 'ophyd-service-run-engine': '0.1.0' } };
 
 export class RunEngine {
@@ -201,8 +204,16 @@ export class RunEngine {
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
+    let since = performance.now();
     try {
       while (this.queue.length) {
+        // A plan over synchronous devices never waits on I/O: give the event loop a turn every few
+        // milliseconds so requests (pause, stop) and subscribers are not starved, as bluesky's
+        // loop awaits asyncio.sleep(0) between messages.
+        if (performance.now() - since > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          since = performance.now();
+        }
         const { event, done } = this.queue.shift()!;
         let effects: Effect[];
         try {
