@@ -9,7 +9,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { buildDevice, createCatalog, type Device, type EpicsSignal } from '@ophyd-service/devices';
+import { CaClient } from '@ophyd-service/epics-ca';
+import { serveIocs } from '../../../../ioc/src/index.ts';
+import { clientEnv, serverEnv } from '../../../epics-ca/test/loopback.ts';
 import { RunEngine } from '../../src/engine/run-engine.ts';
+import { fromEpics } from '../../src/epics.ts';
 import { JsonlWriter } from '../../src/jsonl.ts';
 import { count, grid_scan, rel_scan, scan } from '../../src/plans/plans.ts';
 import { hw } from '../../src/sim/hw.ts';
@@ -86,6 +91,44 @@ describe("our documents in Python's event_model", () => {
     assert.deepEqual(verdict.counts, { start: 4, descriptor: 4, event: 20, stop: 4 });
     assert.deepEqual(verdict.routed, verdict.counts);
     assert.equal(verdict.runs.length, 4);
+  });
+
+  it('a scan over the simulated IOCs (EpicsMotor, EpicsSignalRO with CA CTRL metadata) validates and routes', async () => {
+    const iocs = await serveIocs([{ name: 'mini_beamline' }, { name: 'motors' }], {
+      seed: 7,
+      server: { port: 0, interfaces: ['127.0.0.1'], beaconAddresses: [], env: serverEnv() },
+    });
+    const client = new CaClient({ env: clientEnv(iocs.server.udpPort), timeoutMs: 60_000, repeater: false });
+    try {
+      const catalog = createCatalog();
+      const motor = fromEpics(
+        buildDevice(catalog, client, {
+          name: 'm1',
+          deviceClass: 'ophyd.EpicsMotor',
+          prefix: 'sim:mtr1',
+        }) as Device,
+      );
+      const current = fromEpics(
+        buildDevice(catalog, client, {
+          name: 'ring_current',
+          deviceClass: 'ophyd.EpicsSignalRO',
+          prefix: 'mini:current',
+        }) as EpicsSignal,
+      );
+      const RE = new RunEngine();
+      const path = join(dir, 'epics.jsonl');
+      const writer = new JsonlWriter(path);
+      RE.subscribe(writer.callback);
+      const result = await RE.run(scan([current], motor, 0, 0.2, 3));
+      assert.equal(result.exitStatus, 'success', String(result.error));
+      await writer.close();
+      const verdict = await validate(path);
+      assert.deepEqual(verdict.problems, []);
+      assert.deepEqual(verdict.counts, { start: 1, descriptor: 1, event: 3, stop: 1 });
+    } finally {
+      await client.close();
+      await iocs.stop();
+    }
   });
 
   it('the validator does reject a malformed document (so the checks above can fail)', async () => {
