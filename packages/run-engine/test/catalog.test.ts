@@ -86,6 +86,7 @@ describe('plan catalog', () => {
     assert.deepEqual(Object.keys(BUILTIN_PLANS).sort(), [
       'count',
       'grid_scan',
+      'inner_product_scan',
       'list_grid_scan',
       'list_scan',
       'log_scan',
@@ -99,10 +100,12 @@ describe('plan catalog', () => {
       'rel_spiral',
       'rel_spiral_fermat',
       'rel_spiral_square',
+      'relative_inner_product_scan',
       'scan',
       'spiral',
       'spiral_fermat',
       'spiral_square',
+      'x2x_scan',
     ]);
   });
 });

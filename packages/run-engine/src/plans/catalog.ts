@@ -8,6 +8,7 @@ import type { SyncPlan } from '../msg.ts';
 import {
   count,
   grid_scan,
+  inner_product_scan,
   list_grid_scan,
   list_scan,
   log_scan,
@@ -16,7 +17,9 @@ import {
   rel_list_scan,
   rel_log_scan,
   rel_scan,
+  relative_inner_product_scan,
   scan,
+  x2x_scan,
 } from './plans.ts';
 import {
   rel_spiral,
@@ -291,6 +294,21 @@ const spiralSpec = (
   plan,
 });
 
+const numFirst = (name: string, plan: PlanSpec['plan'], description: string): PlanSpec => ({
+  name,
+  module: 'bluesky.plans',
+  description,
+  is_generator: true,
+  parameters: [
+    detectors,
+    { name: 'num', kind: 'POSITIONAL_OR_KEYWORD', annotation: 'int', description: 'number of points' },
+    movableArgs('__MOVABLE__ | typing.Any', 'motor, start, stop for each motor'),
+    perStep,
+    md(),
+  ],
+  plan,
+});
+
 const squareSpec = (
   name: string,
   plan: PlanSpec['plan'],
@@ -438,6 +456,29 @@ export const BUILTIN_PLANS: Record<string, PlanSpec> = Object.fromEntries(
       false,
     ),
     squareSpec('rel_spiral_square', p(rel_spiral_square), 'spiral_square around where the motors are.', true),
+    numFirst('inner_product_scan', p(inner_product_scan), 'scan with the number of points given first.'),
+    numFirst(
+      'relative_inner_product_scan',
+      p(relative_inner_product_scan),
+      'rel_scan with the number of points given first.',
+    ),
+    {
+      name: 'x2x_scan',
+      module: 'bluesky.plans',
+      description: 'Scan two motors relative to where they are, the second moving half as far as the first.',
+      is_generator: true,
+      parameters: [
+        detectors,
+        motorParam('motor1'),
+        motorParam('motor2'),
+        floatParam('start', 'first offset of motor1'),
+        floatParam('stop', 'last offset of motor1'),
+        { name: 'num', kind: 'POSITIONAL_OR_KEYWORD', annotation: 'int', description: 'number of points' },
+        perStep,
+        md(),
+      ],
+      plan: p(x2x_scan),
+    } satisfies PlanSpec,
     move('mv', p(mv), 'Move devices to positions together and wait for all of them.'),
     move('mvr', p(mvr), 'Move devices by offsets together and wait for all of them.'),
   ].map((spec) => [spec.name, spec]),

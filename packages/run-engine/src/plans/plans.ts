@@ -443,3 +443,61 @@ export function* rel_list_grid_scan(detectors: unknown[], ...rest: unknown[]): S
     motors,
   );
 }
+
+/** scan with the number of points first: inner_product_scan(detectors, num, motor, start, stop, …). */
+export function* inner_product_scan(
+  detectors: unknown[],
+  num: number,
+  ...rest: unknown[]
+): SyncPlan<unknown> {
+  const { positional, options } = splitOptions<ScanOptions>(rest);
+  const md = { plan_name: 'inner_product_scan', ...(options.md ?? {}) };
+  // bluesky drops per_step here; so do we, for the same messages.
+  return yield* scan(detectors, ...positional, num, { md });
+}
+
+export function* relative_inner_product_scan(
+  detectors: unknown[],
+  num: number,
+  ...rest: unknown[]
+): SyncPlan<unknown> {
+  const { positional, options } = splitOptions<ScanOptions>(rest);
+  const md = { plan_name: 'relative_inner_product_scan', ...(options.md ?? {}) };
+  return yield* rel_scan(detectors, ...positional, num, { per_step: options.per_step ?? null, md });
+}
+
+/** A relative scan of two motors in a 2:1 ratio (a generalised theta-2theta scan). */
+export function* x2x_scan(
+  detectors: unknown[],
+  motor1: unknown,
+  motor2: unknown,
+  start: number,
+  stop: number,
+  num: number,
+  { per_step = null as PerStep | null, md = null as Md | null } = {},
+): SyncPlan<unknown> {
+  const _md: Md = {
+    plan_name: 'x2x_scan',
+    plan_args: {
+      detectors: detectors.map(repr),
+      motor1: nameOf(motor1),
+      motor2: nameOf(motor2),
+      start,
+      stop,
+      num,
+      per_step: per_step ? per_step.name : 'None',
+    },
+    ...(md ?? {}),
+  };
+  return yield* relative_inner_product_scan(
+    detectors,
+    num,
+    motor1,
+    start,
+    stop,
+    motor2,
+    start / 2,
+    stop / 2,
+    { per_step, md: _md },
+  );
+}

@@ -13,6 +13,7 @@ import type { Msg, SyncPlan } from '../../src/msg.ts';
 import {
   count,
   grid_scan,
+  inner_product_scan,
   list_grid_scan,
   list_scan,
   log_scan,
@@ -21,7 +22,9 @@ import {
   rel_list_scan,
   rel_log_scan,
   rel_scan,
+  relative_inner_product_scan,
   scan,
+  x2x_scan,
 } from '../../src/plans/plans.ts';
 import { baseline_wrapper, SupplementalData } from '../../src/plans/preprocessors.ts';
 import {
@@ -63,6 +66,9 @@ const CASES: Record<string, (h: Hw) => SyncPlan<unknown>> = {
   count_supplemental: (h) =>
     new SupplementalData({ baseline: [h.motor1, h.det2], monitors: [h.sig] }).wrap(count([h.det1], 2)),
   scan_baseline: (h) => baseline_wrapper(scan([h.det], h.motor, 0, 1, 2), [h.motor1]),
+  inner_product_scan: (h) => inner_product_scan([h.det], 3, h.motor1, 0, 1, h.motor2, 1, 2),
+  relative_inner_product_scan: (h) => relative_inner_product_scan([h.det], 3, h.motor1, -1, 1),
+  x2x_scan: (h) => x2x_scan([h.det], h.motor1, h.motor2, -1, 1, 3),
   mv: (h) => mv(h.motor1, 1, h.motor2, 2),
   mvr: (h) => mvr(h.motor1, 1),
 };

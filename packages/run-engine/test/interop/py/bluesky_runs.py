@@ -39,6 +39,9 @@ CASES = {
         bp.count([h.det1], num=2)
     ),
     "scan_baseline": lambda: bpp.baseline_wrapper(bp.scan([h.det], h.motor, 0, 1, 2), [h.motor1]),
+    "inner_product_scan": lambda: bp.inner_product_scan([h.det], 3, h.motor1, 0, 1, h.motor2, 1, 2),
+    "relative_inner_product_scan": lambda: bp.relative_inner_product_scan([h.det], 3, h.motor1, -1, 1),
+    "x2x_scan": lambda: bp.x2x_scan([h.det], h.motor1, h.motor2, -1, 1, 3),
     "mv": lambda: bps.mv(h.motor1, 1, h.motor2, 2),
     "mvr": lambda: bps.mvr(h.motor1, 1),
 }
