@@ -1,4 +1,5 @@
 export { type Clock, ManualClock, wallClock } from './clock.ts';
+export * from './device-descriptions.ts';
 export * from './documents.ts';
 export type { EngineState, RunInfo, RunResult } from './engine/events.ts';
 export { DEFAULT_MD, RunEngine, type RunEngineOptions, type RunOptions } from './engine/run-engine.ts';

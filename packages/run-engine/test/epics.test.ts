@@ -8,6 +8,7 @@ import { buildDevice, createCatalog, type Device, type EpicsSignal } from '@ophy
 import { CaClient } from '@ophyd-service/epics-ca';
 import { type RunningIocs, serveIocs } from '../../../ioc/src/index.ts';
 import { clientEnv, serverEnv } from '../../epics-ca/test/loopback.ts';
+import { describeDevice } from '../src/device-descriptions.ts';
 import type { Event, EventDescriptor } from '../src/documents.ts';
 import { RunEngine } from '../src/engine/run-engine.ts';
 import { fromEpics } from '../src/epics.ts';
@@ -95,5 +96,30 @@ describe('plans over EPICS devices', () => {
     const r = (x: number) => Math.round(x * 1000) / 1000;
     assert.deepEqual(positions, [r(start - 0.1), r(start), r(start + 0.1)]);
     assert.equal(r(Number((await motor.locate()).readback)), r(start));
+  });
+
+  it('describes an EpicsMotor for devices_existing: movable, with its record fields as components', () => {
+    const { motor, current } = devices();
+    const description = describeDevice(motor);
+    assert.equal(description.classname, 'EpicsMotor');
+    assert.deepEqual(
+      [description.is_readable, description.is_movable, description.is_flyable],
+      [true, true, false],
+    );
+    assert.deepEqual(description.components?.user_readback, {
+      is_readable: true,
+      is_movable: false,
+      is_flyable: false,
+      classname: 'EpicsSignalRO',
+      module: 'ophyd.signal',
+    });
+    assert.ok(description.components?.user_setpoint?.is_movable);
+    assert.deepEqual(describeDevice(current), {
+      is_readable: true,
+      is_movable: false,
+      is_flyable: false,
+      classname: 'EpicsSignalRO',
+      module: 'ophyd.signal',
+    });
   });
 });

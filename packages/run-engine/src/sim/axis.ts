@@ -29,6 +29,17 @@ export class SynAxis {
   /** How often each verb was called: what tests check clean-up against. */
   readonly calls = { set: 0, stop: 0, stage: 0, unstage: 0 };
   staged = false;
+  readonly pythonClass = {
+    classname: 'SynAxis',
+    module: 'ophyd.sim',
+    components: {
+      readback: { classname: '_ReadbackSignal', module: 'ophyd.sim' },
+      setpoint: { classname: '_SetpointSignal', module: 'ophyd.sim' },
+      velocity: { classname: 'Signal', module: 'ophyd.signal' },
+      acceleration: { classname: 'Signal', module: 'ophyd.signal' },
+      unused: { classname: 'Signal', module: 'ophyd.signal' },
+    },
+  };
 
   constructor({ name, clock = wallClock, delay = 0, value = 0, readback_func = (x) => x }: SynAxisOptions) {
     this.name = name;

@@ -36,6 +36,22 @@ abstract class GaussBase {
   readonly calls = { trigger: 0, stage: 0, unstage: 0 };
   staged = false;
 
+  get pythonClass() {
+    const signal = { classname: 'Signal', module: 'ophyd.signal' };
+    return {
+      classname: this.constructor.name,
+      module: 'ophyd.sim',
+      components: {
+        val: { classname: 'SynSignal', module: 'ophyd.sim' },
+        Imax: signal,
+        center: signal,
+        sigma: signal,
+        noise: { classname: 'EnumSignal', module: 'ophyd.sim' },
+        noise_multiplier: signal,
+      },
+    };
+  }
+
   constructor(name: string, options: GaussOptions) {
     this.name = name;
     this.hints = { fields: [name] };

@@ -14,6 +14,7 @@ export class SimSignal {
   private readonly listeners = new Set<(reading: Record<string, Reading>) => void>();
   private readonly units: string | undefined;
   private changed = false;
+  readonly pythonClass = { classname: 'Signal', module: 'ophyd.signal' };
 
   constructor(
     name: string,
