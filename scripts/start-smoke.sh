@@ -22,8 +22,8 @@ curl -fsS http://localhost:8003/api/v1/pv/mini:current/value; echo
 echo "+ curl -X POST http://localhost:8003/api/v1/pv/set …"
 curl -fsS -X POST http://localhost:8003/api/v1/pv/set -H 'Content-Type: application/json' \
   -d '{"pv_name":"mini:dot:mtrx","value":3.14}'; echo
-echo "+ curl http://localhost:8004/api/v1/devices/motor1"
-curl -fsS http://localhost:8004/api/v1/devices/motor1 >/dev/null && echo ok
+echo "+ curl http://localhost:8004/api/v1/devices/sim_mtr1"
+curl -fsS http://localhost:8004/api/v1/devices/sim_mtr1 >/dev/null && echo ok
 
 trap - EXIT
 kill -INT -- -"$pid"

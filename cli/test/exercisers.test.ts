@@ -1,14 +1,15 @@
 /**
- * The reference's black-box exercisers (spec integration-iocs-pods §3.2 A, B and D) against
+ * The reference's black-box exercisers (spec integration-iocs-pods §3.2 A, B, D and E) against
  * `npm start` (`ophyd-service up`) with its default seed: the device names they use (beam_current,
  * spot, pinhole, motor_spotx, …) are the reference's, so they must pass as written.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { exerciseConfiguration, exerciseDirectControl, exerciseSockets } from '../deployment-checks.ts';
+import { call, exerciseConfiguration, exerciseDirectControl, exerciseSockets } from '../deployment-checks.ts';
+import { exerciseRegistryRoundtrip } from '../registry-roundtrip.ts';
 import { freePort } from './network.ts';
 import { BIN, killStarted, type Run, run } from './process.ts';
 
@@ -63,6 +64,36 @@ describe('the reference exercisers against npm start and its default seed', () =
   it('passes the WebSocket exerciser (D) on beam_current, and on the reference motor motor_ph', async () => {
     await exerciseSockets(directControl);
     await exerciseSockets(directControl, 'mini:ph:mtr', 'motor_ph');
+  });
+  it('passes the registry round trip (E): 18 devices added, exported, re-imported into a throwaway service, removed', async () => {
+    const file = join(dataDir, 'export.json');
+    await exerciseRegistryRoundtrip(configuration, {
+      // The motor records are served by npm start's IOC; the random walks and thermo are not.
+      live: async () => {
+        const r = await call('GET', `${directControl}/api/v1/pv/sim:mtr1.RBV/value`);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+      },
+      // As the pod's throwaway container: happi from the export, no database.
+      reimport: async (exported) => {
+        writeFileSync(file, JSON.stringify(exported));
+        const port = await freePort();
+        const side = run(
+          BIN,
+          ['configuration', '--port', String(port), '--load-strategy', 'happi', '--profile-path', file],
+          { CONFIG_DEVICE_CHANGE_HISTORY_ENABLED: 'false', OPHYD_SERVICE_DATA_DIR: dataDir },
+        );
+        await side.waitFor(/listening on/);
+        return {
+          url: `http://127.0.0.1:${port}`,
+          close: async () => {
+            side.child.kill('SIGTERM');
+            await side.exit();
+          },
+        };
+      },
+    });
+    const after = (await call('GET', `${configuration}/api/v1/devices`)).body as string[];
+    assert.equal(after.includes('motor1'), false, 'the added devices are removed again');
   });
   it('stops cleanly', async () => {
     stack.child.kill('SIGTERM');

@@ -100,12 +100,12 @@ describe('happi export → import round trip', { concurrency: 1 }, () => {
         .status,
       200,
     );
-    assert.equal((await first.send('PATCH', '/api/v1/devices/motor3/disable')).status, 200);
+    assert.equal((await first.send('PATCH', '/api/v1/devices/sim_mtr3/disable')).status, 200);
     const again = (await first.json('/api/v1/registry/export')) as Record<string, any>;
     assert.equal(again.extra_det.location_group, 'hutch B');
     assert.equal(again.extra_det.framework, 'ophyd-sync');
     assert.equal(again.extra_det.prefix, 'mini:extra');
-    assert.equal(again.motor3.active, false);
+    assert.equal(again.sim_mtr3.active, false);
 
     const file = join(root, 'second', 'happi_db.json');
     mkdirSync(join(file, '..'), { recursive: true });
@@ -114,7 +114,7 @@ describe('happi export → import round trip', { concurrency: 1 }, () => {
     try {
       const devices = (await third.json('/api/v1/devices')) as string[];
       assert.ok(devices.includes('extra_det'));
-      assert.equal(devices.includes('motor3'), false, 'happi clients skip inactive entries');
+      assert.equal(devices.includes('sim_mtr3'), false, 'happi clients skip inactive entries');
       const det = await third.json('/api/v1/devices/extra_det');
       assert.equal(det.location_group, 'hutch B');
       assert.deepEqual(

@@ -87,9 +87,9 @@ const EXTRAS: Record<string, { ophydClass: string; label: string; pvs: Record<st
     label: 'detector',
     pvs: { image: '13SIM1:image1:ArrayData', acquire: '13SIM1:cam1:Acquire' },
   },
-  motor1: { ophydClass: 'EpicsMotor', label: 'motor', pvs: { user_setpoint: 'sim:mtr1' } },
-  motor2: { ophydClass: 'EpicsMotor', label: 'motor', pvs: { user_setpoint: 'sim:mtr2' } },
-  motor3: { ophydClass: 'EpicsMotor', label: 'motor', pvs: { user_setpoint: 'sim:mtr3' } },
+  sim_mtr1: { ophydClass: 'EpicsMotor', label: 'motor', pvs: { user_setpoint: 'sim:mtr1' } },
+  sim_mtr2: { ophydClass: 'EpicsMotor', label: 'motor', pvs: { user_setpoint: 'sim:mtr2' } },
+  sim_mtr3: { ophydClass: 'EpicsMotor', label: 'motor', pvs: { user_setpoint: 'sim:mtr3' } },
 };
 
 /** The mini_beamline IOC's 25 PVs (spec §1.1): the seed must reach every one. */

@@ -19,7 +19,7 @@ describe('device commanding and the device socket, against the motor records and
 
   it('moves a motor through /device/execute, waiting for the move to finish', async () => {
     const [status, body] = await json(
-      await stack.post('/api/v1/device/execute', { device_name: 'motor2', method: 'set', args: [1.5] }),
+      await stack.post('/api/v1/device/execute', { device_name: 'sim_mtr2', method: 'set', args: [1.5] }),
     );
     assert.equal(status, 200, JSON.stringify(body));
     assert.deepEqual(body.result, { done: true, success: true });
@@ -27,12 +27,12 @@ describe('device commanding and the device socket, against the motor records and
     assert.equal((await stack.client.get('sim:mtr2.RBV')).value, 1.5, 'the readback reached the target');
     assert.equal((await stack.client.get('sim:mtr2.DMOV')).value, 1);
     const [, read] = await json(
-      await stack.post('/api/v1/device/execute', { device_name: 'motor2', method: 'read' }),
+      await stack.post('/api/v1/device/execute', { device_name: 'sim_mtr2', method: 'read' }),
     );
-    assert.equal(read.result.motor2.value, 1.5, 'ophyd names the readback after the device');
+    assert.equal(read.result.sim_mtr2.value, 1.5, 'ophyd names the readback after the device');
     const [, initiated] = await json(
       await stack.post('/api/v1/device/execute', {
-        device_name: 'motor2',
+        device_name: 'sim_mtr2',
         method: 'set',
         args: [0],
         use_put: true,
@@ -47,14 +47,14 @@ describe('device commanding and the device socket, against the motor records and
   it('stops a move that overruns its timeout, and says so', async () => {
     const [status, body] = await json(
       await stack.post('/api/v1/device/execute', {
-        device_name: 'motor1',
+        device_name: 'sim_mtr1',
         method: 'set',
         args: [9],
         timeout: 0.3,
       }),
     );
     assert.equal(status, 500);
-    assert.match(body.detail, /motor1\.set did not complete within 0\.3s\. A stop\(\) was issued/);
+    assert.match(body.detail, /sim_mtr1\.set did not complete within 0\.3s\. A stop\(\) was issued/);
     // The stop ends the move: DMOV comes back to 1 with the motor short of 9, its setpoint pulled
     // back to where it stopped (the motor record's STOP).
     const dmov: number[] = [];
@@ -72,7 +72,7 @@ describe('device commanding and the device socket, against the motor records and
 
   it('refuses with the reference status codes', async () => {
     const execute = (body: unknown) => stack.post('/api/v1/device/execute', body);
-    let [status, body] = await json(await execute({ device_name: 'motor1', method: 'destroy' }));
+    let [status, body] = await json(await execute({ device_name: 'sim_mtr1', method: 'destroy' }));
     assert.deepEqual([status, /not allowed/.test(body.detail)], [400, true]);
     [status, body] = await json(await execute({ device_name: 'nothere', method: 'read' }));
     assert.equal(status, 404);
@@ -81,58 +81,58 @@ describe('device commanding and the device socket, against the motor records and
       [status, body.detail],
       [400, "EpicsSignal object 'beam_current' does not support method 'stop'"],
     );
-    [status, body] = await json(await stack.post('/api/v1/device/motor1.bogus', { method: 'get' }));
+    [status, body] = await json(await stack.post('/api/v1/device/sim_mtr1.bogus', { method: 'get' }));
     assert.equal(status, 404);
     assert.match(body.detail, /has no component 'bogus'/);
-    [status, body] = await json(await stack.post('/api/v1/device/motor1.user_setpoint', { method: 'set' }));
-    assert.deepEqual([status, body.detail], [400, "Method 'set' on motor1.user_setpoint requires a value"]);
-    [status] = await json(await execute({ device_name: 'motor1', method: 'read', extra: 1 }));
+    [status, body] = await json(await stack.post('/api/v1/device/sim_mtr1.user_setpoint', { method: 'set' }));
+    assert.deepEqual([status, body.detail], [400, "Method 'set' on sim_mtr1.user_setpoint requires a value"]);
+    [status] = await json(await execute({ device_name: 'sim_mtr1', method: 'read', extra: 1 }));
     assert.equal(status, 422);
 
     await stack.config.send('POST', '/api/v1/devices/lock', {
-      device_names: ['motor3'],
+      device_names: ['sim_mtr3'],
       item_id: 'q9',
       plan_name: 'scan',
     });
-    [status, body] = await json(await execute({ device_name: 'motor3', method: 'read' }));
+    [status, body] = await json(await execute({ device_name: 'sim_mtr3', method: 'read' }));
     assert.deepEqual([status, /locked by plan 'scan'/.test(body.detail)], [423, true]);
-    [status] = await json(await stack.post('/api/v1/device/motor3.user_readback', { method: 'get' }));
+    [status] = await json(await stack.post('/api/v1/device/sim_mtr3.user_readback', { method: 'get' }));
     assert.equal(status, 200, 'nested reads skip the lock gate');
     [status] = await json(
-      await stack.post('/api/v1/device/motor3.user_setpoint', { method: 'set', value: 1 }),
+      await stack.post('/api/v1/device/sim_mtr3.user_setpoint', { method: 'set', value: 1 }),
     );
     assert.equal(status, 423, 'nested writes do not');
-    await stack.config.send('POST', '/api/v1/devices/unlock', { device_names: ['motor3'], item_id: 'q9' });
+    await stack.config.send('POST', '/api/v1/devices/unlock', { device_names: ['sim_mtr3'], item_id: 'q9' });
   });
 
   it('reaches nested components and reads devices', async () => {
     let [status, body] = await json(
-      await stack.post('/api/v1/device/motor2.user_setpoint', { method: 'set', value: 0.5, timeout: 10 }),
+      await stack.post('/api/v1/device/sim_mtr2.user_setpoint', { method: 'set', value: 0.5, timeout: 10 }),
     );
     assert.deepEqual(
       [status, body.result, body.device_path],
-      [200, { done: true, success: true }, 'motor2.user_setpoint'],
+      [200, { done: true, success: true }, 'sim_mtr2.user_setpoint'],
     );
-    [status, body] = await json(await stack.post('/api/v1/device/motor2.user_readback', { method: 'get' }));
+    [status, body] = await json(await stack.post('/api/v1/device/sim_mtr2.user_readback', { method: 'get' }));
     assert.deepEqual([status, body.result], [200, 0.5]);
     [status, body] = await json(await fetch(`${stack.url}/api/v1/device/spot/value`), 'GET');
     assert.equal(status, 200, JSON.stringify(body));
     assert.ok(Object.keys(body.value).length > 0);
     [status, body] = await json(
-      await stack.post('/api/v1/device/execute', { device_name: 'motor2', method: 'get' }),
+      await stack.post('/api/v1/device/execute', { device_name: 'sim_mtr2', method: 'get' }),
     );
     assert.equal(status, 200, JSON.stringify(body));
     assert.equal(body.result.user_readback, 0.5, 'get on a device: every component by attribute');
     assert.equal(body.result.motor_done_move, 1);
-    [status, body] = await json(await stack.post('/api/v1/device/motor2', { method: 'describe' }));
-    assert.equal(body.result.motor2.source, 'PV:sim:mtr2.RBV');
+    [status, body] = await json(await stack.post('/api/v1/device/sim_mtr2', { method: 'describe' }));
+    assert.equal(body.result.sim_mtr2.source, 'PV:sim:mtr2.RBV');
     assert.equal(stack.service.dc.devices.size >= 2, true, 'devices are cached');
   });
 
   it('resolves addresses in order, one registry lookup per device', async () => {
     const [status, body] = await json(
       await stack.post('/api/v1/devices/resolve', {
-        addresses: ['motor1.user_setpoint', 'motor1', 'nothere.x', 'motor1.bogus', 'beam_current'],
+        addresses: ['sim_mtr1.user_setpoint', 'sim_mtr1', 'nothere.x', 'sim_mtr1.bogus', 'beam_current'],
       }),
     );
     assert.equal(status, 200);
@@ -168,7 +168,7 @@ describe('device commanding and the device socket, against the motor records and
       assert.equal(set.type, 'set_complete', JSON.stringify(set));
       assert.equal(set.component, 'exp');
       await socket.next((f) => f.event_type === 'device_update' && f.signal === 'exp' && f.value === 0.7);
-      const refused = await socket.request({ action: 'set', device: 'motor1', value: 1 }, isType('error'));
+      const refused = await socket.request({ action: 'set', device: 'sim_mtr1', value: 1 }, isType('error'));
       assert.match(refused.error, /not subscribed/);
       const missing = await socket.request({ action: 'subscribe', device: 'nothere' }, isType('error'));
       assert.equal(missing.reason, 'not_found');

@@ -154,7 +154,7 @@ describe('faults', () => {
       const unknown = await socket.request({ action: 'subscribe', pv: 'mini:unknown2' }, isType('error'));
       assert.match(unknown.error, /unavailable/i);
       const device = await TestSocket.open(`${stack.ws}/api/v1/device-socket`);
-      const refused = await device.request({ action: 'subscribe', device: 'motor2' }, isType('error'));
+      const refused = await device.request({ action: 'subscribe', device: 'sim_mtr2' }, isType('error'));
       assert.equal(refused.reason, 'upstream_unreachable');
       device.close();
     } finally {

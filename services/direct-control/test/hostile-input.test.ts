@@ -80,7 +80,7 @@ describe('direct control under hostile and careless input', () => {
       new RegExp(`outside the control limits \\[-?[\\d.]+, ${hlm}\\]`),
     );
     const byDevice = await stack.post('/api/v1/device/execute', {
-      device_name: 'motor1',
+      device_name: 'sim_mtr1',
       method: 'set',
       args: [hlm + 1],
     });
@@ -158,25 +158,25 @@ describe('direct control under hostile and careless input', () => {
 
   it('refuses unknown and extra arguments to device commands', async () => {
     const cases = [
-      [{ device_name: 'motor1', method: 'read', args: [1] }, /'read' takes no arguments; got 1 positional/],
+      [{ device_name: 'sim_mtr1', method: 'read', args: [1] }, /'read' takes no arguments; got 1 positional/],
       [
-        { device_name: 'motor1', method: 'set', args: [1, 2] },
+        { device_name: 'sim_mtr1', method: 'set', args: [1, 2] },
         /'set' takes one positional argument, the value; got 2 positional/,
       ],
-      [{ device_name: 'motor1', method: 'read', kwargs: { bogus: 1 } }, /got keyword 'bogus'/],
+      [{ device_name: 'sim_mtr1', method: 'read', kwargs: { bogus: 1 } }, /got keyword 'bogus'/],
     ] as const;
     for (const [body, pattern] of cases) {
       const res = await stack.post('/api/v1/device/execute', body);
       assert.equal(res.status, 422, JSON.stringify(body));
       assert.match(String(await detail(res)), pattern);
     }
-    const nested = await stack.post('/api/v1/device/motor1.user_readback', { method: 'read', value: 3 });
+    const nested = await stack.post('/api/v1/device/sim_mtr1.user_readback', { method: 'read', value: 3 });
     assert.equal(nested.status, 422);
   });
 
   it('refuses a string for a motor and a set on a read-only device with 4xx, not 500', async () => {
     const motor = await stack.post('/api/v1/device/execute', {
-      device_name: 'motor1',
+      device_name: 'sim_mtr1',
       method: 'set',
       args: ['far'],
     });
@@ -188,9 +188,9 @@ describe('direct control under hostile and careless input', () => {
       args: [1],
     });
     assert.ok([400, 403].includes(readOnly.status), `read-only set answered ${readOnly.status}`);
-    const component = await stack.post('/api/v1/device/motor1.__proto__', {});
+    const component = await stack.post('/api/v1/device/sim_mtr1.__proto__', {});
     assert.equal(component.status, 404);
-    const inherited = await stack.post('/api/v1/device/motor1.constructor', {});
+    const inherited = await stack.post('/api/v1/device/sim_mtr1.constructor', {});
     assert.equal(inherited.status, 404);
     await stillServes();
   });
@@ -227,9 +227,9 @@ describe('direct control under hostile and careless input', () => {
   const bodyRoutes: [string, unknown][] = [
     ['/api/v1/pv/set', { pv_name: 'mini:ph:vel', value: 2 }],
     ['/api/v1/pv/set/batch', { caputs: [{ pv_name: 'mini:ph:vel', value: 2 }] }],
-    ['/api/v1/device/execute', { device_name: 'motor1', method: 'read' }],
-    ['/api/v1/device/motor1.user_readback', { method: 'get' }],
-    ['/api/v1/devices/resolve', { addresses: ['motor1.user_setpoint'] }],
+    ['/api/v1/device/execute', { device_name: 'sim_mtr1', method: 'read' }],
+    ['/api/v1/device/sim_mtr1.user_readback', { method: 'get' }],
+    ['/api/v1/devices/resolve', { addresses: ['sim_mtr1.user_setpoint'] }],
   ];
 
   it('answers malformed JSON on every route that takes a body with a documented 422 json_invalid', async () => {
@@ -268,8 +268,8 @@ describe('direct control under hostile and careless input', () => {
     const concrete = (template: string) =>
       template
         .replace('{pv_name}', 'mini:current')
-        .replace('{device_name}', 'motor1')
-        .replace('{device_path}', 'motor1.user_readback');
+        .replace('{device_name}', 'sim_mtr1')
+        .replace('{device_path}', 'sim_mtr1.user_readback');
     let tried = 0;
     for (const [template, operations] of Object.entries(openapiDocument.paths))
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {

@@ -281,11 +281,11 @@ describe('pv-socket limits', () => {
         ['/api/v1/pv/set', { pv_name: 'mini:ph:mtr_tick_rate', value: 99 }],
         ['/api/v1/pv/set', { pv_name: 'mini:dot:mtrx', value: 5, wait: true }],
         ['/api/v1/pv/set/batch', { caputs: [{ pv_name: 'mini:dot:mtrx', value: 5 }] }],
-        ['/api/v1/device/execute', { device_name: 'motor1', method: 'set', args: [1] }],
-        ['/api/v1/device/execute', { device_name: 'motor1', method: 'stop' }],
-        ['/api/v1/device/motor1/stop', undefined],
-        ['/api/v1/device/motor1.user_setpoint', { method: 'set', value: 1 }],
-        ['/api/v1/device/motor1.user_setpoint', { method: 'put', value: 1 }],
+        ['/api/v1/device/execute', { device_name: 'sim_mtr1', method: 'set', args: [1] }],
+        ['/api/v1/device/execute', { device_name: 'sim_mtr1', method: 'stop' }],
+        ['/api/v1/device/sim_mtr1/stop', undefined],
+        ['/api/v1/device/sim_mtr1.user_setpoint', { method: 'set', value: 1 }],
+        ['/api/v1/device/sim_mtr1.user_setpoint', { method: 'put', value: 1 }],
         ['/api/v1/device/spot.exp', { method: 'set', value: 0.5 }],
       ];
       for (const [path, body] of rest) {
@@ -300,20 +300,20 @@ describe('pv-socket limits', () => {
         assert.match(reply.error, /read-only mode/, JSON.stringify(frame));
       };
       await refusedOver(pvSocket, { action: 'set', pv: 'mini:ph:mtr_tick_rate', value: 99 });
-      await refusedOver(pvSocket, { action: 'stop', device: 'motor1' });
+      await refusedOver(pvSocket, { action: 'stop', device: 'sim_mtr1' });
       // The device socket streams in read-only mode; its writes are refused.
-      await deviceSocket.request({ action: 'subscribe', device: 'motor1' }, isType('subscribed'));
-      await refusedOver(deviceSocket, { action: 'set', device: 'motor1', value: 1 });
+      await deviceSocket.request({ action: 'subscribe', device: 'sim_mtr1' }, isType('subscribed'));
+      await refusedOver(deviceSocket, { action: 'set', device: 'sim_mtr1', value: 1 });
       await refusedOver(deviceSocket, {
         action: 'set',
-        device: 'motor1',
+        device: 'sim_mtr1',
         component: 'user_setpoint',
         value: 1,
       });
-      await refusedOver(deviceSocket, { action: 'stop', device: 'motor1' });
+      await refusedOver(deviceSocket, { action: 'stop', device: 'sim_mtr1' });
 
       // Reads still work.
-      const read = await stack.post('/api/v1/device/motor1.user_readback', { method: 'get' });
+      const read = await stack.post('/api/v1/device/sim_mtr1.user_readback', { method: 'get' });
       assert.equal(read.status, 200);
       await documented('POST', read);
       const value = await fetch(`${stack.url}/api/v1/pv/mini:ph:mtr_tick_rate/value`);

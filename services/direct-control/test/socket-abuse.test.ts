@@ -178,11 +178,11 @@ describe('sockets under hostile and careless clients', () => {
   it('lets a stop overtake a set that waits for a motor', async () => {
     const socket = await TestSocket.open(`${stack.ws}/api/v1/device-socket`);
     try {
-      await socket.request({ action: 'subscribe', device: 'motor1' }, isType('subscribed'));
+      await socket.request({ action: 'subscribe', device: 'sim_mtr1' }, isType('subscribed'));
       const start = (await stack.client.get('sim:mtr1.RBV')).value as number;
       const from = socket.frames.length;
-      socket.send({ action: 'set', device: 'motor1', value: start + 50 });
-      socket.send({ action: 'stop', device: 'motor1' });
+      socket.send({ action: 'set', device: 'sim_mtr1', value: start + 50 });
+      socket.send({ action: 'stop', device: 'sim_mtr1' });
       // Had the stop waited behind the set, the motor would have reached its target first.
       await socket.next(isType('stop_complete'), from);
       await socket.next((f) => f.type === 'set_complete' || (f.type === 'error' && !f.signal), from);
