@@ -9,6 +9,7 @@ export * from './errors.ts';
 export { JsonlWriter, toJsonLine } from './jsonl.ts';
 export { LiveTable, type LiveTableOptions } from './live-table.ts';
 export { type Msg, msg, type Plan, type SyncPlan } from './msg.ts';
+export * from './plans/adaptive.ts';
 export * from './plans/catalog.ts';
 export * from './plans/patterns.ts';
 export * from './plans/plans.ts';

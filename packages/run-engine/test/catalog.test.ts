@@ -84,6 +84,7 @@ describe('plan catalog', () => {
       ],
     );
     assert.deepEqual(Object.keys(BUILTIN_PLANS).sort(), [
+      'adaptive_scan',
       'count',
       'grid_scan',
       'inner_product_scan',
@@ -92,6 +93,7 @@ describe('plan catalog', () => {
       'log_scan',
       'mv',
       'mvr',
+      'rel_adaptive_scan',
       'rel_grid_scan',
       'rel_list_grid_scan',
       'rel_list_scan',
@@ -105,6 +107,7 @@ describe('plan catalog', () => {
       'spiral',
       'spiral_fermat',
       'spiral_square',
+      'tune_centroid',
       'x2x_scan',
     ]);
   });

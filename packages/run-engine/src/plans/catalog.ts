@@ -5,6 +5,7 @@
  * into devices and calls the plan with this package's calling convention.
  */
 import type { SyncPlan } from '../msg.ts';
+import { adaptive_scan, rel_adaptive_scan, tune_centroid } from './adaptive.ts';
 import {
   count,
   grid_scan,
@@ -243,7 +244,7 @@ const motorParam = (name: string): ParamSpec => ({
   kind: 'POSITIONAL_OR_KEYWORD',
   annotation: '__MOVABLE__',
   convert_device_names: true,
-  description: `the ${name[0]} motor`,
+  description: name === 'motor' ? 'the motor to scan' : `the ${name.replace('_motor', '')} motor`,
 });
 const floatParam = (name: string, description: string): ParamSpec => ({
   name,
@@ -304,6 +305,43 @@ const numFirst = (name: string, plan: PlanSpec['plan'], description: string): Pl
     { name: 'num', kind: 'POSITIONAL_OR_KEYWORD', annotation: 'int', description: 'number of points' },
     movableArgs('__MOVABLE__ | typing.Any', 'motor, start, stop for each motor'),
     perStep,
+    md(),
+  ],
+  plan,
+});
+
+const adaptiveSpec = (name: string, plan: PlanSpec['plan'], description: string): PlanSpec => ({
+  name,
+  module: 'bluesky.plans',
+  description,
+  is_generator: true,
+  parameters: [
+    detectors,
+    {
+      name: 'target_field',
+      kind: 'POSITIONAL_OR_KEYWORD',
+      annotation: 'str',
+      description: 'the field whose change sets the step',
+    },
+    motorParam('motor'),
+    floatParam('start', 'first position'),
+    floatParam('stop', 'last position'),
+    floatParam('min_step', 'smallest step'),
+    floatParam('max_step', 'largest step'),
+    floatParam('target_delta', 'the change of the target field aimed for per step'),
+    {
+      name: 'backstep',
+      kind: 'POSITIONAL_OR_KEYWORD',
+      annotation: 'bool',
+      description: 'retake a point whose change was too big',
+    },
+    {
+      name: 'threshold',
+      kind: 'POSITIONAL_OR_KEYWORD',
+      annotation: 'float | None',
+      default: '0.8',
+      description: 'how much smaller a new step must be to step back',
+    },
     md(),
   ],
   plan,
@@ -478,6 +516,54 @@ export const BUILTIN_PLANS: Record<string, PlanSpec> = Object.fromEntries(
         md(),
       ],
       plan: p(x2x_scan),
+    } satisfies PlanSpec,
+    adaptiveSpec(
+      'adaptive_scan',
+      p(adaptive_scan),
+      'Scan one motor with a step adapted to how fast the target field changes.',
+    ),
+    adaptiveSpec('rel_adaptive_scan', p(rel_adaptive_scan), 'adaptive_scan relative to where the motor is.'),
+    {
+      name: 'tune_centroid',
+      module: 'bluesky.plans',
+      description: 'Tune a motor to the centroid of a signal, narrowing the range pass after pass.',
+      is_generator: true,
+      parameters: [
+        detectors,
+        {
+          name: 'signal',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'str',
+          description: 'the field whose centroid is sought',
+        },
+        motorParam('motor'),
+        floatParam('start', 'one end of the first pass'),
+        floatParam('stop', 'the other end of the first pass'),
+        floatParam('min_step', 'the pass step at which tuning stops'),
+        {
+          name: 'num',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'int',
+          default: '10',
+          description: 'points per pass',
+        },
+        {
+          name: 'step_factor',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'float',
+          default: '3.0',
+          description: 'how much each pass narrows the range',
+        },
+        {
+          name: 'snake',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'bool',
+          default: 'False',
+          description: 'alternate the direction of the passes',
+        },
+        md(),
+      ],
+      plan: p(tune_centroid),
     } satisfies PlanSpec,
     move('mv', p(mv), 'Move devices to positions together and wait for all of them.'),
     move('mvr', p(mvr), 'Move devices by offsets together and wait for all of them.'),

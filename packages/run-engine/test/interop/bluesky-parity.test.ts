@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { EventDescriptor, RunStop } from '../../src/documents.ts';
 import type { Msg, SyncPlan } from '../../src/msg.ts';
+import { adaptive_scan, rel_adaptive_scan, tune_centroid } from '../../src/plans/adaptive.ts';
 import {
   count,
   grid_scan,
@@ -69,6 +70,9 @@ const CASES: Record<string, (h: Hw) => SyncPlan<unknown>> = {
   inner_product_scan: (h) => inner_product_scan([h.det], 3, h.motor1, 0, 1, h.motor2, 1, 2),
   relative_inner_product_scan: (h) => relative_inner_product_scan([h.det], 3, h.motor1, -1, 1),
   x2x_scan: (h) => x2x_scan([h.det], h.motor1, h.motor2, -1, 1, 3),
+  adaptive_scan: (h) => adaptive_scan([h.det], 'det', h.motor, -2, 2, 0.1, 1.0, 0.1, true),
+  rel_adaptive_scan: (h) => rel_adaptive_scan([h.det], 'det', h.motor, -1, 1, 0.2, 0.8, 0.2, false),
+  tune_centroid: (h) => tune_centroid([h.det], 'det', h.motor, -1.5, 2, 0.1, 5),
   mv: (h) => mv(h.motor1, 1, h.motor2, 2),
   mvr: (h) => mvr(h.motor1, 1),
 };

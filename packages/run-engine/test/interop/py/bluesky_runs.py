@@ -42,6 +42,9 @@ CASES = {
     "inner_product_scan": lambda: bp.inner_product_scan([h.det], 3, h.motor1, 0, 1, h.motor2, 1, 2),
     "relative_inner_product_scan": lambda: bp.relative_inner_product_scan([h.det], 3, h.motor1, -1, 1),
     "x2x_scan": lambda: bp.x2x_scan([h.det], h.motor1, h.motor2, -1, 1, 3),
+    "adaptive_scan": lambda: bp.adaptive_scan([h.det], "det", h.motor, -2, 2, 0.1, 1.0, 0.1, True),
+    "rel_adaptive_scan": lambda: bp.rel_adaptive_scan([h.det], "det", h.motor, -1, 1, 0.2, 0.8, 0.2, False),
+    "tune_centroid": lambda: bp.tune_centroid([h.det], "det", h.motor, -1.5, 2, 0.1, num=5),
     "mv": lambda: bps.mv(h.motor1, 1, h.motor2, 2),
     "mvr": lambda: bps.mvr(h.motor1, 1),
 }
