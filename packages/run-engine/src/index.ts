@@ -20,6 +20,7 @@ export * from './protocols.ts';
 export { SynAxis } from './sim/axis.ts';
 export { Syn2DGauss, SynGauss } from './sim/gauss.ts';
 export { type Hw, hw } from './sim/hw.ts';
+export { profilePlans } from './sim/profile-plans.ts';
 export { SimSignal } from './sim/signal.ts';
 export { DeviceStatus } from './status.ts';
 export { Dispatcher } from './subscriptions.ts';

@@ -13,6 +13,7 @@ import { count, scan } from '../src/plans/plans.ts';
 import { run_wrapper, SupplementalData, stage_wrapper } from '../src/plans/preprocessors.ts';
 import { clear_checkpoint, mv, rd, sleep, trigger_and_read } from '../src/plans/stubs.ts';
 import type { Reading } from '../src/protocols.ts';
+import { profilePlans } from '../src/sim/profile-plans.ts';
 import { DeviceStatus } from '../src/status.ts';
 import { counterUids, formatMsg, names, recordingEngine, until } from './helpers.ts';
 
@@ -298,6 +299,29 @@ describe('metadata, runs and subscriptions', () => {
       [
         [result.runStartUids[1], { primary: 1 }],
         [result.runStartUids[0], { primary: 2 }],
+      ],
+    );
+  });
+
+  it("the simulated profile's sim_multirun_plan_nested: a run nested in another, each with its own events", async () => {
+    const { RE, clock, docs, devices } = recordingEngine();
+    let finished = false;
+    const done = RE.run(profilePlans(devices).sim_multirun_plan_nested(3, 1)).then((r) => {
+      finished = true;
+      return r;
+    });
+    await until(() => {
+      if (clock.pending) clock.advance(1);
+      return finished;
+    }, 'the plan finishing');
+    const result = await done;
+    assert.equal(result.exitStatus, 'success');
+    const [outer, inner] = result.runStartUids;
+    assert.deepEqual(
+      stopDoc(docs).map((s) => [s.run_start, s.num_events]),
+      [
+        [inner, { primary: 4 }],
+        [outer, { primary: 3 }],
       ],
     );
   });

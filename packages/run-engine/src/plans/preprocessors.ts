@@ -258,3 +258,9 @@ export class SupplementalData {
     return baseline_wrapper(monitor_during_wrapper(plan, this.monitors), this.baseline);
   }
 }
+
+/** Gives every message of `plan` without a run key the key `run`, so its run can nest in another. */
+export function* set_run_key_wrapper<R>(plan: SyncPlan<R>, run: string): SyncPlan<R> {
+  if (run === null || run === undefined) throw new TypeError('run ID can not be None');
+  return yield* msg_mutator(plan, (m) => (m.run === null ? { ...m, run } : m));
+}

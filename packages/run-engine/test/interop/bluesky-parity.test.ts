@@ -38,6 +38,7 @@ import {
 } from '../../src/plans/spirals.ts';
 import { mv, mvr } from '../../src/plans/stubs.ts';
 import type { Hw } from '../../src/sim/hw.ts';
+import { profilePlans } from '../../src/sim/profile-plans.ts';
 import { recordingEngine, until } from '../helpers.ts';
 
 const repoRoot = join(import.meta.dirname, '../../../..');
@@ -73,6 +74,8 @@ const CASES: Record<string, (h: Hw) => SyncPlan<unknown>> = {
   adaptive_scan: (h) => adaptive_scan([h.det], 'det', h.motor, -2, 2, 0.1, 1.0, 0.1, true),
   rel_adaptive_scan: (h) => rel_adaptive_scan([h.det], 'det', h.motor, -1, 1, 0.2, 0.8, 0.2, false),
   tune_centroid: (h) => tune_centroid([h.det], 'det', h.motor, -1.5, 2, 0.1, 5),
+  sim_multirun_plan_nested: (h) => profilePlans(h).sim_multirun_plan_nested(3, 0.01),
+  move_then_count: (h) => profilePlans(h).move_then_count([h.motor1, h.motor2], [h.det1], [1, 2]),
   mv: (h) => mv(h.motor1, 1, h.motor2, 2),
   mvr: (h) => mvr(h.motor1, 1),
 };
@@ -111,7 +114,10 @@ function format(m: Msg): string {
       (k) =>
         `${k}=${k === 'group' && typeof m.kwargs[k] === 'string' ? 'G' : JSON.stringify(norm(m.kwargs[k]))}`,
     );
-  return [m.command, m.obj === null ? 'None' : name(m.obj), `[${args.join(', ')}]`, ...kwargs].join(' ');
+  const run = m.run === null ? [] : [`run=${m.run}`];
+  return [m.command, m.obj === null ? 'None' : name(m.obj), `[${args.join(', ')}]`, ...kwargs, ...run].join(
+    ' ',
+  );
 }
 
 /**

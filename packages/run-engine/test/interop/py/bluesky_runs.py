@@ -15,6 +15,31 @@ from bluesky import RunEngine  # noqa: E402
 from ophyd.sim import hw  # noqa: E402
 
 h = hw()
+
+
+def profile():
+    """The reference queue server's simulated profile (its devices and test plans), without its RunEngine file."""
+    import os
+    import runpy
+
+    from bluesky_queueserver.manager.profile_ops import get_default_startup_dir
+
+    ns = {}
+    for name in ("00-ophyd.py", "15-plans.py", "99-custom.py"):
+        ns = runpy.run_path(os.path.join(get_default_startup_dir(), name), init_globals=ns)
+    return ns
+
+
+def with_profile(make):
+    def plan():
+        ns = profile()
+        for m in (ns["motor"], ns["motor1"], ns["motor2"]):
+            m.set(0)
+        return make(ns)
+
+    return plan
+
+
 CASES = {
     "count": lambda: bp.count([h.det1, h.det2], num=3),
     "count_delay": lambda: bp.count([h.det], num=2, delay=0.5),
@@ -45,6 +70,8 @@ CASES = {
     "adaptive_scan": lambda: bp.adaptive_scan([h.det], "det", h.motor, -2, 2, 0.1, 1.0, 0.1, True),
     "rel_adaptive_scan": lambda: bp.rel_adaptive_scan([h.det], "det", h.motor, -1, 1, 0.2, 0.8, 0.2, False),
     "tune_centroid": lambda: bp.tune_centroid([h.det], "det", h.motor, -1.5, 2, 0.1, num=5),
+    "sim_multirun_plan_nested": with_profile(lambda ns: ns["sim_multirun_plan_nested"](3, delay=0.01)),
+    "move_then_count": with_profile(lambda ns: ns["move_then_count"]([ns["motor1"], ns["motor2"]], [ns["det1"]], [1, 2])),
     "mv": lambda: bps.mv(h.motor1, 1, h.motor2, 2),
     "mvr": lambda: bps.mvr(h.motor1, 1),
 }
@@ -74,7 +101,8 @@ def fmt(m):
             continue
         v = m.kwargs[k]
         kw.append(f"{k}=" + ("G" if k == "group" and isinstance(v, str) else json.dumps(norm(v), separators=(",", ":"))))
-    return " ".join([m.command, obj, "[" + ", ".join(args) + "]", *kw])
+    run = [f"run={m.run}"] if m.run is not None else []
+    return " ".join([m.command, obj, "[" + ", ".join(args) + "]", *kw, *run])
 
 
 out = {}
