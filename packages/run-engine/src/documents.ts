@@ -5,7 +5,7 @@
  */
 import type { DataKey, Reading } from './protocols.ts';
 
-export type DocumentName = 'start' | 'descriptor' | 'event' | 'stop';
+export type DocumentName = 'start' | 'descriptor' | 'event' | 'event_page' | 'stop';
 export type ExitStatus = 'success' | 'abort' | 'fail';
 
 export interface RunStart {
@@ -42,6 +42,17 @@ export interface Event {
   filled: Record<string, boolean | string>;
 }
 
+/** Events of one descriptor packed column-wise (what collecting a flyer emits). */
+export interface EventPage {
+  descriptor: string;
+  uid: string[];
+  time: number[];
+  seq_num: number[];
+  data: Record<string, unknown[]>;
+  timestamps: Record<string, number[]>;
+  filled: Record<string, (boolean | string)[]>;
+}
+
 export interface RunStop {
   uid: string;
   time: number;
@@ -51,12 +62,13 @@ export interface RunStop {
   num_events: Record<string, number>;
 }
 
-export type Document = RunStart | EventDescriptor | Event | RunStop;
+export type Document = RunStart | EventDescriptor | Event | EventPage | RunStop;
 
 export interface DocumentOf {
   start: RunStart;
   descriptor: EventDescriptor;
   event: Event;
+  event_page: EventPage;
   stop: RunStop;
 }
 
@@ -104,6 +116,23 @@ export function composeEvent(
 ): Event {
   const { values, timestamps } = splitReadings(readings);
   return { uid, time, descriptor, seq_num: seqNum, data: values, timestamps, filled: {} };
+}
+
+/** Packs events of one descriptor into a page (event-model's pack_event_page). */
+export function packEventPage(events: Event[]): EventPage {
+  const keys = Object.keys(events[0]?.data ?? {});
+  const column = <T>(pick: (e: Event) => Record<string, T>) =>
+    Object.fromEntries(keys.map((k) => [k, events.map((e) => pick(e)[k])]));
+  const filledKeys = Object.keys(events[0]?.filled ?? {});
+  return {
+    time: events.map((e) => e.time),
+    uid: events.map((e) => e.uid),
+    seq_num: events.map((e) => e.seq_num),
+    descriptor: events[0]?.descriptor ?? '',
+    filled: Object.fromEntries(filledKeys.map((k) => [k, events.map((e) => e.filled[k])])),
+    data: column((e) => e.data),
+    timestamps: column((e) => e.timestamps),
+  };
 }
 
 export function composeStop(

@@ -18,6 +18,7 @@ export * from './plans/spirals.ts';
 export * from './plans/stubs.ts';
 export * from './protocols.ts';
 export { SynAxis } from './sim/axis.ts';
+export { TrivialFlyer } from './sim/flyer.ts';
 export { Syn2DGauss, SynGauss } from './sim/gauss.ts';
 export { type Hw, hw } from './sim/hw.ts';
 export { profilePlans } from './sim/profile-plans.ts';

@@ -78,6 +78,19 @@ export interface Flyable extends HasName {
   complete(): MaybePromise<Status>;
 }
 
+/** A partial event a flyer hands back from collect(): seq_num and uid are the engine's to assign. */
+export interface PartialEvent {
+  data: Record<string, unknown>;
+  timestamps: Record<string, number>;
+  time?: number;
+}
+
+/** An ophyd-style flyer's collecting side: its streams' data keys, then the events it gathered. */
+export interface Collectable extends HasName {
+  describe_collect(): MaybePromise<Record<string, Record<string, DataKey>>>;
+  collect(): Iterable<PartialEvent> | AsyncIterable<PartialEvent> | Promise<Iterable<PartialEvent>>;
+}
+
 export interface Subscribable extends HasName {
   /** Calls `callback` with each new reading; returns the function that stops it. */
   subscribe(callback: (reading: Record<string, Reading>) => void): () => void;
@@ -95,6 +108,8 @@ export const isTriggerable = (obj: unknown): obj is Triggerable => has(obj, 'tri
 export const isStageable = (obj: unknown): obj is Stageable => has(obj, 'stage') && has(obj, 'unstage');
 export const isStoppable = (obj: unknown): obj is Stoppable => has(obj, 'stop');
 export const isFlyable = (obj: unknown): obj is Flyable => has(obj, 'kickoff') && has(obj, 'complete');
+export const isCollectable = (obj: unknown): obj is Collectable =>
+  has(obj, 'describe_collect') && has(obj, 'collect');
 export const isSubscribable = (obj: unknown): obj is Subscribable => has(obj, 'subscribe');
 
 export function isStatus(value: unknown): value is Status {

@@ -86,6 +86,7 @@ describe('plan catalog', () => {
     assert.deepEqual(Object.keys(BUILTIN_PLANS).sort(), [
       'adaptive_scan',
       'count',
+      'fly',
       'grid_scan',
       'inner_product_scan',
       'list_grid_scan',

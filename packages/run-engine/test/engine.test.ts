@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Event, RunStop } from '../src/documents.ts';
+import type { Event, EventPage, RunStop } from '../src/documents.ts';
 import { RunEngine } from '../src/engine/run-engine.ts';
 import { FailedStatus, InvalidCommand, TransitionError } from '../src/errors.ts';
 import { msg, type SyncPlan } from '../src/msg.ts';
-import { count, scan } from '../src/plans/plans.ts';
+import { count, fly, scan } from '../src/plans/plans.ts';
 import { run_wrapper, SupplementalData, stage_wrapper } from '../src/plans/preprocessors.ts';
-import { clear_checkpoint, mv, rd, sleep, trigger_and_read } from '../src/plans/stubs.ts';
+import { clear_checkpoint, collect, mv, rd, sleep, trigger_and_read } from '../src/plans/stubs.ts';
 import type { Reading } from '../src/protocols.ts';
 import { profilePlans } from '../src/sim/profile-plans.ts';
 import { DeviceStatus } from '../src/status.ts';
@@ -451,6 +451,28 @@ describe('other commands', () => {
     assert.deepEqual(names(docs), ['start', 'descriptor', 'event', 'stop']);
     assert.deepEqual(answers, ['primary', { setpoint: 2.5, readback: 2.5 }, ['ready', 7]]);
     assert.equal(kicked, 1);
+  });
+
+  it('fly collects a flyer into one event page of its stream; collect hands the plan its events', async () => {
+    const { RE, docs, devices } = recordingEngine();
+    const result = await RE.run(fly([devices.trivial_flyer]));
+    assert.equal(result.exitStatus, 'success');
+    assert.deepEqual(names(docs), ['start', 'descriptor', 'event_page', 'stop']);
+    const page = docs[2][1] as EventPage;
+    assert.deepEqual(
+      page.seq_num,
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
+    assert.equal(page.descriptor, (docs[1][1] as { uid: string }).uid);
+    assert.deepEqual(stopDoc(docs)[0].num_events, { stream_name: 100 });
+    let payload: unknown;
+    function* plan(): SyncPlan<void> {
+      yield msg('open_run');
+      payload = yield* collect(devices.trivial_flyer);
+      yield msg('close_run');
+    }
+    await RE.run(plan());
+    assert.equal((payload as unknown[]).length, 100);
   });
 
   it('wait_for with a timeout fails the plan when the awaitable does not finish', async () => {

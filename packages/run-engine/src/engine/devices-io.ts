@@ -7,14 +7,16 @@ import type { ObjectDescription } from '../documents.ts';
 import { WaitForTimeoutError } from '../errors.ts';
 import {
   type DataKey,
+  isCollectable,
   isConfigurable,
   isReadable,
   isStatus,
   type MaybePromise,
   nameOf,
+  type PartialEvent,
   type Reading,
 } from '../protocols.ts';
-import type { IoOp, ReadResult } from './events.ts';
+import type { CollectResult, IoOp, ReadResult } from './events.ts';
 
 export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
@@ -87,6 +89,8 @@ export function perform(op: IoOp, ctx: IoContext): MaybePromise<unknown> {
       return ctx.subscribe(op.obj, op.subscription);
     case 'unsubscribe':
       return ctx.unsubscribe(op.subscription);
+    case 'collect':
+      return collectFrom(op.obj);
     case 'wait_for': {
       const work = Promise.all(op.factories.map((f) => f()));
       if (op.timeout === null) return work;
@@ -99,6 +103,23 @@ export function perform(op: IoOp, ctx: IoContext): MaybePromise<unknown> {
       ]);
     }
   }
+}
+
+/** A flyer's describe_collect, configuration and collected events, however it hands them over. */
+async function collectFrom(obj: unknown): Promise<CollectResult> {
+  if (!isCollectable(obj))
+    throw new TypeError(`${nameOf(obj)} cannot be collected: it needs describe_collect() and collect()`);
+  const streams = await obj.describe_collect();
+  const configKeys = isConfigurable(obj) ? await obj.describe_configuration() : {};
+  const config = isConfigurable(obj) ? await obj.read_configuration() : {};
+  const events: PartialEvent[] = [];
+  const gathered = await obj.collect();
+  if (Symbol.asyncIterator in Object(gathered)) {
+    for await (const e of gathered as AsyncIterable<PartialEvent>) events.push(e);
+  } else {
+    for (const e of gathered as Iterable<PartialEvent>) events.push(e);
+  }
+  return { streams, configKeys, config, events };
 }
 
 function statusArgs(op: Extract<IoOp, { kind: 'status' }>): unknown[] {

@@ -4,7 +4,7 @@
  */
 import type { Document, DocumentName, ExitStatus, ObjectDescription } from '../documents.ts';
 import type { Msg } from '../msg.ts';
-import type { Reading } from '../protocols.ts';
+import type { DataKey, PartialEvent, Reading } from '../protocols.ts';
 
 export type EngineState =
   | 'idle'
@@ -64,7 +64,16 @@ export type IoOp =
     }
   | { kind: 'subscribe'; obj: unknown; subscription: number }
   | { kind: 'unsubscribe'; subscription: number }
-  | { kind: 'wait_for'; factories: (() => unknown)[]; timeout: number | null };
+  | { kind: 'wait_for'; factories: (() => unknown)[]; timeout: number | null }
+  | { kind: 'collect'; obj: unknown };
+
+/** What collecting a flyer gathered: its streams' data keys, its configuration, its events. */
+export interface CollectResult {
+  streams: Record<string, Record<string, DataKey>>;
+  configKeys: Record<string, DataKey>;
+  config: Record<string, Reading>;
+  events: PartialEvent[];
+}
 
 export interface ReadResult {
   reading: Record<string, Reading>;

@@ -8,21 +8,24 @@ import {
   composeEvent,
   composeStop,
   type EventDescriptor,
+  type EventPage,
   type ExitStatus,
   type ObjectDescription,
+  packEventPage,
   type Event as RunEvent,
   type RunStart,
   type RunStop,
 } from '../documents.ts';
 import { IllegalMessageSequence } from '../errors.ts';
 import { nameOf, type Reading } from '../protocols.ts';
+import type { CollectResult } from './events.ts';
 
 export interface DocSource {
   uid(): string;
   now(): number;
 }
 
-type Emitted = ['descriptor', EventDescriptor] | ['event', RunEvent];
+type Emitted = ['descriptor', EventDescriptor] | ['event', RunEvent] | ['event_page', EventPage];
 
 interface Stream {
   descriptor: EventDescriptor;
@@ -161,6 +164,48 @@ export class RunBundle {
     this.seq.set(stream, seqNum + 1);
     const descriptor = this.streams.get(stream)!.descriptor;
     return composeEvent(this.source.uid(), this.source.now(), descriptor.uid, seqNum, readings);
+  }
+
+  /**
+   * Turns what a flyer collected into event pages, one per stream, declaring each stream the first
+   * time. An event goes to the stream named in the message, else to the stream whose data keys it has.
+   */
+  collect(flyer: unknown, collected: CollectResult, streamName: string | null): Emitted[] {
+    const out: Emitted[] = [];
+    const name = nameOf(flyer);
+    for (const [stream, dataKeys] of Object.entries(collected.streams)) {
+      if (this.streams.has(stream)) continue;
+      this.remember(stream, flyer, {
+        name,
+        dataKeys,
+        configKeys: collected.configKeys,
+        config: collected.config,
+      });
+      out.push(['descriptor', this.declare(stream, [flyer])]);
+    }
+    const byKeys = new Map(
+      Object.entries(collected.streams).map(([stream, keys]) => [
+        Object.keys(keys).sort().join('\u0000'),
+        stream,
+      ]),
+    );
+    const pages = new Map<string, RunEvent[]>();
+    for (const partial of collected.events) {
+      const stream = streamName ?? byKeys.get(Object.keys(partial.data).sort().join('\u0000'));
+      if (!stream || !this.streams.has(stream)) {
+        throw new Error(
+          `${name} collected an event with keys ${Object.keys(partial.data)} that match none of its streams`,
+        );
+      }
+      const readings = Object.fromEntries(
+        Object.entries(partial.data).map(([k, value]) => [k, { value, timestamp: partial.timestamps[k] }]),
+      );
+      const page = pages.get(stream) ?? [];
+      page.push(this.event(stream, readings));
+      pages.set(stream, page);
+    }
+    for (const events of pages.values()) out.push(['event_page', packEventPage(events)]);
+    return out;
   }
 
   checkpoint(): void {

@@ -19,7 +19,16 @@ import {
 } from '../errors.ts';
 import type { Msg } from '../msg.ts';
 import { isMovable, isStageable, isStoppable, nameOf, type Reading } from '../protocols.ts';
-import type { Effect, EngineEvent, EngineState, IoOp, ReadResult, Request, RunInfo } from './events.ts';
+import type {
+  CollectResult,
+  Effect,
+  EngineEvent,
+  EngineState,
+  IoOp,
+  ReadResult,
+  Request,
+  RunInfo,
+} from './events.ts';
 import { type DocSource, RunBundle } from './run-bundle.ts';
 
 /** Messages never replayed after a pause (bluesky's _UNCACHEABLE_COMMANDS). */
@@ -398,6 +407,8 @@ export class EngineCore {
         return this.monitor(msg);
       case 'unmonitor':
         return this.unmonitor(msg);
+      case 'collect':
+        return this.collect(msg);
       case 'wait_for':
         return this.io({
           kind: 'wait_for',
@@ -571,6 +582,19 @@ export class EngineCore {
     if (this.msgCache === null) return;
     this.msgCache = [];
     for (const run of this.runs.values()) run.checkpoint();
+  }
+
+  private collect(msg: Msg): void {
+    const run = this.runs.get(msg.run);
+    if (!run) throw new IllegalMessageSequence("A 'collect' message was sent but no run is open.");
+    const name = typeof msg.kwargs.name === 'string' ? msg.kwargs.name : null;
+    this.io({ kind: 'collect', obj: msg.obj }, (value) => {
+      const collected = value as CollectResult;
+      for (const [docName, doc] of run.collect(msg.obj, collected, name))
+        this.effects.push({ type: 'emit', name: docName, doc });
+      // bluesky hands the collected events back to the plan unless asked not to.
+      return msg.kwargs.return_payload === false ? null : collected.events;
+    });
   }
 
   private declareStream(msg: Msg): void {

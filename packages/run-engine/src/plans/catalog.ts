@@ -8,6 +8,7 @@ import type { SyncPlan } from '../msg.ts';
 import { adaptive_scan, rel_adaptive_scan, tune_centroid } from './adaptive.ts';
 import {
   count,
+  fly,
   grid_scan,
   inner_product_scan,
   list_grid_scan,
@@ -565,6 +566,23 @@ export const BUILTIN_PLANS: Record<string, PlanSpec> = Object.fromEntries(
       ],
       plan: p(tune_centroid),
     } satisfies PlanSpec,
+    {
+      name: 'fly',
+      module: 'bluesky.plans',
+      description: 'Kick off flyers, wait for them to complete, and collect their data in one run.',
+      is_generator: true,
+      parameters: [
+        {
+          name: 'flyers',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'list[__FLYABLE__]',
+          convert_device_names: true,
+          description: 'flyable devices',
+        },
+        md(),
+      ],
+      plan: p(fly),
+    } satisfies PlanSpec,
     move('mv', p(mv), 'Move devices to positions together and wait for all of them.'),
     move('mvr', p(mvr), 'Move devices by offsets together and wait for all of them.'),
   ].map((spec) => [spec.name, spec]),
@@ -669,7 +687,7 @@ function checkType(param: ParamSpec, value: unknown, fail: (why: string) => neve
   }
   const isDevice = (v: unknown) =>
     typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string';
-  if (type.startsWith('collections.abc.Sequence[__READABLE__]')) {
+  if (type.startsWith('collections.abc.Sequence[__READABLE__]') || type === 'list[__FLYABLE__]') {
     if (!Array.isArray(value)) fail(`'${param.name}' must be a list of devices`);
     for (const v of value as unknown[])
       if (!isDevice(v)) fail(`'${param.name}': ${JSON.stringify(v)} is not a known device`);

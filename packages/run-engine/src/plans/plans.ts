@@ -20,7 +20,18 @@ import {
   run_wrapper,
   stage_wrapper,
 } from './preprocessors.ts';
-import { one_1d_step, one_nd_step, one_shot, repeat, splitOptions } from './stubs.ts';
+import {
+  close_run,
+  collect,
+  complete,
+  kickoff,
+  one_1d_step,
+  one_nd_step,
+  one_shot,
+  open_run,
+  repeat,
+  splitOptions,
+} from './stubs.ts';
 
 type Md = Record<string, unknown>;
 type PerShot = (detectors: unknown[]) => SyncPlan<unknown>;
@@ -500,4 +511,14 @@ export function* x2x_scan(
     stop / 2,
     { per_step, md: _md },
   );
+}
+
+/** Kick off flyers, wait for them to complete, and collect their data, in one run. */
+export function* fly(flyers: unknown[], { md = null as Md | null } = {}): SyncPlan<unknown> {
+  const uid = yield* open_run(md);
+  for (const flyer of flyers) yield* kickoff(flyer, { wait: true });
+  for (const flyer of flyers) yield* complete(flyer, { wait: true });
+  for (const flyer of flyers) yield* collect(flyer);
+  yield* close_run();
+  return uid;
 }

@@ -106,6 +106,32 @@ export function* unstage_all(devices: unknown[], { group = null as string | null
   if (statuses) yield msg('wait', null, [], { group: g });
 }
 
+export function* kickoff(
+  obj: unknown,
+  { group = null as string | null, wait = false } = {},
+): SyncPlan<Status> {
+  const status = (yield msg('kickoff', obj, [], { group })) as Status;
+  if (wait) yield* wait_group(group);
+  return status;
+}
+
+export function* complete(
+  obj: unknown,
+  { group = null as string | null, wait = false } = {},
+): SyncPlan<Status> {
+  const status = (yield msg('complete', obj, [], { group })) as Status;
+  if (wait) yield* wait_group(group);
+  return status;
+}
+
+/** Gathers what a flyer recorded into event pages; returns its partial events. */
+export function* collect(
+  obj: unknown,
+  { stream = false, return_payload = true, name = null as string | null } = {},
+): SyncPlan<unknown> {
+  return yield msg('collect', obj, [], { stream, return_payload, name });
+}
+
 export function* checkpoint(): SyncPlan<unknown> {
   return yield msg('checkpoint');
 }

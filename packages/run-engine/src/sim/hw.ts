@@ -4,6 +4,7 @@
  */
 import { type Clock, wallClock } from '../clock.ts';
 import { SynAxis } from './axis.ts';
+import { TrivialFlyer } from './flyer.ts';
 import { Syn2DGauss, SynGauss } from './gauss.ts';
 import { seededRandom } from './random.ts';
 import { SimSignal } from './signal.ts';
@@ -53,6 +54,7 @@ export function hw({ clock = wallClock, seed = 0, motorDelay = 0 }: HwOptions = 
     det3: new SynGauss('det3', motor3, 'motor3', { ...common, center: -1, Imax: 2, sigma: 1 }),
     det4: new Syn2DGauss('det4', motor1, 'motor1', motor2, 'motor2', { ...common, center: [0, 0], Imax: 1 }),
     sig: new SimSignal('sig', { value: 0, clock }),
+    trivial_flyer: new TrivialFlyer(),
     det5: new Syn2DGauss('det5', jittery_motor1, 'jittery_motor1', jittery_motor2, 'jittery_motor2', {
       ...common,
       center: [0, 0],

@@ -13,6 +13,7 @@ import type { Msg, SyncPlan } from '../../src/msg.ts';
 import { adaptive_scan, rel_adaptive_scan, tune_centroid } from '../../src/plans/adaptive.ts';
 import {
   count,
+  fly,
   grid_scan,
   inner_product_scan,
   list_grid_scan,
@@ -76,6 +77,7 @@ const CASES: Record<string, (h: Hw) => SyncPlan<unknown>> = {
   tune_centroid: (h) => tune_centroid([h.det], 'det', h.motor, -1.5, 2, 0.1, 5),
   sim_multirun_plan_nested: (h) => profilePlans(h).sim_multirun_plan_nested(3, 0.01),
   move_then_count: (h) => profilePlans(h).move_then_count([h.motor1, h.motor2], [h.det1], [1, 2]),
+  fly: (h) => fly([h.trivial_flyer]),
   mv: (h) => mv(h.motor1, 1, h.motor2, 2),
   mvr: (h) => mvr(h.motor1, 1),
 };

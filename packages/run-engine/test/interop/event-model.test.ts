@@ -16,7 +16,7 @@ import { clientEnv, serverEnv } from '../../../epics-ca/test/loopback.ts';
 import { RunEngine } from '../../src/engine/run-engine.ts';
 import { fromEpics } from '../../src/epics.ts';
 import { JsonlWriter } from '../../src/jsonl.ts';
-import { count, grid_scan, rel_scan, scan } from '../../src/plans/plans.ts';
+import { count, fly, grid_scan, rel_scan, scan } from '../../src/plans/plans.ts';
 import { hw } from '../../src/sim/hw.ts';
 
 const repoRoot = join(import.meta.dirname, '../../../..');
@@ -91,6 +91,15 @@ describe("our documents in Python's event_model", () => {
     assert.deepEqual(verdict.counts, { start: 4, descriptor: 4, event: 20, stop: 4 });
     assert.deepEqual(verdict.routed, verdict.counts);
     assert.equal(verdict.runs.length, 4);
+  });
+
+  it('fly over a flyer: its event pages validate and route', async () => {
+    const path = await documentsOf('fly.jsonl', (h) => [fly([h.trivial_flyer])]);
+    const verdict = await validate(path);
+    assert.deepEqual(verdict.problems, []);
+    assert.deepEqual(verdict.counts, { start: 1, descriptor: 1, event_page: 1, stop: 1 });
+    // The router unpacks the page into the flyer's 100 events.
+    assert.deepEqual(verdict.routed, { start: 1, descriptor: 1, event: 100, stop: 1 });
   });
 
   it('a scan over the simulated IOCs (EpicsMotor, EpicsSignalRO with CA CTRL metadata) validates and routes', async () => {

@@ -72,6 +72,7 @@ CASES = {
     "tune_centroid": lambda: bp.tune_centroid([h.det], "det", h.motor, -1.5, 2, 0.1, num=5),
     "sim_multirun_plan_nested": with_profile(lambda ns: ns["sim_multirun_plan_nested"](3, delay=0.01)),
     "move_then_count": with_profile(lambda ns: ns["move_then_count"]([ns["motor1"], ns["motor2"]], [ns["det1"]], [1, 2])),
+    "fly": lambda: bp.fly([h.trivial_flyer]),
     "mv": lambda: bps.mv(h.motor1, 1, h.motor2, 2),
     "mvr": lambda: bps.mvr(h.motor1, 1),
 }
