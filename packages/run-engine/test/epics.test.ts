@@ -15,6 +15,15 @@ import { fromEpics } from '../src/epics.ts';
 import { rel_scan, scan } from '../src/plans/plans.ts';
 import { counterUids } from './helpers.ts';
 
+/** Polls an async condition, a bounded number of times with a short pause between (a real motor moves in real time). */
+async function until(condition: () => Promise<boolean>, what: string, tries = 600): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`${what} did not happen after ${tries} polls`);
+}
+
 const catalog = createCatalog();
 
 describe('plans over EPICS devices', () => {
@@ -96,6 +105,29 @@ describe('plans over EPICS devices', () => {
     const r = (x: number) => Math.round(x * 1000) / 1000;
     assert.deepEqual(positions, [r(start - 0.1), r(start), r(start + 0.1)]);
     assert.equal(r(Number((await motor.locate()).readback)), r(start));
+  });
+
+  it('pausing mid-move stops the motor record; resume re-issues the move and the scan ends at its targets', async () => {
+    const { motor, current } = devices();
+    const { RE, docs } = recorded();
+    const start = Number((await motor.locate()).readback);
+    const far = Math.round((start + 1.5) * 1000) / 1000; // a move of 1.5 at the IOC's 1 per second
+    const done = RE.run(scan([current], motor, far, far + 0.1, 2));
+    await until(async () => {
+      const here = Number((await motor.locate()).readback);
+      return Math.abs(here - start) > 0.05;
+    }, 'the motor moving');
+    await RE.requestPause();
+    assert.equal(RE.state, 'paused');
+    const stoppedAt = Number((await motor.locate()).readback);
+    assert.ok(Math.abs(stoppedAt - far) > 0.05, `stopped at ${stoppedAt}, short of ${far}`);
+    await RE.resume();
+    const result = await done;
+    assert.equal(result.exitStatus, 'success', String(result.error));
+    const positions = docs
+      .filter(([n]) => n === 'event')
+      .map(([, d]) => Math.round(((d as Event).data.m1 as number) * 1000) / 1000);
+    assert.deepEqual(positions, [far, Math.round((far + 0.1) * 1000) / 1000]);
   });
 
   it('describes an EpicsMotor for devices_existing: movable, with its record fields as components', () => {
