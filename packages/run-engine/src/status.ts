@@ -1,27 +1,13 @@
-/** A Status (see protocols.ts) built from a promise: done/success flip when the work settles. */
-import type { Status } from './protocols.ts';
+/**
+ * A Status (see protocols.ts) built from a promise: the device runtime's own (`packages/devices`),
+ * so an EPICS verb's status and a simulated one are the same thing; plus the failed one a
+ * simulated device answers with at once.
+ */
+import { Status } from '@ophyd-service/devices';
 
-export class DeviceStatus implements Status {
-  done = false;
-  success = false;
-  readonly finished: Promise<void>;
-
-  constructor(work: Promise<unknown>) {
-    this.finished = work.then(
-      () => {
-        this.done = true;
-        this.success = true;
-      },
-      (err: unknown) => {
-        this.done = true;
-        throw err;
-      },
-    );
-    this.finished.catch(() => {}); // observed by whoever awaits `finished`
-  }
-
+export class DeviceStatus extends Status {
   /** A status that is finished already (simulated hardware that moves at once). */
-  static done(): DeviceStatus {
+  static override done(): DeviceStatus {
     const status = new DeviceStatus(Promise.resolve());
     status.done = true;
     status.success = true;
