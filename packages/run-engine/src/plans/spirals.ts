@@ -197,24 +197,9 @@ export function* spiral(
   options: SpiralOptions = {},
 ): SyncPlan<unknown> {
   const { dr_y = null, tilt = 0.0 } = options;
-  const [xs, ys] = spiral_pattern(x_start, y_start, x_range, y_range, dr, nth, dr_y, tilt);
-  const extents = [
-    [x_start - x_range, x_start + x_range],
-    [y_start - y_range, y_start + y_range],
-  ];
-  const md = spiralMd(
-    'spiral',
-    detectors,
-    x_motor,
-    y_motor,
-    { x_start, y_start, x_range, y_range, dr, nth, dr_y, tilt },
-    extents,
-    options,
-  );
-  return yield* scan_nd(detectors, steps(x_motor, y_motor, xs, ys), {
-    per_step: options.per_step ?? null,
-    md,
-  });
+  const pattern = spiral_pattern(x_start, y_start, x_range, y_range, dr, nth, dr_y, tilt);
+  const args = { x_start, y_start, x_range, y_range, dr, nth, dr_y, tilt };
+  return yield* rectangleSpiral('spiral', detectors, x_motor, y_motor, pattern, args, options);
 }
 
 /** A Fermat spiral trajectory: evenly spread points, denser with a larger `factor`. */
@@ -231,20 +216,29 @@ export function* spiral_fermat(
   options: SpiralOptions = {},
 ): SyncPlan<unknown> {
   const { dr_y = null, tilt = 0.0 } = options;
-  const [xs, ys] = spiral_fermat_pattern(x_start, y_start, x_range, y_range, dr, factor, dr_y, tilt);
+  const pattern = spiral_fermat_pattern(x_start, y_start, x_range, y_range, dr, factor, dr_y, tilt);
+  const args = { x_start, y_start, x_range, y_range, dr, factor, dr_y, tilt };
+  return yield* rectangleSpiral('spiral_fermat', detectors, x_motor, y_motor, pattern, args, options);
+}
+
+/**
+ * The run of a spiral inside a rectangle (spiral, spiral_fermat): its extents and metadata from
+ * the pattern's arguments, then one step per point of the trajectory.
+ */
+function* rectangleSpiral(
+  name: string,
+  detectors: unknown[],
+  x_motor: unknown,
+  y_motor: unknown,
+  [xs, ys]: number[][],
+  args: Md & { x_start: number; y_start: number; x_range: number; y_range: number },
+  options: SpiralOptions,
+): SyncPlan<unknown> {
   const extents = [
-    [x_start - x_range, x_start + x_range],
-    [y_start - y_range, y_start + y_range],
+    [args.x_start - args.x_range, args.x_start + args.x_range],
+    [args.y_start - args.y_range, args.y_start + args.y_range],
   ];
-  const md = spiralMd(
-    'spiral_fermat',
-    detectors,
-    x_motor,
-    y_motor,
-    { x_start, y_start, x_range, y_range, dr, factor, dr_y, tilt },
-    extents,
-    options,
-  );
+  const md = spiralMd(name, detectors, x_motor, y_motor, args, extents, options);
   return yield* scan_nd(detectors, steps(x_motor, y_motor, xs, ys), {
     per_step: options.per_step ?? null,
     md,
