@@ -1,0 +1,90 @@
+/**
+ * The private protocol between the manager and its worker (a child process, spoken over Node's IPC
+ * channel as JSON). The manager never waits on the worker inside a command: it sends a request and
+ * feeds the worker's later messages to the manager core as events.
+ */
+import type { PlanReport, ReState, RunInfo } from '../manager/types.ts';
+
+/** What the worker is told to load when it starts (argv of the child, JSON). */
+export interface WorkerStartup {
+  /** A directory of .ts/.js/.mjs modules (sorted by path); absent = the built-in simulated profile. */
+  startupDir?: string;
+  /** Devices from the registry to add or replace (spec §12 consume mode): name → instantiation spec. */
+  registryDevices?: Record<string, unknown>;
+}
+
+/** A queue item as the worker needs it to run. */
+export interface PlanToRun {
+  item_uid: string;
+  name: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  /** Run metadata: `meta` (a list merged with earlier entries winning) plus item_uid, user, group. */
+  md: Record<string, unknown>;
+  /** The group's allowed device names: only these strings become devices (spec §9.4). */
+  allowed_devices: string[];
+  /** The group's allowed plan names (for plan arguments). */
+  allowed_plans: string[];
+}
+
+export type ToWorker =
+  | { type: 'start_plan'; plan: PlanToRun }
+  | { type: 'pause'; option: 'deferred' | 'immediate' }
+  | { type: 'continue'; option: 'resume' | 'stop' | 'abort' | 'halt' }
+  | {
+      type: 'run_task';
+      task_uid: string;
+      background: boolean;
+      task:
+        | { kind: 'function'; name: string; args: unknown[]; kwargs: Record<string, unknown> }
+        | { kind: 'script'; script: string; update_lists: boolean; update_re: boolean };
+    }
+  | { type: 're_metadata' }
+  | { type: 'close' };
+
+export type FromWorker =
+  /** The namespace is loaded: its plans and devices described (spec §9.2/§9.3). */
+  | {
+      type: 'ready';
+      plans_existing: Record<string, unknown>;
+      devices_existing: Record<string, unknown>;
+      /** The namespace has a RunEngine (`RE`). */
+      re_present: boolean;
+      /** Names of the callable functions (for `function_execute`). */
+      functions: string[];
+    }
+  /** Loading the namespace failed; the worker exits after sending this. */
+  | { type: 'startup_failed'; msg: string; traceback: string }
+  | { type: 're_state'; state: ReState }
+  /** The running plan's runs changed (a run opened or closed). */
+  | { type: 'run_list'; runs: RunInfo[] }
+  /** The plan could not start (unknown plan or device, bad arguments): nothing ran. */
+  | { type: 'plan_refused'; item_uid: string; msg: string; traceback: string }
+  /** The plan paused, or ended; `report.plan_state` says which. */
+  | { type: 'plan_report'; item_uid: string; report: PlanReport }
+  | {
+      type: 'task_done';
+      task_uid: string;
+      success: boolean;
+      msg: string;
+      traceback: string;
+      return_value: unknown;
+      time_start: number;
+      time_stop: number;
+    }
+  /** After a script changed the namespace, the new lists (same shape as `ready`). */
+  | {
+      type: 'lists';
+      plans_existing: Record<string, unknown>;
+      devices_existing: Record<string, unknown>;
+      re_present: boolean;
+      functions: string[];
+    }
+  | { type: 're_metadata'; md: Record<string, unknown> | null; error?: string }
+  /** The worker closed its namespace and is about to exit. */
+  | { type: 'closed' };
+
+/**
+ * Console text (prints, the live table, the engine's messages) is not a message: the worker writes
+ * it to its stdout and stderr, which the manager reads and publishes on the info channel.
+ */
