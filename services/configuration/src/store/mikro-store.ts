@@ -1,25 +1,19 @@
 /**
- * The registry store on MikroORM 7: SQLite through Node's built-in `node:sqlite` (MikroORM's generic
- * `SqliteDriver` with our dialect, see sqlite-dialect.ts) or PostgreSQL through `@mikro-orm/postgresql`.
- * The schema comes from the committed migrations of the matching dialect, applied at open.
+ * The registry store on MikroORM 7: SQLite through Node's built-in `node:sqlite` or PostgreSQL, opened
+ * by `@ophyd-service/sql-store`. The schema comes from the committed migrations of the matching
+ * dialect, applied at open.
  *
  * Every method that writes more than one row does it in one transaction; every database failure
  * surfaces as a StoreError (the service answers 500/503 and changes nothing in memory).
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { type EntityManager, type MigrationObject, MikroORM, type Options } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { SqliteDriver } from '@mikro-orm/sql';
+import type { EntityManager, MigrationObject, MikroORM } from '@mikro-orm/core';
+import { errorMessage, openMigratedOrm, SQLITE_BUSY_TIMEOUT_MS } from '@ophyd-service/sql-store';
 import { CompiledQuery } from 'kysely';
-import type pg from 'pg';
 import { migrations as postgresqlMigrations } from '../../migrations/postgresql/index.ts';
 import { migrations as sqliteMigrations } from '../../migrations/sqlite/index.ts';
-import { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './dsn.ts';
+import { type DatabaseTarget, parseDatabaseUrl } from './dsn.ts';
 import { AuditRow, DeviceRow, entities, LEGACY_TABLES, MetadataRow, StandalonePvRow } from './entities.ts';
 import { pythonJsonDumps } from './python-json.ts';
-import { nodeSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-dialect.ts';
 import {
   type AuditEntry,
   type AuditInput,
@@ -46,101 +40,26 @@ const PG_POOL_MAX = 15;
 /** Opens (creating and migrating as needed) the store named by a `CONFIG_DATABASE_URL` value. */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<MikroRegistryStore> {
   const target = parseDatabaseUrl(url);
-  const log = options.log ?? (() => {});
-  let orm: MikroORM;
-  try {
-    orm = await MikroORM.init(ormOptions(target, options));
-  } catch (error) {
-    throw new StoreError(`cannot open the registry database ${describe(target, url)}: ${message(error)}`, {
-      cause: error,
-    });
-  }
-  try {
-    const applied = await orm.migrator.up();
-    for (const migration of applied) log(`registry database: applied migration ${migration.name}`);
-    for (const table of LEGACY_TABLES) {
-      await orm.em.getConnection().execute(`drop table if exists "${table}"`, [], 'run');
-    }
-  } catch (error) {
-    await orm.close(true).catch(() => {});
-    throw new StoreError(`cannot migrate the registry database ${describe(target, url)}: ${message(error)}`, {
-      cause: error,
-    });
-  }
-  log(`registry database: ${describe(target, url)} ready`);
-  return new MikroRegistryStore(orm, target.backend);
-}
-
-function ormOptions(target: DatabaseTarget, options: OpenStoreOptions): Partial<Options> {
-  const common = {
+  const orm = await openMigratedOrm({
+    target,
+    url,
     entities,
-    extensions: [Migrator],
-    // The database must exist (SQLite creates its file); never CREATE DATABASE behind the operator's back.
-    ensureDatabase: false,
-    debug: false,
-    allowGlobalContext: false,
     migrations: {
-      // Listed, not discovered, and never written back: no snapshot files next to the sources.
-      snapshot: false,
-      snapshotOnMigrate: false,
-      silent: true,
-      transactional: true,
-      allOrNothing: true,
+      sqlite: sqliteMigrations as MigrationObject[],
+      postgresql: postgresqlMigrations as MigrationObject[],
     },
-  } satisfies Partial<Options>;
-  if (target.backend === 'sqlite') {
-    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
-    return {
-      ...common,
-      driver: SqliteDriver,
-      dbName: target.path,
-      driverOptions: nodeSqliteDialect(target.path),
-      migrations: { ...common.migrations, migrationsList: sqliteMigrations as MigrationObject[] },
-    };
-  }
-  return {
-    ...common,
-    driver: PostgreSqlDriver,
-    clientUrl: target.url,
-    pool: { min: 0, max: PG_POOL_MAX, idleTimeoutMillis: 30_000 },
-    // Handed to pg's Pool: a server that never answers fails connection attempts instead of queueing forever.
-    driverOptions: {
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      keepAlive: true,
-      onPoolCreated: releaseDeadConnections,
+    label: 'registry database',
+    log: options.log,
+    connectTimeoutMs: options.connectTimeoutMs,
+    poolMax: PG_POOL_MAX,
+    async afterMigrate(opened) {
+      for (const table of LEGACY_TABLES) {
+        await opened.em.getConnection().execute(`drop table if exists "${table}"`, [], 'run');
+      }
     },
-    migrations: { ...common.migrations, migrationsList: postgresqlMigrations as MigrationObject[] },
-  };
-}
-
-/**
- * Gives a connection that dies while checked out back to the pool (which discards it), whoever
- * holds it. Kysely's controlled transactions, under MikroORM's `transactional`, release their
- * connection only when COMMIT or ROLLBACK succeeds, and never when BEGIN fails: a transaction
- * whose connection drops (server restart, `pg_terminate_backend`, network cut) would otherwise
- * hold its pool slot forever, until every query waits for the pool and `close()` never returns.
- */
-function releaseDeadConnections(pool: pg.Pool): void {
-  const checkedOut = new Set<pg.PoolClient>();
-  pool.on('acquire', (client) => checkedOut.add(client));
-  pool.on('release', (_error, client) => checkedOut.delete(client));
-  pool.on('connect', (client) => {
-    client.once('end', () => {
-      if (!checkedOut.delete(client)) return;
-      const release = client.release;
-      // The holder may still release it later (a failed read does): that must not throw.
-      client.release = () => {};
-      release(new Error('connection ended while checked out'));
-    });
+    error: (text, cause) => new StoreError(text, { cause }),
   });
-}
-
-function describe(target: DatabaseTarget, url: string): string {
-  return target.backend === 'sqlite' ? `(sqlite ${target.path})` : `(${redactDatabaseUrl(url)})`;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return new MikroRegistryStore(orm, target.backend);
 }
 
 /**
@@ -211,7 +130,7 @@ export class MikroRegistryStore implements RegistryStore {
     } catch (error) {
       throw error instanceof StoreError
         ? error
-        : new StoreError(`registry database ping failed: ${message(error)}`, { cause: error });
+        : new StoreError(`registry database ping failed: ${errorMessage(error)}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }
@@ -434,7 +353,7 @@ export class MikroRegistryStore implements RegistryStore {
     try {
       return await work(this.orm.em.fork());
     } catch (error) {
-      throw new StoreError(`cannot ${what}: ${message(error)}`, { cause: error });
+      throw new StoreError(`cannot ${what}: ${errorMessage(error)}`, { cause: error });
     }
   }
 

@@ -5,8 +5,9 @@
  * machines where its prebuilt binary cannot be downloaded (and then needs headers matching Node 24).
  * `node:sqlite` ships inside Node 24, so `npm ci` compiles nothing.
  *
- * Why not `NodeSqliteDialect` from `@mikro-orm/sql` as it is: the service needs WAL and a busy timeout
- * on the connection (spec §3.1), set when it opens, before MikroORM issues its first statement.
+ * Why not `NodeSqliteDialect` from `@mikro-orm/sql` as it is: the services need WAL and a busy timeout
+ * on the connection (configuration spec §3.1), set when it opens, before MikroORM issues its first
+ * statement.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
@@ -18,6 +19,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 30_000;
 const READER = /^\s*(select|pragma|explain|with|values)\b/i;
 const RETURNING = /\breturning\b/i;
 
+/** Opens an SQLite file (or `:memory:`) with WAL and the busy timeout, as Kysely's SqliteDatabase. */
 export function openSqliteDatabase(path: string): SqliteDatabase {
   const db = new DatabaseSync(path);
   // WAL lets readers proceed during a write; the busy timeout makes a writer wait for another
@@ -40,6 +42,7 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
   };
 }
 
+/** The Kysely dialect MikroORM's SqliteDriver takes as `driverOptions`, over `node:sqlite`. */
 export function nodeSqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({ database: async () => openSqliteDatabase(path) });
 }
