@@ -7,6 +7,8 @@
 export const DOMAIN_ERROR_STATUS = {
   /** The request cannot be understood as it stands (a missing value, a verb the target lacks). */
   bad_request: 400,
+  /** No credentials, or credentials that do not check out (a wrong API key, an expired token). */
+  unauthorized: 401,
   /** The caller may not do this (read-only mode, a read-only PV or component). */
   forbidden: 403,
   not_found: 404,
