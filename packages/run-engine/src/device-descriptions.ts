@@ -23,9 +23,16 @@ export interface ComponentClass {
   module: string;
 }
 
-/** What a device implementation can declare about the ophyd class it mirrors. */
+/**
+ * What a device implementation can declare about the ophyd class it mirrors. A component is either
+ * a leaf signal class, or a device object of its own (which declares its class in turn).
+ */
 export interface DescribesPythonClass {
-  readonly pythonClass: { classname: string; module: string; components?: Record<string, ComponentClass> };
+  readonly pythonClass: {
+    classname: string;
+    module: string;
+    components?: Record<string, ComponentClass | DescribesPythonClass>;
+  };
 }
 
 const hasPythonClass = (obj: unknown): obj is DescribesPythonClass =>
@@ -61,31 +68,32 @@ function epicsTree(part: Device | EpicsSignal, depth: number, maxDepth: number):
 }
 
 /** One device's description; `maxDepth` 0 expands every level, as the queue server's default. */
-export function describeDevice(obj: unknown, maxDepth = 0): DeviceDescription {
-  if (obj instanceof EpicsDevice) return epicsTree(obj.device, 1, maxDepth);
+export function describeDevice(obj: unknown, maxDepth = 0, depth = 1): DeviceDescription {
+  if (obj instanceof EpicsDevice) return epicsTree(obj.device, depth, maxDepth);
   const base = {
     is_readable: isReadable(obj),
     is_movable: isMovable(obj),
     is_flyable: isFlyable(obj),
   };
-  if (hasPythonClass(obj)) {
-    const { classname, module, components } = obj.pythonClass;
-    return {
-      ...base,
-      classname,
-      module,
-      ...(components && maxDepth !== 1
-        ? {
-            components: Object.fromEntries(
-              Object.entries(components).map(([name, c]) => [name, signalLeaf(c)]),
-            ),
-          }
-        : {}),
-    };
-  }
-  return { ...base, classname: (obj as object)?.constructor?.name ?? typeof obj, module: 'ophyd_service' };
+  if (!hasPythonClass(obj))
+    return { ...base, classname: (obj as object)?.constructor?.name ?? typeof obj, module: 'ophyd_service' };
+  const { classname, module, components = {} } = obj.pythonClass;
+  const expand = Object.keys(components).length > 0 && (maxDepth === 0 || depth < maxDepth);
+  if (!expand) return { ...base, classname, module };
+  return {
+    ...base,
+    classname,
+    module,
+    components: Object.fromEntries(
+      Object.entries(components).map(([name, c]) => [
+        name,
+        hasPythonClass(c) ? describeDevice(c, maxDepth, depth + 1) : signalLeaf(c),
+      ]),
+    ),
+  };
 }
 
+/** Descriptions of named devices, as the queue server's devices_existing. */
 export function describeDevices(
   devices: Record<string, unknown>,
   maxDepth = 0,

@@ -5,7 +5,7 @@
  */
 import type { DataKey, Reading } from './protocols.ts';
 
-export type DocumentName = 'start' | 'descriptor' | 'event' | 'event_page' | 'stop';
+export type DocumentName = 'start' | 'descriptor' | 'event' | 'event_page' | 'stop' | 'resource' | 'datum';
 export type ExitStatus = 'success' | 'abort' | 'fail';
 
 export interface RunStart {
@@ -62,7 +62,28 @@ export interface RunStop {
   num_events: Record<string, number>;
 }
 
-export type Document = RunStart | EventDescriptor | Event | EventPage | RunStop;
+/** Where a detector wrote its data (one file or file sequence); run_start is added by the engine. */
+export interface Resource {
+  uid: string;
+  spec: string;
+  root: string;
+  resource_path: string;
+  resource_kwargs: Record<string, unknown>;
+  path_semantics?: 'posix' | 'windows';
+  run_start?: string;
+}
+
+/** One piece of a Resource (a frame); events carry its datum_id in place of the data. */
+export interface Datum {
+  datum_id: string;
+  resource: string;
+  datum_kwargs: Record<string, unknown>;
+}
+
+/** What a file-writing device hands the engine from collect_asset_docs(). */
+export type AssetDocument = ['resource', Resource] | ['datum', Datum];
+
+export type Document = RunStart | EventDescriptor | Event | EventPage | RunStop | Resource | Datum;
 
 export interface DocumentOf {
   start: RunStart;
@@ -70,6 +91,8 @@ export interface DocumentOf {
   event: Event;
   event_page: EventPage;
   stop: RunStop;
+  resource: Resource;
+  datum: Datum;
 }
 
 /** What a device says about itself, gathered once per stream: describe() plus its configuration. */
@@ -113,9 +136,21 @@ export function composeEvent(
   descriptor: string,
   seqNum: number,
   readings: Record<string, Reading>,
+  filled: Record<string, boolean | string> = {},
 ): Event {
   const { values, timestamps } = splitReadings(readings);
-  return { uid, time, descriptor, seq_num: seqNum, data: values, timestamps, filled: {} };
+  return { uid, time, descriptor, seq_num: seqNum, data: values, timestamps, filled };
+}
+
+/**
+ * The keys of a descriptor whose data lives in files (external, but not streamed): their event
+ * values are datum ids, marked not filled, as bluesky marks them.
+ */
+export function unfilledKeys(dataKeys: Record<string, DataKey>): Record<string, boolean> {
+  const filled: Record<string, boolean> = {};
+  for (const [key, dk] of Object.entries(dataKeys))
+    if (dk.external !== undefined && dk.external !== 'STREAM:') filled[key] = false;
+  return filled;
 }
 
 /** Packs events of one descriptor into a page (event-model's pack_event_page). */

@@ -17,12 +17,25 @@ export * from './plans/preprocessors.ts';
 export * from './plans/spirals.ts';
 export * from './plans/stubs.ts';
 export * from './protocols.ts';
-export { SynAxis } from './sim/axis.ts';
-export { TrivialFlyer } from './sim/flyer.ts';
+export { SynAxis, SynAxisNoPosition } from './sim/axis.ts';
+export { abDetector, detWithConf, detWithCountTime, directImage } from './sim/detectors.ts';
+export { type Component, type DeviceLayout, SimDevice } from './sim/device.ts';
+export { MockFlyer, NewTrivialFlyer, TrivialFlyer } from './sim/flyer.ts';
 export { Syn2DGauss, SynGauss } from './sim/gauss.ts';
-export { type Hw, hw } from './sim/hw.ts';
+export { type Hw, type HwOptions, hw } from './sim/hw.ts';
+export { encodeNpy } from './sim/npy.ts';
+export {
+  type ProfileDevices,
+  profileDevices,
+  SimBundle,
+  SimDetectors,
+  SimStage,
+} from './sim/profile-devices.ts';
 export { profilePlans } from './sim/profile-plans.ts';
-export { SimSignal } from './sim/signal.ts';
+export { PseudoPositioner, PseudoSingle, pseudo1x3, pseudo3x3, SoftPositioner } from './sim/pseudo.ts';
+export { SynSignalWithRegistry } from './sim/registry.ts';
+export { SimSignal, type SimSignalOptions } from './sim/signal.ts';
+export { InvariantSignal, SynPeriodicSignal, SynSignal } from './sim/synsignal.ts';
 export { DeviceStatus } from './status.ts';
 export { Dispatcher } from './subscriptions.ts';
 export { SuspendCeiling, Suspender, SuspendFloor } from './suspenders.ts';

@@ -27,6 +27,14 @@ export interface DataKey {
   choices?: string[];
   external?: string;
   object_name?: string;
+  /** ophyd positioners' control limits (PseudoSingle, SoftPositioner), next to event-model's `limits`. */
+  lower_ctrl_limit?: number;
+  upper_ctrl_limit?: number;
+}
+
+/** A file-writing device: hands over the Resource/Datum documents it made since last asked. */
+export interface WritesExternalAssets extends HasName {
+  collect_asset_docs(): Iterable<['resource' | 'datum', unknown]>;
 }
 
 /** A finished-or-not operation (ophyd's Status; packages/devices' Status has this shape). */
@@ -110,6 +118,8 @@ export const isStoppable = (obj: unknown): obj is Stoppable => has(obj, 'stop');
 export const isFlyable = (obj: unknown): obj is Flyable => has(obj, 'kickoff') && has(obj, 'complete');
 export const isCollectable = (obj: unknown): obj is Collectable =>
   has(obj, 'describe_collect') && has(obj, 'collect');
+export const writesExternalAssets = (obj: unknown): obj is WritesExternalAssets =>
+  has(obj, 'collect_asset_docs');
 export const isSubscribable = (obj: unknown): obj is Subscribable => has(obj, 'subscribe');
 
 export function isStatus(value: unknown): value is Status {

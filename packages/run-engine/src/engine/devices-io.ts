@@ -3,7 +3,7 @@
  * object a message names. Synchronous devices are answered without a promise, so a plan over
  * simulated hardware does not pay a microtask per message.
  */
-import type { ObjectDescription } from '../documents.ts';
+import type { AssetDocument, ObjectDescription } from '../documents.ts';
 import { WaitForTimeoutError } from '../errors.ts';
 import {
   type DataKey,
@@ -15,6 +15,7 @@ import {
   nameOf,
   type PartialEvent,
   type Reading,
+  writesExternalAssets,
 } from '../protocols.ts';
 import type { CollectResult, IoOp, ReadResult } from './events.ts';
 
@@ -57,6 +58,8 @@ export interface IoContext {
   sleep(seconds: number): Promise<void>;
   subscribe(obj: unknown, subscription: number): void;
   unsubscribe(subscription: number): void;
+  /** Answers an `input` message (the user's reply to a prompt). */
+  input(prompt: string): MaybePromise<string>;
 }
 
 /** Performs one op; the value is what the core receives in io_done. */
@@ -65,16 +68,25 @@ export function perform(op: IoOp, ctx: IoContext): MaybePromise<unknown> {
     case 'read': {
       if (!isReadable(op.obj))
         throw new TypeError(`${nameOf(op.obj)} is not readable (it needs read() and describe())`);
-      const reading = op.obj.read();
-      if (!op.describe) return then(reading, (r): ReadResult => ({ reading: r }));
+      const obj = op.obj;
+      const reading = obj.read();
+      // Asset documents are collected after the read that made them known, as bluesky does.
+      const assets = () =>
+        op.assets && writesExternalAssets(obj)
+          ? { assets: [...obj.collect_asset_docs()] as AssetDocument[] }
+          : {};
+      if (!op.describe) return then(reading, (r): ReadResult => ({ reading: r, ...assets() }));
       return then(
-        all<unknown>([reading, describeObject(op.obj)]),
+        all<unknown>([reading, describeObject(obj)]),
         ([r, d]): ReadResult => ({
           reading: r as Record<string, Reading>,
           description: d as ObjectDescription,
+          ...assets(),
         }),
       );
     }
+    case 'input':
+      return ctx.input(op.prompt);
     case 'describe':
       return all(op.objs.map(describeObject));
     case 'status':

@@ -2,7 +2,7 @@
  * What the engine core is fed (events) and what it asks of the world around it (effects). The core
  * never calls a device, a timer or a plan itself: the driver in run-engine.ts does, and reports back.
  */
-import type { Document, DocumentName, ExitStatus, ObjectDescription } from '../documents.ts';
+import type { AssetDocument, Document, DocumentName, ExitStatus, ObjectDescription } from '../documents.ts';
 import type { Msg } from '../msg.ts';
 import type { DataKey, PartialEvent, Reading } from '../protocols.ts';
 
@@ -47,7 +47,10 @@ export type EngineEvent =
 
 /** Device work the driver performs; the answer comes back as io_done/io_failed with the same id. */
 export type IoOp =
-  | { kind: 'read'; obj: unknown; describe: boolean }
+  /** `assets`: also collect the Resource/Datum documents a file-writing device made (inside a bundle). */
+  | { kind: 'read'; obj: unknown; describe: boolean; assets?: boolean }
+  /** Ask the user (bluesky's `input` message, e.g. tweak's next step). */
+  | { kind: 'input'; prompt: string }
   | { kind: 'describe'; objs: unknown[] }
   | {
       kind: 'status';
@@ -78,6 +81,7 @@ export interface CollectResult {
 export interface ReadResult {
   reading: Record<string, Reading>;
   description?: ObjectDescription;
+  assets?: AssetDocument[];
 }
 
 /** One run of the current plan, as the queue server's `re_runs` lists it. */

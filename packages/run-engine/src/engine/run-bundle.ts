@@ -4,6 +4,7 @@
  * documents to emit; the engine emits them.
  */
 import {
+  type AssetDocument,
   composeDescriptor,
   composeEvent,
   composeStop,
@@ -15,6 +16,7 @@ import {
   type Event as RunEvent,
   type RunStart,
   type RunStop,
+  unfilledKeys,
 } from '../documents.ts';
 import { IllegalMessageSequence } from '../errors.ts';
 import { nameOf, type Reading } from '../protocols.ts';
@@ -25,7 +27,11 @@ export interface DocSource {
   now(): number;
 }
 
-type Emitted = ['descriptor', EventDescriptor] | ['event', RunEvent] | ['event_page', EventPage];
+type Emitted =
+  | ['descriptor', EventDescriptor]
+  | ['event', RunEvent]
+  | ['event_page', EventPage]
+  | AssetDocument;
 
 interface Stream {
   descriptor: EventDescriptor;
@@ -40,7 +46,13 @@ export class RunBundle {
   private readonly streams = new Map<string, Stream>();
   private readonly seq = new Map<string, number>();
   private seqAtCheckpoint = new Map<string, number>();
-  private bundle: { stream: string; objects: unknown[]; readings: Record<string, Reading>[] } | null = null;
+  private bundle: {
+    stream: string;
+    objects: unknown[];
+    readings: Record<string, Reading>[];
+    /** Resource/Datum documents the bundle's devices made, emitted with its event. */
+    assets: AssetDocument[];
+  } | null = null;
   readonly monitors = new Map<unknown, { subscription: number; stream: string }>();
 
   private readonly source: DocSource;
@@ -75,11 +87,16 @@ export class RunBundle {
       );
     }
     if (typeof stream !== 'string') throw new TypeError("'create' needs a stream name (name='primary')");
-    this.bundle = { stream, objects: [], readings: [] };
+    this.bundle = { stream, objects: [], readings: [], assets: [] };
   }
 
   /** Adds a reading to the open bundle; outside a bundle a read is only returned to the plan. */
-  read(obj: unknown, reading: Record<string, Reading>, description?: ObjectDescription): void {
+  read(
+    obj: unknown,
+    reading: Record<string, Reading>,
+    description?: ObjectDescription,
+    assets: AssetDocument[] = [],
+  ): void {
     const bundle = this.bundle;
     if (!bundle) return;
     if (description) this.remember(bundle.stream, obj, description);
@@ -95,6 +112,7 @@ export class RunBundle {
     }
     bundle.objects.push(obj);
     bundle.readings.push(reading);
+    bundle.assets.push(...assets);
   }
 
   drop(): void {
@@ -127,7 +145,13 @@ export class RunBundle {
         `Mismatched objects read for stream '${bundle.stream}': expected ${stream.objects.map(nameOf).join(', ')}, got ${bundle.objects.map(nameOf).join(', ')}`,
       );
     }
-    out.push(['event', this.event(bundle.stream, Object.assign({}, ...bundle.readings))]);
+    // Between the descriptor and the event, as bluesky emits them; a Resource learns its run here.
+    for (const [name, doc] of bundle.assets) {
+      if (name === 'resource') out.push(['resource', { ...doc, run_start: this.start.uid }]);
+      else out.push([name, doc]);
+    }
+    const readings = Object.assign({}, ...bundle.readings);
+    out.push(['event', this.event(bundle.stream, readings, unfilledKeys(stream.descriptor.data_keys))]);
     return out;
   }
 
@@ -159,11 +183,11 @@ export class RunBundle {
   }
 
   /** An event of a stream that already has its descriptor (saves and monitor updates). */
-  event(stream: string, readings: Record<string, Reading>): RunEvent {
+  event(stream: string, readings: Record<string, Reading>, filled: Record<string, boolean> = {}): RunEvent {
     const seqNum = this.seq.get(stream) ?? 1;
     this.seq.set(stream, seqNum + 1);
     const descriptor = this.streams.get(stream)!.descriptor;
-    return composeEvent(this.source.uid(), this.source.now(), descriptor.uid, seqNum, readings);
+    return composeEvent(this.source.uid(), this.source.now(), descriptor.uid, seqNum, readings, filled);
   }
 
   /**

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, wallClock } from '../clock.ts';
 import type { Document, DocumentName } from '../documents.ts';
 import type { Msg, Plan, SyncPlan } from '../msg.ts';
-import type { Subscribable } from '../protocols.ts';
+import type { MaybePromise, Subscribable } from '../protocols.ts';
 import { isStatus } from '../protocols.ts';
 import { type Callback, Dispatcher, type SubscriptionName } from '../subscriptions.ts';
 import type { Suspender } from '../suspenders.ts';
@@ -26,6 +26,11 @@ export interface RunEngineOptions {
   log?: (message: string, err?: unknown) => void;
   /** Sees every message the plan yields, before it is processed (bluesky's RE.msg_hook). */
   msgHook?: (msg: Msg) => void;
+  /**
+   * Answers `input` messages (tweak's prompt for the next step). By default every answer is empty,
+   * as bluesky's RunEngine reads an empty line from a worker whose stdin is at end of file.
+   */
+  input?: (prompt: string) => MaybePromise<string>;
 }
 
 export interface RunOptions {
@@ -47,6 +52,7 @@ export class RunEngine {
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
   private readonly log: (message: string, err?: unknown) => void;
+  private readonly input: (prompt: string) => MaybePromise<string>;
   msgHook: ((msg: Msg) => void) | null;
   private plan: Plan | null = null;
   private queue: Queued[] = [];
@@ -62,6 +68,7 @@ export class RunEngine {
     this.clock = options.clock ?? wallClock;
     this.log = options.log ?? ((m, err) => console.warn(`run-engine: ${m}`, err ?? ''));
     this.msgHook = options.msgHook ?? null;
+    this.input = options.input ?? (() => '');
     this.dispatcher = new Dispatcher(options.subscriberQueue, (err) => this.log('a subscriber failed', err));
     this.core = new EngineCore({
       md: { ...structuredClone(DEFAULT_MD), ...options.md },
@@ -347,5 +354,6 @@ export class RunEngine {
       this.monitors.get(subscription)?.();
       this.monitors.delete(subscription);
     },
+    input: (prompt: string) => this.input(prompt),
   };
 }

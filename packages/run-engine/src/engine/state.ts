@@ -409,6 +409,8 @@ export class EngineCore {
         return this.unmonitor(msg);
       case 'collect':
         return this.collect(msg);
+      case 'input':
+        return this.io({ kind: 'input', prompt: String(kwargs.prompt ?? args[0] ?? '') });
       case 'wait_for':
         return this.io({
           kind: 'wait_for',
@@ -485,9 +487,9 @@ export class EngineCore {
     const run = this.runs.get(msg.run);
     const bundling = run?.bundling ?? false;
     const describe = bundling && run!.needsDescription(msg.obj);
-    this.io({ kind: 'read', obj: msg.obj, describe }, (value) => {
-      const { reading, description } = value as ReadResult;
-      if (bundling) run!.read(msg.obj, reading, description);
+    this.io({ kind: 'read', obj: msg.obj, describe, assets: bundling }, (value) => {
+      const { reading, description, assets } = value as ReadResult;
+      if (bundling) run!.read(msg.obj, reading, description, assets);
       return reading;
     });
   }

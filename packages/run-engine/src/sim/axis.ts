@@ -14,12 +14,20 @@ export interface SynAxisOptions {
   value?: number;
   /** Readback for a setpoint (jittery motors add noise). */
   readback_func?: (setpoint: number) => number;
+  /**
+   * ophyd.sim's variants: `empty` hints nothing (SynAxisEmptyHints); `none` has no hints at all
+   * and leaves the readback out of its readings (SynAxisNoHints, whose readback is omitted).
+   */
+  hints?: 'fields' | 'empty' | 'none';
+  /** The ophyd class it stands for (SynAxis unless a variant's). */
+  classname?: string;
 }
 
 export class SynAxis {
   readonly name: string;
-  readonly hints: { fields: string[] };
+  readonly hints?: { fields?: string[] };
   readonly delay: number;
+  private readonly readbackRead: boolean;
   private readonly clock: Clock;
   private readonly readbackFunc: (x: number) => number;
   private setpoint: Reading;
@@ -30,7 +38,7 @@ export class SynAxis {
   readonly calls = { set: 0, stop: 0, stage: 0, unstage: 0 };
   staged = false;
   readonly pythonClass = {
-    classname: 'SynAxis',
+    classname: 'SynAxis' as string,
     module: 'ophyd.sim',
     components: {
       readback: { classname: '_ReadbackSignal', module: 'ophyd.sim' },
@@ -41,9 +49,19 @@ export class SynAxis {
     },
   };
 
-  constructor({ name, clock = wallClock, delay = 0, value = 0, readback_func = (x) => x }: SynAxisOptions) {
+  constructor({
+    name,
+    clock = wallClock,
+    delay = 0,
+    value = 0,
+    readback_func = (x) => x,
+    hints = 'fields',
+    classname = 'SynAxis',
+  }: SynAxisOptions) {
     this.name = name;
-    this.hints = { fields: [name] };
+    if (hints !== 'none') this.hints = hints === 'fields' ? { fields: [name] } : {};
+    this.readbackRead = hints !== 'none';
+    this.pythonClass.classname = classname;
     this.clock = clock;
     this.delay = delay;
     this.readbackFunc = readback_func;
@@ -65,7 +83,8 @@ export class SynAxis {
   }
 
   read(): Record<string, Reading> {
-    return { [this.name]: { ...this.readback }, [`${this.name}_setpoint`]: { ...this.setpoint } };
+    const setpoint = { [`${this.name}_setpoint`]: { ...this.setpoint } };
+    return this.readbackRead ? { [this.name]: { ...this.readback }, ...setpoint } : setpoint;
   }
 
   describe(): Record<string, DataKey> {
@@ -75,7 +94,8 @@ export class SynAxis {
       shape: [],
       precision: 3,
     });
-    return { [this.name]: key(this.name), [`${this.name}_setpoint`]: key(`${this.name}_setpoint`) };
+    const setpoint = { [`${this.name}_setpoint`]: key(`${this.name}_setpoint`) };
+    return this.readbackRead ? { [this.name]: key(this.name), ...setpoint } : setpoint;
   }
 
   read_configuration(): Record<string, Reading> {
@@ -156,6 +176,24 @@ export class SynAxis {
   }
 
   repr(): string {
-    return `SynAxis(prefix='', name='${this.name}', read_attrs=['readback', 'setpoint'], configuration_attrs=['velocity', 'acceleration'])`;
+    const read = this.readbackRead ? "['readback', 'setpoint']" : "['setpoint']";
+    return `${this.pythonClass.classname}(prefix='', name='${this.name}', read_attrs=${read}, configuration_attrs=['velocity', 'acceleration'])`;
+  }
+}
+
+/**
+ * ophyd.sim's SynAxisNoPosition: a SynAxis without `position` (and, like every ophyd SynAxis,
+ * without `locate`), so relative plans must read it to learn where it is.
+ */
+export class SynAxisNoPosition extends SynAxis {
+  // Shadows SynAxis.locate: this motor must not look Locatable.
+  override readonly locate = undefined as unknown as SynAxis['locate'];
+
+  constructor(options: SynAxisOptions) {
+    super({ classname: 'SynAxisNoPosition', ...options });
+  }
+
+  override get position(): number {
+    return undefined as unknown as number;
   }
 }
