@@ -35,6 +35,8 @@ export interface ServiceOptions {
   ready?: Probe;
   /** Largest accepted JSON body, e.g. `1mb`. */
   bodyLimit?: string;
+  /** Methods whose JSON body is read (default POST, PUT, PATCH; the queue server's clients send GET bodies). */
+  bodyMethods?: string[];
   logger?: Logger;
   /** How long a graceful shutdown waits for in-flight requests before closing sockets. */
   drainMs?: number;
@@ -103,6 +105,7 @@ export function createService(options: ServiceOptions): Service {
     bodyParser({
       enableTypes: ['json'],
       jsonLimit: options.bodyLimit ?? '1mb',
+      parsedMethods: options.bodyMethods ?? ['POST', 'PUT', 'PATCH'],
       encoding: 'utf-8',
       onError: bodyReadFailure,
     }),

@@ -1,0 +1,55 @@
+/**
+ * Authentication on every route and socket (spec §10.2, §10.5): a route's gate finds the caller from
+ * its credentials and requires the scope the route's OpenAPI block names; the principal's displayed
+ * name and group are what the queue records on the items it adds.
+ */
+import type { IncomingMessage } from 'node:http';
+import type Koa from 'koa';
+import type { SocketAuth } from '../sockets/streams.ts';
+import { authenticate, type RequestView } from './auth/authenticate.ts';
+import { checkCsrf } from './auth/csrf.ts';
+import { type Principal, requireScopes } from './auth/principal.ts';
+import type { AuthSettings } from './auth/settings.ts';
+import { authFromFirstMessage, authFromUpgrade } from './auth/websocket-auth.ts';
+import type { Who } from './relay.ts';
+
+export interface HttpAuth {
+  gate(scope: string): Koa.Middleware;
+  sockets: SocketAuth;
+}
+
+export function httpAuth(settings: AuthSettings): HttpAuth {
+  return {
+    gate: (scope) => async (ctx, next) => {
+      const view = requestView(ctx);
+      checkCsrf(view);
+      const principal = await authenticate(view, settings);
+      requireScopes(principal, [scope]);
+      ctx.state.principal = principal;
+      await next();
+    },
+    sockets: {
+      fromUpgrade: (request: IncomingMessage, scope: string) => authFromUpgrade(request, scope, settings),
+      fromFirstMessage: (text: string) => authFromFirstMessage(text, settings),
+    },
+  };
+}
+
+export function principalOf(ctx: Koa.Context): Who {
+  const principal = ctx.state.principal as Principal;
+  return { user: principal.displayedName, group: principal.userGroup };
+}
+
+function requestView(ctx: Koa.Context): RequestView {
+  const cookies: Record<string, string | undefined> = {};
+  for (const part of (ctx.get('Cookie') || '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) cookies[part.slice(0, at).trim()] = decodeURIComponent(part.slice(at + 1).trim());
+  }
+  return {
+    method: ctx.method,
+    query: ctx.query as Record<string, string | undefined>,
+    headers: ctx.headers as Record<string, string | undefined>,
+    cookies,
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * The manager's I/O around its pure core: the worker process, the store, the registry hooks, the
+ * console and status streams and the one-second tick. Every command and event goes through the
+ * core one at a time; a reply is given only after what it changed is stored (nothing acknowledged
+ * is lost, spec §13).
+ */
+import { EventEmitter } from 'node:events';
+import type { QueueStore, StoredState } from '../store/queue-store.ts';
+import type { FromWorker, WorkerStartup } from '../worker/protocol.ts';
+import { spawnWorker, type WorkerProcess } from '../worker/worker-process.ts';
+import type { Effect, ManagerEvent } from './effects.ts';
+import { Manager, type ManagerDeps } from './manager.ts';
+import { filterMetadata } from './metadata.ts';
+import { unsupportedParams } from './method.ts';
+import type { ManagerData } from './state.ts';
+import type { LockState, Params, QueueItem, Reply } from './types.ts';
+
+export interface ConsoleMessage {
+  time: number;
+  msg: string;
+}
+
+export interface RuntimeOptions {
+  deps: ManagerDeps;
+  store: QueueStore;
+  startup: WorkerStartup;
+  /** The RunEngine metadata keys `re_metadata` may show (spec §14.1, `/` = all). */
+  permittedMetadataKeys?: string[];
+  /** Before each plan (the registry's staleness check and device locks); throwing keeps it from starting. */
+  beforePlan?: (item: QueueItem) => Promise<void>;
+  /** After each plan, whatever its end. */
+  afterPlan?: (item: QueueItem) => Promise<void>;
+  /** Seconds a closing worker gets before it is killed. */
+  closeTimeout?: number;
+  workerHeapMb?: number;
+}
+
+type Persisted = Pick<
+  ManagerData,
+  'queue' | 'history' | 'running' | 'mode' | 'lock' | 'permissions' | 'autostart' | 'stopPending'
+>;
+
+const NOT_PERSISTED_YET = Symbol('not persisted');
+
+export class QueueRuntime extends EventEmitter<{
+  console: [ConsoleMessage];
+  status: [Reply];
+  exit: [];
+  kill: [];
+}> {
+  readonly manager: Manager;
+  private worker: WorkerProcess | null = null;
+  private saved: Persisted | typeof NOT_PERSISTED_YET = NOT_PERSISTED_YET;
+  private saving: Promise<void> = Promise.resolve();
+  private lastStatusUid = '';
+  private tick: NodeJS.Timeout;
+  private metadataWaiters: ((message: Extract<FromWorker, { type: 're_metadata' }>) => void)[] = [];
+  private closed = false;
+
+  private readonly options: RuntimeOptions;
+
+  private constructor(options: RuntimeOptions, manager: Manager) {
+    super();
+    this.options = options;
+    this.manager = manager;
+    this.tick = setInterval(
+      () => void this.feed({ kind: 'tick' }).then(() => this.publishStatus(true)),
+      1000,
+    );
+    this.tick.unref();
+  }
+
+  /** Loads the store and starts the manager (a leftover running item becomes `unknown`, spec §13). */
+  static async start(options: RuntimeOptions): Promise<QueueRuntime> {
+    const stored = await options.store.load();
+    const manager = new Manager(
+      options.deps,
+      {
+        queue: stored.queue,
+        history: stored.history,
+        running: stored.running,
+        queueMode: stored.queueMode,
+        lock: stored.lock,
+        permissions: stored.permissions,
+      },
+      unlockedState(options.deps.newUid()),
+    );
+    const runtime = new QueueRuntime(options, manager);
+    runtime.saved = snapshot(manager.data);
+    await runtime.apply(manager.drain(), true);
+    return runtime;
+  }
+
+  /** Runs one 0MQ method (HTTP calls the same), resolving once its changes are stored. */
+  async call(method: string, params: Params): Promise<Reply> {
+    if (this.closed) return { success: false, msg: 'RE Manager is shutting down' };
+    if (method === 're_metadata') return this.reMetadata(params);
+    const { reply, effects } = this.manager.command(method, params);
+    if (method === 'manager_kill' && reply.kill === true) {
+      this.emit('kill');
+      return new Promise<Reply>(() => {});
+    }
+    try {
+      await this.apply(effects);
+    } catch (error) {
+      return { ...reply, success: false, msg: `Failed to store the change: ${(error as Error).message}` };
+    }
+    return reply;
+  }
+
+  status(): Reply {
+    return this.manager.status();
+  }
+
+  /** Feeds one event to the core and carries out what follows. */
+  async feed(event: ManagerEvent): Promise<void> {
+    if (event.kind === 'worker' && event.message.type === 're_metadata') {
+      const message = event.message;
+      for (const waiter of this.metadataWaiters.splice(0)) waiter(message);
+      return;
+    }
+    await this.apply(this.manager.event(event));
+  }
+
+  console(text: string): void {
+    this.emit('console', { time: Date.now() / 1000, msg: text });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.tick);
+    await this.worker?.kill();
+    this.worker = null;
+    await this.saving;
+  }
+
+  private async apply(effects: Effect[], force = false): Promise<void> {
+    for (const effect of effects) this.carryOut(effect);
+    await this.persist(force);
+    this.publishStatus(false);
+  }
+
+  private carryOut(effect: Effect): void {
+    switch (effect.kind) {
+      case 'console':
+        this.console(effect.text);
+        return;
+      case 'open_worker':
+        this.openWorker();
+        return;
+      case 'close_worker': {
+        const worker = this.worker;
+        worker?.send({ type: 'close' });
+        const timer = setTimeout(() => void worker?.kill(), (this.options.closeTimeout ?? 10) * 1000);
+        timer.unref();
+        return;
+      }
+      case 'kill_worker':
+        if (this.worker) void this.worker.kill();
+        else void this.feed({ kind: 'worker_exited', code: null, signal: null });
+        return;
+      case 'start_plan':
+        void this.startPlan(effect.item, effect.plan);
+        return;
+      case 'plan_done':
+        void this.options
+          .afterPlan?.(effect.item)
+          .catch((error: Error) => this.console(`${error.message}\n`));
+        return;
+      case 'send':
+        this.worker?.send(effect.message);
+        return;
+      case 'exit':
+        setImmediate(() => this.emit('exit'));
+        return;
+    }
+  }
+
+  private openWorker(): void {
+    const worker = spawnWorker(
+      this.options.startup,
+      {
+        message: (message) => void this.feed({ kind: 'worker', message }),
+        output: (text) => this.console(text),
+        exit: (code, signal) => {
+          if (this.worker === worker) this.worker = null;
+          void this.feed({ kind: 'worker_exited', code, signal });
+        },
+      },
+      { maxOldSpaceMb: this.options.workerHeapMb },
+    );
+    this.worker = worker;
+  }
+
+  private async startPlan(item: QueueItem, plan: import('../worker/protocol.ts').PlanToRun): Promise<void> {
+    try {
+      await this.options.beforePlan?.(item);
+    } catch (error) {
+      await this.feed({ kind: 'plan_not_started', item_uid: item.item_uid, msg: (error as Error).message });
+      return;
+    }
+    this.worker?.send({ type: 'start_plan', plan });
+  }
+
+  private async reMetadata(params: Params): Promise<Reply> {
+    const unsupported = unsupportedParams(params, []);
+    if (unsupported) return { success: false, msg: `Error: ${unsupported}`, re_metadata: {} };
+    if (!this.manager.data.worker.exists || !this.worker)
+      return {
+        success: false,
+        msg: 'Environment does not exist. Cannot retrieve RE metadata.',
+        re_metadata: {},
+      };
+    const answer = new Promise<Extract<FromWorker, { type: 're_metadata' }>>((resolve) =>
+      this.metadataWaiters.push(resolve),
+    );
+    this.worker.send({ type: 're_metadata' });
+    const message = await answer;
+    if (message.error || !message.md)
+      return { success: false, msg: message.error ?? 'No RunEngine', re_metadata: {} };
+    return {
+      success: true,
+      msg: '',
+      re_metadata: filterMetadata(message.md, this.options.permittedMetadataKeys ?? ['/']),
+    };
+  }
+
+  /** Stores what the last command or event changed, in order, before its reply goes out. */
+  private persist(force: boolean): Promise<void> {
+    const now = snapshot(this.manager.data);
+    const before = this.saved;
+    const changes: Partial<StoredState> = {};
+    const changed = <K extends keyof Persisted>(key: K) =>
+      force || before === NOT_PERSISTED_YET || before[key] !== now[key];
+    if (changed('queue')) changes.queue = [...now.queue];
+    if (changed('history')) changes.history = [...now.history];
+    if (changed('running')) changes.running = now.running;
+    if (changed('mode')) changes.queueMode = now.mode;
+    if (changed('lock')) changes.lock = now.lock;
+    if (changed('permissions')) changes.permissions = now.permissions;
+    if (changed('autostart')) changes.autostart = now.autostart;
+    if (changed('stopPending')) changes.stopPending = now.stopPending;
+    this.saved = now;
+    if (Object.keys(changes).length === 0) return this.saving;
+    this.saving = this.saving
+      .catch(() => {})
+      .then(() =>
+        this.options.store.save(changes).catch((error: Error) => {
+          this.console(`Failed to store the queue: ${error.message}\n`);
+          throw error;
+        }),
+      );
+    return this.saving;
+  }
+
+  private publishStatus(always: boolean): void {
+    const status = this.manager.status();
+    if (!always && status.status_uid === this.lastStatusUid) return;
+    this.lastStatusUid = status.status_uid as string;
+    this.emit('status', status);
+  }
+}
+
+function snapshot(data: ManagerData): Persisted {
+  return {
+    queue: data.queue,
+    history: data.history,
+    running: data.running,
+    mode: data.mode,
+    lock: data.lock,
+    permissions: data.permissions,
+    autostart: data.autostart,
+    stopPending: data.stopPending,
+  };
+}
+
+export function unlockedState(uid: string): LockState {
+  return { environment: false, queue: false, lock_key: null, user: null, note: null, time: null, uid };
+}

@@ -1,0 +1,79 @@
+/**
+ * The three WebSockets (spec §10.5): server to client only, JSON text frames. A client without good
+ * credentials on the upgrade gets ten seconds to send `{"type": "auth", …}` and never any data
+ * before it has authenticated; anonymous access never applies here.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+export interface SocketAuth {
+  /** The upgrade request's credentials: 'ok', 'ask' (wait for the first message). */
+  fromUpgrade(request: IncomingMessage, scope: string): 'ok' | 'ask';
+  /** The first message's credentials: 'ok' or a close code (4001 invalid). */
+  fromFirstMessage(text: string): 'ok' | number;
+}
+
+const AUTH_WAIT_MS = 10_000;
+/** A client this far behind loses frames rather than growing our memory. */
+const HIGH_WATER = 4 * 1024 * 1024;
+
+export class StreamSockets {
+  private readonly server = new WebSocketServer({ noServer: true });
+  private readonly clients = new Map<string, Set<WebSocket>>();
+  private readonly scopes: Record<string, string>;
+
+  private readonly auth: SocketAuth;
+
+  constructor(auth: SocketAuth, routes: Record<string, string>) {
+    this.auth = auth;
+    this.scopes = routes;
+    for (const path of Object.keys(routes)) this.clients.set(path, new Set());
+  }
+
+  /** Sends a JSON frame to every authenticated client of `path`. */
+  broadcast(path: string, payload: unknown): void {
+    const sockets = this.clients.get(path);
+    if (!sockets?.size) return;
+    const text = JSON.stringify(payload);
+    for (const socket of sockets) if (socket.bufferedAmount < HIGH_WATER) socket.send(text);
+  }
+
+  handle(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const scope = this.scopes[path];
+    if (scope === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.server.handleUpgrade(request, socket, head, (ws) => {
+      const join = () => {
+        this.clients.get(path)?.add(ws);
+        ws.on('close', () => this.clients.get(path)?.delete(ws));
+      };
+      // Frames from the client are read only to notice the first-message handshake and a close.
+      if (this.auth.fromUpgrade(request, scope) === 'ok') {
+        ws.on('message', () => {});
+        join();
+        return;
+      }
+      const timer = setTimeout(() => ws.close(4401, 'Auth required'), AUTH_WAIT_MS);
+      ws.once('message', (data) => {
+        clearTimeout(timer);
+        const verdict = this.auth.fromFirstMessage(String(data));
+        if (verdict !== 'ok') {
+          ws.close(verdict, 'Invalid token');
+          return;
+        }
+        ws.on('message', () => {});
+        join();
+      });
+      ws.on('close', () => clearTimeout(timer));
+    });
+  }
+
+  close(): void {
+    for (const ws of this.server.clients) ws.terminate();
+    this.server.close();
+  }
+}
