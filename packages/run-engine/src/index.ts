@@ -11,6 +11,7 @@ export { LiveTable, type LiveTableOptions } from './live-table.ts';
 export { type Msg, msg, type Plan, type SyncPlan } from './msg.ts';
 export * from './plans/adaptive.ts';
 export * from './plans/catalog.ts';
+export * from './plans/define.ts';
 export * from './plans/patterns.ts';
 export * from './plans/plans.ts';
 export * from './plans/preprocessors.ts';

@@ -82,7 +82,9 @@ export type FromWorker =
     }
   | { type: 're_metadata'; md: Record<string, unknown> | null; error?: string }
   /** The worker closed its namespace and is about to exit. */
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** A pause, continue or close the RE's state does not allow (e.g. close while a plan runs). */
+  | { type: 'refused'; command: 'pause' | 'continue' | 'close'; msg: string };
 
 /**
  * Console text (prints, the live table, the engine's messages) is not a message: the worker writes
