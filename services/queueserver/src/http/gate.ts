@@ -29,8 +29,12 @@ export function httpAuth(settings: AuthSettings): HttpAuth {
       await next();
     },
     sockets: {
-      fromUpgrade: (request: IncomingMessage, scope: string) => authFromUpgrade(request, scope, settings),
-      fromFirstMessage: (text: string) => authFromFirstMessage(text, settings),
+      fromUpgrade: async (request: IncomingMessage, scope: string) =>
+        'principal' in (await authFromUpgrade(request, scope, settings)) ? 'ok' : 'ask',
+      fromFirstMessage: async (text: string) => {
+        const verdict = await authFromFirstMessage(text, settings);
+        return 'principal' in verdict ? 'ok' : verdict.closeCode;
+      },
     },
   };
 }

@@ -8,10 +8,10 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 
 export interface SocketAuth {
-  /** The upgrade request's credentials: 'ok', 'ask' (wait for the first message). */
-  fromUpgrade(request: IncomingMessage, scope: string): 'ok' | 'ask';
+  /** The upgrade request's credentials: 'ok', or 'ask' (wait for the first message). */
+  fromUpgrade(request: IncomingMessage, scope: string): Promise<'ok' | 'ask'>;
   /** The first message's credentials: 'ok' or a close code (4001 invalid). */
-  fromFirstMessage(text: string): 'ok' | number;
+  fromFirstMessage(text: string): Promise<'ok' | number>;
 }
 
 const AUTH_WAIT_MS = 10_000;
@@ -46,21 +46,25 @@ export class StreamSockets {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.server.handleUpgrade(request, socket, head, (ws) => {
+    this.server.handleUpgrade(request, socket, head, (ws) => void this.admit(ws, request, path, scope));
+  }
+
+  private async admit(ws: WebSocket, request: IncomingMessage, path: string, scope: string): Promise<void> {
+    {
       const join = () => {
         this.clients.get(path)?.add(ws);
         ws.on('close', () => this.clients.get(path)?.delete(ws));
       };
       // Frames from the client are read only to notice the first-message handshake and a close.
-      if (this.auth.fromUpgrade(request, scope) === 'ok') {
+      if ((await this.auth.fromUpgrade(request, scope)) === 'ok') {
         ws.on('message', () => {});
         join();
         return;
       }
       const timer = setTimeout(() => ws.close(4401, 'Auth required'), AUTH_WAIT_MS);
-      ws.once('message', (data) => {
+      ws.once('message', async (data) => {
         clearTimeout(timer);
-        const verdict = this.auth.fromFirstMessage(String(data));
+        const verdict = await this.auth.fromFirstMessage(String(data));
         if (verdict !== 'ok') {
           ws.close(verdict, 'Invalid token');
           return;
@@ -69,7 +73,7 @@ export class StreamSockets {
         join();
       });
       ws.on('close', () => clearTimeout(timer));
-    });
+    }
   }
 
   close(): void {
