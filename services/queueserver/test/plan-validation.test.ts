@@ -121,14 +121,12 @@ describe('binding arguments like a Python call', () => {
   });
 
   it('prints the refused plan after the reason (pprint layout, sorted keys)', () => {
-    assert.throws(
-      () => validatePlan({ item_type: 'plan', name: 'f1', args: [1], meta: { sample: 'A' } }, plans, {}),
-      {
-        message:
-          "Plan validation failed: missing a required argument: 'b'\n" +
-          "Plan: {'args': [1], 'item_type': 'plan', 'meta': {'sample': 'A'}, 'name': 'f1'}",
-      },
-    );
+    const item = { item_type: 'plan', name: 'f1', args: [1], meta: { sample: 'A' } };
+    assert.throws(() => validatePlan(item, plans, {}), {
+      message:
+        "Plan validation failed: missing a required argument: 'b'\n" +
+        "Plan: {'args': [1], 'item_type': 'plan', 'meta': {'sample': 'A'}, 'name': 'f1'}",
+    });
   });
 });
 
