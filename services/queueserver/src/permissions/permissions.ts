@@ -9,6 +9,7 @@ import { Refusal } from '../manager/types.ts';
 import { pythonRepr, pythonTypeName } from '../zmq/python-repr.ts';
 import { checkPatternList } from './patterns.ts';
 
+/** The six lists a group may have. */
 export const PERMISSION_LISTS = [
   'allowed_plans',
   'forbidden_plans',
