@@ -457,6 +457,14 @@ describe('mergeQueueMode (§16 item 25)', () => {
     });
   });
 
+  it('refuses a request without mode, quoting the request', () => {
+    refuses(() => mergeQueueMode(current, undefined), "Parameter 'mode' is not found in request {}");
+    refuses(
+      () => mergeQueueMode(current, undefined, { lock_key: 'abc' }),
+      "Parameter 'mode' is not found in request {'lock_key': 'abc'}",
+    );
+  });
+
   it('refuses other strings, lists, unknown keys and non-boolean values', () => {
     refuses(
       () => mergeQueueMode(current, 'unknown_str'),

@@ -3,14 +3,19 @@
  * it; keys and value types are checked with the reference's messages and Python type reprs.
  */
 
-import { pythonClassRepr } from '../zmq/python-repr.ts';
+import { pythonClassRepr, pythonRepr } from '../zmq/python-repr.ts';
 import { pyStr } from './python-text.ts';
-import { DEFAULT_QUEUE_MODE, type QueueMode, Refusal } from './types.ts';
+import { DEFAULT_QUEUE_MODE, type Params, type QueueMode, Refusal } from './types.ts';
 
 const MODE_KEYS = ['loop', 'ignore_failures'];
 
-/** The mode after applying `requested` (a partial mode dict or `"default"`) to `mode`. */
-export function mergeQueueMode(mode: QueueMode, requested: unknown): QueueMode {
+/**
+ * The mode after applying `requested` (a partial mode dict or `"default"`) to `mode`; `request`
+ * (the method's params) only words the refusal when `mode` is absent.
+ */
+export function mergeQueueMode(mode: QueueMode, requested: unknown, request: Params = {}): QueueMode {
+  if (requested === undefined)
+    throw new Refusal(`Parameter 'mode' is not found in request ${pythonRepr(request)}`);
   if (requested === 'default') return { ...DEFAULT_QUEUE_MODE };
   if (requested === null || typeof requested !== 'object' || Array.isArray(requested))
     throw new Refusal(
