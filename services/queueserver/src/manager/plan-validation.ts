@@ -6,7 +6,7 @@
  * the form of `meta`.
  */
 
-import { pythonClassRepr, pythonRepr } from '../zmq/python-repr.ts';
+import { pythonClassRepr, pythonRepr, pythonTypeName } from '../zmq/python-repr.ts';
 import { type EnumTypes, readAnnotationType, typeMismatch } from './plan-annotation.ts';
 import { pformat, pyStr, strToNumber } from './python-text.ts';
 import { Refusal } from './types.ts';
@@ -86,7 +86,7 @@ function bindArguments(
   const kwargs = new Map(Object.entries(kwargsIn));
   const required = (p: PlanParameter) => p.default === undefined;
   let next = 0;
-  let positionalOnlyByName: PlanParameter[] = [];
+  const positionalOnlyByName: PlanParameter[] = [];
   const rest: PlanParameter[] = [];
   let takenByVarPositional = false;
   // Positional arguments fill the parameters in order.
@@ -115,7 +115,7 @@ function bindArguments(
     if (kind === 'POSITIONAL_ONLY' && kwargs.has(param.name)) {
       if (required(param))
         throw new Invalid(`missing a required positional-only argument: ${pythonRepr(param.name)}`);
-      positionalOnlyByName = [...positionalOnlyByName, param];
+      positionalOnlyByName.push(param);
       continue;
     }
     if (kwargs.has(param.name) || kind === 'VAR_KEYWORD' || !required(param)) {
@@ -252,9 +252,9 @@ function checkPlan(
   const args = 'args' in item ? item.args : [];
   const kwargs = 'kwargs' in item ? item.kwargs : {};
   if (!Array.isArray(args))
-    throw new Invalid(`argument after * must be an iterable, not ${pythonClassRepr(args).slice(8, -2)}`);
+    throw new Invalid(`argument after * must be an iterable, not ${pythonTypeName(args)}`);
   if (kwargs === null || typeof kwargs !== 'object' || Array.isArray(kwargs))
-    throw new Invalid(`argument after ** must be a mapping, not ${pythonClassRepr(kwargs).slice(8, -2)}`);
+    throw new Invalid(`argument after ** must be a mapping, not ${pythonTypeName(kwargs)}`);
   const params = Array.isArray(allowedPlans[name].parameters) ? allowedPlans[name].parameters : [];
   const bound = bindArguments(params, args, kwargs as Record<string, unknown>);
   const types = typeErrors(bound, allowedPlans, allowedDevices);
