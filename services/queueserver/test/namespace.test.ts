@@ -194,6 +194,11 @@ describe('the simulated profile', () => {
       'push_buffer_element',
     ]);
     assert.equal(ns.RE?.state, 'idle');
+    assert.equal(
+      (findDevice(ns, 'sim_bundle_A.dets.det_A') as { name: string }).name,
+      'sim_bundle_A_dets_det_A',
+    );
+    assert.ok('sim_bundle_A' in devices_existing && 'custom_test_flyer' in devices_existing);
     assert.notEqual(simProfileNamespace().devices.det1, ns.devices.det1, 'each call builds its own devices');
   });
 });

@@ -14,7 +14,7 @@ import type { FromWorker, PlanToRun, ToWorker, WorkerStartup } from '../src/work
 import { spawnWorker, type WorkerOptions, type WorkerProcess } from '../src/worker/worker-process.ts';
 
 const EXAMPLE_DIR = fileURLToPath(new URL('../profile/example/', import.meta.url));
-const SIM_DEVICES = ['det1', 'det2', 'motor', 'motor1', 'motor2'];
+const SIM_DEVICES = ['det1', 'det2', 'motor', 'motor1', 'motor2', 'sim_bundle_A.dets.det_A'];
 
 type Message<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
 
@@ -194,6 +194,15 @@ describe('a worker on the simulated profile', () => {
     const states = w.messages.slice(mark).flatMap((m) => (m.type === 're_state' ? [m.state] : []));
     assert.ok(states.includes('running'), JSON.stringify(states));
     assert.equal(states.at(-1), 'idle');
+  });
+
+  test('a dotted name in the allowed devices becomes the sub-device', async () => {
+    const printedFrom = w.output.length;
+    const report = await w.report(w.start('count', [['sim_bundle_A.dets.det_A']], { num: 2 }));
+    assert.equal(report.plan_state, 'completed', report.err_msg);
+    await w.printed(/\|\s+sim_bundle_A_dets_det_A \|[\s\S]*\|\s+2 \|/, printedFrom);
+    const refused = await w.next('plan_refused', w.start('count', [['sim_bundle_A.dets.det_B']]));
+    assert.match(refused.msg, /is not a known device/, 'a sub-device not in the allowed list stays a string');
   });
 
   test('metadata reaches the start document; scan ids continue from one plan to the next', async () => {

@@ -5,7 +5,15 @@
  * describe it before any environment opens.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BUILTIN_PLANS, definePlan, hw, LiveTable, profilePlans, RunEngine } from '@ophyd-service/run-engine';
+import {
+  BUILTIN_PLANS,
+  definePlan,
+  hw,
+  LiveTable,
+  profileDevices,
+  profilePlans,
+  RunEngine,
+} from '@ophyd-service/run-engine';
 import { addExports, emptyNamespace, type Namespace } from './namespace.ts';
 
 /** Gives a function Python keyword binding: clients may pass its parameters by name (kwargs). */
@@ -40,8 +48,7 @@ function profileFunctions() {
 }
 
 /** The profile's own plans, described from their Python signatures. */
-function profilePlanSpecs(devices: ReturnType<typeof hw>) {
-  const plans = profilePlans(devices);
+function profilePlanSpecs(plans: ReturnType<typeof profilePlans>) {
   const readables = 'collections.abc.Sequence[__READABLE__]';
   return {
     marked_up_count: definePlan(
@@ -64,10 +71,20 @@ function profilePlanSpecs(devices: ReturnType<typeof hw>) {
 
 /** A fresh simulated profile: its own devices, plans, functions and RunEngine. */
 export function simProfileNamespace(): Namespace {
-  const devices = hw();
+  const sim = hw();
+  const devices = { ...sim, ...profileDevices(sim) };
   const RE = new RunEngine({});
   RE.subscribe(new LiveTable().callback);
+  const plans = profilePlans(sim);
   const ns = emptyNamespace();
-  addExports(ns, { ...devices, ...BUILTIN_PLANS, ...profilePlanSpecs(devices), ...profileFunctions(), RE });
+  // Profile plans without a signature here still become plans (taking *args, **kwargs).
+  addExports(ns, {
+    ...devices,
+    ...BUILTIN_PLANS,
+    ...plans,
+    ...profilePlanSpecs(plans),
+    ...profileFunctions(),
+    RE,
+  });
   return ns;
 }
