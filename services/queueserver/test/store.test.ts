@@ -15,7 +15,9 @@ import { MemoryQueueStore } from '../src/store/memory-queue-store.ts';
 import { openQueueStore } from '../src/store/mikro-queue-store.ts';
 import { orderKeys } from '../src/store/queue-order.ts';
 import { QueueStoreError } from '../src/store/queue-store.ts';
-import { entry, queueStoreSuite, sqlStoreSuite } from './store-suite.ts';
+import { entry } from './store-fixtures.ts';
+import { sqlStoreSuite } from './store-schema-suite.ts';
+import { queueStoreSuite } from './store-suite.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'qs-store-'));
 after(() => rm(root, { recursive: true, force: true }));

@@ -7,7 +7,8 @@ import { before } from 'node:test';
 import { POSTGRES_URL, requirePostgres, withPostgres } from '../../../configuration/test/postgres.ts';
 import { STORE_TABLES } from '../../src/store/entities.ts';
 import { openQueueStore } from '../../src/store/mikro-queue-store.ts';
-import { queueStoreSuite, sqlStoreSuite } from '../store-suite.ts';
+import { sqlStoreSuite } from '../store-schema-suite.ts';
+import { queueStoreSuite } from '../store-suite.ts';
 
 // The reference's spelling, for the store; the helper's plain URL for the raw client.
 const STORE_URL = POSTGRES_URL.replace(/^[a-z+]+:/i, 'postgresql+psycopg:');
