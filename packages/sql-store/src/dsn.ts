@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 
+/** What a database URL names, as the drivers need it. */
 export type DatabaseTarget =
   | {
       backend: 'postgresql';
@@ -36,6 +37,7 @@ export interface DatabaseUrlContext {
   cwd?: string;
 }
 
+/** A database URL that cannot be used; the message never holds its password. */
 export class DatabaseUrlError extends Error {
   override name = 'DatabaseUrlError';
 }

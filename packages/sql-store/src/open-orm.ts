@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { type DatabaseTarget, describeDatabase } from './dsn.ts';
 import { nodeSqliteDialect } from './sqlite-dialect.ts';
 
+/** What openMigratedOrm opens, with which schema, and how it reports. */
 export interface OpenOrmOptions {
   target: DatabaseTarget;
   /** The URL as the operator wrote it (redacted in messages). */

@@ -5,6 +5,7 @@
  */
 import { defineEntity, p } from '@mikro-orm/core';
 
+/** One queue item: its uid, order key and JSON text. */
 export const QueueRow = defineEntity({
   name: 'QueueRow',
   tableName: 'qs_queue',
@@ -17,6 +18,7 @@ export const QueueRow = defineEntity({
   indexes: [{ properties: ['position'], name: 'qs_queue_position_index' }],
 });
 
+/** One history entry under its sequence number. */
 export const HistoryRow = defineEntity({
   name: 'HistoryRow',
   tableName: 'qs_history',
@@ -27,6 +29,7 @@ export const HistoryRow = defineEntity({
   },
 });
 
+/** One scalar part (running item, mode, lock, permissions, flags) as JSON text. */
 export const StateRow = defineEntity({
   name: 'StateRow',
   tableName: 'qs_state',
@@ -36,10 +39,13 @@ export const StateRow = defineEntity({
   },
 });
 
+/** Every entity of the store, for MikroORM. */
 export const entities = [QueueRow, HistoryRow, StateRow];
 
-/** Where MikroORM records the applied migrations: our own table, so a database shared with the
- * configuration service keeps the two services' migration logs apart. */
+/**
+ * Where MikroORM records the applied migrations: our own table, so a database shared with the
+ * configuration service keeps the two services' migration logs apart.
+ */
 export const MIGRATIONS_TABLE = 'qs_migrations';
 
 /** Every table the store creates (tests drop them for a fresh database). */

@@ -13,6 +13,7 @@ import {
   type StoredState,
 } from './queue-store.ts';
 
+/** The QueueStore for unit tests: no database, the same semantics. */
 export class MemoryQueueStore implements QueueStore {
   /** The "database": shared by the stores reopen() gives, as a file is by connections to it. */
   #db: { state: StoredState };

@@ -37,6 +37,7 @@ import {
   writeQueue,
 } from './row-writes.ts';
 
+/** How openQueueStore opens the database. */
 export interface OpenQueueStoreOptions {
   /** Receives one line per applied migration and when the store is ready (default: silent). */
   log?: (message: string) => void;
@@ -111,6 +112,7 @@ interface Snapshot {
   state: Map<string, string>;
 }
 
+/** The QueueStore on SQLite or PostgreSQL (see the file's comment). */
 export class MikroQueueStore implements QueueStore {
   /** Exposed for tests and tooling (raw SQL, schema checks); the manager uses the methods. */
   readonly orm: MikroORM;

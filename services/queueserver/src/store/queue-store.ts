@@ -60,6 +60,7 @@ export type StateChanges = {
   readonly [K in keyof StoredState]?: StoredState[K] extends (infer T)[] ? readonly T[] : StoredState[K];
 };
 
+/** Where the manager keeps its state across restarts. */
 export interface QueueStore {
   /** Reads the whole stored state (defaults for parts never saved). */
   load(): Promise<StoredState>;
