@@ -48,3 +48,8 @@ export class WaitForTimeoutError extends Error {
 export class TransitionError extends Error {
   override name = 'TransitionError';
 }
+
+/** ramp_plan ran past its timeout before the ramp finished (bluesky's RampFail). */
+export class RampFail extends Error {
+  override name = 'RampFail';
+}

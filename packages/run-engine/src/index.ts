@@ -15,8 +15,10 @@ export * from './plans/define.ts';
 export * from './plans/patterns.ts';
 export * from './plans/plans.ts';
 export * from './plans/preprocessors.ts';
+export * from './plans/ramp.ts';
 export * from './plans/spirals.ts';
 export * from './plans/stubs.ts';
+export * from './plans/tweak.ts';
 export * from './protocols.ts';
 export { SynAxis, SynAxisNoPosition } from './sim/axis.ts';
 export { abDetector, detWithConf, detWithCountTime, directImage } from './sim/detectors.ts';
@@ -25,6 +27,7 @@ export { MockFlyer, NewTrivialFlyer, TrivialFlyer } from './sim/flyer.ts';
 export { Syn2DGauss, SynGauss } from './sim/gauss.ts';
 export { type Hw, type HwOptions, hw } from './sim/hw.ts';
 export { encodeNpy } from './sim/npy.ts';
+export { profilePlanSpecs } from './sim/profile-catalog.ts';
 export {
   type ProfileDevices,
   profileDevices,
@@ -32,7 +35,7 @@ export {
   SimDetectors,
   SimStage,
 } from './sim/profile-devices.ts';
-export { profilePlans } from './sim/profile-plans.ts';
+export { type ProfilePlanOptions, profilePlans } from './sim/profile-plans.ts';
 export { PseudoPositioner, PseudoSingle, pseudo1x3, pseudo3x3, SoftPositioner } from './sim/pseudo.ts';
 export { SynSignalWithRegistry } from './sim/registry.ts';
 export { SimSignal, type SimSignalOptions } from './sim/signal.ts';

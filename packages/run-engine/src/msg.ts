@@ -25,6 +25,7 @@ export type Command =
   | 'kickoff'
   | 'complete'
   | 'collect'
+  | 'input'
   | 'rewindable';
 
 export interface Msg {

@@ -94,6 +94,7 @@ describe('plan catalog', () => {
       'log_scan',
       'mv',
       'mvr',
+      'ramp_plan',
       'rel_adaptive_scan',
       'rel_grid_scan',
       'rel_list_grid_scan',
@@ -105,10 +106,12 @@ describe('plan catalog', () => {
       'rel_spiral_square',
       'relative_inner_product_scan',
       'scan',
+      'scan_nd',
       'spiral',
       'spiral_fermat',
       'spiral_square',
       'tune_centroid',
+      'tweak',
       'x2x_scan',
     ]);
   });

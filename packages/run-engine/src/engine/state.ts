@@ -39,7 +39,7 @@ type Pending =
   | { kind: 'plan' }
   | { kind: 'io'; id: number; onDone: (value: unknown) => unknown }
   | { kind: 'sleep'; id: number }
-  | { kind: 'group'; group: string; timer: number | null; errorOnTimeout: boolean }
+  | { kind: 'group'; group: string | null; timer: number | null; errorOnTimeout: boolean }
   | { kind: 'suspended' }
   | null;
 
@@ -518,9 +518,12 @@ export class EngineCore {
     const status = this.statuses.get(id);
     if (!status) return; // its message was abandoned by a pause or stop before the status came back
     if (status.group === null) {
-      // Nobody waits on an ungrouped status: its failure is thrown into the plan at the next answer.
+      // An ungrouped status's failure is thrown into the plan at the next answer; a wait on the
+      // null group (bluesky's wait(group=None), as kickoff/complete with wait=True use) waits for
+      // the ungrouped statuses still running.
       this.statuses.delete(id);
       if (error !== undefined) this.failedUngrouped = new FailedStatus(errorText(error));
+      if (this.pending?.kind === 'group' && this.pending.group === null) this.waitGroup(null);
       return;
     }
     this.statuses.set(id, { ...status, done: true, error });
@@ -541,7 +544,6 @@ export class EngineCore {
     group: string | null,
     timeout: { seconds: number; errorOnTimeout: boolean } | null = null,
   ): void {
-    if (group === null) return this.answer(null); // only grouped statuses can be waited on
     const members = [...this.statuses.entries()].filter(([, s]) => s.group === group);
     const failed = members.find(([, s]) => s.done && s.error !== undefined);
     const waiting = this.pending?.kind === 'group' ? this.pending : null;

@@ -1,11 +1,9 @@
 /**
- * The built-in plans as the queue server sees them: each with its parameters in the format of the
- * queue server's plan descriptions (spec §9.2: kinds, Python annotation text, defaults as Python
- * literals), and a binder that checks a queue item's args/kwargs against them, turns device names
- * into devices and calls the plan with this package's calling convention.
+ * The built-in plans as the queue server sees them: bluesky's plans by name, each with its
+ * parameters as bluesky-queueserver describes them (plan-spec.ts holds the format and the binder).
  */
-import type { SyncPlan } from '../msg.ts';
 import { adaptive_scan, rel_adaptive_scan, tune_centroid } from './adaptive.ts';
+import { type ParamSpec, type PlanSpec, PlanValidationError } from './plan-spec.ts';
 import {
   count,
   fly,
@@ -21,8 +19,10 @@ import {
   rel_scan,
   relative_inner_product_scan,
   scan,
+  scan_nd,
   x2x_scan,
 } from './plans.ts';
+import { ramp_plan } from './ramp.ts';
 import {
   rel_spiral,
   rel_spiral_fermat,
@@ -32,41 +32,9 @@ import {
   spiral_square,
 } from './spirals.ts';
 import { mv, mvr } from './stubs.ts';
+import { tweak } from './tweak.ts';
 
-export type ParamKind =
-  | 'POSITIONAL_ONLY'
-  | 'POSITIONAL_OR_KEYWORD'
-  | 'VAR_POSITIONAL'
-  | 'KEYWORD_ONLY'
-  | 'VAR_KEYWORD';
-const KIND_VALUE: Record<ParamKind, number> = {
-  POSITIONAL_ONLY: 0,
-  POSITIONAL_OR_KEYWORD: 1,
-  VAR_POSITIONAL: 2,
-  KEYWORD_ONLY: 3,
-  VAR_KEYWORD: 4,
-};
-
-export interface ParamSpec {
-  name: string;
-  kind: ParamKind;
-  /** Python typing text, with the queue server's placeholders (__READABLE__, __MOVABLE__…). */
-  annotation?: string;
-  /** A Python literal; absent means required. */
-  default?: string;
-  description?: string;
-  convert_device_names?: boolean;
-}
-
-export interface PlanSpec {
-  name: string;
-  module: string;
-  description: string;
-  is_generator: boolean;
-  parameters: ParamSpec[];
-  /** Calls the plan: positional-or-keyword values in order, then *args, then keyword-only/**kwargs as one options object. */
-  plan: (...args: never[]) => SyncPlan<unknown>;
-}
+export * from './plan-spec.ts';
 
 const detectors: ParamSpec = {
   name: 'detectors',
@@ -406,6 +374,25 @@ export const BUILTIN_PLANS: Record<string, PlanSpec> = Object.fromEntries(
       ],
       plan: p(count),
     } satisfies PlanSpec,
+    {
+      name: 'scan_nd',
+      module: 'bluesky.plans',
+      description:
+        'Step through a trajectory of motor positions (a cycler), reading the detectors at each point.',
+      is_generator: true,
+      parameters: [
+        detectors,
+        {
+          name: 'cycler',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          description:
+            'the trajectory: one map of motor to position per point (a cycler cannot come in JSON)',
+        },
+        perStep,
+        md(),
+      ],
+      plan: p(scan_nd),
+    } satisfies PlanSpec,
     stepScan(
       'scan',
       p(scan),
@@ -583,6 +570,79 @@ export const BUILTIN_PLANS: Record<string, PlanSpec> = Object.fromEntries(
       ],
       plan: p(fly),
     } satisfies PlanSpec,
+    {
+      name: 'ramp_plan',
+      module: 'bluesky.plans',
+      description: 'Take data repeatedly while something ramps, in one run, monitoring a signal.',
+      is_generator: true,
+      parameters: [
+        {
+          name: 'go_plan',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          description: 'the plan that starts the ramp and returns its status',
+        },
+        {
+          name: 'monitor_sig',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: '__READABLE__',
+          convert_device_names: true,
+          description: 'the signal monitored during the run',
+        },
+        {
+          name: 'inner_plan_func',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          description: 'makes the plan that takes one data point',
+        },
+        {
+          name: 'take_pre_data',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'bool',
+          default: 'True',
+          description: 'take a point before the ramp starts',
+        },
+        {
+          name: 'timeout',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'float | None',
+          default: 'None',
+          description: 'seconds the ramp may take before the plan fails',
+        },
+        {
+          name: 'period',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'float | None',
+          default: 'None',
+          description: 'least seconds from one point to the next',
+        },
+        { ...md(), kind: 'POSITIONAL_OR_KEYWORD' },
+      ],
+      plan: p(ramp_plan),
+    } satisfies PlanSpec,
+    {
+      name: 'tweak',
+      module: 'bluesky.plans',
+      description: 'Step a motor by a step asked for each time, reading a detector after every move.',
+      is_generator: true,
+      parameters: [
+        {
+          name: 'detector',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: '__READABLE__',
+          convert_device_names: true,
+          description: 'the detector read at each position',
+        },
+        {
+          name: 'target_field',
+          kind: 'POSITIONAL_OR_KEYWORD',
+          annotation: 'str',
+          description: 'the field of the detector shown in the prompt',
+        },
+        motorParam('motor'),
+        floatParam('step', 'the first step'),
+        md(),
+      ],
+      plan: p(tweak),
+    } satisfies PlanSpec,
     move('mv', p(mv), 'Move devices to positions together and wait for all of them.'),
     move('mvr', p(mvr), 'Move devices by offsets together and wait for all of them.'),
   ].map((spec) => [spec.name, spec]),
@@ -593,113 +653,4 @@ export function planByName(name: string): PlanSpec {
   const spec = Object.hasOwn(BUILTIN_PLANS, name) ? BUILTIN_PLANS[name] : undefined;
   if (!spec) throw new PlanValidationError(`Plan '${name}' is not in the list of existing plans`);
   return spec;
-}
-
-/** A plan's description in the queue server's format (spec §9.2). */
-export function describePlan(spec: PlanSpec): Record<string, unknown> {
-  return {
-    name: spec.name,
-    properties: { is_generator: spec.is_generator },
-    parameters: spec.parameters.map((param) => ({
-      name: param.name,
-      kind: { name: param.kind, value: KIND_VALUE[param.kind] },
-      ...(param.description ? { description: param.description } : {}),
-      ...(param.annotation ? { annotation: { type: param.annotation } } : {}),
-      ...(param.convert_device_names ? { convert_device_names: true } : {}),
-      ...(param.default !== undefined ? { default: param.default } : {}),
-    })),
-    module: spec.module,
-    description: spec.description,
-  };
-}
-
-export class PlanValidationError extends Error {
-  override name = 'PlanValidationError';
-}
-
-/**
- * Checks a queue item's arguments against the plan's parameters and returns the plan, ready to
- * run. Device names become the devices of `devices`, where the parameter asks for it (or has no
- * annotation, as the queue server converts unannotated arguments too).
- */
-export function bindPlan(
-  spec: PlanSpec,
-  args: unknown[] = [],
-  kwargs: Record<string, unknown> = {},
-  devices: Record<string, unknown> = {},
-): SyncPlan<unknown> {
-  const params = spec.parameters;
-  const positional = params.filter((q) => q.kind === 'POSITIONAL_OR_KEYWORD' || q.kind === 'POSITIONAL_ONLY');
-  const varPositional = params.find((q) => q.kind === 'VAR_POSITIONAL');
-  const keywordOnly = params.filter((q) => q.kind === 'KEYWORD_ONLY');
-  const varKeyword = params.find((q) => q.kind === 'VAR_KEYWORD');
-  const fail = (why: string): never => {
-    throw new PlanValidationError(`Plan '${spec.name}': ${why}`);
-  };
-  if (args.length > positional.length && !varPositional) {
-    fail(`takes ${positional.length} positional arguments but ${args.length} were given`);
-  }
-  const known = new Set(
-    params.filter((q) => q.kind !== 'VAR_POSITIONAL' && q.kind !== 'VAR_KEYWORD').map((q) => q.name),
-  );
-  for (const key of Object.keys(kwargs))
-    if (!known.has(key) && !varKeyword) fail(`unexpected keyword argument '${key}'`);
-
-  const convert = (param: ParamSpec | undefined, value: unknown): unknown => {
-    if (param && (param.convert_device_names || !param.annotation)) value = toDevices(value, devices);
-    if (param?.annotation) checkType(param, value, fail);
-    return value;
-  };
-  const callArgs: unknown[] = positional.map((param, i) => {
-    if (i < args.length) {
-      if (param.name in kwargs) fail(`got multiple values for argument '${param.name}'`);
-      return convert(param, args[i]);
-    }
-    if (param.name in kwargs) return convert(param, kwargs[param.name]);
-    if (param.default === undefined) fail(`missing required argument '${param.name}'`);
-    return undefined; // the plan's own default applies
-  });
-  const rest = args.slice(positional.length).map((v) => convert(varPositional, v));
-  const options: Record<string, unknown> = {};
-  for (const param of keywordOnly)
-    if (param.name in kwargs) options[param.name] = convert(param, kwargs[param.name]);
-  for (const [key, value] of Object.entries(kwargs))
-    if (!known.has(key)) options[key] = convert(varKeyword, value);
-  const call = [...callArgs, ...rest];
-  if (keywordOnly.length || varKeyword) call.push(options);
-  return (spec.plan as (...a: unknown[]) => SyncPlan<unknown>)(...call);
-}
-
-function toDevices(value: unknown, devices: Record<string, unknown>): unknown {
-  if (Array.isArray(value)) return value.map((v) => toDevices(v, devices));
-  if (typeof value !== 'string') return value;
-  if (Object.hasOwn(devices, value)) return devices[value];
-  return value;
-}
-
-/** The annotation checks the queue server applies before a plan runs, for the types the built-ins use. */
-function checkType(param: ParamSpec, value: unknown, fail: (why: string) => never): void {
-  const type = param.annotation!;
-  const optional = type.includes('| None');
-  if (value === null || value === undefined) {
-    if (optional || param.default === 'None') return;
-    fail(`'${param.name}' must not be None`);
-  }
-  const isDevice = (v: unknown) =>
-    typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string';
-  if (type.startsWith('collections.abc.Sequence[__READABLE__]') || type === 'list[__FLYABLE__]') {
-    if (!Array.isArray(value)) fail(`'${param.name}' must be a list of devices`);
-    for (const v of value as unknown[])
-      if (!isDevice(v)) fail(`'${param.name}': ${JSON.stringify(v)} is not a known device`);
-    return;
-  }
-  if (type === '__MOVABLE__' && !isDevice(value))
-    fail(`'${param.name}': ${JSON.stringify(value)} is not a known device`);
-  const base = type.replace(' | None', '');
-  if (base === 'int' && !Number.isInteger(value))
-    fail(`'${param.name}' must be an integer, got ${JSON.stringify(value)}`);
-  if (base === 'float' && typeof value !== 'number')
-    fail(`'${param.name}' must be a number, got ${JSON.stringify(value)}`);
-  if (base === 'bool' && typeof value !== 'boolean')
-    fail(`'${param.name}' must be true or false, got ${JSON.stringify(value)}`);
 }

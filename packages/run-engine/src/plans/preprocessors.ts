@@ -5,7 +5,7 @@
  */
 import { PlanHalt, RunEngineControlException } from '../errors.ts';
 import type { Msg, SyncPlan } from '../msg.ts';
-import { nameOf } from '../protocols.ts';
+import { isLocatable, nameOf, type Reading } from '../protocols.ts';
 import { close_run, declare_stream, open_run, stage_all, trigger_and_read, unstage_all } from './stubs.ts';
 
 type PlanLike<R = unknown> = SyncPlan<R> | (() => SyncPlan<R>);
@@ -67,8 +67,37 @@ export function* run_wrapper(
 }
 
 /** Stages the devices first and unstages them (in reverse) however the plan ends. */
+/** An object, its parent, grandparent… up to the top (ophyd components know their `parent`). */
+export function ancestry(obj: unknown): unknown[] {
+  const line = [obj];
+  let parent = (obj as { parent?: unknown } | null)?.parent;
+  while (parent !== null && parent !== undefined && !line.includes(parent)) {
+    line.push(parent);
+    parent = (parent as { parent?: unknown }).parent;
+  }
+  return line;
+}
+
+/** The top-level device an object belongs to (itself when it has no parent). */
+export function root_ancestor(obj: unknown): unknown {
+  return ancestry(obj).at(-1);
+}
+
+/** The devices without those whose ancestor is also in the list, in order (bluesky's separate_devices). */
+export function separate_devices(devices: Iterable<unknown>): unknown[] {
+  const result: unknown[] = [];
+  for (const device of devices) {
+    if (result.some((kept) => ancestry(device).includes(kept))) continue;
+    for (const kept of [...result])
+      if (ancestry(kept).includes(device)) result.splice(result.indexOf(kept), 1);
+    result.push(device);
+  }
+  return result;
+}
+
+/** Stages the top-level devices of `devices` around `plan`, and unstages them in reverse however it ends. */
 export function* stage_wrapper<R>(plan: SyncPlan<R>, devices: unknown[]): SyncPlan<R> {
-  const unique = [...new Set(devices)];
+  const unique = separate_devices(devices.map(root_ancestor));
   function* inner(): SyncPlan<R> {
     yield* stage_all(unique);
     return yield* plan;
@@ -94,11 +123,14 @@ export function* msg_mutator<R>(plan: SyncPlan<R>, rewrite: (m: Msg) => Msg): Sy
 
 /**
  * Where a motor is before the plan first sets it: its `position` when it has one synchronously (as
- * bluesky reads `obj.position`, without a message), or else its readback from a `locate` message.
+ * bluesky reads `obj.position`, without a message), else its readback from a `locate` message, else
+ * (neither, like ophyd.sim's SynAxisNoPosition) the value of its one hinted field, or of its first
+ * field, from a `read` message, as bluesky falls back to.
  */
 function* initialPosition(obj: unknown): SyncPlan<number> {
   const position = (obj as { position?: unknown })?.position;
   if (typeof position === 'number') return position;
+  if (!isLocatable(obj)) return yield* positionFromReading(obj);
   const located = (yield { command: 'locate', obj, args: [], kwargs: {}, run: null }) as {
     readback?: unknown;
   } | null;
@@ -106,6 +138,24 @@ function* initialPosition(obj: unknown): SyncPlan<number> {
   if (!Number.isFinite(readback))
     throw new TypeError(`${nameOf(obj)} has no numeric position to move relative to`);
   return readback;
+}
+
+function* positionFromReading(obj: unknown): SyncPlan<number> {
+  const reading = (yield { command: 'read', obj, args: [], kwargs: {}, run: null }) as Record<
+    string,
+    Reading
+  > | null;
+  if (!reading) return 0;
+  const fields = (obj as { hints?: { fields?: string[] } })?.hints?.fields ?? [];
+  if (fields.length > 1)
+    throw new TypeError(
+      `${nameOf(obj)} has ${fields.length} hinted fields: which is its position is unknown`,
+    );
+  const key = fields[0] ?? Object.keys(reading)[0];
+  const value = Number(reading[key]?.value);
+  if (!Number.isFinite(value))
+    throw new TypeError(`${nameOf(obj)} has no numeric position to move relative to`);
+  return value;
 }
 
 /**

@@ -29,6 +29,11 @@ export function setPlanClock(clock: Clock): void {
   planClock = clock;
 }
 
+/** The time on the plans' clock (what bluesky's plans read from time.time()). */
+export function planTime(): number {
+  return planClock.now();
+}
+
 export function* open_run(md: Record<string, unknown> | null = null): SyncPlan<string> {
   return (yield msg('open_run', null, [], { ...(md ?? {}) })) as string;
 }

@@ -37,6 +37,8 @@ export class SynAxis {
   /** How often each verb was called: what tests check clean-up against. */
   readonly calls = { set: 0, stop: 0, stage: 0, unstage: 0 };
   staged = false;
+  /** The device this axis is a component of (a SimStage's), or null. */
+  parent: unknown = null;
   readonly pythonClass = {
     classname: 'SynAxis' as string,
     module: 'ophyd.sim',

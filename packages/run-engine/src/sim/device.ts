@@ -33,9 +33,22 @@ export interface DeviceLayout {
 
 const merge = <T>(parts: Record<string, T>[]): Record<string, T> => Object.assign({}, ...parts);
 
+/**
+ * Makes each component reachable as a property (`sim_bundle_A.dets.det_A`), as ophyd's are, so a
+ * dotted device name resolves by walking properties. Configurable, so subclasses can declare them.
+ */
+export function exposeComponents(device: object, components: Record<string, unknown>): void {
+  for (const [attr, component] of Object.entries(components)) {
+    if (attr in device) continue;
+    Object.defineProperty(device, attr, { value: component, enumerable: false, configurable: true });
+  }
+}
+
 export class SimDevice {
   readonly name: string;
   readonly components: Record<string, Component>;
+  /** The device this one is a component of, or null. */
+  parent: unknown = null;
   private readonly layout: Required<Omit<DeviceLayout, 'components'>>;
 
   constructor(name: string, layout: DeviceLayout) {
@@ -48,6 +61,8 @@ export class SimDevice {
       config: layout.config ?? [],
       trigger: layout.trigger ?? [],
     };
+    exposeComponents(this, this.components);
+    for (const c of Object.values(this.components)) (c as { parent?: unknown }).parent = this;
   }
 
   get pythonClass() {

@@ -35,6 +35,8 @@ abstract class GaussBase {
   private readonly configTime: number;
   readonly calls = { trigger: 0, stage: 0, unstage: 0 };
   staged = false;
+  /** The device this detector is a component of (a SimDetectors'), or null. */
+  parent: unknown = null;
 
   get pythonClass() {
     const signal = { classname: 'Signal', module: 'ophyd.signal' };

@@ -8,8 +8,18 @@ import { count } from '../plans/plans.ts';
 import { run_wrapper, set_run_key_wrapper } from '../plans/preprocessors.ts';
 import { mv, sleep, trigger_and_read } from '../plans/stubs.ts';
 import type { Hw } from './hw.ts';
+import { progressBars } from './progress-bars.ts';
 
-export function profilePlans(h: Hw) {
+export interface ProfilePlanOptions {
+  /** Where plans print (the console a queue server captures); stdout by default. */
+  print?: (text: string) => void;
+}
+
+/** The simulated profile's own plans, over the profile's devices `h`. */
+export function profilePlans(
+  h: Hw,
+  { print = (text) => process.stdout.write(text) }: ProfilePlanOptions = {},
+) {
   /** count under another name, with plain annotations (the profile's example of a marked-up plan). */
   function* marked_up_count(
     detectors: unknown[],
@@ -72,5 +82,37 @@ export function profilePlans(h: Hw) {
     return yield* set_run_key_wrapper(run_wrapper(outer(), { md: {} }), 'run_1');
   }
 
-  return { marked_up_count, move_then_count, sim_multirun_plan_nested };
+  /** count, under a name whose `detectors` may also be sim_bundle devices and their parts. */
+  function* count_bundle_test(
+    detectors: unknown[],
+    num: number | null = 1,
+    delay: number | number[] | null = null,
+    {
+      per_shot = null as ((detectors: unknown[]) => SyncPlan<unknown>) | null,
+      md = null as Record<string, unknown> | null,
+    } = {},
+  ): SyncPlan<unknown> {
+    return yield* count(detectors, num, delay, { per_shot, md });
+  }
+
+  /** Ten half-second sleeps while `n_progress_bars` progress bars (at least one) fill up in the console. */
+  function* plan_test_progress_bars(n_progress_bars = 1): SyncPlan<void> {
+    const bars = progressBars(Math.max(n_progress_bars, 1), print);
+    const points = 10;
+    print(`TESTING ${bars.count} PROGRESS BARS ...\n\n`);
+    for (let n = 0; n < points; n++) {
+      yield* sleep(0.5);
+      for (let i = 0; i < bars.count; i++) bars.update(i, `TEST${i + 1}`, n / points);
+    }
+    for (let i = 0; i < bars.count; i++) bars.update(i, `TEST${i + 1}`, 1);
+    print(`${'\n'.repeat(bars.count)}\nTEST COMPLETED ...\n`);
+  }
+
+  return {
+    marked_up_count,
+    move_then_count,
+    sim_multirun_plan_nested,
+    count_bundle_test,
+    plan_test_progress_bars,
+  };
 }

@@ -6,6 +6,7 @@
 import { type Clock, wallClock } from '../clock.ts';
 import type { DataKey, Reading, Status } from '../protocols.ts';
 import { DeviceStatus } from '../status.ts';
+import { exposeComponents } from './device.ts';
 import { inferDtype, SimSignal } from './signal.ts';
 
 const merge = <T>(parts: Record<string, T>[]): Record<string, T> => Object.assign({}, ...parts);
@@ -14,6 +15,8 @@ const merge = <T>(parts: Record<string, T>[]): Record<string, T> => Object.assig
 export class SoftPositioner {
   readonly name: string;
   readonly pythonClass = { classname: 'SoftPositioner', module: 'ophyd.positioner' };
+  /** The pseudo positioner whose real axis this is. */
+  parent: unknown = null;
   private reading: Reading;
   private readonly clock: Clock;
 
@@ -74,7 +77,8 @@ export class PseudoSingle {
   readonly egu: string;
   target: number;
   targetTime: number;
-  private readonly parent: PseudoPositioner;
+  /** The pseudo positioner this axis belongs to. */
+  readonly parent: PseudoPositioner;
   private readonly index: number;
 
   constructor(
@@ -102,6 +106,11 @@ export class PseudoSingle {
     const targets = this.parent.pseudos.map((p) => p.target);
     targets[this.index] = Number(value);
     return this.parent.set(targets);
+  }
+
+  /** Nothing to acquire (ophyd's Device.trigger is done at once). */
+  trigger(): Status {
+    return DeviceStatus.done();
   }
 
   read(): Record<string, Reading> {
@@ -152,6 +161,7 @@ export class PseudoPositioner {
   readonly pseudos: PseudoSingle[];
   readonly reals: SoftPositioner[];
   readonly sig: SimSignal | null;
+  readonly parent: unknown = null;
   movedAt: number;
   private readonly layout: PseudoLayout;
 
@@ -163,6 +173,20 @@ export class PseudoPositioner {
     this.pseudos = layout.pseudos.map((p, i) => new PseudoSingle(this, i, p.attr, p));
     this.reals = layout.reals.map((attr) => new SoftPositioner(`${name}_${attr}`, { clock }));
     this.sig = layout.withSig ? new SimSignal(`${name}_sig`, { value: 0, clock, kind: 'normal' }) : null;
+    exposeComponents(this, this.pythonClass.components);
+    for (const part of [...this.reals, ...(this.sig ? [this.sig] : [])]) part.parent = this;
+  }
+
+  /** Nothing to acquire (ophyd's Device.trigger is done at once). */
+  trigger(): Status {
+    return DeviceStatus.done();
+  }
+
+  /** A pseudo axis by its attribute name (`pseudo1`…), as ophyd's `pseudo3x3.pseudo1`. */
+  axis(attr: string): PseudoSingle {
+    const i = this.layout.pseudos.findIndex((p) => p.attr === attr);
+    if (i < 0) throw new RangeError(`${this.name} has no pseudo axis '${attr}'`);
+    return this.pseudos[i];
   }
 
   /** The pseudo axes' positions, computed from where the real axes are. */

@@ -51,6 +51,8 @@ export class SimSignal {
   private readonly precision: number | undefined;
   private changed = false;
   readonly pythonClass: { classname: string; module: string };
+  /** The device this signal is a component of, or null. */
+  parent: unknown = null;
 
   constructor(name: string, options: SimSignalOptions = {}) {
     const { value = 0, clock = wallClock, kind = 'hinted' } = options;
@@ -79,6 +81,11 @@ export class SimSignal {
 
   set(value: unknown): Status {
     this.put(value);
+    return DeviceStatus.done();
+  }
+
+  /** Nothing to acquire: ophyd's Signal.trigger() is done at once. */
+  trigger(): Status {
     return DeviceStatus.done();
   }
 

@@ -39,7 +39,7 @@ export class SynSignal extends SimSignal {
     this.func = func;
   }
 
-  trigger(): Status {
+  override trigger(): Status {
     if (this.exposure_time <= 0) {
       this.put(this.func());
       return DeviceStatus.done();

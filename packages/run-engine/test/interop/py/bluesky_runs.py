@@ -1,6 +1,8 @@
 """Runs named plans with bluesky's RunEngine on ophyd.sim and prints, per case, the message
 sequence (formatted as the TypeScript side formats it), the descriptors' data keys and object keys,
 and the stop documents' event counts, as one JSON line."""
+import contextlib
+import io
 import json
 import sys
 import warnings
@@ -40,6 +42,23 @@ def with_profile(make):
     return plan
 
 
+class PolledStatus:
+    """A status that reports done only on its `polls`+1-th look: a ramp of a known number of points."""
+
+    def __init__(self, polls):
+        self.polls = polls
+
+    @property
+    def done(self):
+        self.polls -= 1
+        return self.polls < 0
+
+
+def ramp_go():
+    yield from bps.null()
+    return PolledStatus(2)
+
+
 CASES = {
     "count": lambda: bp.count([h.det1, h.det2], num=3),
     "count_delay": lambda: bp.count([h.det], num=2, delay=0.5),
@@ -75,7 +94,32 @@ CASES = {
     "fly": lambda: bp.fly([h.trivial_flyer]),
     "mv": lambda: bps.mv(h.motor1, 1, h.motor2, 2),
     "mvr": lambda: bps.mvr(h.motor1, 1),
+    "count_ab_det": lambda: bp.count([h.ab_det], num=2),
+    "count_det_with_conf": lambda: bp.count([h.det_with_conf]),
+    "count_det_with_count_time": lambda: bp.count([h.det_with_count_time]),
+    "count_direct_img": lambda: bp.count([h.direct_img]),
+    "count_direct_img_list": lambda: bp.count([h.direct_img_list]),
+    "count_img": lambda: bp.count([h.img], num=2),
+    "count_signals": lambda: bp.count([h.invariant1, h.invariant2, h.bool_sig, h.signal, h.rand]),
+    "count_pseudo": lambda: bp.count([h.pseudo3x3, h.pseudo1x3]),
+    "scan_pseudo_single": lambda: bp.scan([h.det], h.pseudo3x3.pseudo2, -1, 1, 3),
+    "mv_pseudo1x3": lambda: bps.mv(h.pseudo1x3, 2),
+    "scan_empty_hints": lambda: bp.scan([h.det], h.motor_empty_hints1, 0, 1, 2),
+    "scan_no_hints": lambda: bp.scan([h.det], h.motor_no_hints1, 0, 1, 2),
+    "rel_scan_no_pos": lambda: bp.rel_scan([h.det], h.motor_no_pos, -1, 1, 3),
+    "fly_flyer1": lambda: bp.fly([h.flyer1]),
+    "fly_new_trivial_flyer": lambda: bp.fly([h.new_trivial_flyer]),
+    "count_sim_bundle": with_profile(lambda ns: bp.count([ns["sim_bundle_A"]])),
+    "count_bundle_test": with_profile(
+        lambda ns: ns["count_bundle_test"]([ns["sim_bundle_A"].dets.det_A, ns["det1"]], num=2)
+    ),
+    "plan_test_progress_bars": with_profile(lambda ns: ns["plan_test_progress_bars"](2)),
+    "ramp_plan": lambda: bp.ramp_plan(ramp_go(), h.sig, lambda: bps.trigger_and_read([h.det, h.motor])),
+    "tweak": lambda: bp.tweak(h.det, "det", h.motor, 0.25),
 }
+
+# What the `input` messages of a case read (bluesky's RunEngine reads stdin).
+INPUTS = {"tweak": "\n0.5\nq\n"}
 
 
 def norm(v):
@@ -110,11 +154,16 @@ out = {}
 for name in sys.argv[1:]:
     for m in (h.motor, h.motor1, h.motor2):
         m.set(0)
+    for m in (h.pseudo3x3, h.pseudo1x3):
+        m.set(*([0] * len(m.pseudo_positioners)))
     RE = RunEngine({})
-    msgs, descriptors, stops = [], [], []
+    msgs, descriptors, stops, documents = [], [], [], []
     RE.msg_hook = lambda m: msgs.append(fmt(m))
     RE.subscribe(lambda n, d: descriptors.append(d) if n == "descriptor" else stops.append(d) if n == "stop" else None)
-    RE(CASES[name]())
+    RE.subscribe(lambda n, d: documents.append(n))
+    sys.stdin = io.StringIO(INPUTS.get(name, ""))
+    with contextlib.redirect_stdout(io.StringIO()):  # plans that print must not spoil the JSON line
+        RE(CASES[name]())
     out[name] = {
         "messages": msgs,
         "descriptors": [
@@ -124,5 +173,6 @@ for name in sys.argv[1:]:
         ],
         "num_events": [s["num_events"] for s in stops],
         "exit_status": [s["exit_status"] for s in stops],
+        "documents": documents,
     }
 print(json.dumps(out))
