@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { RunEngineOptions } from '../src/engine/run-engine.ts';
 import {
   count,
   grid_scan,
@@ -14,6 +15,9 @@ import {
   log_scan,
   mv,
   mvr,
+  null_,
+  RampFail,
+  ramp_plan,
   rel_grid_scan,
   rel_list_grid_scan,
   rel_list_scan,
@@ -24,14 +28,19 @@ import {
   spiral,
   spiral_fermat,
   spiral_square,
+  trigger_and_read,
+  tweak,
   x2x_scan,
 } from '../src/index.ts';
 import type { SyncPlan } from '../src/msg.ts';
 import type { Hw } from '../src/sim/hw.ts';
 import { formatMsg, recordingEngine, until } from './helpers.ts';
 
-async function sequence(make: (h: Hw) => SyncPlan<unknown>): Promise<string[]> {
-  const { RE, messages, devices, clock } = recordingEngine();
+async function sequence(
+  make: (h: Hw) => SyncPlan<unknown>,
+  options: RunEngineOptions = {},
+): Promise<string[]> {
+  const { RE, messages, devices, clock } = recordingEngine(options);
   const done = RE.run(make(devices));
   let finished = false;
   void done.then(() => {
@@ -866,5 +875,100 @@ describe("built-in plans yield bluesky's message sequences", () => {
     );
     assert.equal(stop.exit_status, 'success');
     assert.deepEqual(stop.num_events, { primary: 3 });
+  });
+
+  it("tweak([h.det], 'det', h.motor, 0.25), answered '', '0.5', 'q'", async () => {
+    const answers = ['', '0.5', 'q'];
+    const prompts: string[] = [];
+    const input = (prompt: string) => {
+      prompts.push(prompt);
+      return answers.shift() ?? '';
+    };
+    const readAndAsk = (position: string, value: string, step: string) => [
+      'create None [] name="primary"',
+      'read motor []',
+      'trigger det [] group=G',
+      'wait None ["A"]',
+      'read det []',
+      'save None []',
+      `input None [] prompt="motor, ${position}, ${value}, (${step}) "`,
+    ];
+    assert.deepEqual(await sequence((h) => tweak(h.det, 'det', h.motor, 0.25), { input }), [
+      'stage det [] group=G',
+      'stage motor [] group=G',
+      'open_run None [] detectors=["det"] hints={"dimensions":[[["motor"],"primary"]]} motors=["motor"] plan_name="tweak"',
+      // an empty answer keeps the step
+      ...readAndAsk('0.0', '1.0', '0.25'),
+      'set motor [0.25] group=G',
+      'wait None ["A"]',
+      // a number is the new step
+      ...readAndAsk('0.25', '0.969', '0.25'),
+      'set motor [0.75] group=G',
+      'wait None ["A"]',
+      // anything else ends the plan
+      ...readAndAsk('0.75', '0.755', '0.5'),
+      'close_run None [] exit_status=null reason=null',
+      'unstage motor [] group=G',
+      'unstage det [] group=G',
+    ]);
+    assert.equal(prompts.length, 3);
+  });
+
+  it('ramp_plan: a point before the ramp, points while it runs (paced by period), one after', async () => {
+    let polls = 1; // the ramp is seen running once, then done
+    const ramp = {
+      get done() {
+        return polls-- <= 0;
+      },
+      success: true,
+      finished: Promise.resolve(),
+    };
+    const go = function* () {
+      yield* null_();
+      return ramp;
+    };
+    const point = [
+      'trigger det [] group=G',
+      'wait None [] error_on_timeout=true group=G timeout=null watch=[]',
+      'create None [] name="primary"',
+      'read det []',
+      'save None []',
+    ];
+    assert.deepEqual(
+      await sequence((h) => ramp_plan(go, h.sig, () => trigger_and_read([h.det]), true, null, 0.5)),
+      [
+        'open_run None [] plan_name="ramp_plan"',
+        'monitor sig [] name="sig_monitor"',
+        ...point,
+        'null None []',
+        ...point,
+        'sleep None [0.5]',
+        ...point,
+        'unmonitor sig []',
+        'close_run None [] exit_status=null reason=null',
+      ],
+    );
+  });
+
+  it('ramp_plan fails with RampFail when the ramp outlasts its timeout', async () => {
+    const { RE, clock, devices: h } = recordingEngine();
+    const never = { done: false, success: false, finished: new Promise<void>(() => {}) };
+    const go = function* () {
+      yield* null_();
+      return never;
+    };
+    let finished = false;
+    const done = RE.run(ramp_plan(go, h.sig, () => trigger_and_read([h.det]), false, 2, 0.5)).then((r) => {
+      finished = true;
+      return r;
+    });
+    await until(() => {
+      if (clock.pending) clock.advance(1); // each period's sleep takes a second of the clock
+      return finished;
+    }, 'the ramp failing');
+    const result = await done;
+    assert.equal(result.exitStatus, 'fail');
+    assert.ok(result.error instanceof RampFail);
+    assert.equal(RE.state, 'idle');
   });
 });

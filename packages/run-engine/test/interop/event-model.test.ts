@@ -28,6 +28,8 @@ interface Verdict {
   routed: Record<string, number>;
   runs: string[];
   problems: string[];
+  /** Per filled event field of external data: [key, shape, sum of the values]. */
+  filled: [string, number[], number][];
 }
 
 function validate(path: string): Promise<Verdict> {
@@ -69,6 +71,27 @@ describe("our documents in Python's event_model", () => {
     await writer.close();
     return join(dir, file);
   }
+
+  it("img's Resource and Datum validate, route, and event_model's Filler loads its frames from our .npy files", async () => {
+    const frames = join(dir, 'frames');
+    const RE = new RunEngine({});
+    const writer = new JsonlWriter(join(dir, 'img.jsonl'));
+    RE.subscribe(writer.callback);
+    const h = hw({ save_path: frames });
+    const result = await RE.run(count([h.img, h.det], 3));
+    assert.equal(result.exitStatus, 'success');
+    await writer.close();
+    const verdict = await validate(join(dir, 'img.jsonl'));
+    assert.deepEqual(verdict.problems, []);
+    assert.deepEqual(verdict.counts, { start: 1, descriptor: 1, resource: 1, datum: 3, event: 3, stop: 1 });
+    assert.deepEqual(verdict.routed, verdict.counts);
+    // ophyd.sim's img: a 10x10 frame of ones per event.
+    assert.deepEqual(verdict.filled, [
+      ['img', [10, 10], 100],
+      ['img', [10, 10], 100],
+      ['img', [10, 10], 100],
+    ]);
+  });
 
   it('count validates and routes: one run, one descriptor, every event', async () => {
     const path = await documentsOf('count.jsonl', (h) => [count([h.det1, h.det2, h.noisy_det], 5)]);

@@ -1,5 +1,7 @@
 """Validates a JSON Lines document stream with Python's event_model and loads it back through
-its routers. Prints one JSON line: per-name counts, runs seen by RunRouter, and the problems found."""
+its routers. Prints one JSON line: per-name counts, runs seen by RunRouter, the problems found, and
+for external data (Resource/Datum) what event_model's Filler loads with ophyd.sim's NumpySeqHandler
+(each filled field's shape and sum)."""
 import json
 import sys
 
@@ -30,6 +32,12 @@ class Counter(DocumentRouter):
     def stop(self, doc):
         self._count("stop")
 
+    def resource(self, doc):
+        self._count("resource")
+
+    def datum(self, doc):
+        self._count("datum")
+
 
 def factory(name, start_doc):
     runs.append(start_doc["uid"])
@@ -37,19 +45,34 @@ def factory(name, start_doc):
 
 
 router = RunRouter([factory])
+filled = []
 with open(sys.argv[1]) as f:
-    for line in f:
-        item = json.loads(line)
-        name, doc = item["name"], item["doc"]
-        counts[name] = counts.get(name, 0) + 1
-        try:
-            schema_validators[DocumentNames[name]].validate(doc)
-        except Exception as err:  # report every invalid document, not just the first
-            problems.append(f"{name} {doc.get('uid')}: {err.__class__.__name__}: {str(err)[:300]}")
-        try:
-            router(name, doc)
-        except Exception as err:
-            problems.append(f"router {name}: {err.__class__.__name__}: {err}")
+    items = [json.loads(line) for line in f]
+filler = None
+if any(item["name"] == "resource" for item in items):
+    from ophyd.sim import NumpySeqHandler
 
-print(json.dumps({"counts": counts, "routed": routed, "runs": runs, "problems": problems,
+    filler = event_model.Filler({"NPY_SEQ": NumpySeqHandler}, inplace=False)
+for item in items:
+    name, doc = item["name"], item["doc"]
+    if filler is not None:
+        try:
+            _, filled_doc = filler(name, doc)
+            if name == "event":
+                for key, value in filled_doc["data"].items():
+                    if doc["filled"].get(key) is False:
+                        filled.append([key, list(value.shape), float(value.sum())])
+        except Exception as err:
+            problems.append(f"filler {name}: {err.__class__.__name__}: {err}")
+    counts[name] = counts.get(name, 0) + 1
+    try:
+        schema_validators[DocumentNames[name]].validate(doc)
+    except Exception as err:  # report every invalid document, not just the first
+        problems.append(f"{name} {doc.get('uid')}: {err.__class__.__name__}: {str(err)[:300]}")
+    try:
+        router(name, doc)
+    except Exception as err:
+        problems.append(f"router {name}: {err.__class__.__name__}: {err}")
+
+print(json.dumps({"counts": counts, "routed": routed, "runs": runs, "problems": problems, "filled": filled,
                   "event_model": event_model.__version__}))
