@@ -96,6 +96,7 @@ export const COMPONENTS: readonly Component[] = [
     description: 'queue server: plan queue over 0MQ (60615, 60625) and HTTP+WebSocket (60610)',
     entry: 'services/queueserver/src/main.ts',
     ...listening(ENDPOINTS.queueserver),
+    hostOption: '--host',
     default: true,
   },
   {

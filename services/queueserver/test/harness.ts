@@ -35,15 +35,21 @@ export async function startTestQueueServer(
   });
   const logger = createLogger('queueserver-test', 'silent');
   const server = await startQueueServer(config, { logger });
-  const http = createQueueServerService({
-    runtime: server.runtime,
-    auth: httpAuth({
-      singleUserApiKey: API_KEY,
-      allowAnonymous: env.QSERVER_HTTP_SERVER_ALLOW_ANONYMOUS_ACCESS === 'true',
-      secretKeys: ['test-secret'],
-    }),
-    logger,
-  });
+  let http: QueueServerService;
+  try {
+    http = createQueueServerService({
+      runtime: server.runtime,
+      auth: httpAuth({
+        singleUserApiKey: API_KEY,
+        allowAnonymous: env.QSERVER_HTTP_SERVER_ALLOW_ANONYMOUS_ACCESS === 'true',
+        secretKeys: ['test-secret'],
+      }),
+      logger,
+    });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   const { url } = await http.listen(0, '127.0.0.1');
   server.runtime.manager.data.httpServerState = 'running';
   return {

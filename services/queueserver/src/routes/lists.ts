@@ -8,13 +8,13 @@
  * /api/plans/allowed:
  *   get:
  *     operationId: plans_allowed_handler_api_plans_allowed_get
- *     summary: The plans the user group may run (`reduced` for the simple form).
+ *     summary: 'The plans the user group may run (`reduced` for the simple form).'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:resources'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -22,13 +22,13 @@
  * /api/devices/allowed:
  *   get:
  *     operationId: devices_allowed_handler_api_devices_allowed_get
- *     summary: The devices the user group may use.
+ *     summary: 'The devices the user group may use.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:resources'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -36,13 +36,13 @@
  * /api/plans/existing:
  *   get:
  *     operationId: plans_existing_handler_api_plans_existing_get
- *     summary: Every plan of the environment.
+ *     summary: 'Every plan of the environment.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:resources'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -50,13 +50,13 @@
  * /api/devices/existing:
  *   get:
  *     operationId: devices_existing_handler_api_devices_existing_get
- *     summary: Every device of the environment.
+ *     summary: 'Every device of the environment.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:resources'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -64,13 +64,13 @@
  * /api/permissions/reload:
  *   post:
  *     operationId: permissions_reload_handler_api_permissions_reload_post
- *     summary: Reloads the user group permissions.
+ *     summary: 'Reloads the user group permissions.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:config'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -78,12 +78,12 @@
  * /api/permissions/get:
  *   get:
  *     operationId: permissions_get_handler_api_permissions_get_get
- *     summary: The user group permissions.
+ *     summary: 'The user group permissions.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:config'] }]
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -91,12 +91,12 @@
  * /api/permissions/set:
  *   post:
  *     operationId: permissions_set_handler_api_permissions_set_post
- *     summary: Replaces the user group permissions.
+ *     summary: 'Replaces the user group permissions.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:permissions'] }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 export {};

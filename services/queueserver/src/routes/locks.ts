@@ -8,13 +8,13 @@
  * /api/lock:
  *   post:
  *     operationId: lock_handler_api_lock_post
- *     summary: Locks the environment and/or the queue.
+ *     summary: 'Locks the environment and/or the queue.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:lock'] }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -22,13 +22,13 @@
  * /api/unlock:
  *   post:
  *     operationId: unlock_handler_api_unlock_post
- *     summary: Unlocks.
+ *     summary: 'Unlocks.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:lock'] }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -36,12 +36,12 @@
  * /api/lock/info:
  *   get:
  *     operationId: lock_info_handler_api_lock_info_get
- *     summary: The lock.
+ *     summary: 'The lock.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:lock'] }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 export {};

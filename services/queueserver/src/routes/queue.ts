@@ -8,13 +8,13 @@
  * /api/queue/autostart:
  *   post:
  *     operationId: queue_autostart_handler_api_queue_autostart_post
- *     summary: Turns autostart on or off.
+ *     summary: 'Turns autostart on or off.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:queue:control'] }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -22,13 +22,13 @@
  * /api/queue/mode/set:
  *   post:
  *     operationId: queue_mode_set_handler_api_queue_mode_set_post
- *     summary: Sets the queue mode (`mode`, or the body itself as the mode).
+ *     summary: 'Sets the queue mode (`mode`, or the body itself as the mode).'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:queue:control'] }]
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -36,13 +36,13 @@
  * /api/queue/get:
  *   get:
  *     operationId: queue_get_handler_api_queue_get_get
- *     summary: The queue and the running item.
+ *     summary: 'The queue and the running item.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:queue'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -50,13 +50,13 @@
  * /api/queue/clear:
  *   post:
  *     operationId: queue_clear_handler_api_queue_clear_post
- *     summary: Removes every queued item.
+ *     summary: 'Removes every queued item.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:queue:edit'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -64,13 +64,13 @@
  * /api/queue/start:
  *   post:
  *     operationId: queue_start_handler_api_queue_start_post
- *     summary: Starts the queue.
+ *     summary: 'Starts the queue.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:queue:control'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -78,13 +78,13 @@
  * /api/queue/stop:
  *   post:
  *     operationId: queue_stop_api_queue_stop_post
- *     summary: Stops the queue after the running plan.
+ *     summary: 'Stops the queue after the running plan.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:queue:control'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -92,12 +92,12 @@
  * /api/queue/stop/cancel:
  *   post:
  *     operationId: queue_stop_cancel_api_queue_stop_cancel_post
- *     summary: Cancels a pending queue stop.
+ *     summary: 'Cancels a pending queue stop.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:queue:control'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 export {};

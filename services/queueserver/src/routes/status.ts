@@ -8,13 +8,13 @@
  * /api/:
  *   get:
  *     operationId: ping_handler_api__get
- *     summary: The manager status (as ping).
+ *     summary: 'The manager status (as ping).'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:status'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -22,13 +22,13 @@
  * /api/ping:
  *   get:
  *     operationId: ping_handler_api_ping_get
- *     summary: The manager status.
+ *     summary: 'The manager status.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:status'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -36,13 +36,13 @@
  * /api/status:
  *   get:
  *     operationId: status_handler_api_status_get
- *     summary: The manager status (spec §4).
+ *     summary: 'The manager status (spec §4).'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:status'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 
 /**
@@ -50,12 +50,12 @@
  * /api/config/get:
  *   get:
  *     operationId: queue_config_get_api_config_get_get
- *     summary: The manager configuration.
+ *     summary: 'The manager configuration.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:config'] }]
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
- *       '200': { description: The manager's reply, content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: A body key the call does not take, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: No or bad credentials, or a missing scope, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
  */
 export {};

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { API_KEY, type RunningQueueServer, removeDir, startTestQueueServer } from '../harness.ts';
 
@@ -41,21 +41,22 @@ function checkScenario(out: Record<string, unknown>, user: string): void {
 }
 
 describe('bluesky-queueserver-api against our queue server', () => {
-  let qs: RunningQueueServer;
-  before(async () => {
+  let qs: RunningQueueServer | undefined;
+  beforeEach(async () => {
     qs = await startTestQueueServer();
   });
-  after(async () => {
+  afterEach(async () => {
     await qs?.close();
     if (qs) removeDir(qs.dataDir);
   });
 
   it('over 0MQ', async () => {
+    assert.ok(qs);
     checkScenario(await scenario(['zmq', qs.control, qs.info]), 'Queue Server API User');
   });
 
   it('over HTTP', async () => {
-    await qs.server.runtime.call('history_clear', {});
+    assert.ok(qs);
     const out = await scenario(['http', qs.url, API_KEY]);
     checkScenario(out, 'UNAUTHENTICATED_SINGLE_USER');
   });

@@ -32,8 +32,11 @@ out["devices_allowed_has_det1"] = "det1" in RM.devices_allowed()["devices_allowe
 
 RM.item_add(BPlan("count", ["det1", "det2"], num=3))
 RM.item_add(BPlan("scan", ["det1", "det2"], "motor", -1, 1, 10))
-added = RM.item_add(BPlan("count", ["det1"], abc=10))
-out["bad_kwarg_msg"] = added["msg"]
+try:
+    RM.item_add(BPlan("count", ["det1"], abc=10))
+    out["bad_kwarg_msg"] = "accepted"
+except RM.RequestFailedError as error:
+    out["bad_kwarg_msg"] = str(error)
 out["queue_len_before"] = len(RM.queue_get()["items"])
 RM.queue_start()
 RM.wait_for_idle(timeout=120)
@@ -53,7 +56,6 @@ out["queue_len_after"] = len(RM.queue_get()["items"])
 # Pause a longer plan, then stop it.
 RM.item_add(BPlan("count", ["det1"], num=5, delay=1))
 RM.queue_start()
-RM.wait_for_idle_or_running(timeout=30) if hasattr(RM, "wait_for_idle_or_running") else None
 deadline = time.time() + 30
 while RM.status()["re_state"] != "running" and time.time() < deadline:
     time.sleep(0.1)
