@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configurationOpenApi } from '@ophyd-service/configuration';
 import { directControlOpenApi } from '@ophyd-service/direct-control';
+import { queueServerOpenApi } from '@ophyd-service/queueserver';
 import { openApiText } from '@ophyd-service/service-kit';
 import openapiTS, { astToString } from 'openapi-typescript';
 
@@ -16,6 +17,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 export const DOCUMENTS: Record<string, () => unknown> = {
   'configuration_service.openapi.json': configurationOpenApi,
   'direct_control.openapi.json': directControlOpenApi,
+  'queueserver_service.openapi.json': queueServerOpenApi,
 };
 
 /** Where each document's operation types go, by the same file name. */
@@ -25,6 +27,10 @@ export const TYPES: Record<string, string> = {
     '../services/configuration/src/api-types.ts',
   ),
   'direct_control.openapi.json': resolve(import.meta.dirname, '../services/direct-control/src/api-types.ts'),
+  'queueserver_service.openapi.json': resolve(
+    import.meta.dirname,
+    '../services/queueserver/src/api-types.ts',
+  ),
 };
 
 export const SHARED_SCHEMA = resolve(import.meta.dirname, '..', 'shared-schema');

@@ -1,5 +1,5 @@
 /** The component schemas the queue server's OpenAPI document publishes. */
-import type { Schema } from '@ophyd-service/service-kit';
+import { errorSchemas, type Schema } from '@ophyd-service/service-kit';
 
 export const schemas: Record<string, Schema> = {
   Payload: {
@@ -14,11 +14,7 @@ export const schemas: Record<string, Schema> = {
     properties: { success: { type: 'boolean' }, msg: { type: 'string' } },
     additionalProperties: true,
   },
-  ErrorDetail: {
-    type: 'object',
-    required: ['detail'],
-    properties: { detail: {} },
-  },
+  ...errorSchemas,
 };
 
 /**

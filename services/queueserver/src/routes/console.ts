@@ -12,8 +12,8 @@
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:console'] }]
  *     responses:
  *       '200': { description: "Never-ending text of JSON objects", content: { text/plain: { schema: { type: string } } } }
- *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 
 /**
@@ -26,8 +26,8 @@
  *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
  *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 
 /**
@@ -39,8 +39,8 @@
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:console'] }]
  *     responses:
  *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 
 /**
@@ -53,7 +53,7 @@
  *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
  *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
- *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
- *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/ErrorDetail' } } } }
+ *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
 export {};
