@@ -96,13 +96,13 @@ describe('queue server on its sockets', () => {
     try {
       const none = await fetch(`${qs.url}/api/status`);
       assert.equal(none.status, 401);
-      assert.match((await none.json()).detail, /^Not enough permissions/);
+      assert.match(((await none.json()) as Reply).detail, /^Not enough permissions/);
       const wrong = await fetch(`${qs.url}/api/status`, { headers: { Authorization: 'ApiKey wrong' } });
       assert.equal(wrong.status, 401);
-      assert.equal((await wrong.json()).detail, 'Invalid API key');
+      assert.equal(((await wrong.json()) as Reply).detail, 'Invalid API key');
       const good = await fetch(`${qs.url}/api/status`, { headers: { Authorization: `ApiKey ${API_KEY}` } });
       assert.equal(good.status, 200);
-      assert.equal((await good.json()).manager_state, 'idle');
+      assert.equal(((await good.json()) as Reply).manager_state, 'idle');
       // The Python client sends bodies with GET, which fetch() will not.
       const extra = await getWithBody(`${qs.url}/api/plans/allowed`, { unsupported: false });
       assert.equal(extra.status, 400);
