@@ -9,7 +9,6 @@ import { after, describe, it } from 'node:test';
 import { Request, Subscriber } from 'zeromq';
 import { API_KEY, removeDir, startTestQueueServer } from './harness.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: a reply's shape is the assertion's business
 type Reply = Record<string, any>;
 
 async function raw(address: string, frame: string): Promise<Record<string, unknown>> {
