@@ -25,6 +25,7 @@ export function componentOf(cmdline: string[]): { command: string; args: string[
 const PORT_VARIABLES: Record<string, readonly string[]> = {
   configuration: ['CONFIG_PORT'],
   'direct-control': ['DIRECT_CONTROL_PORT'],
+  queueserver: ['QSERVER_HTTP_PORT'],
   ioc: ['EPICS_CAS_SERVER_PORT', 'EPICS_CA_SERVER_PORT'],
 };
 
@@ -46,7 +47,8 @@ export function checkOf(command: string, args: string[], env: NodeJS.ProcessEnv)
   const fromEnv = variables.map((name) => env[name]).find((value) => value !== undefined);
   const port = Number(fromEnv ?? component.ports[0]);
   if (component.probe.kind === 'channel-access') return { kind: 'channel-access', port, args };
-  const flag = args.indexOf('--port');
+  // The queue server's HTTP port flag is the reference's `--http-port`; the others' is `--port`.
+  const flag = args.findIndex((a) => a === '--port' || a === '--http-port');
   return { kind: 'http', port: flag >= 0 ? Number(args[flag + 1]) : port, path: component.probe.path };
 }
 
@@ -82,7 +84,7 @@ async function iocReadable(args: string[], port: number): Promise<void> {
   }
 }
 
-const USAGE = `Usage: ophyd-service healthcheck [configuration|direct-control|ioc <names…>]
+const USAGE = `Usage: ophyd-service healthcheck [configuration|direct-control|queueserver|ioc <names…>]
 
 Checks a component the way a client would (GET /ready, or a CA read of an IOC's first PV). Without
 arguments it checks whatever PID 1 runs: the container HEALTHCHECK of the runtime image.`;

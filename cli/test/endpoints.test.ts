@@ -31,7 +31,11 @@ describe('the component table', () => {
         url: 'http://localhost:8003/docs',
         probe: { kind: 'http', path: '/ready' },
       },
-      queueserver: { ports: [60610, 60615, 60625], url: 'http://localhost:60610/docs', probe: undefined },
+      queueserver: {
+        ports: [60610, 60615, 60625],
+        url: 'http://localhost:60610/docs',
+        probe: { kind: 'http', path: '/ready' },
+      },
       operator: { ports: [8080], url: undefined, probe: { kind: 'http', path: '/readyz' } },
     });
   });
@@ -66,7 +70,13 @@ describe('the health check', () => {
     );
     assert.equal(checkOf('ioc', [], { EPICS_CA_SERVER_PORT: '5080' })?.port, 5080);
     assert.equal(checkOf('operator', [], {}), null, 'not a container the image probes');
-    assert.equal(checkOf('queueserver', [], {}), null);
+    assert.deepEqual(checkOf('queueserver', ['--host', '0.0.0.0'], {}), {
+      kind: 'http',
+      port: 60610,
+      path: '/ready',
+    });
+    assert.equal(checkOf('queueserver', [], { QSERVER_HTTP_PORT: '9300' })?.port, 9300);
+    assert.equal(checkOf('queueserver', ['--http-port', '9400'], { QSERVER_HTTP_PORT: '9300' })?.port, 9400);
   });
 
   it('answers healthy for a service whose /ready answers, found by --port or its variable', async () => {

@@ -36,7 +36,7 @@ export const ENDPOINTS = {
   configuration: { port: 8004, probe: HTTP_READY, docsPath: '/docs' },
   'direct-control': { port: 8003, probe: HTTP_READY, docsPath: '/docs' },
   /** HTTP and WebSocket on the first port, the plan queue over 0MQ on the others. */
-  queueserver: { port: 60610, otherPorts: [60615, 60625], docsPath: '/docs' },
+  queueserver: { port: 60610, otherPorts: [60615, 60625], probe: HTTP_READY, docsPath: '/docs' },
   /** Its /healthz, /readyz and /metrics. */
   operator: { port: 8080, probe: { kind: 'http', path: '/readyz' } },
   /** The web UI, on the reference frontend's port: not a component yet, but an origin the services allow. */
