@@ -20,6 +20,8 @@ import { ControlServer } from './zmq/control-server.ts';
 import { InfoPublisher } from './zmq/info-publisher.ts';
 
 export const VERSION_BANNER = 'RE Manager v1.0.0';
+/** How long a killed manager stays frozen before it restarts (the reference's watchdog: ~5 s). */
+const KILL_RESTART_MS = 5000;
 
 export interface QueueServer {
   runtime: QueueRuntime;
@@ -79,6 +81,13 @@ export async function startQueueServer(
     encoding: config.QSERVER_ZMQ_ENCODING_FOR_SERVER,
     curveSecretKey: config.QSERVER_ZMQ_PRIVATE_KEY_FOR_SERVER || undefined,
     call: (method, params) => runtime.call(method, params),
+  });
+  // manager_kill (a test hook): the manager freezes, then comes back from its store (spec §3.10).
+  runtime.on('kill', () => {
+    const timer = setTimeout(() => {
+      void runtime.restartFromStore().then(() => control.reset());
+    }, KILL_RESTART_MS);
+    timer.unref();
   });
   let info: InfoPublisher | null = null;
   if (config.QSERVER_ZMQ_PUBLISH_CONSOLE) {

@@ -11,8 +11,8 @@ import { API_KEY, removeDir, startTestQueueServer } from './harness.ts';
 
 type Reply = Record<string, any>;
 
-async function raw(address: string, frame: string): Promise<Record<string, unknown>> {
-  const socket = new Request({ receiveTimeout: 10_000 });
+async function raw(address: string, frame: string, timeout = 10_000): Promise<Record<string, unknown>> {
+  const socket = new Request({ receiveTimeout: timeout });
   socket.connect(address);
   try {
     await socket.send(frame);
@@ -109,6 +109,33 @@ describe('queue server on its sockets', () => {
       const reduced = await getWithBody(`${qs.url}/api/plans/allowed`, { reduced: true });
       assert.equal(reduced.status, 200);
       assert.equal(reduced.body.plans_allowed.count.parameters[0].name, 'detectors');
+    } finally {
+      await qs.close();
+    }
+  });
+
+  it('comes back from manager_kill with its queue, answering again (§3.10)', async () => {
+    const qs = await startTestQueueServer();
+    dirs.push(qs.dataDir);
+    try {
+      const user = { user: 'u', user_group: 'primary' };
+      await qs.server.runtime.call('queue_item_add', {
+        item: { item_type: 'plan', name: 'count', args: [['det1']] },
+        ...user,
+      });
+      const killer = new Request({ receiveTimeout: 1000 });
+      killer.connect(qs.control);
+      await killer.send(JSON.stringify({ method: 'manager_kill', params: {} }));
+      await assert.rejects(killer.receive(), 'manager_kill must not be answered');
+      killer.close();
+      // The manager freezes for a while and then answers again: poll with a bounded number of tries.
+      let status: Record<string, unknown> | undefined;
+      for (let attempt = 0; attempt < 30 && !status; attempt++) {
+        status = await raw(qs.control, '{"method": "status"}', 1000).catch(() => undefined);
+      }
+      assert.ok(status, 'the manager never came back');
+      assert.equal(status.manager_state, 'idle');
+      assert.equal(status.items_in_queue, 1);
     } finally {
       await qs.close();
     }

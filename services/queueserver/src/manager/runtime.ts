@@ -48,7 +48,8 @@ export class QueueRuntime extends EventEmitter<{
   exit: [];
   kill: [];
 }> {
-  readonly manager: Manager;
+  /** The core; replaced when `manager_kill` restarts it from the store. */
+  manager: Manager;
   private worker: WorkerProcess | null = null;
   private saved: Persisted | typeof NOT_PERSISTED_YET = NOT_PERSISTED_YET;
   private saving: Promise<void> = Promise.resolve();
@@ -72,8 +73,33 @@ export class QueueRuntime extends EventEmitter<{
 
   /** Loads the store and starts the manager (a leftover running item becomes `unknown`, spec §13). */
   static async start(options: RuntimeOptions): Promise<QueueRuntime> {
+    const manager = await QueueRuntime.boot(options);
+    const runtime = new QueueRuntime(options, manager);
+    runtime.saved = snapshot(manager.data);
+    await runtime.apply(manager.drain(), true);
+    return runtime;
+  }
+
+  /**
+   * What the reference's watchdog does after `manager_kill`: a new manager from the store. There is
+   * no separate watchdog process here, so the worker goes with the old manager and a plan it was
+   * running is reported `unknown`, as after a full restart.
+   */
+  async restartFromStore(): Promise<void> {
+    if (this.closed) return;
+    await this.worker?.kill();
+    this.worker = null;
+    await this.saving.catch(() => {});
+    const httpServerState = this.manager.data.httpServerState;
+    this.manager = await QueueRuntime.boot(this.options);
+    this.manager.data.httpServerState = httpServerState;
+    this.saved = snapshot(this.manager.data);
+    await this.apply(this.manager.drain(), true);
+  }
+
+  private static async boot(options: RuntimeOptions): Promise<Manager> {
     const stored = await options.store.load();
-    const manager = new Manager(
+    return new Manager(
       options.deps,
       {
         queue: stored.queue,
@@ -85,10 +111,6 @@ export class QueueRuntime extends EventEmitter<{
       },
       unlockedState(options.deps.newUid()),
     );
-    const runtime = new QueueRuntime(options, manager);
-    runtime.saved = snapshot(manager.data);
-    await runtime.apply(manager.drain(), true);
-    return runtime;
   }
 
   /** Runs one 0MQ method (HTTP calls the same), resolving once its changes are stored. */
