@@ -299,6 +299,39 @@ describe('queue manager core', () => {
     assert.notEqual(manager.data.uids.plan_queue_uid, uid1);
   });
 
+  it('updates an item in place, keeping or replacing its uid (§16.11)', () => {
+    const manager = makeManager();
+    const first = add(manager, count()).item as QueueItem;
+    add(manager, count(2));
+    const kept = manager.command('queue_item_update', {
+      item: { ...first, kwargs: { num: 9 } },
+      ...USER,
+    }).reply;
+    assert.equal(kept.success, true);
+    assert.equal((kept.item as QueueItem).item_uid, first.item_uid);
+    assert.deepEqual(manager.data.queue[0].kwargs, { num: 9 });
+    const replaced = manager.command('queue_item_update', {
+      item: { ...first, kwargs: { num: 4 } },
+      replace: true,
+      ...USER,
+    });
+    const newUid = (replaced.reply.item as QueueItem).item_uid;
+    assert.notEqual(newUid, first.item_uid);
+    assert.equal(manager.data.queue[0].item_uid, newUid);
+    assert.equal(manager.data.queue.length, 2);
+    const unknown = manager.command('queue_item_update', {
+      item: { ...first, item_uid: 'incorrect_uid' },
+      ...USER,
+    }).reply;
+    assert.equal(
+      unknown.msg,
+      "Failed to add an item: Failed to replace item: Item with UID 'incorrect_uid' is not in the queue",
+    );
+    const uid = manager.data.uids.plan_queue_uid;
+    manager.command('queue_item_update', { item: { ...manager.data.queue[0] }, ...USER });
+    assert.equal(manager.data.uids.plan_queue_uid, uid, 'an identical item changes nothing');
+  });
+
   it('starts the queue by itself with autostart, and a failure turns it off (§16.29)', () => {
     const manager = makeManager();
     assert.equal(manager.command('queue_autostart', { enable: true }).reply.success, true);

@@ -114,21 +114,21 @@ export const queueMethods: MethodTable = {
     // The reference answers qsize 0 here (spec §17.9); null is what every other failure says.
     failure: echo,
     run: (manager, p) => {
-      const submitted = p.item as Record<string, unknown> | undefined;
-      const uid = submitted && typeof submitted === 'object' ? submitted.item_uid : undefined;
-      const prepared = prepare(manager, p, ['plan', 'instruction']);
-      if (typeof uid !== 'string') throw new Refusal('Failed to replace item: Item UID is not specified');
-      const item = p.replace === true ? prepared : { ...prepared, item_uid: uid };
+      const replace = p.replace === true;
+      const submitted = p.item as { item_uid?: unknown } | undefined;
+      const originalUid = submitted && typeof submitted === 'object' ? submitted.item_uid : undefined;
+      // replace=true gives the item a new uid; otherwise it keeps the one it names (which must exist).
+      const item = storedItem(
+        prepareItem(p, itemContext(manager), ['plan', 'instruction'], { keepUid: !replace }),
+      );
       const { queue, changed } = replaceItem(
         manager.data.queue,
-        { ...item, item_uid: uid },
+        item,
         manager.data.running,
+        originalUid ?? null,
       );
-      if (!changed)
-        return ok({ qsize: queue.length, item: manager.data.queue.find((q) => q.item_uid === uid) });
-      const updated = queue.map((q) => (q.item_uid === uid ? item : q));
-      manager.setQueue(updated);
-      return ok({ qsize: updated.length, item });
+      if (changed) manager.setQueue(queue);
+      return ok({ qsize: manager.data.queue.length, item });
     },
   },
 
