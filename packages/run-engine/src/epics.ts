@@ -3,6 +3,8 @@
  * engine's protocols. The runtime already has ophyd's shapes; this adds what a RunEngine needs on
  * top: event-model's `limits`/`choices` from CA CTRL metadata, `hints`, a trigger for every device
  * (as ophyd's Device has), `locate`, a `position` for relative plans, and stop({success}).
+ * Reads answer from CA monitors (each signal subscribed at its first read), as ophyd's EpicsMotor
+ * reads its auto-monitored components: a scan point costs no round trip per signal read.
  */
 import { Device, Status as DeviceStatusOfDevices, EpicsSignal } from '@ophyd-service/devices';
 import type { DataKey, Reading, Status } from './protocols.ts';
@@ -40,10 +42,16 @@ export class EpicsDevice {
   /** The readback last seen (read, locate or a finished move): relative plans move from here. */
   position: number | undefined;
 
-  constructor(device: EpicsPart) {
+  constructor(device: EpicsPart, options: { monitors?: boolean } = {}) {
     this.device = device;
     this.name = device.name;
     this.hints = { fields: hintedFields(device) };
+    if (options.monitors ?? true) device.useMonitors(true);
+  }
+
+  /** Ends the CA monitors this device's reads started (reads get each time afterwards). */
+  stopMonitors(): void {
+    this.device.useMonitors(false);
   }
 
   async read(): Promise<Record<string, Reading>> {
@@ -116,7 +124,10 @@ function hintedFields(device: EpicsPart): string[] {
   return fields;
 }
 
-/** Wraps an EPICS device or signal so plans and the RunEngine can use it. */
-export function fromEpics(device: EpicsPart): EpicsDevice {
-  return new EpicsDevice(device);
+/**
+ * Wraps an EPICS device or signal so plans and the RunEngine can use it; `monitors: false` keeps a
+ * CA get per read instead of monitor-cached values.
+ */
+export function fromEpics(device: EpicsPart, options: { monitors?: boolean } = {}): EpicsDevice {
+  return new EpicsDevice(device, options);
 }

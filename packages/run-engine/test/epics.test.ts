@@ -91,6 +91,38 @@ describe('plans over EPICS devices', () => {
     assert.ok('m1_velocity' in descriptor.configuration.m1.data);
   });
 
+  it('reads from CA monitors once the first point has subscribed them; stopMonitors goes back to gets', async () => {
+    const { motor, current } = devices();
+    const signal = (name: string) => (motor.device as Device).parts.get(name) as EpicsSignal;
+    const { RE, docs } = recorded();
+    const result = await RE.run(scan([current], motor, 0.2, 0.4, 3));
+    assert.equal(result.exitStatus, 'success', String(result.error));
+    const events = docs.filter(([n]) => n === 'event').map(([, d]) => (d as Event).data);
+    // Each event is read straight after its move: the monitored readback is where the move ended.
+    assert.deepEqual(
+      events.map((data) => [data.m1, data.m1_user_setpoint].map((x) => Math.round(Number(x) * 1000) / 1000)),
+      [
+        [0.2, 0.2],
+        [0.3, 0.3],
+        [0.4, 0.4],
+      ],
+    );
+    assert.deepEqual(
+      [
+        signal('user_readback').monitored,
+        signal('user_setpoint').monitored,
+        (current.device as EpicsSignal).monitored,
+      ],
+      [true, true, true],
+    );
+    assert.equal(signal('motor_done_move').monitored, false, 'only what is read is subscribed');
+    motor.stopMonitors();
+    assert.equal(signal('user_readback').monitored, false);
+    const unmonitored = fromEpics(motor.device, { monitors: false });
+    await unmonitored.read();
+    assert.equal(signal('user_readback').monitored, false);
+  });
+
   it('rel_scan locates a motor it has not read yet, scans around it and returns it there', async () => {
     const { motor, current } = devices();
     const start = Number((await motor.locate()).readback);

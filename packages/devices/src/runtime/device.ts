@@ -60,6 +60,11 @@ export class Device {
     return current;
   }
 
+  /** Every signal below this device reads from a CA monitor (`true`) or a get per read (`false`). */
+  useMonitors(on = true): void {
+    for (const part of this.parts.values()) part.useMonitors(on);
+  }
+
   /** Every component's value by attribute, nested for sub-devices (ophyd's namedtuple from `get()`). */
   async get(): Promise<Record<string, unknown>> {
     const entries = await Promise.all(

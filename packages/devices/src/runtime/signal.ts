@@ -3,9 +3,11 @@
  * `describe()` → `{name: {source, dtype, shape, units, precision, limits…}}`, `set()` → a Status
  * that finishes with the put-completion and, for numbers, once the readback is within tolerance.
  * Values are checked against the PV (type, count, enum states, control limits) before a write.
+ * With `useMonitors()`, reads answer from a CA monitor's latest value instead of a get each time.
  */
 import type { CaClient, Reading } from '@ophyd-service/epics-ca';
 import type { Kind } from '../catalog-types.ts';
+import { MonitorCache } from './monitor-cache.ts';
 import { Status } from './status.ts';
 
 export interface SignalReading {
@@ -34,6 +36,7 @@ export class EpicsSignal {
   readonly kind: Kind;
   readonly writable: boolean;
   protected readonly client: CaClient;
+  private monitorCache: MonitorCache | undefined;
 
   constructor(client: CaClient, pv: string, options: { name: string; kind?: Kind; writable?: boolean }) {
     this.client = client;
@@ -43,12 +46,29 @@ export class EpicsSignal {
     this.writable = options.writable ?? true;
   }
 
+  /**
+   * Reads answer from a CA monitor from now on, as ophyd's auto_monitor signals do: subscribed at
+   * the next read (which still gets), then no round trip per read. `false` ends the subscription.
+   */
+  useMonitors(on = true): void {
+    if (on) this.monitorCache ??= new MonitorCache(this.client, this.pv);
+    else {
+      this.monitorCache?.stop();
+      this.monitorCache = undefined;
+    }
+  }
+
+  /** Whether reads answer from a live monitor now (it has delivered and the channel is up). */
+  get monitored(): boolean {
+    return this.monitorCache?.current() !== undefined;
+  }
+
   async get(): Promise<unknown> {
-    return jsonValue((await this.client.get(this.pv, { type: 'time' })).value);
+    return jsonValue((await this.latest()).value);
   }
 
   async read(): Promise<Record<string, SignalReading>> {
-    const r = await this.client.get(this.pv, { type: 'time' });
+    const r = await this.latest();
     return { [this.name]: { value: jsonValue(r.value), timestamp: r.timestamp ?? Date.now() / 1000 } };
   }
 
@@ -84,7 +104,8 @@ export class EpicsSignal {
         // its soft limits silently (LVIO), so its put-callback would report success.
         await this.client.put(this.pv, value, { wait: true, timeoutMs: 24 * 3600 * 1000, checkLimits: true });
         if (typeof value === 'number' && options.tolerance !== undefined) {
-          const now = Number(await this.get());
+          // A get, not the monitor: where the write settled is the question, not the last update.
+          const now = Number(jsonValue((await this.client.get(this.pv, { type: 'time' })).value));
           if (Math.abs(now - value) > options.tolerance) {
             throw new Error(`${this.name} settled at ${now}, not within ${options.tolerance} of ${value}`);
           }
@@ -97,6 +118,15 @@ export class EpicsSignal {
   async put(value: unknown): Promise<void> {
     this.requireWritable();
     await this.client.put(this.pv, value, { wait: false, checkLimits: true });
+  }
+
+  /** The monitor's latest reading when it has one, else a get (which starts the monitor if wanted). */
+  private async latest(): Promise<Reading> {
+    const cached = this.monitorCache?.current();
+    if (cached) return cached;
+    const got = await this.client.get(this.pv, { type: 'time' });
+    this.monitorCache?.startAfter(got);
+    return got;
   }
 
   private requireWritable(): void {
