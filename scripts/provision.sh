@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a machine for every test layer: Docker engine, PostgreSQL with the test role,
-# python3-venv (for scripts/peers.sh) and debootstrap (for integration/images/offline-base.sh).
+# python3-venv (for scripts/peers.sh), debootstrap (for integration/images/offline-base.sh) and
+# redis-server (the reference bluesky-queueserver's store, for bench/queueserver.ts; never run as
+# a system service: the bench starts its own on a free loopback port).
 # On Debian as root it installs and starts what is missing; elsewhere it only checks and explains.
 # Safe to re-run: when everything is in place it changes nothing and takes a few seconds.
 set -euo pipefail
@@ -45,6 +47,9 @@ if ! is_debian_root; then
 	if command -v debootstrap >/dev/null; then have debootstrap; else
 		log "note: no debootstrap; integration/images/offline-base.sh needs it only where images cannot be pulled"
 	fi
+	if command -v redis-server >/dev/null; then have redis-server; else
+		log "note: no redis-server; only bench/queueserver.ts needs it (for the reference queue server)"
+	fi
 	summary
 	((${#missing[@]} == 0)) || { log "run this script as root on Debian, or provide the above by hand"; exit 1; }
 	exit 0
@@ -73,6 +78,26 @@ if ((${#to_install[@]})); then
 	done_ "installed ${to_install[*]}"
 fi
 for p in "${OPTIONAL_PKGS[@]}"; do installed "$p" || log "note: $p is not packaged by this apt source; skipped"; done
+
+# ---------------------------------------------------------------- redis-server (bench only)
+# Installed on its own so that a temporary policy-rc.d (exit 101: "do not start") keeps apt from
+# starting a system-wide Redis on 6379; on a systemd machine it is also not enabled at boot.
+if installed redis-server; then
+	have redis-server
+else
+	own_policy=
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+		own_policy=1
+	fi
+	has_candidate redis-server || apt-get update -qq
+	log "apt-get install redis-server, not started (log: /var/log/ophyd-provision-apt.log)"
+	apt-get install -y --no-install-recommends redis-server >>/var/log/ophyd-provision-apt.log 2>&1 ||
+		{ [[ -n $own_policy ]] && rm -f /usr/sbin/policy-rc.d; tail -n 20 /var/log/ophyd-provision-apt.log; exit 1; }
+	[[ -n $own_policy ]] && rm -f /usr/sbin/policy-rc.d
+	if [[ -d /run/systemd/system ]]; then systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
+	done_ "installed redis-server (no service started)"
+fi
 
 # ---------------------------------------------------------------- Docker daemon
 if docker info >/dev/null 2>&1; then
