@@ -1,0 +1,270 @@
+/**
+ * The queue server: ours against the real bluesky-queueserver, same machine, same run, same client.
+ *
+ * Each server runs as processes on loopback with its simulated profile, one after the other (never
+ * both at once: the machine has 2 cores):
+ * - ours: `ophyd-service queueserver` (0MQ CONTROL/INFO and HTTP in one process, a SQLite store in a
+ *   temporary directory);
+ * - the reference: `start-re-manager` 0.0.25 (`--zmq-publish-console ON`, its built-in
+ *   profile_collection_sim) on its own `redis-server` (a free loopback port, `--save "" --appendonly
+ *   no`), and `start-bluesky-httpserver` 0.0.14 in front of it (0.0.25 has no unified HTTP mode).
+ * bench/py/queueserver_bench.py drives both with bluesky-queueserver-api: `status` round trips over
+ * 0MQ and HTTP (BENCH_QS_STATUS each, default 1,000), `queue_item_add` items/s and `queue_get` with
+ * BENCH_QS_ITEMS queued (default 1,000) over each, `environment_open` until the worker is ready
+ * (BENCH_QS_OPENS times, default 3, the median reported), and a queue of BENCH_QS_QUEUE (default
+ * 100) `count([det1], num=10)` from `queue_start` until the manager is idle again.
+ * Ratios are "times better than the reference" (its latency over ours, our rate over its), so > 1
+ * is ahead. Targets (issue 14): ahead on every figure, `environment_open` under one second.
+ * Needs `scripts/provision.sh` (redis-server) and `scripts/peers.sh` (the Python peers).
+ */
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, python, venv } from '../packages/epics-ca/test/interop/peers.ts';
+
+const STATUS_N = Number(process.env.BENCH_QS_STATUS ?? 1000);
+const ITEMS_N = Number(process.env.BENCH_QS_ITEMS ?? 1000);
+const QUEUE_N = Number(process.env.BENCH_QS_QUEUE ?? 100);
+const OPENS = Number(process.env.BENCH_QS_OPENS ?? 3);
+const API_KEY = 'benchkey';
+const repoRoot = join(import.meta.dirname, '..');
+const log = (message: string) => process.stderr.write(`[queueserver] ${message}\n`);
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+interface Latency {
+  p50_ms: number;
+  p99_ms: number;
+  n: number;
+}
+/** What bench/py/queueserver_bench.py prints. */
+interface DriverReport {
+  status_zmq: Latency;
+  status_http: Latency;
+  queue_item_add_zmq_items_per_s: number;
+  queue_get_zmq: Latency;
+  queue_item_add_http_items_per_s: number;
+  queue_get_http: Latency;
+  environment_open: { median_s: number; each_s: number[] };
+  queue_run: { total_s: number; per_item_ms: number; items: number };
+}
+
+/** A server process in its own process group (its workers die with it), its output kept for errors. */
+interface ServerProcess {
+  name: string;
+  child: ChildProcess;
+  output(): string;
+}
+const running = new Set<ServerProcess>();
+
+function startServer(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ServerProcess {
+  const child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-6000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const server = { name, child, output: () => output };
+  running.add(server);
+  child.on('exit', () => running.delete(server));
+  return server;
+}
+
+const signalGroup = (server: ServerProcess, signal: NodeJS.Signals) => {
+  try {
+    if (server.child.pid) process.kill(-server.child.pid, signal);
+  } catch {} // already gone
+};
+
+/** SIGTERM to the server's process group, SIGKILL after five seconds. */
+async function stopServer(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
+  signalGroup(server, 'SIGTERM');
+  const killer = setTimeout(() => signalGroup(server, 'SIGKILL'), 5000);
+  await exited;
+  clearTimeout(killer);
+  signalGroup(server, 'SIGKILL'); // workers left in the group, if any
+}
+
+process.on('exit', () => {
+  for (const server of running) signalGroup(server, 'SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(1));
+
+/** Runs the Python driver against one server's addresses. */
+function drive(control: string, info: string, url: string): Promise<DriverReport> {
+  const script = join(import.meta.dirname, 'py', 'queueserver_bench.py');
+  const args = [script, control, info, url, API_KEY, ...[STATUS_N, ITEMS_N, QUEUE_N, OPENS].map(String)];
+  return new Promise((resolve, reject) => {
+    const child = execFile(python, args, { timeout: 1_800_000, maxBuffer: 1 << 24 }, (err, stdout) => {
+      if (err) return reject(new Error(`driver failed: ${err.message}`));
+      resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as DriverReport);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  });
+}
+
+/** Runs the driver with `servers` started, and stops them whatever happens; errors carry their output. */
+async function withServers(
+  servers: ServerProcess[],
+  control: string,
+  info: string,
+  url: string,
+): Promise<DriverReport> {
+  try {
+    return await drive(control, info, url);
+  } catch (error) {
+    const tails = servers.map(
+      (s) => `--- ${s.name}:\n${s.output().trim().split('\n').slice(-15).join('\n')}`,
+    );
+    throw new Error(`${(error as Error).message}\n${tails.join('\n')}`);
+  } finally {
+    for (const server of servers.reverse()) await stopServer(server);
+  }
+}
+
+async function ours(): Promise<DriverReport> {
+  const [http, control, info] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'qs-bench-'));
+  const server = startServer(
+    'ours',
+    process.execPath,
+    [
+      join(repoRoot, 'bin', 'ophyd-service.ts'),
+      'queueserver',
+      ...['--http-port', String(http), '--host', '127.0.0.1'],
+      ...['--zmq-control-addr', `tcp://127.0.0.1:${control}`, '--zmq-info-addr', `tcp://127.0.0.1:${info}`],
+    ],
+    { ...process.env, OPHYD_SERVICE_DATA_DIR: dataDir, QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: API_KEY },
+  );
+  try {
+    return await withServers(
+      [server],
+      `tcp://127.0.0.1:${control}`,
+      `tcp://127.0.0.1:${info}`,
+      `http://127.0.0.1:${http}`,
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function reference(): Promise<DriverReport> {
+  const [redisPort, http, control, info] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const bin = (name: string) => join(venv, 'bin', name);
+  const redis = startServer(
+    'redis-server',
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    process.env,
+  );
+  const manager = startServer(
+    'start-re-manager',
+    bin('start-re-manager'),
+    [
+      ...['--zmq-publish-console', 'ON', '--redis-addr', `127.0.0.1:${redisPort}`],
+      ...['--zmq-control-addr', `tcp://127.0.0.1:${control}`, '--zmq-info-addr', `tcp://127.0.0.1:${info}`],
+    ],
+    process.env,
+  );
+  const httpServer = startServer(
+    'start-bluesky-httpserver',
+    bin('start-bluesky-httpserver'),
+    ['--host', '127.0.0.1', '--port', String(http)],
+    {
+      ...process.env,
+      QSERVER_ZMQ_CONTROL_ADDRESS: `tcp://127.0.0.1:${control}`,
+      QSERVER_ZMQ_INFO_ADDRESS: `tcp://127.0.0.1:${info}`,
+      QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: API_KEY,
+    },
+  );
+  return withServers(
+    [redis, manager, httpServer],
+    `tcp://127.0.0.1:${control}`,
+    `tcp://127.0.0.1:${info}`,
+    `http://127.0.0.1:${http}`,
+  );
+}
+
+/** The flat figures of one report. */
+function figures(r: DriverReport) {
+  return {
+    status_zmq_p50_ms: r.status_zmq.p50_ms,
+    status_zmq_p99_ms: r.status_zmq.p99_ms,
+    status_http_p50_ms: r.status_http.p50_ms,
+    status_http_p99_ms: r.status_http.p99_ms,
+    queue_item_add_zmq_items_per_s: r.queue_item_add_zmq_items_per_s,
+    queue_item_add_http_items_per_s: r.queue_item_add_http_items_per_s,
+    queue_get_zmq_p50_ms: r.queue_get_zmq.p50_ms,
+    queue_get_zmq_p99_ms: r.queue_get_zmq.p99_ms,
+    queue_get_http_p50_ms: r.queue_get_http.p50_ms,
+    queue_get_http_p99_ms: r.queue_get_http.p99_ms,
+    environment_open_s: r.environment_open.median_s,
+    environment_open_each_s: r.environment_open.each_s,
+    queue_run_s: r.queue_run.total_s,
+    queue_run_ms_per_item: r.queue_run.per_item_ms,
+  };
+}
+type Figures = ReturnType<typeof figures>;
+
+/** How many times better ours is on each figure: > 1 is ahead of the reference. */
+function ratios(o: Figures, ref: Figures): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(o)) {
+    const theirs = ref[key as keyof Figures];
+    if (typeof value !== 'number' || typeof theirs !== 'number' || !value || !theirs) continue;
+    out[key] = round(key.endsWith('_per_s') ? value / theirs : theirs / value, 2);
+  }
+  return out;
+}
+
+function missingPeers(): string | undefined {
+  if (!existsSync(python)) return `Python peers missing at ${venv}: run scripts/peers.sh`;
+  if (!existsSync(join(venv, 'bin', 'start-bluesky-httpserver')))
+    return 'start-bluesky-httpserver missing from the peers venv: rerun scripts/peers.sh';
+  if (spawnSync('redis-server', ['--version']).status !== 0)
+    return 'redis-server missing: run scripts/provision.sh (as root on Debian)';
+  return undefined;
+}
+
+const missing = missingPeers();
+if (!existsSync(python)) {
+  log(missing ?? '');
+  process.exit(1);
+}
+const loadBefore = loadavg()[0];
+log(`ours: status x${STATUS_N}, ${ITEMS_N} items, ${OPENS} opens, a queue of ${QUEUE_N}`);
+const ourFigures = figures(await ours());
+let refFigures: Figures | { error: string };
+if (missing) refFigures = { error: missing };
+else {
+  log('the reference: bluesky-queueserver 0.0.25 + bluesky-httpserver 0.0.14, same cases');
+  refFigures = await reference().then(figures, (error: Error) => ({ error: error.message }));
+}
+console.log(
+  JSON.stringify({
+    bench: 'queueserver',
+    machine: {
+      cpus: availableParallelism(),
+      node: process.version,
+      load_average_1m: [round(loadBefore), round(loadavg()[0])],
+    },
+    settings: {
+      status_requests: STATUS_N,
+      items_queued: ITEMS_N,
+      environment_opens: OPENS,
+      queue_items: QUEUE_N,
+    },
+    figures: ourFigures,
+    target: { ratios_above: 1, environment_open_s_below: 1 },
+    peers: { reference: refFigures },
+    ratios: 'error' in refFigures ? {} : ratios(ourFigures, refFigures),
+  }),
+);
