@@ -127,6 +127,48 @@ export const configSchema = {
       description:
         'Heap limit of the worker process: a plan that exhausts it ends the environment, not the manager',
     },
+    QSERVER_CONFIG_SERVICE_ENABLED: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Coordinate with the configuration service (spec §12): its devices join the environment, plans lock theirs',
+    },
+    QSERVER_CONFIG_SERVICE_URL: {
+      type: 'string',
+      default: '',
+      description:
+        'Base URL of the configuration service (required when enabled), e.g. http://127.0.0.1:8004',
+    },
+    QSERVER_CONFIG_SERVICE_TIMEOUT: {
+      type: 'number',
+      minimum: 0.1,
+      default: 30,
+      description: 'Seconds one request to the configuration service may take',
+    },
+    QSERVER_CONFIG_SERVICE_MAX_ATTEMPTS: {
+      type: 'integer',
+      minimum: 1,
+      default: 3,
+      description: 'Attempts per request when the configuration service cannot be reached',
+    },
+    QSERVER_CONFIG_SERVICE_BACKOFF_MS: {
+      type: 'string',
+      pattern: '^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$',
+      default: '200,400',
+      description: 'Comma-separated waits (ms) before the 2nd, 3rd… attempt; the last repeats',
+    },
+    QSERVER_CONFIG_SERVICE_LOCK_SCOPE: {
+      type: 'string',
+      enum: ['plan', 'environment'],
+      default: 'plan',
+      description:
+        "Lock a plan's registered devices while it runs (plan), or every registered device while the environment is open",
+    },
+    QSERVER_CONFIG_SERVICE_NAME: {
+      type: 'string',
+      default: 'bluesky-queueserver',
+      description: 'Sent as locked_by_service with every lock',
+    },
   },
 } as const;
 

@@ -12,6 +12,7 @@ import { QueueRuntime } from './manager/runtime.ts';
 import type { ExistingLists } from './manager/state.ts';
 import { Refusal } from './manager/types.ts';
 import { DEFAULT_PERMISSIONS_PATH, loadPermissionsFile } from './permissions/permissions.ts';
+import { RegistryCoordination } from './registry/coordination.ts';
 import { openQueueStore } from './store/mikro-queue-store.ts';
 import type { QueueStore } from './store/queue-store.ts';
 import { describeNamespace } from './worker/namespace.ts';
@@ -53,9 +54,24 @@ export async function startQueueServer(
       config.QSERVER_QUEUE_STORE_URI ||
         `sqlite:///${resolve(config.OPHYD_SERVICE_DATA_DIR, 'queueserver.db')}`,
     ));
+  const startup = startupDir ? { startupDir } : {};
+  // The runtime is created below; the registry's hooks reach it through this holder.
+  const holder: { runtime?: QueueRuntime } = {};
+  const registry = config.QSERVER_CONFIG_SERVICE_ENABLED
+    ? new RegistryCoordination(config, {
+        planDescription: (name) => holder.runtime?.manager.data.existing.plans[name],
+        reportError: (msg) => {
+          if (holder.runtime) holder.runtime.manager.data.configServiceSyncError = msg;
+        },
+        console: (text) => holder.runtime?.console(text),
+      })
+    : null;
   const runtime = await QueueRuntime.start({
     store,
-    startup: startupDir ? { startupDir } : {},
+    startup: registry ? () => registry.workerStartup(startup) : startup,
+    beforePlan: registry?.beforePlan,
+    afterPlan: registry?.afterPlan,
+    environmentClosed: registry?.environmentClosed,
     permittedMetadataKeys: config.QSERVER_PERMITTED_RE_METADATA_KEYS.split(':').filter(Boolean),
     workerHeapMb: config.QSERVER_WORKER_HEAP_MB,
     deps: {
@@ -76,6 +92,7 @@ export async function startQueueServer(
       readExistingLists: () => existingLists(listsPath),
     },
   });
+  holder.runtime = runtime;
   const control = await ControlServer.bind({
     address: config.QSERVER_ZMQ_CONTROL_ADDRESS_FOR_SERVER,
     encoding: config.QSERVER_ZMQ_ENCODING_FOR_SERVER,
@@ -109,6 +126,7 @@ export async function startQueueServer(
       await control.close();
       info?.close();
       await runtime.close();
+      registry?.close();
       await store.close();
     },
   };

@@ -23,13 +23,16 @@ export interface ConsoleMessage {
 export interface RuntimeOptions {
   deps: ManagerDeps;
   store: QueueStore;
-  startup: WorkerStartup;
+  /** What the worker loads; a function is asked at each environment open (the registry's devices). */
+  startup: WorkerStartup | (() => Promise<WorkerStartup>);
   /** The RunEngine metadata keys `re_metadata` may show (spec §14.1, `/` = all). */
   permittedMetadataKeys?: string[];
   /** Before each plan (the registry's staleness check and device locks); throwing keeps it from starting. */
   beforePlan?: (item: QueueItem) => Promise<void>;
   /** After each plan, whatever its end. */
   afterPlan?: (item: QueueItem) => Promise<void>;
+  /** After the worker is gone (or its start was given up): release what the environment held. */
+  environmentClosed?: () => Promise<void>;
   /** Seconds a closing worker gets before it is killed. */
   closeTimeout?: number;
   workerHeapMb?: number;
@@ -51,6 +54,8 @@ export class QueueRuntime extends EventEmitter<{
   /** The core; replaced when `manager_kill` restarts it from the store. */
   manager: Manager;
   private worker: WorkerProcess | null = null;
+  /** The environment open waiting for its startup (a token, so a destroy can call it off). */
+  private opening: object | null = null;
   private saved: Persisted | typeof NOT_PERSISTED_YET = NOT_PERSISTED_YET;
   private saving: Promise<void> = Promise.resolve();
   private lastStatusUid = '';
@@ -179,6 +184,7 @@ export class QueueRuntime extends EventEmitter<{
         return;
       }
       case 'kill_worker':
+        this.opening = null;
         if (this.worker) void this.worker.kill();
         else void this.feed({ kind: 'worker_exited', code: null, signal: null });
         return;
@@ -200,19 +206,54 @@ export class QueueRuntime extends EventEmitter<{
   }
 
   private openWorker(): void {
+    const { startup } = this.options;
+    if (typeof startup !== 'function') return this.spawn(startup);
+    const token = {};
+    this.opening = token;
+    const current = () =>
+      this.opening === token && !this.closed && this.manager.data.state === 'creating_environment';
+    startup().then(
+      (resolved) => {
+        const live = current();
+        if (this.opening === token) this.opening = null;
+        if (live) this.spawn(resolved);
+        else void this.environmentClosed();
+      },
+      (error: Error) => {
+        const live = current();
+        if (this.opening === token) this.opening = null;
+        void this.environmentClosed();
+        if (!live) return;
+        // As a worker whose startup failed: the environment does not open (spec §11.1, §12).
+        const failed = { type: 'startup_failed', msg: error.message, traceback: '' } as const;
+        void this.feed({ kind: 'worker', message: failed }).then(() =>
+          this.feed({ kind: 'worker_exited', code: 1, signal: null }),
+        );
+      },
+    );
+  }
+
+  private spawn(startup: WorkerStartup): void {
     const worker = spawnWorker(
-      this.options.startup,
+      startup,
       {
         message: (message) => void this.feed({ kind: 'worker', message }),
         output: (text) => this.console(text),
         exit: (code, signal) => {
           if (this.worker === worker) this.worker = null;
+          void this.environmentClosed();
           void this.feed({ kind: 'worker_exited', code, signal });
         },
       },
       { maxOldSpaceMb: this.options.workerHeapMb },
     );
     this.worker = worker;
+  }
+
+  private environmentClosed(): Promise<void> {
+    return (this.options.environmentClosed?.() ?? Promise.resolve()).catch((error: Error) =>
+      this.console(`${error.message}\n`),
+    );
   }
 
   private async startPlan(item: QueueItem, plan: import('../worker/protocol.ts').PlanToRun): Promise<void> {

@@ -11,6 +11,7 @@ import { installModuleHooks, setVisibleNamespace } from './module-hooks.ts';
 import { type Namespace, namespaceLists } from './namespace.ts';
 import { BUSY_STATES, PlanRunner } from './plan-runner.ts';
 import type { FromWorker, ToWorker, WorkerStartup } from './protocol.ts';
+import { overlayRegistryDevices } from './registry-devices.ts';
 import { simProfileNamespace } from './sim-profile.ts';
 import { loadStartupDir } from './startup-dir.ts';
 import { loadScript, removeScriptFiles, runFunction } from './tasks.ts';
@@ -41,10 +42,9 @@ process.on('message', (message: ToWorker) => handle(message));
 async function load(startup: WorkerStartup): Promise<Namespace> {
   installModuleHooks();
   const ns = startup.startupDir ? await loadStartupDir(startup.startupDir) : simProfileNamespace();
+  // Registry devices replace same-named profile objects before anything is described (§11.1).
+  if (startup.registryDevices) overlayRegistryDevices(ns, startup.registryDevices);
   setVisibleNamespace(ns.values);
-  const registry = Object.keys(startup.registryDevices ?? {});
-  if (registry.length)
-    console.warn(`Registry devices are not instantiated by this worker yet; ignored: ${registry.join(', ')}`);
   return ns;
 }
 
