@@ -1,0 +1,111 @@
+/**
+ * The real parts the registry tests run against: the simulated beamline IOCs on an ephemeral CA
+ * port (loopback), the configuration service seeded from the integration happi file (SQLite, lock
+ * leases on), direct control asking it before every write, and a queue server coordinating with
+ * it. The worker process finds the IOCs through the EPICS_CA_* variables it inherits.
+ */
+import { join } from 'node:path';
+import { CaClient } from '@ophyd-service/epics-ca';
+import { createLogger } from '@ophyd-service/service-kit';
+import { type RunningIocs, serveIocs } from '../../../ioc/src/index.ts';
+import { clientEnv, serverEnv } from '../../../packages/epics-ca/test/loopback.ts';
+import { type Harness, startConfiguration } from '../../configuration/test/harness.ts';
+import { createDirectControlService, type DirectControlService } from '../../direct-control/src/app.ts';
+import { readConfig as readDirectControlConfig } from '../../direct-control/src/config.ts';
+import { HttpRegistry } from '../../direct-control/src/registry/http-registry.ts';
+import type { ConsoleMessage } from '../src/manager/runtime.ts';
+import { API_KEY, type RunningQueueServer, removeDir, startTestQueueServer } from './harness.ts';
+
+const seed = join(import.meta.dirname, '../../../integration/seed/happi_db.json');
+
+export type Json = Record<string, any>;
+
+export interface RegistryStack {
+  iocs: RunningIocs;
+  config: Harness;
+  directControl: DirectControlService;
+  directControlUrl: string;
+  qs: RunningQueueServer;
+  /** Every console line the queue server published. */
+  console: string[];
+  /** An authorised call to the queue server's HTTP API. */
+  api(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json>;
+  /** A POST to direct control: its status and body. */
+  directControlPost(path: string, body: unknown): Promise<{ status: number; body: Json }>;
+  close(): Promise<void>;
+}
+
+/** Starts everything; `leaseTtl` is the configuration service's lock lease in seconds. */
+export async function startRegistryStack(leaseTtl: number): Promise<RegistryStack> {
+  const iocs = await serveIocs([{ name: 'mini_beamline' }, { name: 'motors' }], {
+    seed: 3,
+    server: { port: 0, interfaces: ['127.0.0.1'], beaconAddresses: [], env: serverEnv() },
+  });
+  // What the worker's CA client reads: this process's environment, which it inherits.
+  Object.assign(process.env, {
+    EPICS_CA_ADDR_LIST: '127.0.0.1',
+    EPICS_CA_AUTO_ADDR_LIST: 'NO',
+    EPICS_CA_SERVER_PORT: String(iocs.server.udpPort),
+  });
+  const config = await startConfiguration({
+    CONFIG_LOAD_STRATEGY: 'happi',
+    CONFIG_PROFILE_PATH: seed,
+    CONFIG_LOCK_LEASE_TTL_SECONDS: String(leaseTtl),
+  });
+  const client = new CaClient({ env: clientEnv(iocs.server.udpPort), repeater: false });
+  const directControl = createDirectControlService({
+    config: readDirectControlConfig({
+      DIRECT_CONTROL_GLOBAL_READ_ONLY: 'false',
+      DIRECT_CONTROL_CONFIGURATION_SERVICE_URL: config.url,
+    }),
+    client,
+    registry: new HttpRegistry({ baseUrl: config.url, cacheTtlMs: 0 }),
+    logger: createLogger('direct_control', 'silent'),
+  });
+  const directControlUrl = (await directControl.listen(0, '127.0.0.1')).url;
+  const qs = await startTestQueueServer({
+    QSERVER_CONFIG_SERVICE_ENABLED: 'true',
+    QSERVER_CONFIG_SERVICE_URL: config.url,
+    QSERVER_CONFIG_SERVICE_TIMEOUT: '5',
+    QSERVER_CONFIG_SERVICE_BACKOFF_MS: '50,100',
+  });
+  const lines: string[] = [];
+  qs.server.runtime.on('console', (message: ConsoleMessage) => lines.push(message.msg));
+  const json = async (response: Response) => ({
+    status: response.status,
+    body: (await response.json()) as Json,
+  });
+  return {
+    iocs,
+    config,
+    directControl,
+    directControlUrl,
+    qs,
+    console: lines,
+    async api(method, path, body) {
+      const response = await fetch(qs.url + path, {
+        method,
+        headers: { Authorization: `ApiKey ${API_KEY}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await json(response)).body;
+    },
+    async directControlPost(path, body) {
+      return json(
+        await fetch(directControlUrl + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+    },
+    async close() {
+      await qs.close();
+      removeDir(qs.dataDir);
+      await directControl.close();
+      await client.close();
+      await config.close().catch(() => {}); // a test may have stopped it already
+      await iocs.stop();
+    },
+  };
+}
