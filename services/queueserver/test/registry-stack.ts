@@ -35,6 +35,18 @@ export interface RegistryStack {
   close(): Promise<void>;
 }
 
+/** Authorised calls to a queue server's HTTP API, answering the JSON body. */
+export function queueServerApi(qs: RunningQueueServer): RegistryStack['api'] {
+  return async (method, path, body) => {
+    const response = await fetch(qs.url + path, {
+      method,
+      headers: { Authorization: `ApiKey ${API_KEY}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await response.json()) as Json;
+  };
+}
+
 /** Starts everything; `leaseTtl` is the configuration service's lock lease in seconds. */
 export async function startRegistryStack(leaseTtl: number): Promise<RegistryStack> {
   const iocs = await serveIocs([{ name: 'mini_beamline' }, { name: 'motors' }], {
@@ -82,14 +94,7 @@ export async function startRegistryStack(leaseTtl: number): Promise<RegistryStac
     directControlUrl,
     qs,
     console: lines,
-    async api(method, path, body) {
-      const response = await fetch(qs.url + path, {
-        method,
-        headers: { Authorization: `ApiKey ${API_KEY}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return (await json(response)).body;
-    },
+    api: queueServerApi(qs),
     async directControlPost(path, body) {
       return json(
         await fetch(directControlUrl + path, {

@@ -9,18 +9,23 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { orAbort } from '../../../packages/epics-ca/test/waits.ts';
-import { type Json, type RegistryStack, startRegistryStack } from './registry-stack.ts';
+import { ConfigServiceClient, RegistryUnreachable } from '../src/registry/config-client.ts';
+import { devicesNamedByPlan } from '../src/registry/plan-devices.ts';
+import { type RunningQueueServer, removeDir, startTestQueueServer } from './harness.ts';
+import { type Json, queueServerApi, type RegistryStack, startRegistryStack } from './registry-stack.ts';
 
 /** The queue server's status once `predicate` holds; it is published on every change and each second. */
 async function statusWhen(
-  stack: RegistryStack,
+  qs: RunningQueueServer,
   predicate: (s: Json) => boolean,
   what: string,
 ): Promise<Json> {
-  const runtime = stack.qs.server.runtime;
+  const runtime = qs.server.runtime;
   for (let events = 0; events < 600; events++) {
     const status = runtime.status();
     if (predicate(status)) return status;
@@ -83,7 +88,7 @@ describe('queue server ↔ configuration service (spec §12)', () => {
 
   it('consume mode: the registry devices join the environment at open', async () => {
     assert.equal((await stack.api('POST', '/api/environment/open')).success, true);
-    await statusWhen(stack, ENV_OPEN, 'the environment open');
+    await statusWhen(stack.qs, ENV_OPEN, 'the environment open');
     const allowed = (await stack.api('GET', '/api/devices/allowed')).devices_allowed as Json;
     for (const name of ['pinhole', 'sim_mtr1', 'beam_current', 'det1'])
       assert.ok(allowed[name], `${name} allowed`);
@@ -104,7 +109,7 @@ describe('queue server ↔ configuration service (spec §12)', () => {
     const uid = added.item.item_uid as string;
     assert.equal((await stack.api('POST', '/api/queue/start')).success, true);
     await statusWhen(
-      stack,
+      stack.qs,
       (s) => s.running_item_uid === uid && s.re_state === 'running',
       'the plan running',
     );
@@ -138,10 +143,10 @@ describe('queue server ↔ configuration service (spec §12)', () => {
 
     // Paused, the plan still holds its devices; stopped, it gives them back.
     assert.equal((await stack.api('POST', '/api/re/pause', { option: 'immediate' })).success, true);
-    await statusWhen(stack, (s) => s.manager_state === 'paused', 'the plan paused');
+    await statusWhen(stack.qs, (s) => s.manager_state === 'paused', 'the plan paused');
     assert.equal((await lockOf('pinhole')).locked_by_item, uid);
     assert.equal((await stack.api('POST', '/api/re/stop')).success, true);
-    await statusWhen(stack, IDLE, 'the plan stopped');
+    await statusWhen(stack.qs, IDLE, 'the plan stopped');
     await poll(
       async () => ((await lockOf('pinhole')).lock_status === 'unlocked' ? true : undefined),
       'unlock',
@@ -165,7 +170,7 @@ describe('queue server ↔ configuration service (spec §12)', () => {
     const historyBefore = (await stack.api('GET', '/api/history/get')).items.length;
     assert.equal((await stack.api('POST', '/api/queue/start')).success, true);
     const status = await statusWhen(
-      stack,
+      stack.qs,
       (s) => IDLE(s) && s.config_service_sync_error !== null,
       'a refusal',
     );
@@ -186,7 +191,7 @@ describe('queue server ↔ configuration service (spec §12)', () => {
     });
     assert.equal((await stack.api('POST', '/api/queue/start')).success, true);
     const done = await statusWhen(
-      stack,
+      stack.qs,
       (s) => IDLE(s) && s.items_in_history === historyBefore + 1,
       'the plan done',
     );
@@ -199,6 +204,48 @@ describe('queue server ↔ configuration service (spec §12)', () => {
     );
   });
 
+  it('lock_scope=environment: every registered device is locked while the environment is open', async () => {
+    // Someone left pinhole locked: the environment takes it over (force-unlock, then lock).
+    await stack.config.send('POST', '/api/v1/devices/lock', {
+      device_names: ['pinhole'],
+      item_id: 'stale-environment',
+      plan_name: '__environment__',
+    });
+    const qs = await startTestQueueServer({
+      QSERVER_CONFIG_SERVICE_ENABLED: 'true',
+      QSERVER_CONFIG_SERVICE_URL: stack.config.url,
+      QSERVER_CONFIG_SERVICE_LOCK_SCOPE: 'environment',
+      QSERVER_CONFIG_SERVICE_NAME: 'beamline-queue',
+    });
+    try {
+      const api = queueServerApi(qs);
+      assert.equal((await api('POST', '/api/environment/open')).success, true);
+      await statusWhen(qs, ENV_OPEN, 'the environment open');
+      const specs = await stack.config.json('/api/v1/devices/instantiation?active_only=true');
+      const locks = await Promise.all(Object.keys(specs).map(lockOf));
+      const holders = new Set(locks.map((l) => `${l.lock_status} ${l.locked_by_plan} ${l.locked_by_item}`));
+      assert.equal(holders.size, 1, [...holders].join('; '));
+      assert.match([...holders][0], /^locked __environment__ environment-[0-9a-f-]{36}$/);
+      const history = (await stack.config.json(
+        '/api/v1/devices/history?device_name=pinhole&limit=1',
+      )) as Json[];
+      assert.match(history[0].details, /"service": ?"beamline-queue"/);
+      assert.equal((await writeExposure('edge', 0.3)).status, 423);
+
+      assert.equal((await api('POST', '/api/environment/close')).success, true);
+      await statusWhen(qs, (s) => s.worker_environment_exists === false && IDLE(s), 'the environment closed');
+      await poll(
+        async () => ((await lockOf('edge')).lock_status === 'unlocked' ? true : undefined),
+        'unlock',
+      );
+      assert.equal((await lockOf('pinhole')).lock_status, 'unlocked');
+      assert.equal((await writeExposure('edge', 0.3)).status, 200);
+    } finally {
+      await qs.close();
+      removeDir(qs.dataDir);
+    }
+  });
+
   it('a registry that is down keeps plans from starting (queue intact) and environments from opening', async () => {
     const added = await stack.api('POST', '/api/queue/item/add', {
       item: { item_type: 'plan', name: 'count', args: [['pinhole']] },
@@ -208,7 +255,7 @@ describe('queue server ↔ configuration service (spec §12)', () => {
     await stack.config.close();
     assert.equal((await stack.api('POST', '/api/queue/start')).success, true);
     const status = await statusWhen(
-      stack,
+      stack.qs,
       (s) => IDLE(s) && s.config_service_sync_error !== null,
       'a refusal',
     );
@@ -219,13 +266,13 @@ describe('queue server ↔ configuration service (spec §12)', () => {
 
     assert.equal((await stack.api('POST', '/api/environment/close')).success, true);
     await statusWhen(
-      stack,
+      stack.qs,
       (s) => s.worker_environment_exists === false && s.manager_state === 'idle',
       'closed',
     );
     assert.equal((await stack.api('POST', '/api/environment/open')).success, true);
     await statusWhen(
-      stack,
+      stack.qs,
       (s) =>
         s.manager_state === 'idle' &&
         s.worker_environment_exists === false &&
@@ -236,5 +283,71 @@ describe('queue server ↔ configuration service (spec §12)', () => {
       stack.console.join(''),
       /Failed to start RE Worker environment: Failed to load devices from the configuration service: Configuration service at/,
     );
+  });
+});
+
+describe('registry pieces', () => {
+  it('finds the registered devices a plan names: nested lists, kwargs, dotted names, decorator defaults', () => {
+    const registered = new Set(['pinhole', 'edge', 'sim_mtr1', 'det_a', 'det_b']);
+    const description = {
+      parameters: [
+        { name: 'detectors', kind: { name: 'POSITIONAL_OR_KEYWORD' } },
+        {
+          name: 'motor',
+          kind: { name: 'POSITIONAL_OR_KEYWORD' },
+          default: "'sim_mtr1'",
+          default_defined_in_decorator: true,
+        },
+        {
+          name: 'extra',
+          kind: { name: 'KEYWORD_ONLY' },
+          default: '[\'det_a\', "det_b"]',
+          default_defined_in_decorator: true,
+        },
+        { name: 'plain', kind: { name: 'KEYWORD_ONLY' }, default: "'edge'" },
+      ],
+    };
+    const item = { args: [[['pinhole', 'not_registered'], 'pinhole.det']], kwargs: { md: { note: 'edge' } } };
+    assert.deepEqual(devicesNamedByPlan(item, registered), ['pinhole', 'edge']);
+    assert.deepEqual(devicesNamedByPlan(item, registered, description), [
+      'pinhole',
+      'edge',
+      'sim_mtr1',
+      'det_a',
+      'det_b',
+    ]);
+    // Given positionally or by keyword, a parameter's decorator default does not apply.
+    assert.deepEqual(
+      devicesNamedByPlan({ args: [['pinhole'], 'x'], kwargs: { extra: [] } }, registered, description),
+      ['pinhole'],
+    );
+  });
+
+  it('retries a registry that answers 503 or is unreachable, and returns its other answers as they are', async (t) => {
+    const answers = [503, 503, 200, 409, 503, 503, 503];
+    let calls = 0;
+    const server = createServer((req, res) => {
+      const status = answers[calls++] ?? 500;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status, path: req.url }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new ConfigServiceClient({ url, timeoutMs: 5000, maxAttempts: 3, backoffMs: [10] });
+    assert.deepEqual(await client.request('GET', '/a'), { status: 200, body: { status: 200, path: '/a' } });
+    assert.equal(calls, 3);
+    assert.equal((await client.request('POST', '/b', {})).status, 409);
+    assert.equal(calls, 4);
+    await assert.rejects(
+      client.request('GET', '/c'),
+      (e) => e instanceof RegistryUnreachable && /3 attempts\): HTTP 503/.test(e.message),
+    );
+    assert.equal(calls, 7);
+    server.close();
+    await once(server, 'close');
+    const down = new ConfigServiceClient({ url, timeoutMs: 5000, maxAttempts: 2, backoffMs: [] });
+    await assert.rejects(down.request('GET', '/d'), /unreachable \(GET \/d, 2 attempts\): ECONNREFUSED/);
   });
 });
