@@ -3,7 +3,7 @@
  * local server that scripts/provision.sh sets up (the configuration service's PostgreSQL helper). An
  * unreachable server fails the run (never a silent skip). Each test starts from dropped tables.
  */
-import { before } from 'node:test';
+import { after, before } from 'node:test';
 import { POSTGRES_URL, requirePostgres, withPostgres } from '../../../configuration/test/postgres.ts';
 import { STORE_TABLES } from '../../src/store/entities.ts';
 import { openQueueStore } from '../../src/store/mikro-queue-store.ts';
@@ -16,6 +16,12 @@ const STORE_URL = POSTGRES_URL.replace(/^[a-z+]+:/i, 'postgresql+psycopg:');
 before(() => requirePostgres());
 
 const sql = (statement: string) => withPostgres((client) => client.query(statement));
+
+// The database is shared with the configuration service's suites, which check it holds only their
+// tables: leave none of ours behind.
+after(async () => {
+  await sql(`drop table if exists ${STORE_TABLES.map((t) => `"${t}"`).join(', ')} cascade`);
+});
 
 async function freshDatabase(): Promise<string> {
   await sql(`drop table if exists ${STORE_TABLES.map((t) => `"${t}"`).join(', ')} cascade`);
