@@ -1,3 +1,10 @@
+export {
+  BestEffortCallback,
+  type BestEffortOptions,
+  hintedFields,
+  type PeakResults,
+  pythonText,
+} from './best-effort.ts';
 export { type Clock, ManualClock, wallClock } from './clock.ts';
 export * from './device-descriptions.ts';
 export * from './documents.ts';
@@ -9,6 +16,14 @@ export * from './errors.ts';
 export { JsonlWriter, toJsonLine } from './jsonl.ts';
 export { LiveTable, type LiveTableOptions } from './live-table.ts';
 export { type Msg, msg, type Plan, type SyncPlan } from './msg.ts';
+export {
+  type DerivativeFigures,
+  numpySum,
+  type PeakFigures,
+  PeakStats,
+  type PeakStatsOptions,
+  peakFigures,
+} from './peak-stats.ts';
 export * from './plans/adaptive.ts';
 export * from './plans/catalog.ts';
 export * from './plans/define.ts';

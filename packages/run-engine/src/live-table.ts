@@ -11,6 +11,8 @@ export interface LiveTableOptions {
   print?: (line: string) => void;
   default_prec?: number;
   min_width?: number;
+  /** The header is printed again every this many rows (bluesky's default 50). */
+  print_header_interval?: number;
   /** Formats an event time (seconds); local wall time HH:MM:SS.s by default, as bluesky prints it. */
   formatTime?: (seconds: number) => string;
 }
@@ -20,6 +22,8 @@ const localTime = (seconds: number) => {
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}`;
 };
+
+const SHOWN = new Set<string | undefined>(['number', 'integer', 'string', 'boolean']);
 
 interface Column {
   key: string;
@@ -33,6 +37,8 @@ export class LiveTable {
   private descriptor: string | null = null;
   private columns: Column[] = [];
   private separator = '';
+  private header = '';
+  private rows = 0;
 
   constructor(options: LiveTableOptions = {}) {
     this.options = {
@@ -41,6 +47,7 @@ export class LiveTable {
       print: options.print ?? ((line) => console.log(line)),
       default_prec: options.default_prec ?? 3,
       min_width: options.min_width ?? 12,
+      print_header_interval: options.print_header_interval ?? 50,
       formatTime: options.formatTime ?? localTime,
     };
   }
@@ -57,7 +64,8 @@ export class LiveTable {
     if (doc.name !== this.options.stream) return;
     this.descriptor = doc.uid;
     const hinted = Object.entries(doc.object_keys).flatMap(([obj]) => doc.hints[obj]?.fields ?? []);
-    const fields = (this.options.fields ?? hinted).filter((k) => k in doc.data_keys);
+    // Fields this descriptor lacks are left out, and so are arrays: bluesky cannot show them.
+    const fields = (this.options.fields ?? hinted).filter((k) => SHOWN.has(doc.data_keys[k]?.dtype));
     const pad = 1;
     this.columns = [
       { key: 'seq_num', width: 11, format: (v) => String(v) },
@@ -65,23 +73,35 @@ export class LiveTable {
       ...fields.map((key) => {
         const dk = doc.data_keys[key];
         const prec = typeof dk.precision === 'number' ? dk.precision : this.options.default_prec;
-        const width = Math.max(this.options.min_width, key.length + 2, prec + 1 + 2 * pad);
+        const width = Math.max(
+          this.options.min_width,
+          key.length + 2,
+          this.options.default_prec + 1 + 2 * pad,
+        );
+        // Strings are cut to the column, as bluesky's `{: >w.ps}` does.
         const format =
           dk.dtype === 'number' || dk.dtype === 'integer'
             ? (v: unknown) =>
                 typeof v === 'number' ? v.toFixed(dk.dtype === 'integer' ? 0 : prec) : String(v)
-            : (v: unknown) => String(v);
+            : (v: unknown) => String(v).slice(0, width - 1 - 2 * pad);
         return { key, width, format };
       }),
     ];
     this.separator = `+${this.columns.map((c) => '-'.repeat(c.width)).join('+')}+`;
+    this.header = this.row(this.columns.map((c) => c.key));
+    this.rows = 0;
+    this.printHeader();
+  }
+
+  private printHeader(): void {
     this.options.print(this.separator);
-    this.options.print(this.row(this.columns.map((c) => c.key)));
+    this.options.print(this.header);
     this.options.print(this.separator);
   }
 
   private onEvent(doc: Event): void {
     if (doc.descriptor !== this.descriptor) return;
+    if (++this.rows % this.options.print_header_interval === 0) this.printHeader();
     const values = this.columns.map((c) =>
       c.key === 'seq_num'
         ? c.format(doc.seq_num)
