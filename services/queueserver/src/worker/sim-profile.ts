@@ -1,17 +1,16 @@
 /**
  * The built-in simulated profile (the reference's profile_collection_sim, "demo mode"): ophyd.sim's
  * devices, bluesky's plans and the profile's test plans, the profile's test functions, and a
- * RunEngine printing a live table of every run. Building it starts nothing, so the manager can
+ * RunEngine with a BestEffortCallback (plots off, as the reference's headless worker has them). Building it starts nothing, so the manager can
  * describe it before any environment opens.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  BestEffortCallback,
   BUILTIN_PLANS,
-  definePlan,
   hw,
-  LiveTable,
   profileDevices,
-  profilePlans,
+  profilePlanSpecs,
   RunEngine,
 } from '@ophyd-service/run-engine';
 import { addExports, emptyNamespace, type Namespace } from './namespace.ts';
@@ -47,44 +46,24 @@ function profileFunctions() {
   };
 }
 
-/** The profile's own plans, described from their Python signatures. */
-function profilePlanSpecs(plans: ReturnType<typeof profilePlans>) {
-  const readables = 'collections.abc.Sequence[__READABLE__]';
-  return {
-    marked_up_count: definePlan(
-      `marked_up_count(detectors: ${readables}, num: int = 1, delay: float | None = None, *, md: dict[str, typing.Any] | None = None)`,
-      plans.marked_up_count,
-      { description: 'count under another name (the profile example of a plan with annotations).' },
-    ),
-    move_then_count: definePlan(
-      `move_then_count(motors: collections.abc.Sequence[__MOVABLE__], detectors: ${readables} | None = None, positions: list[float] | None = None)`,
-      plans.move_then_count,
-      { description: 'Move each motor to its position, then count the detectors.' },
-    ),
-    sim_multirun_plan_nested: definePlan(
-      'sim_multirun_plan_nested(npts: int, delay: float = 1.0)',
-      plans.sim_multirun_plan_nested,
-      { description: 'Two nested runs with run keys run_1 and run_2 (multi-run plan of the tests).' },
-    ),
-  };
-}
-
 /** A fresh simulated profile: its own devices, plans, functions and RunEngine. */
 export function simProfileNamespace(): Namespace {
   const sim = hw();
   const devices = { ...sim, ...profileDevices(sim) };
-  const RE = new RunEngine({});
-  RE.subscribe(new LiveTable().callback);
-  const plans = profilePlans(sim);
+  // 05-run-engine.py's metadata and callback.
+  const RE = new RunEngine({ md: { metadata_key: 'metadata_value' } });
+  const bec = new BestEffortCallback();
+  bec.disable_plots();
+  RE.subscribe(bec.callback);
   const ns = emptyNamespace();
-  // Profile plans without a signature here still become plans (taking *args, **kwargs).
+  // The profile's plans as the reference describes them (custom device types, bounds, defaults).
   addExports(ns, {
     ...devices,
     ...BUILTIN_PLANS,
-    ...plans,
-    ...profilePlanSpecs(plans),
+    ...profilePlanSpecs(sim),
     ...profileFunctions(),
     RE,
+    bec,
   });
   return ns;
 }
