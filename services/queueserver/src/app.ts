@@ -60,17 +60,23 @@ export function createQueueServerService(options: {
   auth: HttpAuth;
   corsOrigins?: string[];
   logger?: Logger;
+  /** How long a WebSocket without credentials may take to authenticate (tests shorten it). */
+  socketAuthWaitMs?: number;
 }): QueueServerService {
   const { runtime, auth } = options;
   const logger = options.logger ?? createLogger(SERVICE_NAME);
   const messages = new ConsoleMessages();
   const text = new ConsoleText();
   const streams = new Set<PassThrough>();
-  const sockets = new StreamSockets(auth.sockets, {
-    '/api/console_output/ws': 'read:console',
-    '/api/status/ws': 'read:monitor',
-    '/api/info/ws': 'read:monitor',
-  });
+  const sockets = new StreamSockets(
+    auth.sockets,
+    {
+      '/api/console_output/ws': 'read:console',
+      '/api/status/ws': 'read:monitor',
+      '/api/info/ws': 'read:monitor',
+    },
+    options.socketAuthWaitMs,
+  );
   const onConsole = (message: ConsoleMessage) => {
     messages.add(message);
     text.add(message);
@@ -196,6 +202,8 @@ export function createQueueServerService(options: {
           stream.on('close', drop);
           ctx.type = 'text/plain';
           ctx.body = stream;
+          // Headers go out now, not with the first console message: a client waits on them.
+          ctx.res.once('pipe', () => ctx.res.flushHeaders());
         }) as never,
       ),
       console_output_api_console_output_get: bind('console_output_api_console_output_get', (({

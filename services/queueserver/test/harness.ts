@@ -23,9 +23,15 @@ export interface RunningQueueServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** How long a WebSocket without credentials may take to authenticate (the reference's 10 s). */
+  socketAuthWaitMs?: number;
+}
+
 export async function startTestQueueServer(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'qs-test-')),
+  options: TestServerOptions = {},
 ): Promise<RunningQueueServer> {
   const config = readConfig({
     QSERVER_ZMQ_CONTROL_ADDRESS_FOR_SERVER: 'tcp://127.0.0.1:*',
@@ -45,6 +51,7 @@ export async function startTestQueueServer(
         secretKeys: ['test-secret'],
       }),
       logger,
+      socketAuthWaitMs: options.socketAuthWaitMs,
     });
   } catch (error) {
     await server.close();

@@ -14,7 +14,8 @@ export interface SocketAuth {
   fromFirstMessage(text: string): Promise<'ok' | number>;
 }
 
-const AUTH_WAIT_MS = 10_000;
+/** How long an accepted socket may take to send its auth frame (the reference's 10 s). */
+export const AUTH_WAIT_MS = 10_000;
 /** A client this far behind loses frames rather than growing our memory. */
 const HIGH_WATER = 4 * 1024 * 1024;
 
@@ -24,10 +25,12 @@ export class StreamSockets {
   private readonly scopes: Record<string, string>;
 
   private readonly auth: SocketAuth;
+  private readonly authWaitMs: number;
 
-  constructor(auth: SocketAuth, routes: Record<string, string>) {
+  constructor(auth: SocketAuth, routes: Record<string, string>, authWaitMs = AUTH_WAIT_MS) {
     this.auth = auth;
     this.scopes = routes;
+    this.authWaitMs = authWaitMs;
     for (const path of Object.keys(routes)) this.clients.set(path, new Set());
   }
 
@@ -61,7 +64,7 @@ export class StreamSockets {
         join();
         return;
       }
-      const timer = setTimeout(() => ws.close(4401, 'Auth required'), AUTH_WAIT_MS);
+      const timer = setTimeout(() => ws.close(4401, 'Auth required'), this.authWaitMs);
       ws.once('message', async (data) => {
         clearTimeout(timer);
         const verdict = await this.auth.fromFirstMessage(String(data));
