@@ -12,8 +12,8 @@ import { OidcExpiredError, OidcVerifier } from '../src/http/auth/oidc.ts';
 describe('OIDC bearer tokens', () => {
   let server: Server;
   let issuer: string;
-  let signingKey: CryptoKey;
-  let strangerKey: CryptoKey;
+  let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  let strangerKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let discoveries = 0;
 
   before(async () => {
@@ -37,7 +37,7 @@ describe('OIDC bearer tokens', () => {
   });
   after(() => server.close());
 
-  const token = (claims: JWTPayload, key = signingKey, expires = '5m') =>
+  const token = (claims: JWTPayload, key: typeof signingKey = signingKey, expires = '5m') =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(issuer)
