@@ -21,10 +21,14 @@ export interface PeakFigures {
 /** The figures of a derivative also carry the series they were computed from. */
 export type DerivativeFigures = PeakFigures & { x: number[]; y: number[] };
 
-/** numpy's sum of a float array: pairwise, eight accumulators per block of up to 128 values. */
-export function numpySum(values: readonly number[], start = 0, n = values.length - start): number {
+/** numpy's sum of a float array: 0.0 plus a pairwise sum, eight accumulators per block of up to 128. */
+export function numpySum(values: readonly number[]): number {
+  return 0 + pairwiseSum(values, 0, values.length);
+}
+
+function pairwiseSum(values: readonly number[], start: number, n: number): number {
   if (n < 8) {
-    let sum = -0; // numpy starts from -0.0, so a sum of nothing or of -0.0s keeps its sign
+    let sum = -0;
     for (let i = start; i < start + n; i++) sum += values[i];
     return sum;
   }
@@ -37,7 +41,7 @@ export function numpySum(values: readonly number[], start = 0, n = values.length
     return sum;
   }
   const half = Math.floor(n / 2 / 8) * 8;
-  return numpySum(values, start, half) + numpySum(values, start + half, n - half);
+  return pairwiseSum(values, start, half) + pairwiseSum(values, start + half, n - half);
 }
 
 const mean = (values: readonly number[]) => numpySum(values) / values.length;

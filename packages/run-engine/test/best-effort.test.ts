@@ -44,6 +44,7 @@ describe('PeakStats', () => {
     // adding in turn, each 1 vanishes next to 1e16 and the sum is 0.
     assert.equal(numpySum(values), 6);
     assert.equal(numpySum([0.5, 0.25]), 0.75);
+    assert.ok(Object.is(numpySum([-0, -0]), 0), 'np.sum([-0.0, -0.0]) is 0.0: the sum starts from 0.0');
   });
 
   it('as a subscriber: collects one run, skips events without both fields, and computes the derivative', async () => {

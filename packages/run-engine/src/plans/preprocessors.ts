@@ -6,7 +6,7 @@
 import { PlanHalt, RunEngineControlException } from '../errors.ts';
 import type { Msg, SyncPlan } from '../msg.ts';
 import { isLocatable, nameOf, type Reading } from '../protocols.ts';
-import { close_run, declare_stream, open_run, stage_all, trigger_and_read, unstage_all } from './stubs.ts';
+import { close_run, open_run, stage_all, unstage_all } from './stubs.ts';
 
 type PlanLike<R = unknown> = SyncPlan<R> | (() => SyncPlan<R>);
 const instance = <R>(p: PlanLike<R>): SyncPlan<R> => (typeof p === 'function' ? p() : p);
@@ -235,79 +235,13 @@ export function* insert_around<R>(
   return step.value;
 }
 
-const withRun = (m: Msg, run: string | null): Msg => (run === null ? m : { ...m, run });
-
-/** Reads `devices` into the `name` stream when each run opens and again just before it closes. */
-export function* baseline_wrapper<R>(plan: SyncPlan<R>, devices: unknown[], name = 'baseline'): SyncPlan<R> {
-  if (!devices.length) return yield* plan;
-  function* inRun(inner: SyncPlan<unknown>, run: string | null): SyncPlan<unknown> {
-    return yield* msg_mutator(inner, (m) => withRun(m, run));
-  }
-  function* head(run: string | null): SyncPlan<void> {
-    yield* inRun(declare_stream(devices, { name }), run);
-    yield* inRun(trigger_and_read(devices, name), run);
-  }
-  return yield* insert_around(plan, (m) => {
-    if (m.command === 'open_run') return { after: head(m.run) };
-    if (m.command === 'close_run') {
-      return {
-        instead: (function* () {
-          yield* inRun(trigger_and_read(devices, name), m.run);
-          return yield m;
-        })(),
-      };
-    }
-    return null;
-  });
-}
-
-/** Monitors `signals` (each into its `<name>_monitor` stream) from each run's start to its end. */
-export function* monitor_during_wrapper<R>(plan: SyncPlan<R>, signals: unknown[]): SyncPlan<R> {
-  return yield* insert_around(plan, (m) => {
-    if (m.command === 'open_run') {
-      return {
-        after: (function* () {
-          for (const sig of signals)
-            yield {
-              command: 'monitor',
-              obj: sig,
-              args: [],
-              kwargs: { name: `${nameOf(sig)}_monitor` },
-              run: null,
-            };
-        })(),
-      };
-    }
-    if (m.command === 'close_run') {
-      return {
-        instead: (function* () {
-          for (const sig of signals)
-            yield { command: 'unmonitor', obj: sig, args: [], kwargs: {}, run: null };
-          return yield m;
-        })(),
-      };
-    }
-    return null;
-  });
-}
-
-/**
- * bluesky's SupplementalData: baseline readings and monitors added to every run of every plan.
- * Give it to the RunEngine (`RE.preprocessors.push(sd)`); edit its lists between plans.
- */
-export class SupplementalData {
-  baseline: unknown[];
-  monitors: unknown[];
-
-  constructor({ baseline = [] as unknown[], monitors = [] as unknown[] } = {}) {
-    this.baseline = [...baseline];
-    this.monitors = [...monitors];
-  }
-
-  wrap<R>(plan: SyncPlan<R>): SyncPlan<R> {
-    return baseline_wrapper(monitor_during_wrapper(plan, this.monitors), this.baseline);
-  }
-}
+// Supplemental data (baseline readings, monitors, flyers during runs) lives in supplemental.ts.
+export {
+  baseline_wrapper,
+  fly_during_wrapper,
+  monitor_during_wrapper,
+  SupplementalData,
+} from './supplemental.ts';
 
 /** Gives every message of `plan` without a run key the key `run`, so its run can nest in another. */
 export function* set_run_key_wrapper<R>(plan: SyncPlan<R>, run: string): SyncPlan<R> {

@@ -28,7 +28,7 @@ import {
   scan,
   x2x_scan,
 } from '../../src/plans/plans.ts';
-import { baseline_wrapper, SupplementalData } from '../../src/plans/preprocessors.ts';
+import { baseline_wrapper, fly_during_wrapper, SupplementalData } from '../../src/plans/preprocessors.ts';
 import { ramp_plan } from '../../src/plans/ramp.ts';
 import {
   rel_spiral,
@@ -98,6 +98,11 @@ const CASES: Record<string, (h: Hw) => SyncPlan<unknown>> = {
   rel_scan_no_pos: (h) => rel_scan([h.det], h.motor_no_pos, -1, 1, 3),
   fly_flyer1: (h) => fly([h.flyer1]),
   fly_new_trivial_flyer: (h) => fly([h.new_trivial_flyer]),
+  fly_during_flyer1: (h) => fly_during_wrapper(count([h.det], 2), [h.flyer1]),
+  supplemental_flyers: (h) =>
+    new SupplementalData({ baseline: [h.motor1], monitors: [h.sig], flyers: [h.trivial_flyer] }).wrap(
+      scan([h.det], h.motor, 0, 1, 2),
+    ),
   count_sim_bundle: (h) => count([profileDevices(h).sim_bundle_A]),
   count_bundle_test: (h) =>
     profilePlans(h).count_bundle_test([profileDevices(h).sim_bundle_A.dets.det_A, h.det1], 2),
@@ -130,7 +135,7 @@ function polledStatus(polls: number) {
 }
 
 /** Cases with monitors, whose document order depends on timing. */
-const MONITORING = new Set(['count_supplemental']);
+const MONITORING = new Set(['count_supplemental', 'supplemental_flyers']);
 
 interface Summary {
   messages: string[];

@@ -109,6 +109,10 @@ CASES = {
     "rel_scan_no_pos": lambda: bp.rel_scan([h.det], h.motor_no_pos, -1, 1, 3),
     "fly_flyer1": lambda: bp.fly([h.flyer1]),
     "fly_new_trivial_flyer": lambda: bp.fly([h.new_trivial_flyer]),
+    "fly_during_flyer1": lambda: bpp.fly_during_wrapper(bp.count([h.det], num=2), [h.flyer1]),
+    "supplemental_flyers": lambda: bpp.SupplementalData(baseline=[h.motor1], monitors=[h.sig], flyers=[h.trivial_flyer])(
+        bp.scan([h.det], h.motor, 0, 1, 2)
+    ),
     "count_sim_bundle": with_profile(lambda ns: bp.count([ns["sim_bundle_A"]])),
     "count_bundle_test": with_profile(
         lambda ns: ns["count_bundle_test"]([ns["sim_bundle_A"].dets.det_A, ns["det1"]], num=2)
