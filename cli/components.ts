@@ -140,7 +140,8 @@ export const TOOLS: readonly Runnable[] = [
   {
     name: 'pod',
     command: 'pod',
-    description: 'run a pod of the stack (inner-loop, standalone or full) in containers on the local Docker',
+    description:
+      'run a pod of the stack (inner-loop, standalone, full, with-queueserver or profile-seeded) in containers on the local Docker',
     entry: 'integration/pods/src/main.ts',
   },
 ];

@@ -1,16 +1,15 @@
 /**
- * `ophyd-service pod up <inner-loop|standalone|full>`: starts a pod on the local Docker with
+ * `ophyd-service pod up <pod>`: starts a pod on the local Docker with
  * Testcontainers (building the runtime image when the tree changed), prints its URLs, and removes
  * it on Ctrl-C.
  */
 import { parseCommandLine, UsageError } from '@ophyd-service/service-kit';
-import { POD_NAMES, type PodName, startPod } from './pods.ts';
+import { POD_NAMES, PODS, type PodName, startPod } from './pods.ts';
 
+const width = Math.max(...POD_NAMES.map((n) => n.length));
 const USAGE = `Usage: ophyd-service pod up <${POD_NAMES.join('|')}>
 
-  inner-loop   IOC (mini_beamline, camera, motors), PostgreSQL, configuration (happi-seeded), direct control (writes on)
-  standalone   IOC and direct control reading a registry file; no configuration service
-  full         every simulated IOC in its own container, plus the inner loop's services
+${POD_NAMES.map((n) => `  ${n.padEnd(width)}  ${PODS[n].description}`).join('\n')}
 
 Needs a Docker engine (scripts/provision.sh) and the base images (integration/images/offline-base.sh
 where they cannot be pulled).`;
@@ -38,6 +37,12 @@ export async function main(argv: string[]): Promise<void> {
     ...(pod.configurationUrl ? [`configuration   ${pod.configurationUrl}/docs`] : []),
     `direct control  ${pod.directControlUrl}/docs`,
     `WebSockets      ${pod.directControlUrl.replace('http', 'ws')}/api/v1/pv-socket (and device-socket, camera-socket)`,
+    ...(pod.queueServer
+      ? [
+          `queue server    ${pod.queueServer.url}/docs (Authorization: ApiKey ${pod.queueServer.apiKey})`,
+          `queue 0MQ       CONTROL ${pod.queueServer.control}, INFO ${pod.queueServer.info}`,
+        ]
+      : []),
     `Channel Access  EPICS_CA_NAME_SERVERS="${pod.caEnv().EPICS_CA_NAME_SERVERS}" EPICS_CA_AUTO_ADDR_LIST=NO`,
   ];
   console.log(`pod ${name} is up; Ctrl-C removes it\n${lines.map((l) => `  ${l}`).join('\n')}`);

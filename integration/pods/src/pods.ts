@@ -1,17 +1,13 @@
 /**
  * The pods: the stack in real containers on a Docker network of its own, started with
- * Testcontainers from the one runtime image.
- *
- * - `inner-loop`: IOC (mini_beamline, camera, motors), PostgreSQL, configuration (happi-seeded),
- *   direct control with writes on;
- * - `standalone`: IOC and direct control reading a registry file, no configuration service;
- * - `full`: every simulated IOC in its own container, plus the inner loop's services.
+ * Testcontainers from the one runtime image. What each pod holds is its line of `PODS`.
  *
  * Inside the pod CA goes by network alias (`EPICS_CA_ADDR_LIST=<aliases>`, auto list off); from the
  * host, `caEnv()` points a client at the IOCs' mapped TCP ports as name servers. Every container
  * waits on its health check: HTTP `/ready` for services, a real CA read for IOCs.
  */
-import { ENDPOINTS, httpUrl } from '@ophyd-service/endpoints';
+import { spawnSync } from 'node:child_process';
+import { ENDPOINTS, httpUrl, portsOf } from '@ophyd-service/endpoints';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import {
   GenericContainer,
@@ -23,30 +19,98 @@ import {
 import { reaperOffUnlessAvailable, requireImage } from '../prerequisites.ts';
 import { ensureImage, REPO_ROOT } from './image.ts';
 
-export const POD_NAMES = ['inner-loop', 'standalone', 'full'] as const;
-export type PodName = (typeof POD_NAMES)[number];
-
 interface IocSpec {
   alias: string;
   args: string[];
 }
 
+/** One pod: its IOCs, where the registry lives (if anywhere), direct control's settings, the queue server. */
+interface PodPlan {
+  description: string;
+  iocs: IocSpec[];
+  /** The configuration service's store: PostgreSQL, a SQLite file in its container, or no service at all. */
+  registry: 'postgres' | 'sqlite' | 'none';
+  /** How the registry starts: the happi seed (32 devices) or empty. */
+  seed?: 'happi' | 'empty';
+  /** Direct control's environment beyond the CA list and the registry. */
+  directControl: Record<string, string>;
+  /** The queue server: on the built-in simulated profile, or on the test_collection startup directory. */
+  queueServer?: 'sim-profile' | 'test-collection';
+}
+
 const INNER_LOOP_IOCS: IocSpec[] = [{ alias: 'ioc', args: ['mini_beamline', 'camera', 'motors'] }];
-const FULL_IOCS: IocSpec[] = [
-  { alias: 'ioc', args: ['mini_beamline'] },
-  { alias: 'ioc-adsim', args: ['camera'] },
-  { alias: 'ioc-motor', args: ['motors'] },
-  { alias: 'ioc-random-walk', args: ['random_walk'] },
-  { alias: 'ioc-random-walk-h', args: ['random_walk', '--prefix', 'random_walk:horiz-'] },
-  { alias: 'ioc-random-walk-v', args: ['random_walk', '--prefix', 'random_walk:vert-'] },
-  { alias: 'ioc-thermo', args: ['thermo'] },
-];
+const WRITES_ON = { DIRECT_CONTROL_GLOBAL_READ_ONLY: 'false' };
+
+export const PODS = {
+  'inner-loop': {
+    description:
+      'IOC (mini_beamline, camera, motors), PostgreSQL, configuration (happi-seeded), direct control (writes on)',
+    iocs: INNER_LOOP_IOCS,
+    registry: 'postgres',
+    seed: 'happi',
+    directControl: WRITES_ON,
+  },
+  standalone: {
+    description: 'IOC and direct control reading a registry file; no configuration service',
+    iocs: INNER_LOOP_IOCS,
+    registry: 'none',
+    directControl: {
+      ...WRITES_ON,
+      DIRECT_CONTROL_REGISTRY_BACKEND: 'file',
+      DIRECT_CONTROL_REGISTRY_FILE_PATH: '/etc/ophyd-service/registry.yaml',
+    },
+  },
+  full: {
+    description: "every simulated IOC in its own container, plus the inner loop's services",
+    iocs: [
+      { alias: 'ioc', args: ['mini_beamline'] },
+      { alias: 'ioc-adsim', args: ['camera'] },
+      { alias: 'ioc-motor', args: ['motors'] },
+      { alias: 'ioc-random-walk', args: ['random_walk'] },
+      { alias: 'ioc-random-walk-h', args: ['random_walk', '--prefix', 'random_walk:horiz-'] },
+      { alias: 'ioc-random-walk-v', args: ['random_walk', '--prefix', 'random_walk:vert-'] },
+      { alias: 'ioc-thermo', args: ['thermo'] },
+    ],
+    registry: 'postgres',
+    seed: 'happi',
+    directControl: WRITES_ON,
+  },
+  // As the reference's: direct control keeps its read-only default, and checks no locks.
+  'with-queueserver': {
+    description:
+      'IOC (mini_beamline), configuration (SQLite, happi-seeded), direct control (read-only), queue server (simulated profile)',
+    iocs: [{ alias: 'ioc', args: ['mini_beamline'] }],
+    registry: 'sqlite',
+    seed: 'happi',
+    directControl: { DIRECT_CONTROL_COORDINATION_CHECK_ENABLED: 'false' },
+    queueServer: 'sim-profile',
+  },
+  'profile-seeded': {
+    description:
+      'IOCs (mini_beamline, motors), configuration (SQLite, empty), direct control (writes on, lock checks on), queue server (test_collection profile)',
+    iocs: [
+      { alias: 'ioc', args: ['mini_beamline'] },
+      { alias: 'ioc-motor', args: ['motors'] },
+    ],
+    registry: 'sqlite',
+    seed: 'empty',
+    directControl: { ...WRITES_ON, DIRECT_CONTROL_COORDINATION_CHECK_ENABLED: 'true' },
+    queueServer: 'test-collection',
+  },
+} as const satisfies Record<string, PodPlan>;
+
+export type PodName = keyof typeof PODS;
+export const POD_NAMES = Object.keys(PODS) as PodName[];
 
 export const DATABASE = { user: 'bluesky', password: 'bluesky', database: 'config_service' };
+/** The queue server's single-user API key in every pod (the reference's pods use the same). */
+export const QUEUE_SERVER_API_KEY = 'mad';
 
 const CA_PORT = ENDPOINTS.ioc.port;
 const CONFIGURATION = ENDPOINTS.configuration;
 const DIRECT_CONTROL = ENDPOINTS['direct-control'];
+const QUEUE_SERVER = ENDPOINTS.queueserver;
+const [QS_CONTROL_PORT, QS_INFO_PORT] = QUEUE_SERVER.otherPorts;
 
 /** Quick health checks for the pods (the image's own runs every 5 s, for long-lived deployments). */
 const healthCheck = {
@@ -63,14 +127,19 @@ export interface Pod {
   network: StartedNetwork;
   containers: Map<string, StartedTestContainer>;
   postgres?: StartedPostgreSqlContainer;
-  /** Host URLs (mapped ports). */
-  configurationUrl?: string;
-  directControlUrl: string;
+  /** Host URLs (mapped ports; they follow a container's restart). */
+  readonly configurationUrl?: string;
+  readonly directControlUrl: string;
+  /** The queue server from the host: HTTP, and its 0MQ CONTROL and INFO addresses. */
+  readonly queueServer?: { url: string; control: string; info: string; apiKey: string };
   /** EPICS variables for a CA client on the host: the IOCs as TCP name servers. */
   caEnv(): Record<string, string>;
   /** Seconds each container took to become healthy. */
   startup: Record<string, number>;
+  /** Stops and starts a container, waiting until it is healthy again. */
   restart(alias: string): Promise<void>;
+  /** SIGKILLs a container's process (no shutdown of any kind), then starts it again and waits until healthy. */
+  kill(alias: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -85,38 +154,74 @@ const timed = async <T>(
   return result;
 };
 
+/** The queue server's command line in a pod: the reference's, with the startup directory when it has one. */
+function queueServerArgs(plan: PodPlan): string[] {
+  const args = [
+    'queueserver',
+    '--host',
+    '0.0.0.0',
+    '--zmq-control-addr',
+    `tcp://*:${QS_CONTROL_PORT}`,
+    '--zmq-info-addr',
+    `tcp://*:${QS_INFO_PORT}`,
+  ];
+  if (plan.queueServer === 'test-collection')
+    // The profile is copied in as root's (read-only to uid 1000): the lists file goes to /tmp.
+    args.push(
+      '--startup-dir',
+      '/profile',
+      '--existing-plans-devices',
+      '/tmp/existing_plans_and_devices.yaml',
+    );
+  return args;
+}
+
 export async function startPod(name: PodName, log: (line: string) => void = () => {}): Promise<Pod> {
+  const plan: PodPlan = PODS[name];
   const image = ensureImage(log);
-  requireImage('postgres:16');
+  if (plan.registry === 'postgres') requireImage('postgres:16');
   reaperOffUnlessAvailable();
   const network = await new Network().start();
   const containers = new Map<string, StartedTestContainer>();
   const startup: Record<string, number> = {};
   const started: { stop(): Promise<unknown> }[] = [];
-  const service = (alias: string, args: string[], env: Record<string, string>, port: number) =>
+  const service = (alias: string, args: string[], env: Record<string, string>, ports: number[]) =>
     new GenericContainer(image)
       .withNetwork(network)
       .withNetworkAliases(alias)
       .withName(`${name}-${alias}-${Date.now().toString(36)}`)
       .withCommand(args)
       .withEnvironment(env)
-      .withExposedPorts(port)
+      .withExposedPorts(...ports)
       .withHealthCheck(healthCheck)
       .withWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(120_000);
+  const begin = async (alias: string, container: GenericContainer) => {
+    const running = await timed(startup, alias, () => container.start());
+    containers.set(alias, running);
+    started.push(running);
+    return running;
+  };
+  const hostUrl = (alias: string, port: number) => {
+    const c = containers.get(alias);
+    return c && `http://${c.getHost()}:${c.getMappedPort(port)}`;
+  };
+  const hostTcp = (alias: string, port: number) => {
+    const c = containers.get(alias)!;
+    return `tcp://${c.getHost()}:${c.getMappedPort(port)}`;
+  };
   try {
-    const iocs = name === 'full' ? FULL_IOCS : INNER_LOOP_IOCS;
-    const caAddrList = iocs.map((i) => i.alias).join(' ');
-    const caEnv = { EPICS_CA_ADDR_LIST: caAddrList, EPICS_CA_AUTO_ADDR_LIST: 'NO' };
+    const iocs = plan.iocs;
+    const caEnv = { EPICS_CA_ADDR_LIST: iocs.map((i) => i.alias).join(' '), EPICS_CA_AUTO_ADDR_LIST: 'NO' };
     log(`starting pod ${name} from ${image}`);
 
-    const iocContainers = iocs.map((ioc) =>
-      timed(startup, ioc.alias, () =>
-        service(ioc.alias, ['ioc', ...ioc.args, '--seed', '1'], {}, CA_PORT).start(),
+    const iocsStarted = Promise.all(
+      iocs.map((ioc) =>
+        begin(ioc.alias, service(ioc.alias, ['ioc', ...ioc.args, '--seed', '1'], {}, [CA_PORT])),
       ),
     );
     let postgres: StartedPostgreSqlContainer | undefined;
-    if (name !== 'standalone') {
+    if (plan.registry === 'postgres') {
       postgres = await timed(startup, 'postgres', () =>
         new PostgreSqlContainer('postgres:16')
           .withNetwork(network)
@@ -128,50 +233,38 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
       );
       started.push(postgres);
     }
-    for (const [i, container] of (await Promise.all(iocContainers)).entries()) {
-      containers.set(iocs[i].alias, container);
-      started.push(container);
-    }
+    await iocsStarted;
 
     // The HTTP services default to 127.0.0.1; in a container they serve the pod's network (as the
     // reference's `--host 0.0.0.0`), and only the mapped ports reach the host.
-    let configurationUrl: string | undefined;
-    if (postgres) {
-      const configuration = await timed(startup, 'configuration', () =>
-        service(
-          'configuration',
-          [
-            'configuration',
-            '--host',
-            '0.0.0.0',
-            '--profile-path',
-            'integration/seed/happi_db.json',
-            '--load-strategy',
-            'happi',
-          ],
-          {
+    if (plan.registry !== 'none') {
+      const seed =
+        plan.seed === 'happi'
+          ? ['--profile-path', 'integration/seed/happi_db.json', '--load-strategy', 'happi']
+          : ['--load-strategy', 'empty'];
+      // Without a URL the registry is a SQLite file in the container's /tmp.
+      const database: Record<string, string> = postgres
+        ? {
             CONFIG_DATABASE_URL: `postgresql://${DATABASE.user}:${DATABASE.password}@postgres:5432/${DATABASE.database}`,
-          },
+          }
+        : {};
+      await begin(
+        'configuration',
+        service('configuration', ['configuration', '--host', '0.0.0.0', ...seed], database, [
           CONFIGURATION.port,
-        ).start(),
+        ]),
       );
-      containers.set('configuration', configuration);
-      started.push(configuration);
-      configurationUrl = `http://${configuration.getHost()}:${configuration.getMappedPort(CONFIGURATION.port)}`;
     }
 
     const registry: Record<string, string> =
-      name === 'standalone'
-        ? {
-            DIRECT_CONTROL_REGISTRY_BACKEND: 'file',
-            DIRECT_CONTROL_REGISTRY_FILE_PATH: '/etc/ophyd-service/registry.yaml',
-          }
+      plan.registry === 'none'
+        ? {}
         : { DIRECT_CONTROL_CONFIGURATION_SERVICE_URL: httpUrl(CONFIGURATION, 'configuration') };
     let direct = service(
       'direct-control',
       ['direct-control', '--host', '0.0.0.0'],
-      { ...caEnv, ...registry, DIRECT_CONTROL_GLOBAL_READ_ONLY: 'false' },
-      DIRECT_CONTROL.port,
+      { ...caEnv, ...registry, ...plan.directControl },
+      [DIRECT_CONTROL.port],
     );
     if (name === 'standalone') {
       direct = direct.withCopyFilesToContainer([
@@ -181,9 +274,21 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
         },
       ]);
     }
-    const directControl = await timed(startup, 'direct-control', () => direct.start());
-    containers.set('direct-control', directControl);
-    started.push(directControl);
+    await begin('direct-control', direct);
+
+    if (plan.queueServer) {
+      let queueServer = service(
+        'queueserver',
+        queueServerArgs(plan),
+        { ...caEnv, QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: QUEUE_SERVER_API_KEY },
+        portsOf(QUEUE_SERVER),
+      );
+      if (plan.queueServer === 'test-collection')
+        queueServer = queueServer.withCopyDirectoriesToContainer([
+          { source: `${REPO_ROOT}/integration/profile_collections/test_collection`, target: '/profile' },
+        ]);
+      await begin('queueserver', queueServer);
+    }
 
     const pod: Pod = {
       name,
@@ -191,9 +296,22 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
       network,
       containers,
       postgres,
-      configurationUrl,
-      directControlUrl: `http://${directControl.getHost()}:${directControl.getMappedPort(DIRECT_CONTROL.port)}`,
       startup,
+      get configurationUrl() {
+        return hostUrl('configuration', CONFIGURATION.port);
+      },
+      get directControlUrl() {
+        return hostUrl('direct-control', DIRECT_CONTROL.port)!;
+      },
+      get queueServer() {
+        if (!containers.has('queueserver')) return undefined;
+        return {
+          url: hostUrl('queueserver', QUEUE_SERVER.port)!,
+          control: hostTcp('queueserver', QS_CONTROL_PORT),
+          info: hostTcp('queueserver', QS_INFO_PORT),
+          apiKey: QUEUE_SERVER_API_KEY,
+        };
+      },
       caEnv: () => ({
         EPICS_CA_NAME_SERVERS: iocs
           .map((ioc) => {
@@ -212,10 +330,17 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
         const container = containers.get(alias);
         if (!container) throw new Error(`pod ${name} has no container ${alias}`);
         await container.restart();
-        if (alias === 'configuration')
-          pod.configurationUrl = `http://${container.getHost()}:${container.getMappedPort(CONFIGURATION.port)}`;
-        if (alias === 'direct-control')
-          pod.directControlUrl = `http://${container.getHost()}:${container.getMappedPort(DIRECT_CONTROL.port)}`;
+      },
+      async kill(alias) {
+        const container = containers.get(alias);
+        if (!container) throw new Error(`pod ${name} has no container ${alias}`);
+        const killed = spawnSync('docker', ['kill', '--signal', 'KILL', container.getId()], {
+          encoding: 'utf8',
+        });
+        if (killed.status !== 0) throw new Error(`docker kill ${alias}: ${killed.stderr}`);
+        // Restarting a stopped container starts it; Testcontainers then re-reads its mapped ports
+        // and waits on its health check.
+        await container.restart();
       },
       async stop() {
         await Promise.allSettled(started.reverse().map((c) => c.stop()));
