@@ -17,7 +17,9 @@ import {
 } from '@ophyd-service/service-kit';
 import type Koa from 'koa';
 import { ConsoleMessages, ConsoleText } from './console/console-buffer.ts';
+import { authBindings } from './http/auth-routes.ts';
 import { type HttpAuth, principalOf } from './http/gate.ts';
+import { onlyItemUids } from './http/item-route.ts';
 import { RELAYS, type Relay, relay, type Who } from './http/relay.ts';
 import { reducedPlanDescription } from './manager/plan-validation.ts';
 import type { ConsoleMessage, QueueRuntime } from './manager/runtime.ts';
@@ -45,6 +47,7 @@ const ROUTE_FILES = [
   'locks',
   'manager',
   'console',
+  'auth',
 ].map((f) => join(import.meta.dirname, 'routes', `${f}.ts`));
 const SOURCES = [...ROUTE_FILES, join(import.meta.dirname, 'schemas.ts')];
 
@@ -142,6 +145,16 @@ export function createQueueServerService(options: {
     }),
     operations: () => ({
       ...Object.fromEntries(Object.keys(RELAYS).map((id) => [id, relayed(id as keyof typeof RELAYS)])),
+      // After the literal /api/queue/item/get, which is matched first.
+      queue_item_get_by_uid_handler_api_queue_item__item_uid__get: {
+        before: [
+          onlyItemUids(openapi as Parameters<typeof onlyItemUids>[0]),
+          auth.gate(scopeOf('queue_item_get_by_uid_handler_api_queue_item__item_uid__get')),
+        ],
+        handle: (({ params }: { params: { item_uid: string } }) =>
+          runtime.call('queue_item_get', { uid: params.item_uid })) as never,
+      },
+      ...authBindings(auth, scopeOf),
       queue_mode_set_handler_api_queue_mode_set_post: bind(
         'queue_mode_set_handler_api_queue_mode_set_post',
         (({ body }: { body: unknown }) => {
@@ -253,16 +266,19 @@ export function createQueueServerService(options: {
   return Object.assign(service, { runtime, sockets });
 }
 
-/** The scope an operation's OpenAPI block requires (its OAuth2 security entry). */
-function requiredScope(openapi: Record<string, unknown>, operationId: string): string {
+/**
+ * The scope an operation's OpenAPI block requires (its OAuth2 security entry); null when the entry
+ * lists none (any caller, authenticated or not).
+ */
+function requiredScope(openapi: Record<string, unknown>, operationId: string): string | null {
   for (const methods of Object.values(openapi.paths as Record<string, Record<string, unknown>>)) {
     for (const op of Object.values(methods) as {
       operationId?: string;
       security?: Record<string, string[]>[];
     }[]) {
       if (op.operationId !== operationId) continue;
-      const scope = op.security?.find((s) => s.OAuth2PasswordBearer)?.OAuth2PasswordBearer?.[0];
-      if (scope) return scope;
+      const scopes = op.security?.find((s) => s.OAuth2PasswordBearer)?.OAuth2PasswordBearer;
+      if (scopes) return scopes[0] ?? null;
     }
   }
   throw new Error(`operation ${operationId} declares no scope`);

@@ -3,7 +3,6 @@
  * (the reference's unified mode): 0MQ CONTROL on 60615, INFO on 60625, HTTP and WebSockets on 60610,
  * the RunEngine in a worker process opened on request.
  */
-import { randomBytes } from 'node:crypto';
 import {
   CommandError,
   closeOnSignals,
@@ -15,6 +14,7 @@ import {
 } from '@ophyd-service/service-kit';
 import { createQueueServerService, SERVICE_NAME } from './app.ts';
 import { configSchema, readConfig } from './config.ts';
+import { httpAuthConfigSchema, httpAuthSetup } from './http/auth/config.ts';
 import { httpAuth } from './http/gate.ts';
 import { startQueueServer } from './server.ts';
 
@@ -60,7 +60,7 @@ Options:
 ${SERVER_OPTIONS_USAGE}
 
 Environment:
-${describeConfig(configSchema)
+${[...describeConfig(configSchema), ...describeConfig(httpAuthConfigSchema)]
   .map((line) => `  ${line}`)
   .join('\n')}`;
 
@@ -72,26 +72,19 @@ export async function main(argv: string[]): Promise<void> {
   if (env.QSERVER_ZMQ_PUBLISH_CONSOLE === 'OFF') env.QSERVER_ZMQ_PUBLISH_CONSOLE = 'false';
   const config = readFlaggedConfig(FLAGS, () => readConfig(env));
   const logger = createLogger(SERVICE_NAME, command.logLevel);
-  let apiKey = config.QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY;
-  if (!apiKey) {
+  const authSetup = readFlaggedConfig(FLAGS, () => httpAuthSetup(config, env));
+  if (authSetup.generatedApiKey)
     // The reference makes a random key and never says it (spec §17.14): we say it.
-    apiKey = randomBytes(16).toString('hex');
-    logger.warn(`QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY is not set: this run's API key is ${apiKey}`);
-  }
-  if (!/^[A-Za-z0-9]+$/.test(apiKey))
-    throw new CommandError('QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY must be alphanumeric');
+    logger.warn(
+      `QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY is not set: this run's API key is ${authSetup.generatedApiKey}`,
+    );
   const server = await startQueueServer(config, { logger }).catch((error: Error) => {
     throw new CommandError(error.message);
   });
-  const secretKeys = config.QSERVER_HTTP_SERVER_SERVER_SECRET_KEYS.split(';').filter(Boolean);
   const service = createQueueServerService({
     runtime: server.runtime,
-    auth: httpAuth({
-      singleUserApiKey: apiKey,
-      allowAnonymous: config.QSERVER_HTTP_SERVER_ALLOW_ANONYMOUS_ACCESS,
-      secretKeys: secretKeys.length ? secretKeys : [randomBytes(32).toString('hex')],
-    }),
-    corsOrigins: config.QSERVER_HTTP_SERVER_ALLOW_ORIGINS.split(/\s+/).filter(Boolean),
+    auth: httpAuth(authSetup.settings, authSetup.authenticators),
+    corsOrigins: authSetup.allowOrigins,
     logger,
   });
   service.onClose(() => server.close());

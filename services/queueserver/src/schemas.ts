@@ -14,6 +14,72 @@ export const schemas: Record<string, Schema> = {
     properties: { success: { type: 'boolean' }, msg: { type: 'string' } },
     additionalProperties: true,
   },
+  ApiKeyRequest: {
+    type: 'object',
+    description:
+      'A new API key: lifetime in seconds (null: never expires), scopes (default ["inherit"]), note',
+    properties: {
+      expires_in: { type: ['integer', 'null'], minimum: 0 },
+      scopes: { type: ['array', 'null'], items: { type: 'string' } },
+      note: { type: ['string', 'null'], maxLength: 255 },
+    },
+    required: ['expires_in'],
+    additionalProperties: false,
+  },
+  ApiKey: {
+    type: 'object',
+    description: 'A minted API key as stored (times are naive UTC ISO text)',
+    properties: {
+      first_eight: { type: 'string' },
+      expiration_time: { type: ['string', 'null'] },
+      note: { type: ['string', 'null'] },
+      scopes: { type: 'array', items: { type: 'string' } },
+      latest_activity: { type: ['string', 'null'] },
+      secret: { type: 'string', description: 'Only when the key is minted: 72 hex digits' },
+    },
+    required: ['first_eight', 'expiration_time', 'note', 'scopes', 'latest_activity'],
+  },
+  RefreshToken: {
+    type: 'object',
+    properties: { refresh_token: { type: 'string' } },
+    required: ['refresh_token'],
+  },
+  Tokens: {
+    type: 'object',
+    description: 'Access and refresh tokens (HS256 JWTs)',
+    properties: {
+      access_token: { type: 'string' },
+      expires_in: { type: 'number' },
+      refresh_token: { type: 'string' },
+      refresh_token_expires_in: { type: 'number' },
+      token_type: { type: 'string', const: 'bearer' },
+    },
+    required: ['access_token', 'expires_in', 'refresh_token', 'refresh_token_expires_in', 'token_type'],
+  },
+  AllowedScopes: {
+    type: 'object',
+    properties: {
+      roles: { type: 'array', items: { type: 'string' } },
+      scopes: { type: 'array', items: { type: 'string' } },
+    },
+    required: ['roles', 'scopes'],
+  },
+  Principal: {
+    type: 'object',
+    description: 'A user or service: identities, API keys, sessions, roles and scopes',
+    properties: {
+      uuid: { type: 'string' },
+      type: { type: 'string', enum: ['user', 'service'] },
+      identities: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      api_keys: { type: 'array', items: { $ref: '#/components/schemas/ApiKey' } },
+      sessions: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      latest_activity: { type: ['string', 'null'] },
+      roles: { type: 'array', items: { type: 'string' } },
+      scopes: { type: 'array', items: { type: 'string' } },
+      api_key_scopes: { type: ['array', 'null'], items: { type: 'string' } },
+    },
+    required: ['uuid', 'type', 'identities', 'roles', 'scopes'],
+  },
   ...errorSchemas,
 };
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createLogger } from '@ophyd-service/service-kit';
 import { createQueueServerService, type QueueServerService } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
+import { httpAuthSetup } from '../src/http/auth/config.ts';
 import { httpAuth } from '../src/http/gate.ts';
 import { type QueueServer, startQueueServer } from '../src/server.ts';
 
@@ -43,13 +44,19 @@ export async function startTestQueueServer(
   const server = await startQueueServer(config, { logger });
   let http: QueueServerService;
   try {
+    // The environment's authentication settings (and QSERVER_HTTP_SERVER_CONFIG), key `mad` by default.
+    const auth = httpAuthSetup(
+      {
+        ...config,
+        QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: config.QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY || API_KEY,
+        QSERVER_HTTP_SERVER_SERVER_SECRET_KEYS:
+          config.QSERVER_HTTP_SERVER_SERVER_SECRET_KEYS || 'test-secret',
+      },
+      env,
+    );
     http = createQueueServerService({
       runtime: server.runtime,
-      auth: httpAuth({
-        singleUserApiKey: API_KEY,
-        allowAnonymous: env.QSERVER_HTTP_SERVER_ALLOW_ANONYMOUS_ACCESS === 'true',
-        secretKeys: ['test-secret'],
-      }),
+      auth: httpAuth(auth.settings, auth.authenticators),
       logger,
       socketAuthWaitMs: options.socketAuthWaitMs,
     });

@@ -6,26 +6,41 @@
 import type { IncomingMessage } from 'node:http';
 import type Koa from 'koa';
 import type { SocketAuth } from '../sockets/streams.ts';
-import { authenticate, type RequestView } from './auth/authenticate.ts';
-import { checkCsrf } from './auth/csrf.ts';
+import { API_KEY_COOKIE, authenticate, type RequestView } from './auth/authenticate.ts';
+import { CSRF_COOKIE, checkCsrf, needsCsrfCookie, newCsrfToken } from './auth/csrf.ts';
+import type { PasswordAuthenticator } from './auth/dictionary.ts';
 import { type Principal, requireScopes } from './auth/principal.ts';
 import type { AuthSettings } from './auth/settings.ts';
 import { authFromFirstMessage, authFromUpgrade } from './auth/websocket-auth.ts';
 import type { Who } from './relay.ts';
 
 export interface HttpAuth {
-  gate(scope: string): Koa.Middleware;
+  settings: AuthSettings;
+  /** Username/password authenticators by provider name. */
+  authenticators: ReadonlyMap<string, PasswordAuthenticator>;
+  /** Authenticates the request and requires `scope`; `null` admits any caller (scopes `[]`). */
+  gate(scope: string | null): Koa.Middleware;
   sockets: SocketAuth;
 }
 
-export function httpAuth(settings: AuthSettings): HttpAuth {
+const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax', overwrite: true } as const;
+
+export function httpAuth(
+  settings: AuthSettings,
+  authenticators: ReadonlyMap<string, PasswordAuthenticator> = new Map(),
+): HttpAuth {
   return {
+    settings,
+    authenticators,
     gate: (scope) => async (ctx, next) => {
       const view = requestView(ctx);
       checkCsrf(view);
       const principal = await authenticate(view, settings);
-      requireScopes(principal, [scope]);
+      if (scope !== null) requireScopes(principal, [scope]);
       ctx.state.principal = principal;
+      // A key given in the query moves into a cookie, and a browser gets its CSRF token (§10.1).
+      if (principal.apiKeyCookie) ctx.cookies.set(API_KEY_COOKIE, principal.apiKeyCookie, COOKIE_OPTIONS);
+      if (needsCsrfCookie(view)) ctx.cookies.set(CSRF_COOKIE, newCsrfToken(), COOKIE_OPTIONS);
       await next();
     },
     sockets: {
@@ -44,7 +59,8 @@ export function principalOf(ctx: Koa.Context): Who {
   return { user: principal.displayedName, group: principal.userGroup };
 }
 
-function requestView(ctx: Koa.Context): RequestView {
+/** The parts of a Koa request that authentication reads. */
+export function requestView(ctx: Koa.Context): RequestView {
   const cookies: Record<string, string | undefined> = {};
   for (const part of (ctx.get('Cookie') || '').split(';')) {
     const at = part.indexOf('=');

@@ -128,4 +128,19 @@
  *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
  */
+/**
+ * @openapi
+ * /api/queue/item/{item_uid}:
+ *   get:
+ *     operationId: queue_item_get_by_uid_handler_api_queue_item__item_uid__get
+ *     summary: 'One queued item by uid. Only a canonical (lowercase, hyphenated) UUID matches: /api/queue/item/add and the other literal paths keep their own routes.'
+ *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:queue'] }]
+ *     parameters:
+ *       - { in: path, name: item_uid, required: true, schema: { type: string } }
+ *     responses:
+ *       '200': { description: "The manager's reply (queue_item_get with this uid)", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
+ *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '404': { description: "Not a UUID, and no other route has this path", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ *       '405': { description: "Not a UUID, and this path is another route's with another method", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
+ */
 export {};

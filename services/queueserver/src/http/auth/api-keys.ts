@@ -29,6 +29,8 @@ export interface ApiKeyStore {
   findByFirstEight(firstEight: string): ApiKeyRecord[] | Promise<ApiKeyRecord[]>;
   update(record: ApiKeyRecord): void | Promise<void>;
   remove(record: ApiKeyRecord): void | Promise<void>;
+  /** Every key a principal holds (for the principal documents). */
+  forPrincipal(principalUuid: string): ApiKeyRecord[] | Promise<ApiKeyRecord[]>;
 }
 
 /** Keeps minted keys in memory (they are lost on restart). */
@@ -50,6 +52,10 @@ export class InMemoryApiKeyStore implements ApiKeyStore {
   remove(record: ApiKeyRecord): void {
     const index = this.#keys.indexOf(record);
     if (index >= 0) this.#keys.splice(index, 1);
+  }
+
+  forPrincipal(principalUuid: string): ApiKeyRecord[] {
+    return this.#keys.filter((key) => key.principal.uuid === principalUuid);
   }
 }
 
@@ -161,6 +167,6 @@ export function apiKeyInfo(record: ApiKeyRecord): ApiKeyInfo {
 }
 
 /** pydantic's rendering of the reference's naive UTC datetimes: `2024-01-02T03:04:05`. */
-function isoTime(seconds: number | null): string | null {
+export function isoTime(seconds: number | null): string | null {
   return seconds === null ? null : new Date(seconds * 1000).toISOString().slice(0, 19);
 }

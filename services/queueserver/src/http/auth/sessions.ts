@@ -34,6 +34,8 @@ export interface SessionStore {
   addSession(record: SessionRecord): void | Promise<void>;
   updateSession(record: SessionRecord): void | Promise<void>;
   removeSession(uuid: string): void | Promise<void>;
+  /** Every session of a principal (for the principal documents). */
+  sessionsOf(principalUuid: string): SessionRecord[] | Promise<SessionRecord[]>;
 }
 
 /** Keeps principals and sessions in memory (logins are lost on restart). */
@@ -67,6 +69,9 @@ export class InMemorySessionStore implements SessionStore {
   }
   removeSession(uuid: string): void {
     this.#sessions.delete(uuid);
+  }
+  sessionsOf(principalUuid: string): SessionRecord[] {
+    return [...this.#sessions.values()].filter((session) => session.principalUuid === principalUuid);
   }
 }
 
