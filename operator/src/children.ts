@@ -12,145 +12,31 @@
  *   only this beamline's pods (and pods labelled as registry clients) reach it;
  * - direct control: Deployment + Service `<bl>-direct-control` (HTTP);
  * - ServiceAccount + Role + RoleBinding `<bl>-services` letting the two services write their OpenAPI
- *   into the ConfigMaps `<bl>-<service>-openapi` (created here, data left to the services).
+ *   into the ConfigMaps `<bl>-<service>-openapi` (created here, data left to the services);
+ * - with `queueServer.enabled`, the queue server (queueserver-children.ts).
  *
  * Every port and readiness path comes from @ophyd-service/endpoints, where the CLI reads them too.
  */
 import { CA_SERVER_PORT, ENDPOINTS, httpUrl } from '@ophyd-service/endpoints';
-import { API_VERSION, type Beamline, IOC_KINDS, KIND } from './crd/beamline.ts';
+import { ALL_INTERFACES, buildersFor, type K8sObject, type Resources } from './builders.ts';
+import { type Beamline, IOC_KINDS } from './crd/beamline.ts';
+import { queueServerChildren } from './queueserver-children.ts';
 
-export const FIELD_MANAGER = 'ophyd-service-operator';
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': FIELD_MANAGER };
+export { FIELD_MANAGER, type K8sObject, MANAGED_BY, names } from './builders.ts';
 export const REGISTRY_CLIENT_LABEL = 'ophyd-service.dev/registry-client';
 
-export type K8sObject = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown };
-  [k: string]: unknown;
-};
-
 type Ioc = Beamline['spec']['iocs'][number];
-type Resources = { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
 
 const CONFIGURATION = ENDPOINTS.configuration;
 const DIRECT_CONTROL = ENDPOINTS['direct-control'];
 const CA_PORT = ENDPOINTS.ioc.port;
 
-/** The HTTP services' flag for listening on every interface of their pod. */
-const ALL_INTERFACES = ['--host', '0.0.0.0'];
-
-const DEFAULT_RESOURCES: Resources = {
-  requests: { cpu: '50m', memory: '128Mi' },
-  limits: { memory: '512Mi' },
-};
-
-export const names = (bl: string) => ({
-  epics: `${bl}-epics`,
-  configuration: `${bl}-configuration`,
-  directControl: `${bl}-direct-control`,
-  serviceAccount: `${bl}-services`,
-  registryData: `${bl}-registry`,
-  openapi: (service: 'configuration' | 'direct-control') => `${bl}-${service}-openapi`,
-  ioc: (ioc: string) => `${bl}-ioc-${ioc}`,
-});
-
 export function desiredChildren(beamline: Beamline): K8sObject[] {
-  const { name: bl, namespace, uid } = beamline.metadata;
+  const { name: bl, namespace } = beamline.metadata;
   const spec = beamline.spec;
-  const n = names(bl);
-  const image = `${spec.image?.repository ?? 'ophyd-service'}:${spec.image?.tag ?? 'latest'}`;
-  const pullPolicy = spec.image?.pullPolicy ?? 'IfNotPresent';
+  const builders = buildersFor(beamline);
+  const { n, meta, selector, container, deployment, service, claim, httpProbes } = builders;
   const hostNetwork = spec.caNetwork?.mode === 'hostNetwork';
-  const owner = {
-    apiVersion: API_VERSION,
-    kind: KIND,
-    name: bl,
-    uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-  const labels = (component: string) => ({
-    'app.kubernetes.io/name': 'ophyd-service',
-    'app.kubernetes.io/instance': bl,
-    'app.kubernetes.io/component': component,
-    ...MANAGED_BY,
-  });
-  const meta = (name: string, component: string) => ({
-    name,
-    namespace,
-    labels: labels(component),
-    ownerReferences: [owner],
-  });
-  const selector = (component: string) => ({
-    'app.kubernetes.io/instance': bl,
-    'app.kubernetes.io/component': component,
-  });
-
-  const container = (
-    component: string,
-    args: string[],
-    extra: Record<string, unknown>,
-    resources?: Resources,
-  ) => ({
-    name: component,
-    image,
-    imagePullPolicy: pullPolicy,
-    args,
-    resources: resources ?? DEFAULT_RESOURCES,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: 1000,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    },
-    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...((extra.volumeMounts as unknown[]) ?? [])],
-    ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'volumeMounts')),
-  });
-  const deployment = (
-    name: string,
-    component: string,
-    containerSpec: Record<string, unknown>,
-    options: {
-      volumes?: unknown[];
-      hostNetwork?: boolean;
-      recreate?: boolean;
-      serviceAccount?: boolean;
-    } = {},
-  ): K8sObject => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: meta(name, component),
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: selector(component) },
-      strategy: options.recreate ? { type: 'Recreate' } : { type: 'RollingUpdate' },
-      template: {
-        metadata: { labels: labels(component) },
-        spec: {
-          ...(options.serviceAccount
-            ? { serviceAccountName: n.serviceAccount, automountServiceAccountToken: true }
-            : { automountServiceAccountToken: false }),
-          ...(options.hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
-          securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 },
-          containers: [containerSpec],
-          volumes: [{ name: 'tmp', emptyDir: {} }, ...(options.volumes ?? [])],
-        },
-      },
-    },
-  });
-  const service = (name: string, component: string, ports: unknown[], headless = false): K8sObject => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: meta(name, component),
-    spec: { ...(headless ? { clusterIP: 'None' } : {}), selector: selector(component), ports },
-  });
-  const httpProbes = ({ port, probe }: { port: number; probe: { path: string } }) => ({
-    readinessProbe: { httpGet: { path: probe.path, port }, periodSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { tcpSocket: { port }, periodSeconds: 10, failureThreshold: 6 },
-    startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 60 },
-  });
 
   const children: K8sObject[] = [];
 
@@ -259,16 +145,9 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
     configEnv.push({ name: 'CONFIG_DATABASE_URL', value: 'sqlite:////data/registry.db' });
     configVolumes.push({ name: 'data', persistentVolumeClaim: { claimName: n.registryData } });
     configMounts.push({ name: 'data', mountPath: '/data' });
-    children.push({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: meta(n.registryData, 'configuration'),
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: storage.sqlite?.size ?? '1Gi' } },
-        ...(storage.sqlite?.storageClassName ? { storageClassName: storage.sqlite.storageClassName } : {}),
-      },
-    });
+    children.push(
+      claim(n.registryData, 'configuration', storage.sqlite?.size ?? '1Gi', storage.sqlite?.storageClassName),
+    );
   }
   const seedKey = seed?.key ?? 'happi_db.json';
   if (seed) {
@@ -356,6 +235,8 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
       { name: 'http', port: DIRECT_CONTROL.port, targetPort: DIRECT_CONTROL.port },
     ]),
   );
+
+  if (spec.queueServer?.enabled) children.push(...queueServerChildren(beamline, builders));
   return children;
 }
 

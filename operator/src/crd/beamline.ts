@@ -39,7 +39,7 @@ export const IOC_KINDS = ['mini_beamline', 'camera', 'motors', 'random_walk', 't
 
 export const beamlineSpecSchema = {
   type: 'object',
-  description: 'One beamline: its IOCs, registry, direct control and (later) queue server',
+  description: 'One beamline: its IOCs, registry, direct control and queue server',
   required: ['iocs'],
   properties: {
     image: {
@@ -166,16 +166,68 @@ export const beamlineSpecSchema = {
     },
     queueServer: {
       type: 'object',
+      description:
+        "The queue server (bluesky-queueserver's wire protocol): 0MQ CONTROL 60615 and INFO 60625, HTTP and WebSockets 60610",
       properties: {
-        enabled: { type: 'boolean', default: false, description: 'Not built yet: must stay false' },
+        enabled: { type: 'boolean', default: false },
+        apiKey: {
+          type: 'object',
+          description:
+            'The single-user API key, from a Secret (without one the queue server makes a random key and prints it in its log)',
+          required: ['secretName'],
+          properties: {
+            secretName: { type: 'string', minLength: 1 },
+            key: { type: 'string', default: 'api-key' },
+          },
+        },
+        startup: {
+          type: 'object',
+          description:
+            'A ConfigMap of TypeScript/JavaScript startup modules (and user_group_permissions.yaml) to run plans from; without one, the built-in simulated profile',
+          required: ['configMap'],
+          properties: { configMap: { type: 'string', minLength: 1 } },
+        },
+        storage: {
+          type: 'object',
+          description: 'Where the queue, the history and the lock are kept',
+          properties: {
+            sqlite: {
+              type: 'object',
+              description: 'SQLite on a PersistentVolumeClaim',
+              properties: {
+                size: { type: 'string', default: '1Gi' },
+                storageClassName: { type: 'string' },
+              },
+            },
+            postgres: {
+              type: 'object',
+              description: 'PostgreSQL: the connection URL in a Secret',
+              required: ['secretName'],
+              properties: {
+                secretName: { type: 'string', minLength: 1 },
+                key: { type: 'string', default: 'url' },
+              },
+            },
+          },
+          default: { sqlite: {} },
+          'x-kubernetes-validations': [
+            {
+              rule: 'has(self.sqlite) != has(self.postgres)',
+              message: 'queue server storage is either sqlite or postgres (exactly one)',
+            },
+          ],
+        },
+        resources: {
+          ...resources,
+          description:
+            'Resources of the queue server container (its plans run in a worker process inside it)',
+          properties: {
+            requests: { ...resources.properties.requests, default: { cpu: '100m', memory: '256Mi' } },
+            limits: { ...resources.properties.limits, default: { memory: '1Gi' } },
+          },
+        },
       },
       default: {},
-      'x-kubernetes-validations': [
-        {
-          rule: '!has(self.enabled) || !self.enabled',
-          message: 'the queue server is not available yet; leave queueServer.enabled false',
-        },
-      ],
     },
   },
 } as const;
