@@ -78,7 +78,7 @@ export const PODS = {
   // As the reference's: direct control keeps its read-only default, and checks no locks.
   'with-queueserver': {
     description:
-      'IOC (mini_beamline), configuration (SQLite, happi-seeded), direct control (read-only), queue server (simulated profile)',
+      'IOC (mini_beamline), configuration (SQLite, happi-seeded), direct control (read-only), queue server (simulated profile plus the registry)',
     iocs: [{ alias: 'ioc', args: ['mini_beamline'] }],
     registry: 'sqlite',
     seed: 'happi',
@@ -280,7 +280,14 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
       let queueServer = service(
         'queueserver',
         queueServerArgs(plan),
-        { ...caEnv, QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: QUEUE_SERVER_API_KEY },
+        {
+          ...caEnv,
+          QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: QUEUE_SERVER_API_KEY,
+          // Consume mode and plan-scoped device locks (spec §12), as the reference's qs_config.
+          QSERVER_CONFIG_SERVICE_ENABLED: 'true',
+          QSERVER_CONFIG_SERVICE_URL: httpUrl(CONFIGURATION, 'configuration'),
+          QSERVER_CONFIG_SERVICE_LOCK_SCOPE: 'plan',
+        },
         portsOf(QUEUE_SERVER),
       );
       if (plan.queueServer === 'test-collection')
