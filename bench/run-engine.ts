@@ -13,6 +13,8 @@
  *   (BENCH_EPICS_VELOCITY, default 10 mm/s) so moves are short, yet each still takes up to one of
  *   the IOC's 0.1 s motion ticks: every move is timed (from set() to its status finishing) and
  *   subtracted, and the rest of each point (CA round trips, the engine, documents) is the overhead.
+ *   Ours reads from CA monitors, as ophyd's EpicsMotor does its auto-monitored components; the
+ *   same scan with a CA get per read (`fromEpics(…, { monitors: false })`) is timed too.
  * Peer: bluesky 1.15 with ophyd.sim's `det` and `motor` (the venv of scripts/peers.sh), timed the
  * same way in its own process; for `epics`, ophyd's EpicsMotor and EpicsSignalRO (pyepics) on the
  * same IOCs, which this process serves. Targets (issue 13): at least 10× bluesky's events/s on the
@@ -71,7 +73,7 @@ async function ours(): Promise<Record<string, Timing>> {
 }
 
 /** Our scan over the IOCs at `port`: the motor's moves timed apart from the rest. */
-async function oursEpics(port: number): Promise<Timing> {
+async function oursEpics(port: number, monitors: boolean): Promise<Timing> {
   const client = new CaClient({ env: clientEnv(port), timeoutMs: 30_000, repeater: false });
   try {
     const catalog = createCatalog();
@@ -81,6 +83,7 @@ async function oursEpics(port: number): Promise<Timing> {
         deviceClass: 'ophyd.EpicsMotor',
         prefix: 'sim:mtr2',
       }) as Device,
+      { monitors },
     );
     const det = fromEpics(
       buildDevice(catalog, client, {
@@ -88,6 +91,7 @@ async function oursEpics(port: number): Promise<Timing> {
         deviceClass: 'ophyd.EpicsSignalRO',
         prefix: 'mini:current',
       }) as EpicsSignal,
+      { monitors },
     );
     await client.put('sim:mtr2.VELO', EPICS_VELOCITY);
     const RE = new RunEngine();
@@ -138,6 +142,7 @@ const perPointMs = (seconds: number) => round((seconds / EPICS_POINTS) * 1000, 2
 /** The figures of one engine's timings (the EPICS ones only when that case ran). */
 function figures(t: Record<string, Timing>) {
   const epics = t.epics;
+  const gets = t.epics_gets;
   return {
     count_events_per_s: round(COUNT / t.count.wall_s, 0),
     count_cpu_us_per_event: round((t.count.cpu_s / COUNT) * 1e6, 1),
@@ -152,6 +157,7 @@ function figures(t: Record<string, Timing>) {
           epics_moves: epics.moves ?? 0,
         }
       : {}),
+    ...(gets ? { epics_overhead_ms_per_point_with_gets: perPointMs(gets.wall_s - (gets.move_s ?? 0)) } : {}),
   };
 }
 
@@ -166,7 +172,8 @@ const iocs = await serveIocs([{ name: 'mini_beamline' }, { name: 'motors' }], {
   server: { port: 0, interfaces: ['127.0.0.1'], beaconAddresses: [], env: serverEnv() },
 });
 try {
-  ourTimings.epics = await oursEpics(iocs.server.udpPort);
+  ourTimings.epics = await oursEpics(iocs.server.udpPort, true);
+  ourTimings.epics_gets = await oursEpics(iocs.server.udpPort, false);
   const epicsPeer = await peer(
     ['epics', String(EPICS_POINTS), String(EPICS_VELOCITY)],
     caEnv(iocs.server.udpPort),
