@@ -13,6 +13,10 @@
  * BENCH_QS_ITEMS queued (default 1,000) over each, `environment_open` until the worker is ready
  * (BENCH_QS_OPENS times, default 3, the median reported), and a queue of BENCH_QS_QUEUE (default
  * 100) `count([det1], num=10)` from `queue_start` until the manager is idle again.
+ * Beside the times, the servers' CPU (all their processes: for the reference the manager, its worker,
+ * Redis and the HTTP server) per request, per item added and for the queue run: the machine is
+ * shared, and CPU time suffers less from other load than latency does. Those include what the servers
+ * burn while idle (their background loops), also reported on its own as `idle_server_cpu_percent`.
  * Ratios are "times better than the reference" (its latency over ours, our rate over its), so > 1
  * is ahead. Targets (issue 14): ahead on every figure, `environment_open` under one second.
  * Needs `scripts/provision.sh` (redis-server) and `scripts/peers.sh` (the Python peers).
@@ -36,17 +40,23 @@ interface Latency {
   p50_ms: number;
   p99_ms: number;
   n: number;
+  server_cpu_us_per_request: number;
+}
+interface Adding {
+  items_per_s: number;
+  server_cpu_ms_per_item: number;
 }
 /** What bench/py/queueserver_bench.py prints. */
 interface DriverReport {
+  idle_server_cpu_percent: number;
   status_zmq: Latency;
   status_http: Latency;
-  queue_item_add_zmq_items_per_s: number;
+  queue_item_add_zmq: Adding;
   queue_get_zmq: Latency;
-  queue_item_add_http_items_per_s: number;
+  queue_item_add_http: Adding;
   queue_get_http: Latency;
   environment_open: { median_s: number; each_s: number[] };
-  queue_run: { total_s: number; per_item_ms: number; items: number };
+  queue_run: { total_s: number; per_item_ms: number; items: number; server_cpu_s: number };
 }
 
 /** A server process in its own process group (its workers die with it), its output kept for errors. */
@@ -93,10 +103,11 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(1));
 
-/** Runs the Python driver against one server's addresses. */
-function drive(control: string, info: string, url: string): Promise<DriverReport> {
+/** Runs the Python driver against one server's addresses; `groups` are its processes, for their CPU. */
+function drive(control: string, info: string, url: string, groups: number[]): Promise<DriverReport> {
   const script = join(import.meta.dirname, 'py', 'queueserver_bench.py');
-  const args = [script, control, info, url, API_KEY, ...[STATUS_N, ITEMS_N, QUEUE_N, OPENS].map(String)];
+  const counts = [STATUS_N, ITEMS_N, QUEUE_N, OPENS].map(String);
+  const args = [script, control, info, url, API_KEY, ...counts, groups.join(',')];
   return new Promise((resolve, reject) => {
     const child = execFile(python, args, { timeout: 1_800_000, maxBuffer: 1 << 24 }, (err, stdout) => {
       if (err) return reject(new Error(`driver failed: ${err.message}`));
@@ -114,7 +125,12 @@ async function withServers(
   url: string,
 ): Promise<DriverReport> {
   try {
-    return await drive(control, info, url);
+    return await drive(
+      control,
+      info,
+      url,
+      servers.map((s) => s.child.pid ?? 0),
+    );
   } catch (error) {
     const tails = servers.map(
       (s) => `--- ${s.name}:\n${s.output().trim().split('\n').slice(-15).join('\n')}`,
@@ -196,20 +212,28 @@ async function reference(): Promise<DriverReport> {
 /** The flat figures of one report. */
 function figures(r: DriverReport) {
   return {
+    idle_server_cpu_percent: r.idle_server_cpu_percent,
     status_zmq_p50_ms: r.status_zmq.p50_ms,
     status_zmq_p99_ms: r.status_zmq.p99_ms,
+    status_zmq_server_cpu_us: r.status_zmq.server_cpu_us_per_request,
     status_http_p50_ms: r.status_http.p50_ms,
     status_http_p99_ms: r.status_http.p99_ms,
-    queue_item_add_zmq_items_per_s: r.queue_item_add_zmq_items_per_s,
-    queue_item_add_http_items_per_s: r.queue_item_add_http_items_per_s,
+    status_http_server_cpu_us: r.status_http.server_cpu_us_per_request,
+    queue_item_add_zmq_items_per_s: r.queue_item_add_zmq.items_per_s,
+    queue_item_add_zmq_server_cpu_ms: r.queue_item_add_zmq.server_cpu_ms_per_item,
+    queue_item_add_http_items_per_s: r.queue_item_add_http.items_per_s,
+    queue_item_add_http_server_cpu_ms: r.queue_item_add_http.server_cpu_ms_per_item,
     queue_get_zmq_p50_ms: r.queue_get_zmq.p50_ms,
     queue_get_zmq_p99_ms: r.queue_get_zmq.p99_ms,
+    queue_get_zmq_server_cpu_us: r.queue_get_zmq.server_cpu_us_per_request,
     queue_get_http_p50_ms: r.queue_get_http.p50_ms,
     queue_get_http_p99_ms: r.queue_get_http.p99_ms,
+    queue_get_http_server_cpu_us: r.queue_get_http.server_cpu_us_per_request,
     environment_open_s: r.environment_open.median_s,
     environment_open_each_s: r.environment_open.each_s,
     queue_run_s: r.queue_run.total_s,
     queue_run_ms_per_item: r.queue_run.per_item_ms,
+    queue_run_server_cpu_s: r.queue_run.server_cpu_s,
   };
 }
 type Figures = ReturnType<typeof figures>;
