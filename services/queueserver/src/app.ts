@@ -182,7 +182,7 @@ export function createQueueServerService(options: {
       }) => {
         const given = payload(body);
         const unexpected = Object.keys(given).find(
-          (k) => !['lock_key', 'environment', 'queue', 'note'].includes(k),
+          (k) => !['lock_key', 'environment', 'queue', 'note', 'user'].includes(k),
         );
         if (unexpected)
           throw new DomainError('bad_request', `lock() got an unexpected keyword argument '${unexpected}'`);

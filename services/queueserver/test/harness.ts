@@ -11,6 +11,7 @@ import { readConfig } from '../src/config.ts';
 import { httpAuthSetup } from '../src/http/auth/config.ts';
 import { httpAuth } from '../src/http/gate.ts';
 import { type QueueServer, startQueueServer } from '../src/server.ts';
+import type { QueueStore } from '../src/store/queue-store.ts';
 
 export const API_KEY = 'mad';
 
@@ -27,6 +28,8 @@ export interface RunningQueueServer {
 export interface TestServerOptions {
   /** How long a WebSocket without credentials may take to authenticate (the reference's 10 s). */
   socketAuthWaitMs?: number;
+  /** The store to run on (a wrapper that counts writes, say) instead of a SQLite file in `dataDir`. */
+  store?: QueueStore;
 }
 
 export async function startTestQueueServer(
@@ -41,7 +44,7 @@ export async function startTestQueueServer(
     ...env,
   });
   const logger = createLogger('queueserver-test', 'silent');
-  const server = await startQueueServer(config, { logger });
+  const server = await startQueueServer(config, { logger, store: options.store });
   let http: QueueServerService;
   try {
     // The environment's authentication settings (and QSERVER_HTTP_SERVER_CONFIG), key `mad` by default.

@@ -41,7 +41,9 @@ export async function relay(caller: Caller, spec: Relay, body: unknown, who: Who
   const payload = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Params;
   if (spec.rawUnless && !(spec.rawUnless in payload))
     return caller.call(spec.method, { ...payload, ...injected(spec, who) });
-  const unexpected = Object.keys(payload).find((key) => !spec.keys.includes(key));
+  // The reference overwrites `user`/`user_group` in the body with the principal's, so they may be given.
+  const overwritten = Object.keys(injected(spec, who));
+  const unexpected = Object.keys(payload).find((key) => !spec.keys.includes(key) && !overwritten.includes(key));
   if (unexpected !== undefined)
     throw new DomainError(
       'bad_request',

@@ -26,6 +26,12 @@ export interface PrepareOptions {
 
 const FORMAT = 'Incorrect request format: ';
 
+/**
+ * The largest item accepted, as JSON. The reference has no limit; a multi-megabyte item would be
+ * stored, sent with every queue_get and copied into the history, so it is refused instead.
+ */
+export const MAX_ITEM_JSON_BYTES = 1024 * 1024;
+
 const isDict = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -44,16 +50,22 @@ function extractItem(params: Params, allowedTypes: readonly ItemType[]): Record<
     throw new Refusal(
       `${FORMAT}unsupported 'item_type' value: '${pyStr(type)}', supported item types ${pyTuple(allowedTypes)}`,
     );
+  const bytes = Buffer.byteLength(JSON.stringify(item));
+  if (bytes > MAX_ITEM_JSON_BYTES)
+    throw new Refusal(`${FORMAT}the item is too large: ${bytes} bytes as JSON (at most ${MAX_ITEM_JSON_BYTES})`);
   return item;
 }
 
 /** Step 4: the request's user and group (group checked first, as the reference does). */
-function requestUser(params: Params, ctx: ItemContext): { user: unknown; group: string } {
+function requestUser(params: Params, ctx: ItemContext): { user: string; group: string } {
   if (!('user_group' in params)) throw new Refusal(`${FORMAT}user group is not specified`);
   if (!('user' in params)) throw new Refusal(`${FORMAT}user name is not specified`);
   const group = params.user_group;
   if (typeof group !== 'string' || ctx.allowedPlans(group) === undefined)
     throw new Refusal(`Unknown user group: '${pyStr(group)}'`);
+  // The reference records any value; items, history and lock texts expect a name.
+  if (typeof params.user !== 'string')
+    throw new Refusal(`${FORMAT}user name must be a string: user=${pythonRepr(params.user)}`);
   return { user: params.user, group };
 }
 
