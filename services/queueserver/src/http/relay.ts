@@ -43,7 +43,9 @@ export async function relay(caller: Caller, spec: Relay, body: unknown, who: Who
     return caller.call(spec.method, { ...payload, ...injected(spec, who) });
   // The reference overwrites `user`/`user_group` in the body with the principal's, so they may be given.
   const overwritten = Object.keys(injected(spec, who));
-  const unexpected = Object.keys(payload).find((key) => !spec.keys.includes(key) && !overwritten.includes(key));
+  const unexpected = Object.keys(payload).find(
+    (key) => !spec.keys.includes(key) && !overwritten.includes(key),
+  );
   if (unexpected !== undefined)
     throw new DomainError(
       'bad_request',

@@ -52,7 +52,9 @@ function extractItem(params: Params, allowedTypes: readonly ItemType[]): Record<
     );
   const bytes = Buffer.byteLength(JSON.stringify(item));
   if (bytes > MAX_ITEM_JSON_BYTES)
-    throw new Refusal(`${FORMAT}the item is too large: ${bytes} bytes as JSON (at most ${MAX_ITEM_JSON_BYTES})`);
+    throw new Refusal(
+      `${FORMAT}the item is too large: ${bytes} bytes as JSON (at most ${MAX_ITEM_JSON_BYTES})`,
+    );
   return item;
 }
 
