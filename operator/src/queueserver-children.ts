@@ -3,9 +3,10 @@
  * `<bl>-queueserver` (HTTP+WebSocket 60610, 0MQ CONTROL 60615 and INFO 60625), its store (SQLite on
  * the PVC `<bl>-queueserver`, or PostgreSQL from a Secret), its API key from a Secret when given,
  * and its startup modules from a ConfigMap when given. Its settings are environment variables: the
- * CA settings of `<bl>-epics`, so plans reach the beamline's IOCs, and the `QSERVER_*` ones.
+ * CA settings of `<bl>-epics`, so plans reach the beamline's IOCs, and the `QSERVER_*` ones, with
+ * the beamline's configuration service as its registry unless `registry.enabled` is false.
  */
-import { ENDPOINTS, portsOf } from '@ophyd-service/endpoints';
+import { ENDPOINTS, httpUrl, portsOf } from '@ophyd-service/endpoints';
 import { ALL_INTERFACES, type Builders, type K8sObject, type Resources } from './builders.ts';
 import type { Beamline } from './crd/beamline.ts';
 
@@ -28,6 +29,12 @@ export function queueServerChildren(beamline: Beamline, b: Builders): K8sObject[
   const storage = qs.storage ?? { sqlite: {} };
   const children: K8sObject[] = [];
   const env: unknown[] = [{ name: 'QSERVER_WORKER_HEAP_MB', value: WORKER_HEAP_MB }];
+  if (qs.registry?.enabled ?? true)
+    env.push(
+      { name: 'QSERVER_CONFIG_SERVICE_ENABLED', value: 'true' },
+      { name: 'QSERVER_CONFIG_SERVICE_URL', value: httpUrl(ENDPOINTS.configuration, n.configuration) },
+      { name: 'QSERVER_CONFIG_SERVICE_LOCK_SCOPE', value: qs.registry?.lockScope ?? 'plan' },
+    );
   const volumes: unknown[] = [];
   const mounts: unknown[] = [];
   const initContainers: unknown[] = [];

@@ -72,7 +72,7 @@ describe('desired children of a Beamline', () => {
       find(pg, 'Deployment', 'mini-configuration').spec.template.spec.containers[0],
     ).CONFIG_DATABASE_URL;
     assert.deepEqual(url, { secretKeyRef: { name: 'db', key: 'url' } });
-    assert.equal(pg.filter((c) => c.kind === 'PersistentVolumeClaim').length, 0);
+    assert.equal(pg.filter((c) => c.metadata.name === 'mini-registry').length, 0);
   });
 
   it('has the HTTP services listen on every interface of their pod (they default to loopback)', () => {

@@ -82,6 +82,19 @@ describe('the queue server of a Beamline', () => {
     assert.equal(find(children, 'Deployment').spec.strategy.type, 'Recreate');
   });
 
+  it("coordinates with the beamline's configuration service (plan-scoped locks) unless told not to", () => {
+    const [container] = podOf(children).containers;
+    assert.equal(env(container).QSERVER_CONFIG_SERVICE_ENABLED, 'true');
+    assert.equal(env(container).QSERVER_CONFIG_SERVICE_URL, 'http://mini-configuration:8004');
+    assert.equal(env(container).QSERVER_CONFIG_SERVICE_LOCK_SCOPE, 'plan');
+    const scoped = desiredChildren(beamline({ enabled: true, registry: { lockScope: 'environment' } }));
+    assert.equal(env(podOf(scoped).containers[0]).QSERVER_CONFIG_SERVICE_LOCK_SCOPE, 'environment');
+    const alone = desiredChildren(beamline({ enabled: true, registry: { enabled: false } }));
+    const aloneEnv = env(podOf(alone).containers[0]);
+    assert.equal(aloneEnv.QSERVER_CONFIG_SERVICE_ENABLED, undefined);
+    assert.equal(aloneEnv.QSERVER_CONFIG_SERVICE_URL, undefined);
+  });
+
   it('runs hardened, with room for its worker: 1Gi by default and a 512 MB worker heap', () => {
     const [container] = podOf(children).containers;
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);

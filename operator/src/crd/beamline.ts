@@ -180,6 +180,22 @@ export const beamlineSpecSchema = {
             key: { type: 'string', default: 'api-key' },
           },
         },
+        registry: {
+          type: 'object',
+          description:
+            "Coordination with this beamline's configuration service: its devices join the environment when it opens, and a running plan locks the registered devices it uses (direct control refuses writes to them)",
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            lockScope: {
+              type: 'string',
+              enum: ['plan', 'environment'],
+              default: 'plan',
+              description:
+                "plan: a plan's devices while it runs; environment: every registered device while open",
+            },
+          },
+          default: {},
+        },
         startup: {
           type: 'object',
           description:

@@ -41,6 +41,11 @@ describe('the Helm chart', () => {
       'exampleBeamline.enabled=true',
     );
     assert.equal(rendered.status, 0, rendered.stderr);
+    assert.match(
+      rendered.stdout,
+      /^ {2}queueServer:\n {4}enabled: true$/m,
+      'the example has its queue server',
+    );
     const kinds = [...rendered.stdout.matchAll(/^kind: (\w+)/gm)].map((m) => m[1]).sort();
     for (const kind of [
       'Beamline',

@@ -23,6 +23,7 @@ const DEPLOYMENTS = [
   'mini-ioc-motors',
   'mini-configuration',
   'mini-direct-control',
+  'mini-queueserver',
 ];
 
 /** Polls `probe` until it returns something truthy: at most `attempts` tries, 100 ms apart. */
@@ -133,8 +134,11 @@ describe('the Beamline operator against a real kube-apiserver', () => {
     assert.match(r.stderr, /either simulated or external/);
     r = await bad({ iocs: [{ name: 'x', simulated: { kind: 'warp_drive' } }] });
     assert.match(r.stderr, /Unsupported value: "warp_drive"/);
-    r = await bad({ iocs: [{ name: 'x', simulated: { kind: 'camera' } }], queueServer: { enabled: true } });
-    assert.match(r.stderr, /queue server is not available yet/);
+    r = await bad({
+      iocs: [{ name: 'x', simulated: { kind: 'camera' } }],
+      queueServer: { enabled: true, storage: { sqlite: {}, postgres: { secretName: 'db' } } },
+    });
+    assert.match(r.stderr, /queue server storage is either sqlite or postgres/);
     r = await bad({ iocs: [] });
     assert.match(r.stderr, /should have at least 1 items|must have at least 1 items/);
     r = await bad({ iocs: [{ name: 'Bad_Name', simulated: { kind: 'camera' } }] });
@@ -175,6 +179,21 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       'sqlite:////data/registry.db',
     );
     await core.readNamespacedPersistentVolumeClaim({ name: 'mini-registry', namespace: 'default' });
+    // The queue server: its Service on the HTTP and both 0MQ ports, its store on its own PVC, the
+    // CRD's defaults filled in by the API server (resources).
+    const qsService = await core.readNamespacedService({ name: 'mini-queueserver', namespace: 'default' });
+    assert.deepEqual(
+      (qsService.spec?.ports ?? []).map((p) => `${p.name} ${p.port}`),
+      ['http 60610', 'zmq-control 60615', 'zmq-info 60625'],
+    );
+    await core.readNamespacedPersistentVolumeClaim({ name: 'mini-queueserver', namespace: 'default' });
+    const qs = (await apps.readNamespacedDeployment({ name: 'mini-queueserver', namespace: 'default' })).spec!
+      .template.spec!.containers[0];
+    assert.equal(
+      qs.env?.find((e) => e.name === 'QSERVER_QUEUE_STORE_URI')?.value,
+      'sqlite:////data/queueserver.db',
+    );
+    assert.equal(qs.resources?.limits?.memory, '1Gi');
     // Read as JSON: client-node's model renames a rule's `from`, which it once dropped from the apply.
     const policy = await cluster.kubectl(['get', 'networkpolicy', 'mini-configuration', '-o', 'json']);
     assert.deepEqual(
@@ -186,7 +205,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       async () => (await beamline()).status?.conditions && (await beamline()).status,
     );
     assert.equal(status.observedGeneration, 1);
-    assert.equal(status.components, '0/5');
+    assert.equal(status.components, '0/6');
     const progressing = status.conditions.find((c: any) => c.type === 'Progressing');
     assert.deepEqual([progressing.status, progressing.reason], ['True', 'RollingOut']);
     assert.equal(status.conditions.find((c: any) => c.type === 'Ready').status, 'False');
@@ -198,7 +217,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       const s = (await beamline()).status;
       return s?.ready && s;
     });
-    assert.equal(status.components, '5/5');
+    assert.equal(status.components, '6/6');
     assert.equal(status.conditions.find((c: any) => c.type === 'Progressing').status, 'False');
     const events = await waitFor('a Ready event', async () => {
       const list = await core.listNamespacedEvent({ namespace: 'default' });
@@ -206,7 +225,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
     });
     assert.equal(events.type, 'Normal');
     const printed = await cluster.kubectl(['get', 'bl', 'mini']);
-    assert.match(printed.stdout, /mini\s+True\s+5\/5/);
+    assert.match(printed.stdout, /mini\s+True\s+6\/6/);
   });
 
   it('lets a service publish its OpenAPI into its own ConfigMap, and nowhere else, with its service account', async () => {
@@ -443,7 +462,12 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       child.kill('SIGKILL');
     }
     operator = await start('restarted-operator');
-    for (const name of ['second-ioc-walk', 'second-configuration', 'second-direct-control'])
+    for (const name of [
+      'second-ioc-walk',
+      'second-configuration',
+      'second-direct-control',
+      'second-queueserver',
+    ])
       await waitFor(
         `Deployment ${name}`,
         () => apps.readNamespacedDeployment({ name, namespace: 'default' }),
@@ -456,7 +480,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
         kind: 'Beamline',
         metadata: { name: 'second', namespace: 'default' },
       })) as any;
-      return bl.status?.components === '0/3' && bl.status;
+      return bl.status?.components === '0/4' && bl.status;
     });
     assert.equal(status.observedGeneration, 1);
     // Replacing an IOC in the spec removes the old one's children.
