@@ -41,6 +41,8 @@ export interface Component extends Runnable {
   default: boolean;
   /** The option of its `main(argv)` that sets its HTTP listen address: `up --host H` passes it on. */
   hostOption?: string;
+  /** The variable holding its HTTP API key: `up` sets a random one unless the user did, and prints it. */
+  apiKeyVariable?: string;
 }
 
 /** A component's ports, URL and probe, from its one declaration in @ophyd-service/endpoints. */
@@ -97,6 +99,7 @@ export const COMPONENTS: readonly Component[] = [
     entry: 'services/queueserver/src/main.ts',
     ...listening(ENDPOINTS.queueserver),
     hostOption: '--host',
+    apiKeyVariable: 'QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY',
     default: true,
   },
   {

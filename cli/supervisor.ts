@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { styleText } from 'node:util';
+import { apiKeysFor, describeKey } from './api-keys.ts';
 import { address, type Component, entryPath, isBuilt, notBuiltMessage } from './components.ts';
 import { componentEnv } from './loopback.ts';
 
@@ -143,16 +144,18 @@ function supervise(
 
     if (missing.length) say(`not built yet: ${missing.map((c) => `${c.name} (${c.entry})`).join(', ')}`);
     const env = componentEnv(process.env);
+    const keys = apiKeysFor(components, process.env);
     const running = components.map((component, index) => {
       const args = [
         ...(component.args ?? []),
         ...(host && component.hostOption ? [component.hostOption, host] : []),
       ];
       const runner = [RUNNER, '--stop-timeout-ms', String(options.stopTimeoutMs)];
+      const key = keys.get(component.name);
       const child = spawn(process.execPath, [...runner, entryPath(component, root), ...args], {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         detached: true,
-        env,
+        env: key ? { ...env, [key.variable]: key.value } : env,
       });
       say(`starting ${component.name} (pid ${child.pid ?? '?'}): ${[component.entry, ...args].join(' ')}`);
       const entry: Running = {
@@ -184,7 +187,10 @@ function supervise(
       if (state !== 'starting' || !running.every((r) => r.ready)) return;
       state = 'running';
       say(`${running.length} component${running.length === 1 ? ' is' : 's are'} up:`);
-      for (const { component: c } of running) say(`  ${c.name.padEnd(width)}  ${address(c)}`.trimEnd());
+      for (const { component: c } of running) {
+        const key = keys.get(c.name);
+        say(`  ${c.name.padEnd(width)}  ${address(c)}${key ? `  ${describeKey(key)}` : ''}`.trimEnd());
+      }
       say('Ctrl-C stops everything.');
     };
 

@@ -166,6 +166,31 @@ describe('ophyd-service up', () => {
     assert.equal((await opened.exit()).code, 0);
   });
 
+  it('gives a component that takes an API key a random one per run, printed with its URL, unless the user set it', async () => {
+    const stack = up('keyed');
+    const [, keyedEnv] = await stack.waitFor(/^keyed +\| keyed pid=\d+ env=(.*)$/);
+    const [, plainEnv] = await stack.waitFor(/^plain +\| plain pid=\d+ env=(.*)$/);
+    const key = JSON.parse(keyedEnv).FIXTURE_API_KEY;
+    assert.match(key, /^[0-9a-f]{32}$/);
+    assert.equal(JSON.parse(plainEnv).FIXTURE_API_KEY, undefined, 'only the component that takes it');
+    await stack.waitFor(new RegExp(`^up +\\| +keyed +http://localhost:3/docs  API key: ${key}$`));
+    stack.child.kill('SIGTERM');
+    assert.equal((await stack.exit()).code, 0);
+    const again = up('keyed');
+    const [, nextEnv] = await again.waitFor(/^keyed +\| keyed pid=\d+ env=(.*)$/);
+    assert.notEqual(JSON.parse(nextEnv).FIXTURE_API_KEY, key, 'a new key each run');
+    again.child.kill('SIGTERM');
+    assert.equal((await again.exit()).code, 0);
+
+    const chosen = run(FIXTURE_CLI, ['keyed', 'up'], { ...NO_EPICS, FIXTURE_API_KEY: 'mine42' });
+    const [, given] = await chosen.waitFor(/^keyed +\| keyed pid=\d+ env=(.*)$/);
+    assert.equal(JSON.parse(given).FIXTURE_API_KEY, 'mine42');
+    await chosen.waitFor(/^up +\| +keyed +http:\/\/localhost:3\/docs {2}API key: \$FIXTURE_API_KEY$/);
+    assert.doesNotMatch(chosen.output(), /^up .*mine42/m, 'a key the user chose is not printed');
+    chosen.child.kill('SIGTERM');
+    assert.equal((await chosen.exit()).code, 0);
+  });
+
   it('leaves no component running when the supervisor itself is killed', async () => {
     const stack = up('healthy');
     const alpha = await pidOf(stack, 'alpha');
