@@ -16,12 +16,32 @@ const portFree = (port: number) =>
       .listen(port, () => probe.close(() => resolve(true)));
   });
 
+/** The queue server's HTTP side as compose publishes it, with the compose file's API key. */
+const queueServer = (method: string, path: string, body?: unknown) =>
+  fetch(`http://127.0.0.1:60610${path}`, {
+    method,
+    headers: {
+      authorization: 'ApiKey mad',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+
+/** Polls until `probe` holds: at most `attempts` tries, 500 ms apart. */
+async function until(what: string, probe: () => Promise<boolean>, attempts = 240): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.fail(`${what}: not after ${attempts} tries`);
+}
+
 describe('docker-compose.yml', () => {
-  it('brings the inner loop up with --build under the reference service names, passes `ophyd-service check`, and exports the OpenAPI documents', async () => {
+  it('brings the inner loop and the queue server up with --build under the reference service names, passes `ophyd-service check`, and exports the OpenAPI documents', async () => {
     requireImage('node:24-bookworm-slim');
     requireImage('postgres:16');
     const [command, ...prefix] = composeCommand();
-    for (const port of [8003, 8004])
+    for (const port of [8003, 8004, 60610, 60615, 60625])
       assert.ok(await portFree(port), `port ${port} is taken: stop what uses it first`);
     // The OpenAPI documents go to a scratch directory instead of ./shared-schema (an override file
     // replaces the bind mounts), so the test checks them without touching the working tree.
@@ -31,7 +51,7 @@ describe('docker-compose.yml', () => {
     const mount = `      - ${schemaDir}:/app/shared-schema`;
     writeFileSync(
       override,
-      `services:\n  configuration_service:\n    volumes:\n${mount}\n  direct_control_service:\n    volumes:\n${mount}\n`,
+      `services:\n${['configuration_service', 'direct_control_service', 'queueserver'].map((s) => `  ${s}:\n    volumes:\n${mount}\n`).join('')}`,
     );
     const project = `ophydcompose${process.pid}`;
     const compose = (...args: string[]) =>
@@ -76,7 +96,29 @@ describe('docker-compose.yml', () => {
       );
       assert.equal(check.status, 0, `${check.stdout}\n${check.stderr}`);
       assert.match(check.stdout, /^\d+ passed, 0 failed$/m);
-      for (const file of ['configuration_service.openapi.json', 'direct_control.openapi.json']) {
+      // The queue server: idle with the key, and its queue on the volume outlives its container.
+      await until(
+        'the queue server to answer',
+        async () => (await queueServer('GET', '/api/status')).status === 200,
+      );
+      assert.equal((await queueServer('GET', '/api/status')).body.manager_state, 'idle');
+      const added = await queueServer('POST', '/api/queue/item/add', {
+        item: { item_type: 'plan', name: 'count', args: [['det1']], kwargs: { num: 1 } },
+      });
+      assert.equal(added.body.success, true, JSON.stringify(added.body));
+      const recreated = compose('up', '-d', '--force-recreate', '--no-deps', 'queueserver');
+      assert.equal(recreated.status, 0, `${recreated.stdout}\n${recreated.stderr}`);
+      await until('the recreated queue server to answer', async () => {
+        const queue = await queueServer('GET', '/api/queue/get');
+        return queue.status === 200 && queue.body.items.length === 1;
+      });
+      const [item] = (await queueServer('GET', '/api/queue/get')).body.items;
+      assert.equal(item.item_uid, added.body.item.item_uid);
+      for (const file of [
+        'configuration_service.openapi.json',
+        'direct_control.openapi.json',
+        'queueserver_service.openapi.json',
+      ]) {
         assert.equal(
           readFileSync(join(schemaDir, file), 'utf8'),
           readFileSync(join(REPO_ROOT, 'shared-schema', file), 'utf8'),
