@@ -43,7 +43,8 @@ export const taskMethods: MethodTable = {
     lock: 'environment',
     failure: () => ({ task_uid: null }),
     run: (manager, p) => {
-      if (!('script' in p)) throw new Refusal("Required 'script' parameter is missing in API call.");
+      // Verbatim, typo included (spec §3.8, §17.10): clients match this text.
+      if (!('script' in p)) throw new Refusal("Required 'script' parameter is is missing in API call.");
       if (typeof p.script !== 'string') throw new Refusal(`Parameter 'script' must be a string`);
       const update_lists = p.update_lists ?? true;
       const update_re = p.update_re ?? false;
