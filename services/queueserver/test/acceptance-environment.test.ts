@@ -1,6 +1,6 @@
 /**
  * Acceptance checks of the environment and the queue's execution on a real server and worker
- * (spec §16.16, 16.17, 16.20, 16.22): open and close with their in-progress refusals, close refused
+ * (spec §16.16, 16.17, 16.20, 16.22, and 16.39's manager stop): open and close with their in-progress refusals, close refused
  * while the queue runs, start preconditions (including an environment without a RunEngine), and
  * queue_stop / queue_stop_cancel.
  */
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { caller, countPlan, idle, type Reply, USER, until } from './acceptance-flow.ts';
 import { type RunningQueueServer, removeDir, startTestQueueServer } from './harness.ts';
+import { httpJson } from './http-client.ts';
 
 describe('environment and queue execution (§16.16, 16.17, 16.20, 16.22)', () => {
   let qs: RunningQueueServer;
@@ -57,6 +58,11 @@ describe('environment and queue execution (§16.16, 16.17, 16.20, 16.22)', () =>
     await until(qs, (s) => s.manager_state === 'executing_queue');
     assert.match((await call('environment_close')).msg, /Queue execution is in progress/);
     assert.equal((await call('queue_start')).msg, 'RE Manager is busy.');
+    // §16.39: over HTTP, stopping the manager safely is refused while it works.
+    const stop = await httpJson('POST', `${qs.url}/api/manager/stop`, { option: 'safe_on' });
+    assert.equal(stop.status, 200);
+    assert.equal(stop.body.success, false);
+    assert.match(stop.body.msg, /allowed only in 'idle' state/);
     const done = await idle(qs);
     assert.equal(done.items_in_queue, 0);
     assert.equal((await call('environment_close')).success, true);
