@@ -43,7 +43,7 @@ describe('the runtime image', () => {
     for (const member of members) assert.ok(dockerfile.includes(`COPY ${member}/package.json`), member);
   });
 
-  it('runs as a non-root user, carries OCI labels and a health check, and stays small above its base', () => {
+  it('runs as a non-root user, carries OCI labels and a health check, exposes every port, and stays small above its base', () => {
     const image = inspect(tag);
     const base = inspect('node:24-bookworm-slim');
     assert.equal(image.Config.User, '1000');
@@ -55,6 +55,16 @@ describe('the runtime image', () => {
       '/app/bin/ophyd-service.ts',
       'healthcheck',
     ]);
+    for (const port of [
+      '5064/tcp',
+      '5064/udp',
+      '8003/tcp',
+      '8004/tcp',
+      '60610/tcp',
+      '60615/tcp',
+      '60625/tcp',
+    ])
+      assert.ok(port in image.Config.ExposedPorts, `exposes ${port}`);
     const ourMb = (image.Size - base.Size) / 2 ** 20;
     assert.ok(ourMb < 100, `our layers are ${ourMb.toFixed(1)} MB`);
   });
