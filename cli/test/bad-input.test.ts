@@ -64,11 +64,11 @@ const CASES: [string[], RegExp][] = [
   [['export-openapi', '--bogus'], /^ophyd-service export-openapi: unknown option '--bogus'/],
   [
     ['healthcheck', 'nope'],
-    /^ophyd-service healthcheck: nothing to check for "nope"; choose from configuration, direct-control, ioc$/,
+    /^ophyd-service healthcheck: nothing to check for "nope"; choose from configuration, direct-control, queueserver, ioc$/,
   ],
   [
     ['pod', 'up', 'nope'],
-    /^ophyd-service pod: unknown pod "nope"; choose from inner-loop, standalone, full$/,
+    /^ophyd-service pod: unknown pod "nope"; choose from inner-loop, standalone, full, with-queueserver, profile-seeded$/,
   ],
   [['pod', 'down'], /^ophyd-service pod: unknown verb "down"; choose from up$/],
   [['check'], /^ophyd-service check: nothing to check: give --config-url, --direct-url or a URL$/],
