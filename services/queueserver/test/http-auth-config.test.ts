@@ -95,9 +95,18 @@ api_access:
         withFile(`
 authentication:
   providers:
+    - { provider: ldap, authenticator: bluesky_httpserver.authenticators:LDAPAuthenticator }
+`),
+      /provider 'ldap': authenticator "bluesky_httpserver.authenticators:LDAPAuthenticator" is not supported/,
+    );
+    assert.throws(
+      () =>
+        withFile(`
+authentication:
+  providers:
     - { provider: sso, authenticator: bluesky_httpserver.authenticators:OIDCAuthenticator }
 `),
-      /provider 'sso': authenticator "bluesky_httpserver.authenticators:OIDCAuthenticator" is not supported/,
+      /provider 'sso': OIDCAuthenticator needs args.issuer or args.well_known_uri/,
     );
     assert.throws(
       () =>

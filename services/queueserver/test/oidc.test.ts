@@ -3,11 +3,16 @@
  * and a JWKS, with tokens signed by its RS256 key (and by keys it does not publish).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { OidcExpiredError, OidcVerifier } from '../src/http/auth/oidc.ts';
+import { removeDir, startTestQueueServer } from './harness.ts';
+import { httpJson } from './http-client.ts';
 
 describe('OIDC bearer tokens', () => {
   let server: Server;
@@ -75,6 +80,67 @@ describe('OIDC bearer tokens', () => {
       .setExpirationTime('5m')
       .sign(signingKey);
     assert.equal(await verifier().verify(foreign), null);
+  });
+
+  it("lets the queue server accept the provider's users, with the roles the access policy gives them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qs-oidc-'));
+    writeFileSync(
+      join(dir, 'config.yml'),
+      `authentication:
+  providers:
+    - provider: sso
+      authenticator: bluesky_httpserver.authenticators:OIDCAuthenticator
+      args: { well_known_uri: "${issuer}/.well-known/openid-configuration", client_id: queueserver }
+api_access:
+  policy: bluesky_httpserver.authorization:DictionaryAPIAccessControl
+  args:
+    users:
+      jdoe: { roles: [user], displayed_name: John Doe }
+      watcher: { roles: [observer] }
+`,
+    );
+    const qs = await startTestQueueServer({ QSERVER_HTTP_SERVER_CONFIG: join(dir, 'config.yml') });
+    try {
+      const as = async (claims: JWTPayload, key: typeof signingKey = signingKey) => ({
+        Authorization: `Bearer ${await token(claims, key)}`,
+      });
+      const item = { item: { item_type: 'plan', name: 'count', args: [['det1']] } };
+      const added = await httpJson(
+        'POST',
+        `${qs.url}/api/queue/item/add`,
+        item,
+        await as({ sub: '1', preferred_username: 'jdoe' }),
+      );
+      assert.equal(added.status, 200);
+      assert.equal(added.body.item.user, 'jdoe "John Doe"');
+      const observer = await httpJson(
+        'POST',
+        `${qs.url}/api/queue/item/add`,
+        item,
+        await as({ sub: '2', preferred_username: 'watcher' }),
+      );
+      assert.equal(observer.status, 401);
+      assert.match(observer.body.detail, /^Not enough permissions/);
+      const status = await httpJson(
+        'GET',
+        `${qs.url}/api/status`,
+        undefined,
+        await as({ sub: '2', preferred_username: 'watcher' }),
+      );
+      assert.equal(status.status, 200);
+      const forged = await httpJson(
+        'GET',
+        `${qs.url}/api/status`,
+        undefined,
+        await as({ preferred_username: 'jdoe' }, strangerKey),
+      );
+      assert.equal(forged.status, 401);
+      assert.equal(forged.body.detail, 'Could not validate credentials');
+    } finally {
+      await qs.close();
+      removeDir(qs.dataDir);
+      removeDir(dir);
+    }
   });
 
   it('refuses a tampered token and says when a real one has expired', async () => {

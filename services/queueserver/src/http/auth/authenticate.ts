@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '@ophyd-service/service-kit';
 import { type ApiKeyInfo, apiKeyInfo, lookupValidApiKey } from './api-keys.ts';
+import { OidcExpiredError, type OidcVerifier } from './oidc.ts';
 import { type Principal, principalFor, publicPrincipal, singleUserPrincipal } from './principal.ts';
 import { knownUsernames } from './sessions.ts';
 import { type AuthSettings, isMultiUser, nowSeconds } from './settings.ts';
@@ -124,6 +125,8 @@ export async function principalFromAccessToken(token: string, settings: AuthSett
   } catch (err) {
     if (err instanceof ExpiredTokenError)
       throw new DomainError('unauthorized', 'Access token has expired. Refresh token.');
+    const external = settings.oidc?.configured ? await principalFromProviderToken(token, settings) : null;
+    if (external) return external;
     throw err;
   }
   const identities = payload.ids.map((i) => ({ id: i.id, provider: i.idp }));
@@ -131,6 +134,28 @@ export async function principalFromAccessToken(token: string, settings: AuthSett
   const usernames = identities.filter((i) => providers.has(i.provider)).map((i) => i.id);
   const type = payload.sub_typ === 'service' ? 'service' : 'user';
   return principalFor({ uuid: payload.sub, type, identities }, usernames, 'access_token', settings);
+}
+
+/**
+ * The principal of a token an OpenID Connect provider signed: the provider's user name, with the
+ * roles the access policy gives it; a stable uuid per provider and user.
+ */
+async function principalFromProviderToken(token: string, settings: AuthSettings): Promise<Principal | null> {
+  let identity: Awaited<ReturnType<OidcVerifier['verify']>>;
+  try {
+    identity = (await settings.oidc?.verify(token)) ?? null;
+  } catch (err) {
+    if (err instanceof OidcExpiredError)
+      throw new DomainError('unauthorized', 'Access token has expired. Refresh token.');
+    throw err;
+  }
+  if (!identity) return null;
+  const uuid = createHash('sha256')
+    .update(`${identity.provider}\0${identity.username}`)
+    .digest('hex')
+    .slice(0, 32);
+  const identities = [{ id: identity.username, provider: identity.provider }];
+  return principalFor({ uuid, type: 'user', identities }, [identity.username], 'access_token', settings);
 }
 
 /** `GET /api/auth/apikey`: the stored view of the minted key this request carries. */

@@ -3,7 +3,8 @@
  * anonymous access and secrets, overridden by the httpserver YAML named by
  * `QSERVER_HTTP_SERVER_CONFIG` (its `authentication`, `api_access`, `resource_access` and
  * `allow_origins` sections). Username/password providers (the dictionary and dummy authenticators)
- * switch to multi-user mode; OIDC, PAM, LDAP, SAML and Entra are refused by name.
+ * switch to multi-user mode; OIDC providers' Bearer tokens are verified against their JWKS; PAM, LDAP,
+ * SAML and Entra are refused by name.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { type AccessControlOptions, ApiAccessControl } from './access-control.ts';
 import { InMemoryApiKeyStore } from './api-keys.ts';
 import { DictionaryAuthenticator, type PasswordAuthenticator } from './dictionary.ts';
+import { type OidcProviderConfig, OidcVerifier } from './oidc.ts';
 import { InMemorySessionStore } from './sessions.ts';
 import type { AuthSettings } from './settings.ts';
 
@@ -95,10 +97,17 @@ export function httpAuthSetup(
   const file = extra.QSERVER_HTTP_SERVER_CONFIG ? readYaml(extra.QSERVER_HTTP_SERVER_CONFIG) : {};
   const auth = file.authentication ?? {};
   const authenticators = new Map<string, PasswordAuthenticator>();
+  const oidcProviders: OidcProviderConfig[] = [];
   for (const spec of auth.providers ?? []) {
+    const oidc = oidcProviderOf(spec);
+    if (oidc) {
+      oidcProviders.push(oidc);
+      continue;
+    }
     const [name, authenticator] = providerOf(spec);
     authenticators.set(name, authenticator);
   }
+  const multiUser = authenticators.size > 0 || oidcProviders.length > 0;
   const secretKeys = (
     typeof auth.secret_keys === 'string'
       ? [auth.secret_keys]
@@ -106,7 +115,7 @@ export function httpAuthSetup(
   ).filter(Boolean);
   let singleUserApiKey: string | undefined;
   let generatedApiKey: string | undefined;
-  if (authenticators.size === 0) {
+  if (!multiUser) {
     singleUserApiKey = auth.single_user_api_key || base.QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY;
     if (!singleUserApiKey) singleUserApiKey = generatedApiKey = randomBytes(16).toString('hex');
     if (!/^[A-Za-z0-9]+$/.test(singleUserApiKey))
@@ -122,8 +131,9 @@ export function httpAuthSetup(
     refreshTokenMaxAge: auth.refresh_token_max_age ?? extra.QSERVER_HTTP_SERVER_REFRESH_TOKEN_MAX_AGE,
     sessionMaxAge: auth.session_max_age ?? extra.QSERVER_HTTP_SERVER_SESSION_MAX_AGE,
   };
-  if (authenticators.size > 0) {
-    settings.providers = [...authenticators.keys()];
+  if (multiUser) {
+    settings.providers = [...authenticators.keys(), ...oidcProviders.map((p) => p.name)];
+    if (oidcProviders.length) settings.oidc = new OidcVerifier(oidcProviders);
     settings.apiKeys = new InMemoryApiKeyStore();
     settings.sessions = new InMemorySessionStore();
   }
@@ -144,6 +154,35 @@ function readYaml(path: string): HttpServerYaml {
   return doc as HttpServerYaml;
 }
 
+/**
+ * An `OIDCAuthenticator` provider entry: tokens its issuer signs are accepted as Bearer credentials.
+ * `args.issuer` (or the issuer of `args.well_known_uri`), `args.audience` (default `args.client_id`)
+ * and optionally `args.username_claim`.
+ */
+function oidcProviderOf(spec: ProviderSpec): OidcProviderConfig | null {
+  const kind = typeof spec?.authenticator === 'string' ? className(spec.authenticator) : '';
+  if (kind !== 'OIDCAuthenticator') return null;
+  const fail = (problem: string) =>
+    new ConfigError('QSERVER_HTTP_SERVER_CONFIG', `provider '${spec.provider}': ${problem}`);
+  const args = (spec.args ?? {}) as Record<string, unknown>;
+  const wellKnown = typeof args.well_known_uri === 'string' ? args.well_known_uri : undefined;
+  const issuer =
+    typeof args.issuer === 'string'
+      ? args.issuer
+      : wellKnown?.replace(/\/\.well-known\/openid-configuration\/?$/, '');
+  const audience = typeof args.audience === 'string' ? args.audience : args.client_id;
+  if (typeof spec.provider !== 'string' || !/^[\w-]+$/.test(spec.provider))
+    throw fail('every authentication provider needs a name (letters, digits, _ and -)');
+  if (!issuer) throw fail('OIDCAuthenticator needs args.issuer or args.well_known_uri');
+  if (typeof audience !== 'string') throw fail('OIDCAuthenticator needs args.audience or args.client_id');
+  return {
+    name: spec.provider,
+    issuer,
+    audience,
+    ...(typeof args.username_claim === 'string' ? { usernameClaim: args.username_claim } : {}),
+  };
+}
+
 /** A provider entry of the YAML: its name and a password authenticator, or a ConfigError. */
 function providerOf(spec: ProviderSpec): [string, PasswordAuthenticator] {
   const fail = (problem: string) => new ConfigError('QSERVER_HTTP_SERVER_CONFIG', problem);
@@ -161,7 +200,7 @@ function providerOf(spec: ProviderSpec): [string, PasswordAuthenticator] {
     return [spec.provider, { authenticate: (username) => username || undefined }];
   throw fail(
     `provider '${spec.provider}': authenticator ${JSON.stringify(spec.authenticator)} is not supported ` +
-      '(DictionaryAuthenticator and DummyAuthenticator are; OIDC, PAM, LDAP, SAML and Entra are not yet)',
+      '(DictionaryAuthenticator, DummyAuthenticator and OIDCAuthenticator are; PAM, LDAP, SAML and Entra are not yet)',
   );
 }
 

@@ -5,9 +5,12 @@
 
 import type { ApiAccessControl } from './access-control.ts';
 import type { ApiKeyStore } from './api-keys.ts';
+import type { OidcVerifier } from './oidc.ts';
 import type { SessionStore } from './sessions.ts';
 
 export interface AuthSettings {
+  /** Bearer tokens of external OpenID Connect providers, verified against their JWKS. */
+  oidc?: OidcVerifier;
   /** The single-user API key (single-user mode: no providers). Unset = no key is accepted. */
   singleUserApiKey?: string;
   /** Requests without credentials get UNAUTHENTICATED_PUBLIC's scopes (never on WebSockets). */
