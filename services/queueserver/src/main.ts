@@ -3,6 +3,7 @@
  * (the reference's unified mode): 0MQ CONTROL on 60615, INFO on 60625, HTTP and WebSockets on 60610,
  * the RunEngine in a worker process opened on request.
  */
+import { publishOpenApiWhenAsked } from '@ophyd-service/cluster';
 import {
   CommandError,
   closeOnSignals,
@@ -99,4 +100,6 @@ export async function main(argv: string[]): Promise<void> {
     logger.error(`HTTP server failed to start: ${(error as Error).message}`);
   }
   closeOnSignals(service);
+  // In a pod the operator asks (OPHYD_SERVICE_OPENAPI_CONFIGMAP) for the document in a ConfigMap.
+  await publishOpenApiWhenAsked(service, SERVICE_NAME);
 }

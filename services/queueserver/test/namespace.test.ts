@@ -4,7 +4,7 @@
  * and empty ones), dotted sub-devices and the `queueserver:namespace` module.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -24,7 +24,7 @@ import {
 } from '@ophyd-service/run-engine';
 import { addExports, describeNamespace, emptyNamespace, findDevice } from '../src/worker/namespace.ts';
 import { simProfileNamespace } from '../src/worker/sim-profile.ts';
-import { loadStartupDir, StartupError } from '../src/worker/startup-dir.ts';
+import { loadStartupDir, StartupError, startupFiles } from '../src/worker/startup-dir.ts';
 
 const EXAMPLE_DIR = fileURLToPath(new URL('../profile/example/', import.meta.url));
 
@@ -204,6 +204,16 @@ describe('the simulated profile', () => {
 });
 
 describe('startup directories', () => {
+  test('a symbolic link to a module counts, as a ConfigMap volume presents its files', async () => {
+    const real = startupDir({ 'plans.ts': 'export function double(x: number) { return 2 * x; }\n' });
+    const dir = startupDir({});
+    symlinkSync(join(real, 'plans.ts'), join(dir, '10-plans.ts'));
+    symlinkSync(join(real, 'missing.ts'), join(dir, '20-dangling.ts'));
+    assert.deepEqual(await startupFiles(dir), [join(dir, '10-plans.ts')]);
+    const ns = await loadStartupDir(dir);
+    assert.equal(typeof ns.functions.double, 'function');
+  });
+
   test('the example loads into one namespace: the RE, devices, re-exported and declared plans', async () => {
     const ns = await loadStartupDir(EXAMPLE_DIR);
     assert.ok(ns.RE instanceof RunEngine);

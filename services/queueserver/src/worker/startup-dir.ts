@@ -2,7 +2,7 @@
  * Loading a startup directory (spec §11.1 step 3): every `*.ts`, `*.js` and `*.mjs` file directly
  * in it, sorted by path, imported in order into one namespace. Any failure names the file.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installModuleHooks, setVisibleNamespace } from './module-hooks.ts';
@@ -28,10 +28,15 @@ export async function startupFiles(dir: string): Promise<string[]> {
   } catch (err) {
     throw new StartupError(`Startup directory '${dir}' can not be read: ${(err as Error).message}`, err);
   }
-  return entries
-    .filter((e) => e.isFile() && STARTUP_FILE.test(e.name) && !e.name.endsWith('.d.ts'))
-    .map((e) => join(resolve(dir), e.name))
-    .sort();
+  // A symbolic link to a file counts (a Kubernetes ConfigMap volume is made of links).
+  const isFile = async (e: import('node:fs').Dirent) =>
+    e.isFile() ||
+    (e.isSymbolicLink() && (await stat(join(dir, e.name)).catch(() => null))?.isFile() === true);
+  const names = entries.filter((e) => STARTUP_FILE.test(e.name) && !e.name.endsWith('.d.ts'));
+  const files = await Promise.all(
+    names.map(async (e) => ((await isFile(e)) ? join(resolve(dir), e.name) : null)),
+  );
+  return files.filter((f): f is string => f !== null).sort();
 }
 
 /** Imports every startup file of `dir` into one fresh namespace. */
