@@ -1,14 +1,15 @@
 /**
  * The queue server: ours against the real bluesky-queueserver, same machine, same run, same client.
  *
- * Each server runs as processes on loopback with its simulated profile, one after the other (never
- * both at once: the machine has 2 cores):
+ * Both servers run as processes on loopback, each with its simulated profile, and are driven in turns
+ * (phase by phase, latencies in blocks), so that both see the same load on a shared machine; the one
+ * not being driven idles:
  * - ours: `ophyd-service queueserver` (0MQ CONTROL/INFO and HTTP in one process, a SQLite store in a
  *   temporary directory);
  * - the reference: `start-re-manager` 0.0.25 (`--zmq-publish-console ON`, its built-in
  *   profile_collection_sim) on its own `redis-server` (a free loopback port, `--save "" --appendonly
  *   no`), and `start-bluesky-httpserver` 0.0.14 in front of it (0.0.25 has no unified HTTP mode).
- * bench/py/queueserver_bench.py drives both with bluesky-queueserver-api: `status` round trips over
+ * bench/py/queueserver_bench.py drives them with bluesky-queueserver-api: `status` round trips over
  * 0MQ and HTTP (BENCH_QS_STATUS each, default 1,000), `queue_item_add` items/s and `queue_get` with
  * BENCH_QS_ITEMS queued (default 1,000) over each, `environment_open` until the worker is ready
  * (BENCH_QS_OPENS times, default 3, the median reported), and a queue of BENCH_QS_QUEUE (default
@@ -23,9 +24,10 @@
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, python, venv } from '../packages/epics-ca/test/interop/peers.ts';
+import { python, venv } from '../packages/epics-ca/test/interop/peers.ts';
 
 const STATUS_N = Number(process.env.BENCH_QS_STATUS ?? 1000);
 const ITEMS_N = Number(process.env.BENCH_QS_ITEMS ?? 1000);
@@ -103,46 +105,44 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(1));
 
-/** Runs the Python driver against one server's addresses; `groups` are its processes, for their CPU. */
-function drive(control: string, info: string, url: string, groups: number[]): Promise<DriverReport> {
-  const script = join(import.meta.dirname, 'py', 'queueserver_bench.py');
-  const counts = [STATUS_N, ITEMS_N, QUEUE_N, OPENS].map(String);
-  const args = [script, control, info, url, API_KEY, ...counts, groups.join(',')];
-  return new Promise((resolve, reject) => {
-    const child = execFile(python, args, { timeout: 1_800_000, maxBuffer: 1 << 24 }, (err, stdout) => {
-      if (err) return reject(new Error(`driver failed: ${err.message}`));
-      resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as DriverReport);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  });
+/** A started server: its processes and addresses, as the driver takes them. */
+interface Started {
+  processes: ServerProcess[];
+  spec: { control: string; info: string; url: string; groups: number[] };
+  cleanup?: () => void;
 }
 
-/** Runs the driver with `servers` started, and stops them whatever happens; errors carry their output. */
-async function withServers(
-  servers: ServerProcess[],
-  control: string,
-  info: string,
-  url: string,
-): Promise<DriverReport> {
+function started(processes: ServerProcess[], ports: { http: number; control: number; info: number }) {
+  return {
+    processes,
+    spec: {
+      control: `tcp://127.0.0.1:${ports.control}`,
+      info: `tcp://127.0.0.1:${ports.info}`,
+      url: `http://127.0.0.1:${ports.http}`,
+      groups: processes.map((p) => p.child.pid ?? 0),
+    },
+  };
+}
+
+/** `n` distinct loopback TCP ports that are free right now (all held open until all are found). */
+async function freePorts(n: number): Promise<number[]> {
+  const held: Server[] = [];
   try {
-    return await drive(
-      control,
-      info,
-      url,
-      servers.map((s) => s.child.pid ?? 0),
-    );
-  } catch (error) {
-    const tails = servers.map(
-      (s) => `--- ${s.name}:\n${s.output().trim().split('\n').slice(-15).join('\n')}`,
-    );
-    throw new Error(`${(error as Error).message}\n${tails.join('\n')}`);
+    for (let i = 0; i < n; i++) {
+      const server = createServer();
+      held.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+    }
+    return held.map((server) => (server.address() as { port: number }).port);
   } finally {
-    for (const server of servers.reverse()) await stopServer(server);
+    await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
   }
 }
 
-async function ours(): Promise<DriverReport> {
-  const [http, control, info] = [await freePort(), await freePort(), await freePort()];
+function startOurs(p: { http: number; control: number; info: number }): Started {
   const dataDir = mkdtempSync(join(tmpdir(), 'qs-bench-'));
   const server = startServer(
     'ours',
@@ -150,30 +150,20 @@ async function ours(): Promise<DriverReport> {
     [
       join(repoRoot, 'bin', 'ophyd-service.ts'),
       'queueserver',
-      ...['--http-port', String(http), '--host', '127.0.0.1'],
-      ...['--zmq-control-addr', `tcp://127.0.0.1:${control}`, '--zmq-info-addr', `tcp://127.0.0.1:${info}`],
+      ...['--http-port', String(p.http), '--host', '127.0.0.1'],
+      ...[
+        '--zmq-control-addr',
+        `tcp://127.0.0.1:${p.control}`,
+        '--zmq-info-addr',
+        `tcp://127.0.0.1:${p.info}`,
+      ],
     ],
     { ...process.env, OPHYD_SERVICE_DATA_DIR: dataDir, QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: API_KEY },
   );
-  try {
-    return await withServers(
-      [server],
-      `tcp://127.0.0.1:${control}`,
-      `tcp://127.0.0.1:${info}`,
-      `http://127.0.0.1:${http}`,
-    );
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  return { ...started([server], p), cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
-async function reference(): Promise<DriverReport> {
-  const [redisPort, http, control, info] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+function startReference(p: { http: number; control: number; info: number }, redisPort: number): Started {
   const bin = (name: string) => join(venv, 'bin', name);
   const redis = startServer(
     'redis-server',
@@ -186,27 +176,63 @@ async function reference(): Promise<DriverReport> {
     bin('start-re-manager'),
     [
       ...['--zmq-publish-console', 'ON', '--redis-addr', `127.0.0.1:${redisPort}`],
-      ...['--zmq-control-addr', `tcp://127.0.0.1:${control}`, '--zmq-info-addr', `tcp://127.0.0.1:${info}`],
+      ...[
+        '--zmq-control-addr',
+        `tcp://127.0.0.1:${p.control}`,
+        '--zmq-info-addr',
+        `tcp://127.0.0.1:${p.info}`,
+      ],
     ],
     process.env,
   );
   const httpServer = startServer(
     'start-bluesky-httpserver',
     bin('start-bluesky-httpserver'),
-    ['--host', '127.0.0.1', '--port', String(http)],
+    ['--host', '127.0.0.1', '--port', String(p.http)],
     {
       ...process.env,
-      QSERVER_ZMQ_CONTROL_ADDRESS: `tcp://127.0.0.1:${control}`,
-      QSERVER_ZMQ_INFO_ADDRESS: `tcp://127.0.0.1:${info}`,
+      QSERVER_ZMQ_CONTROL_ADDRESS: `tcp://127.0.0.1:${p.control}`,
+      QSERVER_ZMQ_INFO_ADDRESS: `tcp://127.0.0.1:${p.info}`,
       QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: API_KEY,
     },
   );
-  return withServers(
-    [redis, manager, httpServer],
-    `tcp://127.0.0.1:${control}`,
-    `tcp://127.0.0.1:${info}`,
-    `http://127.0.0.1:${http}`,
-  );
+  return started([redis, manager, httpServer], p);
+}
+
+/**
+ * Runs the Python driver against the started servers (taking turns, phase by phase) and stops them
+ * whatever happens; an error carries the last lines each server printed.
+ */
+async function drive(servers: Record<string, Started>): Promise<Record<string, DriverReport>> {
+  const config = {
+    servers: Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.spec])),
+    api_key: API_KEY,
+    ...{ status_n: STATUS_N, items_n: ITEMS_N, queue_n: QUEUE_N, opens: OPENS },
+  };
+  const script = join(import.meta.dirname, 'py', 'queueserver_bench.py');
+  const processes = Object.values(servers).flatMap((s) => s.processes);
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = execFile(
+        python,
+        [script, JSON.stringify(config)],
+        { timeout: 1_800_000, maxBuffer: 1 << 24 },
+        (err, stdout) => {
+          if (err) return reject(new Error(`driver failed: ${err.message}`));
+          resolve(JSON.parse(stdout.trim().split('\n').pop() ?? ''));
+        },
+      );
+      child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    });
+  } catch (error) {
+    const tails = processes.map(
+      (s) => `--- ${s.name}:\n${s.output().trim().split('\n').slice(-15).join('\n')}`,
+    );
+    throw new Error(`${(error as Error).message}\n${tails.join('\n')}`);
+  } finally {
+    for (const server of processes.reverse()) await stopServer(server);
+    for (const s of Object.values(servers)) s.cleanup?.();
+  }
 }
 
 /** The flat figures of one report. */
@@ -264,14 +290,19 @@ if (!existsSync(python)) {
   process.exit(1);
 }
 const loadBefore = loadavg()[0];
-log(`ours: status x${STATUS_N}, ${ITEMS_N} items, ${OPENS} opens, a queue of ${QUEUE_N}`);
-const ourFigures = figures(await ours());
-let refFigures: Figures | { error: string };
-if (missing) refFigures = { error: missing };
-else {
-  log('the reference: bluesky-queueserver 0.0.25 + bluesky-httpserver 0.0.14, same cases');
-  refFigures = await reference().then(figures, (error: Error) => ({ error: error.message }));
-}
+const [http, control, info, refHttp, refControl, refInfo, redisPort] = await freePorts(7);
+const servers: Record<string, Started> = { ours: startOurs({ http, control, info }) };
+if (missing) log(`no reference: ${missing}`);
+else servers.reference = startReference({ http: refHttp, control: refControl, info: refInfo }, redisPort);
+log(
+  `${Object.keys(servers).join(' and ')}, taking turns: status x${STATUS_N}, ${ITEMS_N} items, ` +
+    `${OPENS} opens, a queue of ${QUEUE_N}`,
+);
+const reports = await drive(servers);
+const ourFigures = figures(reports.ours);
+const refFigures: Figures | { error: string } = reports.reference
+  ? figures(reports.reference)
+  : { error: missing ?? 'no report' };
 console.log(
   JSON.stringify({
     bench: 'queueserver',
