@@ -43,6 +43,8 @@ export interface Component extends Runnable {
   hostOption?: string;
   /** The variable holding its HTTP API key: `up` sets a random one unless the user did, and prints it. */
   apiKeyVariable?: string;
+  /** It is handed every other component's API key too (the web UI passes them on to the page). */
+  readsApiKeys?: boolean;
 }
 
 /** A component's ports, URL and probe, from its one declaration in @ophyd-service/endpoints. */
@@ -100,6 +102,17 @@ export const COMPONENTS: readonly Component[] = [
     ...listening(ENDPOINTS.queueserver),
     hostOption: '--host',
     apiKeyVariable: 'QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY',
+    default: true,
+  },
+  {
+    name: 'web-ui',
+    command: 'web-ui',
+    description: 'the web UI: devices, live PVs and the queue (built with Vite at first start)',
+    entry: 'frontend/serve.ts',
+    ...listening(ENDPOINTS['web-ui']),
+    url: httpUrl(ENDPOINTS['web-ui'], 'localhost', '/'),
+    hostOption: '--host',
+    readsApiKeys: true,
     default: true,
   },
   {

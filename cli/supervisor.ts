@@ -155,7 +155,11 @@ function supervise(
       const child = spawn(process.execPath, [...runner, entryPath(component, root), ...args], {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         detached: true,
-        env: key ? { ...env, [key.variable]: key.value } : env,
+        env: component.readsApiKeys
+          ? { ...env, ...Object.fromEntries([...keys.values()].map((k) => [k.variable, k.value])) }
+          : key
+            ? { ...env, [key.variable]: key.value }
+            : env,
       });
       say(`starting ${component.name} (pid ${child.pid ?? '?'}): ${[component.entry, ...args].join(' ')}`);
       const entry: Running = {

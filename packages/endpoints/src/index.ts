@@ -39,8 +39,8 @@ export const ENDPOINTS = {
   queueserver: { port: 60610, otherPorts: [60615, 60625], probe: HTTP_READY, docsPath: '/docs' },
   /** Its /healthz, /readyz and /metrics. */
   operator: { port: 8080, probe: { kind: 'http', path: '/readyz' } },
-  /** The web UI, on the reference frontend's port: not a component yet, but an origin the services allow. */
-  'web-ui': { port: 5173 },
+  /** The web UI (frontend/), on the reference frontend's port: an origin the services allow. */
+  'web-ui': { port: 5173, probe: { kind: 'http', path: '/config.json' } },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
