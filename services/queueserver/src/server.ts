@@ -69,6 +69,7 @@ export async function startQueueServer(
   const runtime = await QueueRuntime.start({
     store,
     startup: registry ? () => registry.workerStartup(startup) : startup,
+    workerReady: registry?.environmentOpened,
     beforePlan: registry?.beforePlan,
     afterPlan: registry?.afterPlan,
     environmentClosed: registry?.environmentClosed,

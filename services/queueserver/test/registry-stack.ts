@@ -47,8 +47,18 @@ export function queueServerApi(qs: RunningQueueServer): RegistryStack['api'] {
   };
 }
 
+export interface RegistryStackOptions {
+  /** Settings of the configuration service over the defaults (happi seed, leases of `leaseTtl`). */
+  configEnv?: Record<string, string>;
+  /** Settings of the queue server over the defaults (coordination on, built-in profile). */
+  queueServerEnv?: Record<string, string>;
+}
+
 /** Starts everything; `leaseTtl` is the configuration service's lock lease in seconds. */
-export async function startRegistryStack(leaseTtl: number): Promise<RegistryStack> {
+export async function startRegistryStack(
+  leaseTtl: number,
+  options: RegistryStackOptions = {},
+): Promise<RegistryStack> {
   const iocs = await serveIocs([{ name: 'mini_beamline' }, { name: 'motors' }], {
     seed: 3,
     server: { port: 0, interfaces: ['127.0.0.1'], beaconAddresses: [], env: serverEnv() },
@@ -63,6 +73,7 @@ export async function startRegistryStack(leaseTtl: number): Promise<RegistryStac
     CONFIG_LOAD_STRATEGY: 'happi',
     CONFIG_PROFILE_PATH: seed,
     CONFIG_LOCK_LEASE_TTL_SECONDS: String(leaseTtl),
+    ...options.configEnv,
   });
   const client = new CaClient({ env: clientEnv(iocs.server.udpPort), repeater: false });
   const directControl = createDirectControlService({
@@ -80,6 +91,7 @@ export async function startRegistryStack(leaseTtl: number): Promise<RegistryStac
     QSERVER_CONFIG_SERVICE_URL: config.url,
     QSERVER_CONFIG_SERVICE_TIMEOUT: '5',
     QSERVER_CONFIG_SERVICE_BACKOFF_MS: '50,100',
+    ...options.queueServerEnv,
   });
   const lines: string[] = [];
   qs.server.runtime.on('console', (message: ConsoleMessage) => lines.push(message.msg));

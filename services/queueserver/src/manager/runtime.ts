@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { QueueStore, StoredState } from '../store/queue-store.ts';
-import type { FromWorker, WorkerStartup } from '../worker/protocol.ts';
+import type { FromWorker, RegistryEntry, WorkerStartup } from '../worker/protocol.ts';
 import { spawnWorker, type WorkerProcess } from '../worker/worker-process.ts';
 import type { Effect, ManagerEvent } from './effects.ts';
 import { Manager, type ManagerDeps } from './manager.ts';
@@ -31,6 +31,12 @@ export interface RuntimeOptions {
   beforePlan?: (item: QueueItem) => Promise<void>;
   /** After each plan, whatever its end. */
   afterPlan?: (item: QueueItem) => Promise<void>;
+  /**
+   * The worker is ready, with its devices as the registry would hold them (seeding an empty
+   * registry). Called before the manager sees `ready`, so a plan it starts at once can wait for
+   * this in beforePlan.
+   */
+  workerReady?: (entries: RegistryEntry[]) => Promise<void>;
   /** After the worker is gone (or its start was given up): release what the environment held. */
   environmentClosed?: () => Promise<void>;
   /** Seconds a closing worker gets before it is killed. */
@@ -237,7 +243,13 @@ export class QueueRuntime extends EventEmitter<{
     const worker = spawnWorker(
       startup,
       {
-        message: (message) => void this.feed({ kind: 'worker', message }),
+        message: (message) => {
+          if (message.type === 'ready' && this.options.workerReady)
+            void this.options
+              .workerReady(message.registry_entries ?? [])
+              .catch((error: Error) => this.console(`${error.message}\n`));
+          void this.feed({ kind: 'worker', message });
+        },
         output: (text) => this.console(text),
         exit: (code, signal) => {
           if (this.worker === worker) this.worker = null;

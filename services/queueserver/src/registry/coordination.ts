@@ -1,12 +1,16 @@
 /**
  * The queue server's coordination with the configuration service (spec §12), as the runtime's
  * hooks: at environment open the registry's active devices go to the worker (consume mode) and,
- * with lock_scope=environment, are locked; around each plan (lock_scope=plan) its devices are
- * locked and unlocked. Built from the QSERVER_CONFIG_SERVICE_* settings; absent when disabled.
+ * with lock_scope=environment, are locked; once the worker is ready an empty registry is seeded
+ * with its devices and the change cursor is taken; before each plan the registry's changes are
+ * checked and (lock_scope=plan) its devices locked, after it unlocked. Built from the
+ * QSERVER_CONFIG_SERVICE_* settings; absent when disabled.
  */
 import type { QueueServerConfig } from '../config.ts';
 import type { QueueItem } from '../manager/types.ts';
-import type { WorkerStartup } from '../worker/protocol.ts';
+import type { RegistryEntry, WorkerStartup } from '../worker/protocol.ts';
+import { bootstrapRegistry, describeRefusals } from './bootstrap.ts';
+import { ChangeCursor, describeChanges } from './change-cursor.ts';
 import { ConfigServiceClient, parseBackoff } from './config-client.ts';
 import { DeviceLocks } from './device-locks.ts';
 
@@ -23,8 +27,13 @@ export interface CoordinationHooks {
 export class RegistryCoordination {
   readonly client: ConfigServiceClient;
   readonly locks: DeviceLocks;
+  private readonly cursor: ChangeCursor;
+  private readonly hooks: CoordinationHooks;
+  /** The seeding and cursor capture of the open environment: plans wait for it. */
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(config: QueueServerConfig, hooks: CoordinationHooks = {}) {
+    this.hooks = hooks;
     if (!config.QSERVER_CONFIG_SERVICE_URL)
       throw new Error('QSERVER_CONFIG_SERVICE_URL is required when QSERVER_CONFIG_SERVICE_ENABLED is on');
     this.client = new ConfigServiceClient({
@@ -39,6 +48,7 @@ export class RegistryCoordination {
       scope: config.QSERVER_CONFIG_SERVICE_LOCK_SCOPE,
       ...hooks,
     });
+    this.cursor = new ChangeCursor(this.client);
   }
 
   /**
@@ -60,14 +70,65 @@ export class RegistryCoordination {
     return { ...base, registryDevices: specs };
   }
 
-  /** Before each plan: its device locks (throws: the plan does not start). */
-  readonly beforePlan = (item: QueueItem): Promise<void> => this.locks.beforePlan(item);
+  /**
+   * The worker is ready: an empty registry gets `entries` (the environment's devices), then the
+   * change cursor is taken. Failures are reported (console, `config_service_sync_error`) and the
+   * environment stays open; plans wait until this is done.
+   */
+  readonly environmentOpened = (entries: readonly RegistryEntry[]): Promise<void> => {
+    this.syncing = this.seedAndFollow(entries);
+    return this.syncing;
+  };
+
+  /** Before each plan: the registry's changes, then its device locks (throws: the plan does not start). */
+  readonly beforePlan = async (item: QueueItem): Promise<void> => {
+    await this.syncing;
+    try {
+      const changes = await this.cursor.advance();
+      const line = changes && describeChanges(changes);
+      if (line) this.hooks.console?.(`${line}\n`);
+    } catch (error) {
+      const msg = `Cannot check the registry for changes before plan '${item.name}': ${(error as Error).message}`;
+      this.hooks.reportError?.(msg);
+      throw new Error(msg);
+    }
+    await this.locks.beforePlan(item);
+  };
 
   /** After each plan: its device locks released. */
   readonly afterPlan = (item: QueueItem): Promise<void> => this.locks.afterPlan(item);
 
-  /** The worker is gone: the environment's locks released. */
-  readonly environmentClosed = (): Promise<void> => this.locks.environmentClosed();
+  /** The worker is gone: the environment's locks released, the change cursor dropped. */
+  readonly environmentClosed = (): Promise<void> => {
+    this.cursor.reset();
+    return this.locks.environmentClosed();
+  };
+
+  private async seedAndFollow(entries: readonly RegistryEntry[]): Promise<void> {
+    const fail = (what: string, error: unknown) => {
+      const msg = `${what}: ${(error as Error).message}`;
+      this.hooks.console?.(`${msg}\n`);
+      this.hooks.reportError?.(msg);
+    };
+    try {
+      const outcome = await bootstrapRegistry(this.client, entries);
+      if (outcome.registered.length)
+        this.hooks.console?.(
+          `The registry was empty: registered the environment's devices ${outcome.registered.join(', ')}\n`,
+        );
+      if (outcome.refused.size) throw new Error(`the registry refused ${describeRefusals(outcome.refused)}`);
+    } catch (error) {
+      fail("Failed to seed the configuration service with the environment's devices", error);
+    }
+    try {
+      if (!(await this.cursor.capture()))
+        this.hooks.console?.(
+          'The configuration service keeps no change history: registry changes are not checked before plans\n',
+        );
+    } catch (error) {
+      fail("Failed to read the configuration service's change feed", error);
+    }
+  }
 
   /** Stops lease renewals. */
   close(): void {

@@ -12,6 +12,7 @@ import { type Namespace, namespaceLists } from './namespace.ts';
 import { BUSY_STATES, PlanRunner } from './plan-runner.ts';
 import type { FromWorker, ToWorker, WorkerStartup } from './protocol.ts';
 import { overlayRegistryDevices } from './registry-devices.ts';
+import { registryEntries } from './registry-entries.ts';
 import { simProfileNamespace } from './sim-profile.ts';
 import { loadStartupDir } from './startup-dir.ts';
 import { loadScript, removeScriptFiles, runFunction } from './tasks.ts';
@@ -59,7 +60,8 @@ function serve(ns: Namespace): void {
     else {
       outcome = await loadScript(ns, task.script, task.update_re);
       runner.attach();
-      if (outcome.success && task.update_lists) send({ type: 'lists', ...namespaceLists(ns) });
+      if (outcome.success && task.update_lists)
+        send({ type: 'lists', ...namespaceLists(ns), registry_entries: registryEntries(ns.devices) });
     }
     send({ type: 'task_done', task_uid: m.task_uid, ...outcome, time_start, time_stop: Date.now() / 1000 });
   };
@@ -110,7 +112,7 @@ const started = performance.now();
 try {
   const ns = await load(JSON.parse(process.argv[2] ?? '{}') as WorkerStartup);
   console.log(`RE Worker environment is ready (loaded in ${Math.round(performance.now() - started)} ms)`);
-  send({ type: 'ready', ...namespaceLists(ns) });
+  send({ type: 'ready', ...namespaceLists(ns), registry_entries: registryEntries(ns.devices) });
   if (ns.RE) send({ type: 're_state', state: ns.RE.state });
   serve(ns);
 } catch (err) {

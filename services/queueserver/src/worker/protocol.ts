@@ -13,6 +13,41 @@ export interface WorkerStartup {
   registryDevices?: Record<string, unknown>;
 }
 
+/**
+ * One device as the configuration service registers it (spec §12, `POST /api/v1/devices`): what an
+ * empty registry is seeded with from the environment's devices.
+ */
+export interface RegistryEntry {
+  metadata: {
+    name: string;
+    device_label: 'motor' | 'detector' | 'signal' | 'flyer' | 'readable' | 'device';
+    ophyd_class: string;
+    module: string | null;
+    is_movable: boolean;
+    is_flyable: boolean;
+    is_readable: boolean;
+    is_triggerable: boolean;
+    is_stageable: boolean;
+    is_configurable: boolean;
+    is_pausable: boolean;
+    is_stoppable: boolean;
+    is_subscribable: boolean;
+    is_checkable: boolean;
+    writes_external_assets: boolean;
+    /** Component (dotted path; a lone signal: its name) → PV. */
+    pvs: Record<string, string>;
+    labels: string[];
+  };
+  instantiation_spec: {
+    name: string;
+    /** `module.Class`, a path the device catalog knows. */
+    device_class: string;
+    args: unknown[];
+    kwargs: Record<string, unknown>;
+    active: boolean;
+  };
+}
+
 /** A queue item as the worker needs it to run. */
 export interface PlanToRun {
   item_uid: string;
@@ -52,6 +87,8 @@ export type FromWorker =
       re_present: boolean;
       /** Names of the callable functions (for `function_execute`). */
       functions: string[];
+      /** The EPICS devices as the registry would hold them (spec §12 bootstrap). */
+      registry_entries?: RegistryEntry[];
     }
   /** Loading the namespace failed; the worker exits after sending this. */
   | { type: 'startup_failed'; msg: string; traceback: string }
@@ -79,6 +116,7 @@ export type FromWorker =
       devices_existing: Record<string, unknown>;
       re_present: boolean;
       functions: string[];
+      registry_entries?: RegistryEntry[];
     }
   | { type: 're_metadata'; md: Record<string, unknown> | null; error?: string }
   /** The worker closed its namespace and is about to exit. */
