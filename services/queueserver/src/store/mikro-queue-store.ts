@@ -215,6 +215,21 @@ export class MikroQueueStore implements QueueStore {
   }
 }
 
+/**
+ * Each queue item's JSON, made once per item object: the manager replaces items and never edits
+ * one in place (QueueStore.save), so a save of a long queue serialises only the items it has not
+ * seen, instead of all of them on every add.
+ */
+const jsonOfItem = new WeakMap<object, string>();
+function itemJson(item: object): string {
+  let json = jsonOfItem.get(item);
+  if (json === undefined) {
+    json = JSON.stringify(item);
+    jsonOfItem.set(item, json);
+  }
+  return json;
+}
+
 function takeSnapshot(changes: StateChanges): Snapshot {
   const snapshot: Snapshot = { parts: [], state: new Map() };
   for (const part of STATE_PARTS) {
@@ -224,7 +239,7 @@ function takeSnapshot(changes: StateChanges): Snapshot {
     if (part === 'queue') {
       const queue = value as StoredState['queue'];
       checkQueueUids(queue);
-      snapshot.queue = queue.map((item) => ({ uid: item.item_uid, json: JSON.stringify(item) }));
+      snapshot.queue = queue.map((item) => ({ uid: item.item_uid, json: itemJson(item) }));
     } else if (part === 'history') {
       // Entries are immutable once saved (QueueStore.save): copying the list is enough.
       snapshot.history = (value as StoredState['history']).slice();

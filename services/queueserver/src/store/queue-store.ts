@@ -21,9 +21,8 @@
  *   only the rows that changed. Order keys are doubles: an item keeps its key while its relative
  *   order holds, so popping the front, appending, inserting or moving one item writes one row; only
  *   when two neighbours' keys leave no room between them is the queue renumbered (queue-order.ts).
- *   Changes are found by comparing each item's JSON with the saved one, so an item edited in place
- *   is caught; that serialisation is most of a save's cost on SQLite (where a whole document is as
- *   fast), while on PostgreSQL the document costs more and grows with the queue, not the change.
+ *   Changes are found by comparing each item's JSON with the saved one (an item replaced by an
+ *   edited copy is caught); each item object is serialised once, so a save costs what changed.
  * - The history is one row per entry under an increasing sequence number. It only grows at the end
  *   and shrinks from the front (history_clear trims the oldest), so a save appends the new rows and
  *   deletes a leading range (history-diff.ts); anything else rewrites it. Entries are immutable once
@@ -67,7 +66,8 @@ export interface QueueStore {
   /**
    * Writes the parts given, all in one transaction: on failure it rejects with a QueueStoreError and
    * the store keeps the previous state of every part. Saves apply in call order; what is written is
-   * the state at the time of the call. History entries must not be changed once saved.
+   * the state at the time of the call. History entries and queue items must not be changed in
+   * place once saved: a change is a new object.
    */
   save(changes: StateChanges): Promise<void>;
   /** Waits for pending saves, then releases the database; later calls reject. */
