@@ -1,0 +1,86 @@
+/**
+ * The web UI in a real Chromium (Debian's, through playwright-core) against the real stack:
+ * devices filtered by label, mini:current live in the PV table, a `count` plan added through the
+ * form, run and landed in history. Each screen is saved under frontend/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { killStarted } from '../../../cli/test/process.ts';
+import { type Stack, startStack } from './stack.ts';
+
+const SCREENSHOTS = join(import.meta.dirname, '../../screenshots');
+/** Bound for each wait on the page: the stack shares two cores with everything else. */
+const WAIT_MS = 60_000;
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  stack = await startStack();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  page = await browser.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(stack.uiUrl);
+});
+
+after(async () => {
+  await browser?.close();
+  killStarted();
+});
+
+describe('web UI', () => {
+  it("filters the registry by label and name, and shows a device's PVs", async () => {
+    const list = page.getByRole('list', { name: 'Device list' });
+    const motor = list.getByRole('button', { name: 'sim_mtr1', exact: true });
+    await page.getByLabel('Label').selectOption('motor');
+    await motor.waitFor();
+    const motors = await list.getByRole('button').allTextContents();
+    assert.ok(!motors.includes('beam_current'), `a signal listed as a motor: ${motors}`);
+    await page.getByLabel('Label').selectOption('detector');
+    await motor.waitFor({ state: 'detached' });
+    await list.getByRole('button', { name: 'pinhole', exact: true }).waitFor();
+    await page.getByLabel('Label').selectOption('');
+    await page.getByLabel('Name').fill('mtr');
+    await list.getByRole('button', { name: 'pinhole', exact: true }).waitFor({ state: 'detached' });
+    assert.deepEqual(await list.getByRole('button').allTextContents(), ['sim_mtr1', 'sim_mtr2', 'sim_mtr3']);
+    await motor.click();
+    await page.getByRole('region', { name: 'Device sim_mtr1' }).getByText('sim:mtr1').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'devices.png'), fullPage: true });
+  });
+
+  it('shows mini:current updating in the PV table', async () => {
+    await page.getByRole('button', { name: 'PVs' }).click();
+    const cell = page.getByTestId('value-mini:current');
+    await cell.filter({ hasText: /\d/ }).waitFor();
+    const first = (await cell.textContent()) ?? '';
+    // A later value: the cell's text differs from the first one seen (the IOC updates it at 10 Hz).
+    await cell.filter({ hasNotText: first }).filter({ hasText: /\d/ }).waitFor();
+    assert.equal(await page.getByLabel('Socket state').textContent(), 'open');
+    assert.match((await cell.textContent()) ?? '', /^-?\d/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pvs.png'), fullPage: true });
+  });
+
+  it('adds a count plan through the form, starts the queue and sees it in history', async () => {
+    await page.getByRole('button', { name: 'Queue' }).click();
+    await page.getByRole('button', { name: 'Open environment' }).click();
+    await page
+      .getByTestId('environment')
+      .filter({ hasText: /^open$/ })
+      .waitFor();
+    await page.getByLabel('num').fill('2');
+    await page.getByRole('button', { name: 'Add count' }).click();
+    const queue = page.getByRole('list', { name: 'Queue items' });
+    await queue.getByText('count').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'queue.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Start queue' }).click();
+    const history = page.getByRole('list', { name: 'History items' });
+    await history.getByText(/count .*: completed/).waitFor();
+    assert.equal(await queue.getByRole('listitem').count(), 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'history.png'), fullPage: true });
+  });
+});
