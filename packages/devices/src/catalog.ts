@@ -61,7 +61,8 @@ export const catalogFileSchema = {
   },
 };
 
-const validateFile = new Ajv({ allErrors: false }).compile(catalogFileSchema);
+// Compiled on first use: importing the catalog (every worker environment does) should not pay for it.
+let validateFile: ReturnType<Ajv['compile']> | undefined;
 
 export class CatalogError extends Error {
   override name = 'CatalogError';
@@ -90,6 +91,7 @@ export function readCatalogFile(path: string): DeviceClassSpec[] {
   } catch (err) {
     throw new CatalogError(`device catalog ${path}: ${(err as Error).message}`);
   }
+  validateFile ??= new Ajv({ allErrors: false }).compile(catalogFileSchema);
   if (!validateFile(data)) {
     const e = validateFile.errors![0];
     throw new CatalogError(`device catalog ${path}: ${e.instancePath || '/'} ${e.message}`);
