@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a machine for every test layer: Docker engine, PostgreSQL with the test role,
-# python3-venv (for scripts/peers.sh), debootstrap (for integration/images/offline-base.sh) and
+# python3-venv (for scripts/peers.sh), chromium (for npm run test:ui, driven by playwright-core), debootstrap (for integration/images/offline-base.sh) and
 # redis-server (the reference bluesky-queueserver's store, for bench/queueserver.ts; never run as
 # a system service: the bench starts its own on a free loopback port).
 # On Debian as root it installs and starts what is missing; elsewhere it only checks and explains.
@@ -8,7 +8,7 @@
 set -euo pipefail
 
 PG_USER=ophyd PG_PASSWORD=ophyd PG_DB=ophyd_test PG_HOST=127.0.0.1 PG_PORT=5432
-ESSENTIAL_PKGS=(docker.io postgresql python3-venv debootstrap)
+ESSENTIAL_PKGS=(docker.io postgresql python3-venv debootstrap chromium)
 OPTIONAL_PKGS=(docker-compose) # installed only where Debian ships it
 
 did=() had=() missing=()
@@ -46,6 +46,9 @@ if ! is_debian_root; then
 	# debootstrap only matters where base images cannot be pulled, so it is not essential.
 	if command -v debootstrap >/dev/null; then have debootstrap; else
 		log "note: no debootstrap; integration/images/offline-base.sh needs it only where images cannot be pulled"
+	fi
+	if [[ -x /usr/bin/chromium ]]; then have chromium; else
+		missing+=("chromium (Debian's package, at /usr/bin/chromium: npm run test:ui drives it)")
 	fi
 	if command -v redis-server >/dev/null; then have redis-server; else
 		log "note: no redis-server; only bench/queueserver.ts needs it (for the reference queue server)"
