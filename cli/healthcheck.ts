@@ -26,6 +26,7 @@ const PORT_VARIABLES: Record<string, readonly string[]> = {
   configuration: ['CONFIG_PORT'],
   'direct-control': ['DIRECT_CONTROL_PORT'],
   queueserver: ['QSERVER_HTTP_PORT'],
+  'web-ui': ['WEB_UI_PORT'],
   ioc: ['EPICS_CAS_SERVER_PORT', 'EPICS_CA_SERVER_PORT'],
 };
 

@@ -64,7 +64,7 @@ const CASES: [string[], RegExp][] = [
   [['export-openapi', '--bogus'], /^ophyd-service export-openapi: unknown option '--bogus'/],
   [
     ['healthcheck', 'nope'],
-    /^ophyd-service healthcheck: nothing to check for "nope"; choose from configuration, direct-control, queueserver, ioc$/,
+    /^ophyd-service healthcheck: nothing to check for "nope"; choose from configuration, direct-control, queueserver, web-ui, ioc$/,
   ],
   [
     ['pod', 'up', 'nope'],

@@ -36,6 +36,11 @@ describe('the component table', () => {
         url: 'http://localhost:60610/docs',
         probe: { kind: 'http', path: '/ready' },
       },
+      'web-ui': {
+        ports: [5173],
+        url: 'http://localhost:5173/',
+        probe: { kind: 'http', path: '/config.json' },
+      },
       operator: { ports: [8080], url: undefined, probe: { kind: 'http', path: '/readyz' } },
     });
   });
