@@ -64,6 +64,12 @@ export async function serveUi(options: {
     // normalize keeps the path inside dist/; anything unknown gets the page (one-page app).
     let file = join(DIST, normalize(path).replace(/^(\.\.[/\\])+/, ''));
     if (!file.startsWith(DIST) || !existsSync(file) || path === '/') file = join(DIST, 'index.html');
+    if (!existsSync(file)) {
+      response
+        .writeHead(503, { 'content-type': 'text/plain' })
+        .end('the page is not built: ophyd-service web-ui --rebuild\n');
+      return;
+    }
     response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     response.end(readFileSync(file));
   });
