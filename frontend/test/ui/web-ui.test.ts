@@ -1,7 +1,7 @@
 /**
  * The web UI in a real Chromium (Debian's, through playwright-core) against the real stack:
- * devices filtered by label, mini:current live in the PV table, a `count` plan added through the
- * form, run and landed in history. Each screen is saved under frontend/screenshots/.
+ * devices filtered by label, mini:current live in the PV table (and an unknown PV's reason), a
+ * `count` plan added through the form, run and landed in history. Each screen is saved under frontend/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -62,6 +62,12 @@ describe('web UI', () => {
     await cell.filter({ hasNotText: first }).filter({ hasText: /\d/ }).waitFor();
     assert.equal(await page.getByLabel('Socket state').textContent(), 'open');
     assert.match((await cell.textContent()) ?? '', /^-?\d/);
+    // A PV added by name that no IOC serves: its row says why it has no value.
+    await page.getByLabel('PV name').fill('nope:missing');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const missing = page.locator('tr[data-pv="nope:missing"]');
+    await missing.filter({ hasNotText: 'waiting' }).waitFor();
+    assert.match((await missing.textContent()) ?? '', /PV 'nope:missing' not found in the registry/);
     await page.screenshot({ path: join(SCREENSHOTS, 'pvs.png'), fullPage: true });
   });
 
