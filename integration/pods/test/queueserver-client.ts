@@ -133,28 +133,10 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, attem
   throw new Error(`${what}: not after ${attempts} tries`);
 }
 
-/** Registry bodies (POST /api/v1/devices) for the test_collection's devices, as the reference's bootstrap writes them. */
+/** A registry body (POST /api/v1/devices) for an EpicsSignal, as a client registers one at run time. */
 export const signal = (name: string, pv: string) => ({
   metadata: { name, device_label: 'signal', ophyd_class: 'EpicsSignal', pvs: { [name]: pv } },
   instantiation_spec: { name, device_class: 'ophyd.EpicsSignal', args: [pv], kwargs: { name } },
-});
-export const det = (name: string, prefix: string) => ({
-  metadata: {
-    name,
-    device_label: 'detector',
-    ophyd_class: 'Det',
-    pvs: { [`${name}_det`]: `${prefix}:det`, [`${name}_exp`]: `${prefix}:exp` },
-  },
-  instantiation_spec: { name, device_class: 'localdevs.Det', args: [prefix], kwargs: { name } },
-});
-export const epicsMotor = (name: string, pv: string) => ({
-  metadata: {
-    name,
-    device_label: 'motor',
-    ophyd_class: 'EpicsMotor',
-    pvs: { [`${name}_user_setpoint`]: pv, [name]: `${pv}.RBV` },
-  },
-  instantiation_spec: { name, device_class: 'ophyd.EpicsMotor', args: [pv], kwargs: { name } },
 });
 
 /** Runs a script of test/py with the Python peers' venv; the JSON object its last line prints. */

@@ -9,8 +9,6 @@ import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
 import { call } from '../../../cli/deployment-checks.ts';
 import { type Pod, startPod } from '../src/pods.ts';
 import {
-  det,
-  epicsMotor,
   type Json,
   pythonScenario,
   QueueServerHttp,
@@ -203,12 +201,25 @@ describe('profile-seeded pod: the queue server on the test_collection profile, t
     );
   });
 
-  it('TODO for the lead: the registry is not bootstrapped from the profile yet (spec §12; exerciser H part 1)', async () => {
-    // When an empty registry is filled from the environment's devices at environment open, this
-    // fails: replace it with the reference's check (devices-info keys exactly PROFILE_DEVICES,
-    // det_spot's class localdevs.Spot, sample_x's ending in EpicsMotor, ph_motor available).
+  it("seeds the empty registry with the profile's 8 devices, their classes and PVs (exerciser H part 1)", async () => {
     await qs.waitForStatus('the environment', (s) => s.worker_environment_exists === true);
-    assert.deepEqual((await call('GET', `${config}/api/v1/devices-info`)).body, {});
+    const devicesInfo = async () => (await call('GET', `${config}/api/v1/devices-info`)).body as Json;
+    await waitFor(
+      'the registry seeded',
+      async () => Object.keys(await devicesInfo()).length === PROFILE_DEVICES.length,
+    );
+    const info = await devicesInfo();
+    assert.deepEqual(Object.keys(info).sort(), PROFILE_DEVICES);
+    const specs = (await call('GET', `${config}/api/v1/devices/instantiation`)).body as Json;
+    assert.equal(specs.det_spot.device_class, 'localdevs.Spot');
+    assert.match(specs.sample_x.device_class, /EpicsMotor$/);
+    assert.deepEqual(specs.ph_motor.args, ['mini:ph:mtr']);
+    assert.deepEqual(info.ph_motor.pvs, { ph_motor: 'mini:ph:mtr' });
+    assert.deepEqual(info.det_pinhole.pvs, { det: 'mini:ph:det', exp: 'mini:ph:exp' });
+    assert.equal(info.sample_x.pvs.user_readback, 'sim:mtr1.RBV');
+    // Plan-scoped locks: nothing is locked while no plan runs.
+    assert.equal((await lockOf('ph_motor')).available, true);
+    assert.equal((await qs.status()).config_service_sync_error, null);
   });
 
   it('runs count and dwell_scan over the IOCs through Channel Access: the pinhole motor ends at the last point', async () => {
@@ -231,21 +242,7 @@ describe('profile-seeded pod: the queue server on the test_collection profile, t
   });
 
   it("locks a running plan's registered devices: direct control answers 423 for them, 200 for others", async () => {
-    for (const body of [
-      signal('ph_motor', 'mini:ph:mtr'),
-      det('det_pinhole', 'mini:ph'),
-      epicsMotor('sample_x', 'sim:mtr1'),
-    ]) {
-      const added = await call('POST', `${config}/api/v1/devices`, body);
-      assert.ok([200, 201].includes(added.status), JSON.stringify(added.body));
-    }
-    // Registry devices join the environment when it opens.
-    await qs.ok('POST', '/api/environment/close');
-    await qs.waitForStatus(
-      'closed',
-      (s) => s.worker_environment_exists === false && s.manager_state === 'idle',
-    );
-    await qs.openEnvironment();
+    // The devices are the ones seeded from the profile at environment open.
     const policy = await call('PUT', `${config}/api/v1/devices/lock/policy`, { lock_all: false });
     assert.equal(policy.status, 200);
 
@@ -277,5 +274,26 @@ describe('profile-seeded pod: the queue server on the test_collection profile, t
     } finally {
       await call('PUT', `${config}/api/v1/devices/lock/policy`, { lock_all: false });
     }
+  });
+
+  it('takes a device registered at run time into the next environment, without seeding again (exerciser H part 2)', async () => {
+    const added = await call('POST', `${config}/api/v1/devices`, {
+      ...signal('extra_signal', 'mini:slit:det'),
+      metadata: { ...signal('extra_signal', 'mini:slit:det').metadata, labels: ['runtime-registered'] },
+    });
+    assert.ok([200, 201].includes(added.status), JSON.stringify(added.body));
+    await qs.ok('POST', '/api/environment/close');
+    await qs.waitForStatus(
+      'closed',
+      (s) => s.worker_environment_exists === false && s.manager_state === 'idle',
+    );
+    await qs.openEnvironment();
+    const registry = (await call('GET', `${config}/api/v1/devices-info`)).body as Json;
+    assert.deepEqual(Object.keys(registry).sort(), [...PROFILE_DEVICES, 'extra_signal'].sort());
+    const allowed = (await qs.ok('GET', '/api/devices/allowed')).devices_allowed;
+    assert.ok(allowed.extra_signal, 'extra_signal is an allowed device');
+    const uid = await qs.addPlan('count', [['extra_signal']], { num: 1 });
+    const last = (await qs.runQueue()).at(-1) as Json;
+    assert.deepEqual([last.item_uid, last.result.exit_status], [uid, 'completed']);
   });
 });
