@@ -103,7 +103,12 @@ export async function startQueueServer(
   // manager_kill (a test hook): the manager freezes, then comes back from its store (spec §3.10).
   runtime.on('kill', () => {
     const timer = setTimeout(() => {
-      void runtime.restartFromStore().then(() => control.reset());
+      runtime
+        .restartFromStore()
+        .then(() => control.reset())
+        .catch((error: Error) =>
+          options.logger?.error(`the manager did not come back after manager_kill: ${error.message}`),
+        );
     }, KILL_RESTART_MS);
     timer.unref();
   });

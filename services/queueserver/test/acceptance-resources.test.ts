@@ -92,7 +92,7 @@ describe('lists, permissions, tasks and the INFO stream', () => {
   });
 
   it('publishes status on QS_Info: floats for time, one uid while idle, a new one on change (§16.37)', async () => {
-    const sub = new Subscriber({ receiveTimeout: 30_000 });
+    const sub = new Subscriber({ receiveTimeout: 30_000, linger: 0 });
     sub.connect(qs.info);
     sub.subscribe('QS_Info');
     try {

@@ -66,7 +66,7 @@ describe('bad input', () => {
       close: () => real.close(),
     };
     qs = await startTestQueueServer({}, dataDir, { store });
-    socket = new Request({ receiveTimeout: 60_000, sendTimeout: 60_000 });
+    socket = new Request({ receiveTimeout: 60_000, sendTimeout: 60_000, linger: 0 });
     socket.connect(qs.control);
     await call('queue_item_add_batch', { items: ['a', 'b', 'c'].map(plan), ...USER });
   });

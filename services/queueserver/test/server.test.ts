@@ -12,7 +12,7 @@ import { API_KEY, removeDir, startTestQueueServer } from './harness.ts';
 type Reply = Record<string, any>;
 
 async function raw(address: string, frame: string, timeout = 10_000): Promise<Record<string, unknown>> {
-  const socket = new Request({ receiveTimeout: timeout });
+  const socket = new Request({ receiveTimeout: timeout, linger: 0 });
   socket.connect(address);
   try {
     await socket.send(frame);
@@ -74,7 +74,7 @@ describe('queue server on its sockets', () => {
   it('publishes the status on QS_Info', async () => {
     const qs = await startTestQueueServer();
     dirs.push(qs.dataDir);
-    const sub = new Subscriber({ receiveTimeout: 10_000 });
+    const sub = new Subscriber({ receiveTimeout: 10_000, linger: 0 });
     try {
       sub.connect(qs.info);
       sub.subscribe('QS_Info');
@@ -123,7 +123,7 @@ describe('queue server on its sockets', () => {
         item: { item_type: 'plan', name: 'count', args: [['det1']] },
         ...user,
       });
-      const killer = new Request({ receiveTimeout: 1000 });
+      const killer = new Request({ receiveTimeout: 1000, linger: 0 });
       killer.connect(qs.control);
       await killer.send(JSON.stringify({ method: 'manager_kill', params: {} }));
       await assert.rejects(killer.receive(), 'manager_kill must not be answered');

@@ -2,6 +2,7 @@
  * The CONTROL socket (spec §1): a REP socket answering every frame with exactly one frame, in
  * lock-step, including frames it cannot read. Only an accepted manager_kill goes unanswered.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Reply as ReplySocket } from 'zeromq';
 import type { Params, Reply } from '../manager/types.ts';
 import { checkEnvelope, decodeMessage, type Encoding, encodeMessage } from './encoding.ts';
@@ -51,9 +52,20 @@ export class ControlServer {
    */
   async reset(): Promise<void> {
     const endpoint = this.endpoint;
+    // Unbinding resolves once the port is free; a bare close frees it later, and a bind too soon fails.
+    await this.socket.unbind(endpoint).catch(() => {});
     this.socket.close();
     await this.loop.catch(() => {});
-    this.socket = await ControlServer.bound(endpoint, this.options);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.socket = await ControlServer.bound(endpoint, this.options);
+        break;
+      } catch (error) {
+        // The old socket's port can take a moment to be released by the 0MQ I/O thread.
+        if (attempt >= 50) throw error;
+        await sleep(100);
+      }
+    }
     this.loop = this.serve();
   }
 
