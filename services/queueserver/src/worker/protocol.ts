@@ -3,7 +3,7 @@
  * channel as JSON). The manager never waits on the worker inside a command: it sends a request and
  * feeds the worker's later messages to the manager core as events.
  */
-import type { PlanReport, ReState, RunInfo } from '../manager/types.ts';
+import type { PlanReport, ReState, RunInfo, TaskResult } from '../manager/types.ts';
 
 /** What the worker is told to load when it starts (argv of the child, JSON). */
 export interface WorkerStartup {
@@ -99,16 +99,8 @@ export type FromWorker =
   | { type: 'plan_refused'; item_uid: string; msg: string; traceback: string }
   /** The plan paused, or ended; `report.plan_state` says which. */
   | { type: 'plan_report'; item_uid: string; report: PlanReport }
-  | {
-      type: 'task_done';
-      task_uid: string;
-      success: boolean;
-      msg: string;
-      traceback: string;
-      return_value: unknown;
-      time_start: number;
-      time_stop: number;
-    }
+  /** A task ended: its result as `task_result` shows it. */
+  | ({ type: 'task_done' } & TaskResult)
   /** After a script changed the namespace, the new lists (same shape as `ready`). */
   | {
       type: 'lists';
