@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Clients } from '../api/clients.ts';
 import type { UiConfig } from '../config.ts';
+import { appendConsole, queueSocketUrl } from '../queueSockets.ts';
+import { type SocketState, sharedSocket } from '../socket.ts';
 
 interface Item {
   item_uid?: string;
@@ -16,41 +18,66 @@ interface Status {
   re_state?: string | null;
   items_in_queue?: number;
   items_in_history?: number;
+  running_item_uid?: string | null;
+  plan_queue_uid?: string;
+  plan_history_uid?: string;
 }
 
-/** The queue server: status, queue, history; open the environment, add `count`, start the queue. */
-export function QueuePage({ clients }: { clients: Clients; config: UiConfig }) {
+/** The queue server: pushed status, queue, history, console; open the environment, add `count`, start. */
+export function QueuePage({ clients, config }: { clients: Clients; config: UiConfig }) {
   const qs = clients.queueServer;
   const [status, setStatus] = useState<Status>({});
+  const [socketState, setSocketState] = useState<SocketState>('connecting');
   const [queue, setQueue] = useState<Item[]>([]);
   const [history, setHistory] = useState<Item[]>([]);
+  const [consoleLines, setConsoleLines] = useState<string[]>([]);
   const [message, setMessage] = useState('');
   const [detectors, setDetectors] = useState('det1');
   const [num, setNum] = useState('3');
+  const seenUids = useRef<{ queue?: string; history?: string }>({});
 
-  const refresh = useCallback(async () => {
-    const [s, q, h] = await Promise.all([
-      qs.GET('/api/status'),
-      qs.GET('/api/queue/get'),
-      qs.GET('/api/history/get'),
-    ]);
-    setStatus((s.data ?? {}) as Status);
-    setQueue(((q.data as { items?: Item[] } | undefined)?.items ?? []) as Item[]);
-    setHistory(((h.data as { items?: Item[] } | undefined)?.items ?? []) as Item[]);
+  const refreshQueue = useCallback(async () => {
+    const { data } = await qs.GET('/api/queue/get');
+    setQueue(((data as { items?: Item[] } | undefined)?.items ?? []) as Item[]);
+  }, [qs]);
+  const refreshHistory = useCallback(async () => {
+    const { data } = await qs.GET('/api/history/get');
+    setHistory(((data as { items?: Item[] } | undefined)?.items ?? []) as Item[]);
   }, [qs]);
 
-  // The status socket needs the key in a header the browser cannot set, so the page polls.
+  // Status is pushed (~1 Hz and on every change); the queue and history are fetched only when
+  // their UIDs say they changed.
   useEffect(() => {
-    void refresh();
-    const timer = setInterval(() => void refresh().catch(() => {}), 1000);
-    return () => clearInterval(timer);
-  }, [refresh]);
+    const socket = sharedSocket(queueSocketUrl(config, '/api/status/ws'));
+    setSocketState(socket.state);
+    const offState = socket.onState(setSocketState);
+    const offMessage = socket.onMessage((frame) => {
+      const next = (frame.msg as { status?: Status } | undefined)?.status;
+      if (!next) return;
+      setStatus(next);
+      const seen = seenUids.current;
+      if (next.plan_queue_uid !== seen.queue) void refreshQueue().catch(() => {});
+      if (next.plan_history_uid !== seen.history) void refreshHistory().catch(() => {});
+      seenUids.current = { queue: next.plan_queue_uid, history: next.plan_history_uid };
+    });
+    return () => {
+      offState();
+      offMessage();
+    };
+  }, [config, refreshQueue, refreshHistory]);
+
+  useEffect(() => {
+    const socket = sharedSocket(queueSocketUrl(config, '/api/console_output/ws'));
+    return socket.onMessage((frame) => {
+      if (typeof frame.msg === 'string')
+        setConsoleLines((lines) => appendConsole(lines, frame.msg as string));
+    });
+  }, [config]);
 
   const act = async (call: () => Promise<{ data?: unknown; error?: unknown }>) => {
     const { data, error } = await call();
     const reply = (data ?? error) as { success?: boolean; msg?: string } | undefined;
     setMessage(reply?.success === false || error ? `Refused: ${reply?.msg ?? JSON.stringify(error)}` : 'OK');
-    await refresh();
   };
 
   const addCount = () => {
@@ -77,7 +104,13 @@ export function QueuePage({ clients }: { clients: Clients; config: UiConfig }) {
         <dt>Environment</dt>
         <dd data-testid="environment">{status.worker_environment_exists ? 'open' : 'closed'}</dd>
         <dt>RunEngine</dt>
-        <dd>{status.re_state ?? '-'}</dd>
+        <dd data-testid="re-state">{status.re_state ?? '-'}</dd>
+        <dt>Running item</dt>
+        <dd data-testid="running-item">{status.running_item_uid ?? '-'}</dd>
+        <dt>Status socket</dt>
+        <dd>
+          <output aria-label="Status socket state">{socketState}</output>
+        </dd>
       </dl>
       <button
         type="button"
@@ -120,6 +153,15 @@ export function QueuePage({ clients }: { clients: Clients; config: UiConfig }) {
           </li>
         ))}
       </ol>
+      <h2 id="console-title">Console</h2>
+      <pre
+        role="log"
+        aria-labelledby="console-title"
+        data-testid="console"
+        style={{ maxHeight: '20em', overflow: 'auto' }}
+      >
+        {consoleLines.join('\n')}
+      </pre>
     </section>
   );
 }

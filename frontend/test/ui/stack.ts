@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../cli/test/network.ts';
 import { BIN, type Run, run } from '../../../cli/test/process.ts';
+import { buildPage } from '../../serve.ts';
 
 export interface Stack {
   run: Run;
@@ -16,6 +17,8 @@ export interface Stack {
 
 /** Starts the whole stack and resolves once `up` says every component is up. */
 export async function startStack(): Promise<Stack> {
+  // `up` serves frontend/dist as it is: build it from the current sources, never test a stale page.
+  buildPage();
   const [ui, configuration, directControl, queueHttp, control, info, ca, repeater] = await Promise.all(
     Array.from({ length: 8 }, freePort),
   );

@@ -1,7 +1,8 @@
 /**
  * The web UI in a real Chromium (Debian's, through playwright-core) against the real stack:
  * devices filtered by label, mini:current live in the PV table (and an unknown PV's reason), a
- * `count` plan added through the form, run and landed in history. Each screen is saved under frontend/screenshots/.
+ * `count` plan added through the form, run with its live table on the console socket and landed in
+ * history, status pushed rather than polled. Each screen is saved under frontend/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -18,6 +19,8 @@ const WAIT_MS = 60_000;
 let stack: Stack;
 let browser: Browser;
 let page: Page;
+/** `GET /api/status` requests the page made: the Queue page must take status from the socket. */
+let statusPolls = 0;
 
 before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -25,6 +28,9 @@ before(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
   page = await browser.newPage();
   page.setDefaultTimeout(WAIT_MS);
+  page.on('request', (request) => {
+    if (request.method() === 'GET' && new URL(request.url()).pathname === '/api/status') statusPolls++;
+  });
   await page.goto(stack.uiUrl);
 });
 
@@ -84,9 +90,19 @@ describe('web UI', () => {
     await queue.getByText('count').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'queue.png'), fullPage: true });
     await page.getByRole('button', { name: 'Start queue' }).click();
+    // The plan's live table (its header names the detector column) arrives on the console socket.
+    const consolePanel = page.getByRole('log', { name: 'Console' });
+    await consolePanel.filter({ hasText: /seq_num/ }).waitFor();
     const history = page.getByRole('list', { name: 'History items' });
     await history.getByText(/count .*: completed/).waitFor();
     assert.equal(await queue.getByRole('listitem').count(), 0);
+    // The status line gets back to idle from pushed status alone: the page never polled.
+    await page
+      .getByTestId('manager-state')
+      .filter({ hasText: /^idle$/ })
+      .waitFor();
+    assert.equal(await page.getByLabel('Status socket state').textContent(), 'open');
+    assert.equal(statusPolls, 0);
     await page.screenshot({ path: join(SCREENSHOTS, 'history.png'), fullPage: true });
   });
 });
