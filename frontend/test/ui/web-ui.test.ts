@@ -90,9 +90,9 @@ describe('web UI', () => {
     await queue.getByText('count').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'queue.png'), fullPage: true });
     await page.getByRole('button', { name: 'Start queue' }).click();
-    // The plan's live table (its header names the detector column) arrives on the console socket.
+    // The plan's live table (header naming the detector, then row 1) arrives on the console socket.
     const consolePanel = page.getByRole('log', { name: 'Console' });
-    await consolePanel.filter({ hasText: /seq_num/ }).waitFor();
+    await consolePanel.filter({ hasText: /seq_num .*det1 .*\n.*\n\|\s+1 \|/ }).waitFor();
     const history = page.getByRole('list', { name: 'History items' });
     await history.getByText(/count .*: completed/).waitFor();
     assert.equal(await queue.getByRole('listitem').count(), 0);
