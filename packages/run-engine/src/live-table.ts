@@ -17,10 +17,21 @@ export interface LiveTableOptions {
   formatTime?: (seconds: number) => string;
 }
 
+/**
+ * `str(datetime.fromtimestamp(t).time())` cut to the column: the time is rounded to the microsecond
+ * first, and a time on a whole second prints without its fraction (`12:00:07`, not `12:00:07.0`).
+ */
 const localTime = (seconds: number) => {
-  const d = new Date(seconds * 1000);
+  let whole = Math.floor(seconds);
+  let micro = Math.round((seconds - whole) * 1e6);
+  if (micro >= 1e6) {
+    whole += 1;
+    micro -= 1e6;
+  }
+  const d = new Date(whole * 1000);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}`;
+  const hms = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return micro === 0 ? hms : `${hms}.${Math.floor(micro / 100000)}`;
 };
 
 const SHOWN = new Set<string | undefined>(['number', 'integer', 'string', 'boolean']);

@@ -31,4 +31,23 @@ describe('LiveTable', () => {
       "generator scan ['uid-6'] (scan num: 2)",
     ]);
   });
+
+  it('prints event times as bluesky does: a whole second without its fraction, rounded to the microsecond', async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'UTC'; // the default format is local time
+    try {
+      const { RE, devices, clock } = recordingEngine();
+      const lines: string[] = [];
+      RE.subscribe(new LiveTable({ print: (l) => lines.push(l) }).callback);
+      await RE.run(count([devices.det1], 1));
+      // The manual clock stands on a whole second: str(datetime.time) prints no fraction there.
+      assert.equal(lines[3], '|         1 |   22:13:20 |      5.000 |');
+      clock.advance(0.0999999); // rounds to .100000 as datetime.fromtimestamp does
+      await RE.run(count([devices.det1], 1));
+      assert.equal(lines[9], '|         1 | 22:13:20.1 |      5.000 |');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
 });
