@@ -379,6 +379,9 @@ describe('login, tokens and sessions', () => {
     const refreshed = await refreshSession(tokens.refresh_token, settings);
     assert.equal(decodeJwt(refreshed.access_token).exp, 1_700_001_500);
     assert.equal(decodeJwt(refreshed.refresh_token).sid, decodeJwt(tokens.refresh_token).sid);
+    // Refreshed again within the same second: still a new refresh token (the client compares them).
+    const again = await refreshSession(refreshed.refresh_token, settings);
+    assert.notEqual(again.refresh_token, refreshed.refresh_token);
 
     const principal = await authenticate(
       request({ headers: { authorization: `Bearer ${refreshed.access_token}` } }),

@@ -3,6 +3,7 @@
  * each key in turn, claims as the reference writes them.
  */
 
+import { randomUUID } from 'node:crypto';
 import { DomainError } from '@ophyd-service/service-kit';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import {
@@ -54,8 +55,11 @@ const encodeKey = (secret: string) => new TextEncoder().encode(secret);
 
 function signer(payload: Record<string, unknown>, settings: TokenSettings): Promise<string> {
   if (settings.secretKeys.length === 0) throw new Error('No secret key is configured for signing tokens');
+  // A token id of its own: two tokens signed in the same second for the same session differ (a
+  // refresh right after a login must hand out a new refresh token, not the same text again).
   return new SignJWT(payload)
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setJti(randomUUID())
     .sign(encodeKey(settings.secretKeys[0]));
 }
 
