@@ -34,12 +34,14 @@ export interface Relay {
   fixed?: Params;
   /** When the body lacks this key, it is sent to the manager unchanged (its own refusal answers). */
   rawUnless?: string;
+  /** The body always goes to the manager unchanged (re_metadata, manager_stop take it as it is). */
+  raw?: boolean;
 }
 
 /** Calls the manager as the route's Python client method would. */
 export async function relay(caller: Caller, spec: Relay, body: unknown, who: Who): Promise<Reply> {
   const payload = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Params;
-  if (spec.rawUnless && !(spec.rawUnless in payload))
+  if (spec.raw || (spec.rawUnless && !(spec.rawUnless in payload)))
     return caller.call(spec.method, { ...payload, ...injected(spec, who) });
   // The reference overwrites `user`/`user_group` in the body with the principal's, so they may be given.
   const overwritten = Object.keys(injected(spec, who));
@@ -236,7 +238,7 @@ export const RELAYS = {
     method: 're_metadata',
     client: 're_metadata',
     keys: [],
-    rawUnless: '\u0000',
+    raw: true,
   },
   devices_allowed_handler_api_devices_allowed_get: {
     method: 'devices_allowed',
@@ -308,7 +310,7 @@ export const RELAYS = {
     method: 'manager_stop',
     client: 'manager_stop',
     keys: [],
-    rawUnless: '\u0000',
+    raw: true,
   },
   test_manager_kill_handler_api_test_manager_kill_post: {
     method: 'manager_kill',
