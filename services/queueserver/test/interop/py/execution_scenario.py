@@ -57,12 +57,16 @@ out["failure"] = {
     "traceback_names_the_error": "failed on purpose" in history[-1]["result"]["traceback"],
 }
 
-# The console monitor saw the first plan's live table.
-text = wait_until(lambda: (t := RM.console_monitor.text()) and "generator count" in t and t, "console text")
+# The console monitor saw the first plan's live table, then the failure. Over HTTP the client's
+# monitor polls, so the text can arrive in pieces: wait for the last thing printed, not the first.
+text = wait_until(
+    lambda: (t := RM.console_monitor.text()) and "generator count" in t and "failed on purpose" in t and t,
+    "console text with the failure",
+)
 out["console"] = {
     "header": next((line for line in text.split("\n") if "seq_num" in line), None),
     "rows": sum(1 for line in text.split("\n") if line.startswith("|") and line.split("|")[1].strip() in "123"),
-    "failure_printed": "failed on purpose" in text,
+    "failure_printed": text.index("generator count") < text.index("failed on purpose"),
 }
 RM.console_monitor.disable()
 RM.queue_clear()
