@@ -1,9 +1,10 @@
 /**
- * Channel Access benchmark: our CaClient against pyepics (libca) and caproto's threading client,
- * each talking to our CaServer over 127.0.0.1.
+ * Channel Access benchmark: our CaClient against C libca (EPICS base 7.0.10, a small C client of
+ * our own in bench/c/, the native anchor), pyepics (libca under Python) and caproto's threading
+ * client, each talking to our CaServer over 127.0.0.1.
  *
  * Every measurement starts a fresh server in a child process (bench/ca-server.ts) and runs ONE client
- * in another child process (bench/ca-client.ts, bench/py/*_bench.py), so that the CPU figures are the
+ * in another child process (bench/ca-client.ts, bench/c/ca_bench.c, bench/py/*_bench.py), so that the CPU figures are the
  * client's own (`process.cpuUsage()` / `time.process_time()`, whole process, all threads) and not
  * the server's. Ours and the peers run back to back within the same minute for each figure.
  *
@@ -46,12 +47,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { caEnv, python } from '../packages/epics-ca/test/interop/peers.ts';
+import { buildCaBench } from './c/build.ts';
 
 const COUNT = 1000;
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 5);
 const RATE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const GETS = Number(process.env.BENCH_GETS ?? 2000);
-const CLIENTS = ['ours', 'pyepics', 'caproto'] as const;
+const CLIENTS = ['ours', 'libca', 'pyepics', 'caproto'] as const;
 type Client = (typeof CLIENTS)[number];
 type Peer = Exclude<Client, 'ours'>;
 type Result = Record<string, number>;
@@ -132,7 +134,9 @@ function runClient(
   const [command, argv, env] =
     client === 'ours'
       ? [process.execPath, [join(import.meta.dirname, 'ca-client.ts'), ...args], process.env]
-      : [python, [join(import.meta.dirname, 'py', `${client}_bench.py`), ...args], caEnv(port)];
+      : client === 'libca'
+        ? [cBench!, args, caEnv(port)]
+        : [python, [join(import.meta.dirname, 'py', `${client}_bench.py`), ...args], caEnv(port)];
   const timeoutMs = 60_000 + extra * 1000 * (mode === 'get' ? 0 : 1);
   return new Promise((resolve, reject) => {
     const child = track(spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -287,14 +291,22 @@ async function measure(
   }
 }
 
-const results: Record<Client, Result> = { ours: {}, pyepics: {}, caproto: {} };
-const errors: Record<Peer, string[]> = { pyepics: [], caproto: [] };
-const missing: Record<Peer, boolean> = { pyepics: false, caproto: false };
+const PEERS = CLIENTS.filter((client): client is Peer => client !== 'ours');
+const results = Object.fromEntries(CLIENTS.map((client) => [client, {}])) as Record<Client, Result>;
+const errors = Object.fromEntries(PEERS.map((peer) => [peer, []])) as Record<Peer, string[]>;
+const missing = Object.fromEntries(PEERS.map((peer) => [peer, false])) as Record<Peer, boolean>;
 if (!existsSync(python)) {
   for (const peer of ['pyepics', 'caproto'] as const) {
     missing[peer] = true;
     errors[peer].push(`Python peers missing at ${python}: run scripts/peers.sh first`);
   }
+}
+let cBench: string | undefined;
+try {
+  cBench = buildCaBench();
+} catch (err) {
+  missing.libca = true;
+  errors.libca.push(`C client not built: ${(err as Error).message}`);
 }
 
 const started = performance.now();
@@ -360,8 +372,8 @@ const ours = results.ours;
 const ratios: Result = {};
 // A peer that failed everything is {"error": …}; one that failed some figures keeps the others
 // and says which failed in "error".
-const peers: Record<Peer, Record<string, number | string>> = { pyepics: {}, caproto: {} };
-for (const peer of ['pyepics', 'caproto'] as Peer[]) {
+const peers = {} as Record<Peer, Record<string, number | string>>;
+for (const peer of PEERS) {
   const theirs = results[peer];
   peers[peer] = errors[peer].length ? { ...theirs, error: errors[peer].join('; ') } : theirs;
   for (const [figure, value] of Object.entries(ours)) {
