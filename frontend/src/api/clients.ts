@@ -1,11 +1,13 @@
 import createClient from 'openapi-fetch';
 import type { UiConfig } from '../config.ts';
 import type { paths as ConfigurationPaths } from './generated/configuration.ts';
+import type { paths as DirectControlPaths } from './generated/direct-control.ts';
 import type { paths as QueueServerPaths } from './generated/queueserver.ts';
 
 /** The typed clients of the services the page calls over HTTP. */
 export interface Clients {
   configuration: ReturnType<typeof createClient<ConfigurationPaths>>;
+  directControl: ReturnType<typeof createClient<DirectControlPaths>>;
   queueServer: ReturnType<typeof createClient<QueueServerPaths>>;
 }
 
@@ -13,6 +15,7 @@ export interface Clients {
 export function makeClients(config: UiConfig): Clients {
   return {
     configuration: createClient<ConfigurationPaths>({ baseUrl: config.configurationUrl }),
+    directControl: createClient<DirectControlPaths>({ baseUrl: config.directControlUrl }),
     queueServer: createClient<QueueServerPaths>({
       baseUrl: config.queueServerUrl,
       headers: config.queueServerApiKey ? { Authorization: `ApiKey ${config.queueServerApiKey}` } : {},
