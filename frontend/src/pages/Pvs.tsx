@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Clients } from '../api/clients.ts';
+import { StripChart } from '../components/StripChart.tsx';
+import { WaveformPlot } from '../components/WaveformPlot.tsx';
 import type { UiConfig } from '../config.ts';
 import { type SocketState, sharedSocket } from '../socket.ts';
 
@@ -33,6 +35,7 @@ export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
   const [rows, setRows] = useState<Record<string, PvRow>>({});
   const [state, setState] = useState<SocketState>(socket.state);
   const [adding, setAdding] = useState('');
+  const [plotted, setPlotted] = useState<string[]>([]);
 
   useEffect(() => socket.onState(setState), [socket]);
   useEffect(
@@ -77,6 +80,7 @@ export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
             <th>Value</th>
             <th>Units</th>
             <th>Connection</th>
+            <th>Chart</th>
           </tr>
         </thead>
         <tbody>
@@ -88,14 +92,33 @@ export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
             return (
               <tr key={pv} data-pv={pv} style={{ background: SEVERITY_COLOURS[row.severity ?? 0] }}>
                 <td>{pv}</td>
-                <td data-testid={`value-${pv}`}>{shown(row)}</td>
+                <td data-testid={`value-${pv}`}>
+                  {Array.isArray(row.value) ? <WaveformPlot pv={pv} values={row.value} /> : shown(row)}
+                </td>
                 <td>{row.units ?? ''}</td>
                 <td>{connection}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Plot ${pv}`}
+                    aria-pressed={plotted.includes(pv)}
+                    onClick={() =>
+                      setPlotted(plotted.includes(pv) ? plotted.filter((p) => p !== pv) : [...plotted, pv])
+                    }
+                  >
+                    Plot
+                  </button>
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
+      <StripChart
+        socket={socket}
+        series={plotted.map((pv) => ({ pv, units: rows[pv]?.units }))}
+        onRemove={(pv) => setPlotted(plotted.filter((p) => p !== pv))}
+      />
     </section>
   );
 }
