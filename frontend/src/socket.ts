@@ -24,6 +24,7 @@ export class ReconnectingSocket {
   private closedByUser = false;
   private readonly listeners = new Set<Listener>();
   private readonly stateListeners = new Set<(state: SocketState) => void>();
+  private readonly binaryListeners = new Set<(data: ArrayBuffer) => void>();
   private readonly resendFrames = new Map<string, unknown>();
   private readonly pending: unknown[] = [];
   private readonly url: string;
@@ -64,6 +65,12 @@ export class ReconnectingSocket {
     return () => this.listeners.delete(listener);
   }
 
+  /** Calls `listener` with every binary frame (e.g. the camera socket's images); returns the unsubscribe function. */
+  onBinary(listener: (data: ArrayBuffer) => void): () => void {
+    this.binaryListeners.add(listener);
+    return () => this.binaryListeners.delete(listener);
+  }
+
   /** Calls `listener` on every change of connection state; returns the unsubscribe function. */
   onState(listener: (state: SocketState) => void): () => void {
     this.stateListeners.add(listener);
@@ -85,6 +92,7 @@ export class ReconnectingSocket {
     this.setState('connecting');
     const socket = this.makeSocket(this.url);
     this.socket = socket;
+    socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       this.attempt = 0;
       this.setState('open');
@@ -94,6 +102,10 @@ export class ReconnectingSocket {
       }
     };
     socket.onmessage = (event) => {
+      if (event.data instanceof ArrayBuffer) {
+        for (const listener of this.binaryListeners) listener(event.data);
+        return;
+      }
       let message: unknown;
       try {
         message = JSON.parse(String(event.data));

@@ -73,6 +73,22 @@ describe('ReconnectingSocket', () => {
     client.close();
   });
 
+  it('hands binary frames (camera images) to binary listeners, and JSON text to the others', async () => {
+    const first = nextConnection();
+    const client = new ReconnectingSocket(url, { initialMs: 10, maxMs: 50 });
+    const a = await first;
+    const text: unknown[] = [];
+    client.onMessage((message) => text.push(message));
+    const binary = new Promise<ArrayBuffer>((resolve) => client.onBinary(resolve));
+    a.socket.send(Buffer.from([0xff, 0xd8, 0xff, 0x00]));
+    assert.deepEqual([...new Uint8Array(await binary)], [0xff, 0xd8, 0xff, 0x00]);
+    const heard = new Promise((resolve) => client.onMessage(resolve));
+    a.socket.send(JSON.stringify({ x: 4, y: 4 }));
+    assert.deepEqual(await heard, { x: 4, y: 4 });
+    assert.deepEqual(text, [{ x: 4, y: 4 }], 'the binary frame never reached the JSON listeners');
+    client.close();
+  });
+
   it('doubles its reconnection delay up to the cap', () => {
     const options = { initialMs: 250, maxMs: 8000 };
     assert.deepEqual(
