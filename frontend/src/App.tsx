@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { Clients } from './api/clients.ts';
 import type { UiConfig } from './config.ts';
+import { CameraPage } from './pages/Camera.tsx';
 import { DevicesPage } from './pages/Devices.tsx';
 import { PvsPage } from './pages/Pvs.tsx';
 import { QueuePage } from './pages/Queue.tsx';
 
-const PAGES = ['Devices', 'PVs', 'Queue'] as const;
+const PAGES = ['Devices', 'PVs', 'Queue', 'Camera'] as const;
 type Page = (typeof PAGES)[number];
 
 /** The one page: a tab bar over the Devices, PVs and Queue screens. */
@@ -29,6 +30,7 @@ export function App({ config, clients }: { config: UiConfig; clients: Clients })
       {page === 'Devices' && <DevicesPage clients={clients} />}
       {page === 'PVs' && <PvsPage clients={clients} config={config} />}
       {page === 'Queue' && <QueuePage clients={clients} config={config} />}
+      {page === 'Camera' && <CameraPage config={config} />}
     </main>
   );
 }
