@@ -13,10 +13,30 @@ export interface Stack {
   run: Run;
   /** Where the browser opens the page. */
   uiUrl: string;
+  /** With `iocApart`: the IOC process, outside `up` (which stops everything when a component dies). */
+  ioc?: Run;
+  /** With `iocApart`: starts the IOCs again (after the test killed them), resolved once serving. */
+  startIoc?: () => Promise<Run>;
+  /** The environment the stack runs with (ports, loopback CA), for a test starting a peer beside it. */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface StackOptions {
+  /** Run the IOCs as their own process beside `up`, so a test can kill and restart them. */
+  iocApart?: boolean;
+}
+
+/** The IOCs `up` would run (the ioc component's arguments), started as their own process. */
+async function startIocProcess(env: NodeJS.ProcessEnv): Promise<Run> {
+  // Beacons on loopback too, as `up` sets for its own components.
+  const loopback = { EPICS_CAS_BEACON_ADDR_LIST: '127.0.0.1', EPICS_CAS_AUTO_BEACON_ADDR_LIST: 'NO' };
+  const ioc = run(BIN, ['ioc', 'mini_beamline', 'camera', 'motors'], { ...env, ...loopback });
+  await ioc.waitFor(/^CA server on .* serving \d+ PVs/);
+  return ioc;
 }
 
 /** Starts the whole stack and resolves once `up` says every component is up. */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // `up` serves frontend/dist as it is: build it from the current sources, never test a stale page.
   buildPage();
   const [ui, configuration, directControl, queueHttp, control, info, ca, repeater] = await Promise.all(
@@ -48,10 +68,12 @@ export async function startStack(): Promise<Stack> {
     EPICS_CAS_INTF_ADDR_LIST: '127.0.0.1',
     OPHYD_SERVICE_DATA_DIR: mkdtempSync(join(tmpdir(), 'ophyd-ui-')),
   };
-  const stack = run(BIN, ['up', '--no-color'], env);
+  const ioc = options.iocApart ? await startIocProcess(env) : undefined;
+  const only = options.iocApart ? ['--only', 'configuration,direct-control,queueserver,web-ui'] : [];
+  const stack = run(BIN, ['up', '--no-color', ...only], env);
   const exited = stack.exit().then(() => {
     throw new Error(`up exited before every component was up:\n${stack.output()}`);
   });
   await Promise.race([stack.waitFor(/^up +\| \d+ components are up:$/), exited]);
-  return { run: stack, uiUrl: `${uiOrigin}/` };
+  return { run: stack, uiUrl: `${uiOrigin}/`, ioc, startIoc: ioc && (() => startIocProcess(env)), env };
 }
