@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'react';
 import type { Clients } from '../api/clients.ts';
+import { MotorPanel } from '../components/MotorPanel.tsx';
+import { type PvMetadata, SetpointControl } from '../components/SetpointControl.tsx';
 import { StripChart } from '../components/StripChart.tsx';
+import { useWriteAccess } from '../components/useWriteAccess.ts';
 import { WaveformPlot } from '../components/WaveformPlot.tsx';
 import type { UiConfig } from '../config.ts';
 import { type SocketState, sharedSocket } from '../socket.ts';
 
-interface PvRow {
-  value?: unknown;
+interface PvRow extends PvMetadata {
   units?: string;
   precision?: number;
   severity?: number;
-  connected?: boolean;
   error?: string;
 }
 
@@ -24,18 +25,28 @@ export function pvSocketUrl(directControlUrl: string): string {
 
 function shown(row: PvRow): string {
   if (row.value === undefined) return '';
-  if (typeof row.value === 'number' && row.precision !== undefined) return row.value.toFixed(row.precision);
+  if (row.enum_strs && typeof row.value === 'number') return row.enum_strs[row.value] ?? String(row.value);
+  if (typeof row.value === 'number' && typeof row.precision === 'number')
+    return row.value.toFixed(row.precision);
   return typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
 }
 
-/** A live table of PV values over the shared pv-socket, with units, alarms and connection state. */
-export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
+/** Keeps a frame's non-null fields (meta frames carry nulls for what the PV does not have). */
+function present(frame: Record<string, unknown>): Partial<PvRow> {
+  return Object.fromEntries(Object.entries(frame).filter(([, value]) => value !== null)) as Partial<PvRow>;
+}
+
+/** A live table of PV values over the shared pv-socket, with set-points, and a motor panel. */
+export function PvsPage({ clients, config }: { clients: Clients; config: UiConfig }) {
   const socket = sharedSocket(pvSocketUrl(config.directControlUrl));
+  const access = useWriteAccess(clients);
   const [names, setNames] = useState<string[]>(['mini:current']);
   const [rows, setRows] = useState<Record<string, PvRow>>({});
   const [state, setState] = useState<SocketState>(socket.state);
   const [adding, setAdding] = useState('');
   const [plotted, setPlotted] = useState<string[]>([]);
+  const [motorName, setMotorName] = useState('motor_ph');
+  const [motor, setMotor] = useState('motor_ph');
 
   useEffect(() => socket.onState(setState), [socket]);
   useEffect(
@@ -43,8 +54,8 @@ export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
       socket.onMessage((message) => {
         const pv = typeof message.pv === 'string' ? message.pv : undefined;
         if (!pv) return;
-        if (message.event_type === 'pv_update') {
-          setRows((old) => ({ ...old, [pv]: { ...old[pv], ...(message as PvRow), error: undefined } }));
+        if (message.event_type === 'pv_update' || message.sub_type === 'meta') {
+          setRows((old) => ({ ...old, [pv]: { ...old[pv], ...present(message), error: undefined } }));
         } else if (message.type === 'error') {
           setRows((old) => ({ ...old, [pv]: { ...old[pv], error: String(message.error) } }));
         }
@@ -59,7 +70,10 @@ export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
     <section aria-labelledby="pvs-title">
       <h1 id="pvs-title">PVs</h1>
       <p>
-        Socket: <output aria-label="Socket state">{state}</output>
+        Socket: <output aria-label="Socket state">{state}</output> · Writes:{' '}
+        <output aria-label="Write access">
+          {access.allowed === undefined ? 'asking…' : access.allowed ? 'on' : access.reason}
+        </output>
       </p>
       <form
         onSubmit={(e) => {
@@ -80,6 +94,7 @@ export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
             <th>Value</th>
             <th>Units</th>
             <th>Connection</th>
+            <th>Set-point</th>
             <th>Chart</th>
           </tr>
         </thead>
@@ -96,7 +111,12 @@ export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
                   {Array.isArray(row.value) ? <WaveformPlot pv={pv} values={row.value} /> : shown(row)}
                 </td>
                 <td>{row.units ?? ''}</td>
-                <td>{connection}</td>
+                <td data-testid={`connection-${pv}`}>{connection}</td>
+                <td>
+                  {row.value !== undefined && (
+                    <SetpointControl pv={pv} meta={row} access={access} clients={clients} />
+                  )}
+                </td>
                 <td>
                   <button
                     type="button"
@@ -119,6 +139,18 @@ export function PvsPage({ config }: { clients: Clients; config: UiConfig }) {
         series={plotted.map((pv) => ({ pv, units: rows[pv]?.units }))}
         onRemove={(pv) => setPlotted(plotted.filter((p) => p !== pv))}
       />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (motorName) setMotor(motorName);
+        }}
+      >
+        <label>
+          Motor device <input value={motorName} onChange={(e) => setMotorName(e.target.value)} />
+        </label>{' '}
+        <button type="submit">Show motor</button>
+      </form>
+      <MotorPanel device={motor} directControlUrl={config.directControlUrl} access={access} />
     </section>
   );
 }
