@@ -23,6 +23,8 @@ let stack: Stack;
 let browser: Browser;
 let page: Page;
 let config: UiConfig;
+/** Where motor_ph was stopped (later refused writes must leave it there). */
+let phPosition = '';
 /** Write requests the page sent to direct control (the page must refuse bad input before sending). */
 let writes = 0;
 
@@ -171,6 +173,23 @@ describe('PV page controls', () => {
       .waitFor();
   });
 
+  it('stops motor_ph mid-move where it is', async () => {
+    const motion = page.getByLabel('Motion of motor_ph');
+    const readback = page.getByLabel('Readback of motor_ph');
+    await page.getByLabel('Target position').fill('20');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await motion.filter({ hasText: /^moving$/ }).waitFor();
+    // On its way (past 2), far from the target: then stopped.
+    await readback.filter({ hasText: /^([2-9])\.\d+$/ }).waitFor();
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await motion.filter({ hasText: /^idle$/ }).waitFor();
+    phPosition = (await readback.textContent()) ?? '';
+    assert.ok(Number(phPosition) > 2 && Number(phPosition) < 20, `stopped at ${phPosition}`);
+    // Stopped for good: a fresh read from the IOC is where the panel says it stopped.
+    const read = await fetch(`${config.directControlUrl}/api/v1/pv/mini:ph:mtr/value`);
+    assert.equal(((await read.json()) as { value: number }).value.toFixed(3), phPosition);
+  });
+
   it('shows the refusal of a disabled and of a locked device verbatim', async () => {
     await configuration('PATCH', '/api/v1/devices/motor_ph/disable');
     try {
@@ -199,7 +218,7 @@ describe('PV page controls', () => {
         item_id: lock.item_id,
       });
     }
-    assert.equal(await page.getByLabel('Readback of motor_ph').textContent(), '1.500');
+    assert.equal(await page.getByLabel('Readback of motor_ph').textContent(), phPosition);
   });
 
   it('moves the motor record sim_mtr1 until DMOV returns, and stops it', async () => {
