@@ -13,6 +13,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { freePort } from '../../../cli/test/network.ts';
 import { BIN, killStarted, run } from '../../../cli/test/process.ts';
 import type { UiConfig } from '../../src/config.ts';
+import { addPv, callRegistry, controlRoles, unnamedControls } from './control-helpers.ts';
 import { type Stack, startStack } from './stack.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../screenshots');
@@ -47,47 +48,16 @@ after(async () => {
   killStarted();
 });
 
-/** Adds a PV to the table by name and waits for its first value. */
-async function addPv(on: Page, pv: string): Promise<void> {
-  await on.getByLabel('PV name').fill(pv);
-  await on.getByRole('button', { name: 'Add', exact: true }).click();
-  await on
-    .getByTestId(`connection-${pv}`)
-    .filter({ hasText: /^connected$/ })
-    .waitFor();
-}
-
-/** A call to the configuration service's REST API, which must succeed. */
-async function configuration(method: string, path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${config.configurationUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.equal(response.status, 200, `${method} ${path}: ${await response.text()}`);
-}
-
 describe('PV page controls', () => {
   it('learns from the service that writes are on, and labels every control', async () => {
     await page.getByLabel('Write access').filter({ hasText: /^on$/ }).waitFor();
     await addPv(page, 'mini:ph:exp');
     await addPv(page, '13SIM1:cam1:ColorMode');
     await page.getByLabel('Readback of motor_ph').filter({ hasText: /\d/ }).waitFor();
-    // Every input, select and button has an accessible name: aria-label, a <label>, or its text.
-    const unnamed = await page.locator('input, select, button').evaluateAll((elements) =>
-      elements
-        .filter((element) => {
-          const labels = (element as unknown as { labels?: ArrayLike<{ textContent: string | null }> })
-            .labels;
-          const name =
-            element.getAttribute('aria-label') ??
-            (labels?.length ? labels[0].textContent : null) ??
-            (element.tagName === 'BUTTON' ? element.textContent : null);
-          return !name?.trim();
-        })
-        .map((element) => element.outerHTML),
-    );
-    assert.deepEqual(unnamed, []);
+    // Every control has a name in Chromium's own accessibility tree (what a screen reader says).
+    const roles = await controlRoles(page);
+    assert.ok((roles.spinbutton ?? 0) >= 2 && (roles.combobox ?? 0) >= 1, JSON.stringify(roles));
+    assert.deepEqual(await unnamedControls(page), []);
     // A read-only PV (the beam current) shows why it has no set-point.
     await page
       .getByLabel('Write result for mini:current')
@@ -191,7 +161,7 @@ describe('PV page controls', () => {
   });
 
   it('shows the refusal of a disabled and of a locked device verbatim', async () => {
-    await configuration('PATCH', '/api/v1/devices/motor_ph/disable');
+    await callRegistry(config.configurationUrl, 'PATCH', '/api/v1/devices/motor_ph/disable');
     try {
       await page.getByLabel('Target position').fill('2');
       await page.getByRole('button', { name: 'Move', exact: true }).click();
@@ -200,10 +170,10 @@ describe('PV page controls', () => {
         .filter({ hasText: "Refused: Device 'motor_ph' is disabled" })
         .waitFor();
     } finally {
-      await configuration('PATCH', '/api/v1/devices/motor_ph/enable');
+      await callRegistry(config.configurationUrl, 'PATCH', '/api/v1/devices/motor_ph/enable');
     }
     const lock = { device_names: ['motor_ph'], item_id: 'ui-control-test', plan_name: 'ui_scan' };
-    await configuration('POST', '/api/v1/devices/lock', lock);
+    await callRegistry(config.configurationUrl, 'POST', '/api/v1/devices/lock', lock);
     try {
       await addPv(page, 'mini:ph:mtr');
       await page.getByLabel('Set-point for mini:ph:mtr').fill('2');
@@ -213,7 +183,7 @@ describe('PV page controls', () => {
         .filter({ hasText: "Refused: Device 'motor_ph' is locked by plan 'ui_scan'" })
         .waitFor();
     } finally {
-      await configuration('POST', '/api/v1/devices/unlock', {
+      await callRegistry(config.configurationUrl, 'POST', '/api/v1/devices/unlock', {
         device_names: ['motor_ph'],
         item_id: lock.item_id,
       });
