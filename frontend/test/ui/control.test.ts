@@ -223,6 +223,10 @@ describe('PV page controls', () => {
       .filter({ hasText: /^disconnected$/ })
       .waitFor();
     assert.equal(await page.getByLabel('Set mini:ph:exp').isDisabled(), true);
+    // The motor panel (sim_mtr1, over the device socket) says so too, and will not move.
+    const motorResult = page.getByLabel('Motor result for sim_mtr1');
+    await motorResult.filter({ hasText: /^disconnected$/ }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Move', exact: true }).isDisabled(), true);
     await page.screenshot({ path: join(SCREENSHOTS, 'control-disconnected.png'), fullPage: true });
     stack.ioc = await stack.startIoc?.();
     await connection.filter({ hasText: /^connected$/ }).waitFor();
@@ -230,6 +234,18 @@ describe('PV page controls', () => {
     const first = (await cell.textContent()) ?? '';
     await cell.filter({ hasNotText: first }).filter({ hasText: /\d/ }).waitFor();
     assert.equal(await page.getByLabel('Set mini:ph:exp').isDisabled(), false);
+    // The restarted IOC's motor (back at 0) moves again from the same panel.
+    await motorResult.filter({ hasNotText: 'disconnected' }).waitFor();
+    await page.getByLabel('Target position').fill('0.5');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page
+      .getByLabel('Readback of sim_mtr1')
+      .filter({ hasText: /^0\.500$/ })
+      .waitFor();
+    await page
+      .getByLabel('Motion of sim_mtr1')
+      .filter({ hasText: /^idle \(DMOV 1\)$/ })
+      .waitFor();
   });
 
   it('shows every control disabled with the reason when the service is read-only', async () => {
