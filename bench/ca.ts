@@ -293,7 +293,7 @@ async function measure(
 
 const PEERS = CLIENTS.filter((client): client is Peer => client !== 'ours');
 const results = Object.fromEntries(CLIENTS.map((client) => [client, {}])) as Record<Client, Result>;
-const errors = Object.fromEntries(PEERS.map((peer) => [peer, []])) as Record<Peer, string[]>;
+const errors = Object.fromEntries(PEERS.map((peer) => [peer, [] as string[]])) as Record<Peer, string[]>;
 const missing = Object.fromEntries(PEERS.map((peer) => [peer, false])) as Record<Peer, boolean>;
 if (!existsSync(python)) {
   for (const peer of ['pyepics', 'caproto'] as const) {

@@ -307,8 +307,9 @@ function writeCString(buf: Buffer, offset: number, size: number, text: string): 
   buf.fill(0, offset + bytes.length, offset + size);
 }
 
-function readCString(buf: Buffer, offset: number, size: number): string {
-  const end = Math.min(offset + size, buf.length);
+/** The NUL-terminated string in `size` bytes at `offset`, not reading at or past `limit`. */
+function readCString(buf: Buffer, offset: number, size: number, limit = buf.length): string {
+  const end = Math.min(offset + size, limit);
   const nul = buf.indexOf(0, offset);
   return buf.toString('utf8', offset, nul === -1 || nul > end ? end : nul);
 }
@@ -318,28 +319,32 @@ function readCString(buf: Buffer, offset: number, size: number): string {
  * nominal size (EPICS servers send a lone string without its padding); other short payloads throw.
  */
 export function decodeDbr(type: number, payload: Buffer, count: number): DbrData {
+  return decodeDbrAt(type, payload, 0, payload.length, count);
+}
+
+/** decodeDbr of the payload `buf[start, end)`, read in place (a client decodes updates in the received chunk). */
+export function decodeDbrAt(type: number, buf: Buffer, start: number, end: number, count: number): DbrData {
   if (!isValidType(type)) throw new DbrError(`unknown DBR type ${type}`);
   const native = nativeType(type);
   const meta = META_SIZE[type];
-  if (payload.length < meta)
-    throw new DbrError(`DBR type ${type} needs ${meta} bytes of metadata, got ${payload.length}`);
-  const data: DbrData = { values: emptyValues(native) };
-  let offset = 0;
-  for (const field of LAYOUTS[type]) offset = readField(payload, offset, field, native, data);
-  const available = payload.length - meta;
+  const length = end - start;
+  if (length < meta) throw new DbrError(`DBR type ${type} needs ${meta} bytes of metadata, got ${length}`);
+  // `values` is set below; a shared placeholder keeps the object's shape without allocating.
+  const data: DbrData = { values: NO_VALUES };
+  let offset = start;
+  for (const field of LAYOUTS[type]) offset = readField(buf, offset, field, native, data);
+  const available = length - meta;
   if (native === DBR.STRING) {
     const n = Math.min(count, Math.ceil(available / MAX_STRING_SIZE));
     data.values = Array.from({ length: n }, (_, i) =>
-      readCString(payload, meta + i * MAX_STRING_SIZE, MAX_STRING_SIZE),
+      readCString(buf, offset + i * MAX_STRING_SIZE, MAX_STRING_SIZE, end),
     );
     return data;
   }
   const bytes = count * ELEMENT_SIZE[native];
   if (available < bytes)
-    throw new DbrError(
-      `DBR type ${type} with ${count} elements needs ${meta + bytes} bytes, got ${payload.length}`,
-    );
-  data.values = readValues(payload, meta, native, count);
+    throw new DbrError(`DBR type ${type} with ${count} elements needs ${meta + bytes} bytes, got ${length}`);
+  data.values = readValues(buf, offset, native, count);
   return data;
 }
 
@@ -379,16 +384,43 @@ function readField(buf: Buffer, offset: number, field: Field, native: number, da
   }
 }
 
+/** Below this many elements, values are read one by one: cheaper than a byte-swapped bulk copy. */
+const SMALL_COUNT = 16;
+const NO_VALUES: Values = new Float64Array(0);
+
 function readValues(buf: Buffer, offset: number, native: number, count: number): NumericArray {
   const Ctor = ARRAY_TYPES[native]!;
   const bytes = ELEMENT_SIZE[native];
   const out = new Ctor(count);
+  // Taking `out.buffer` moves a small array's storage off the heap: a scalar (the usual monitor
+  // update) would pay for it on every update, so small arrays are filled element by element.
+  if (count <= SMALL_COUNT) {
+    for (let i = 0; i < count; i++) out[i] = readElement(buf, offset + i * bytes, native);
+    return out;
+  }
   const view = Buffer.from(out.buffer, out.byteOffset, count * bytes);
   buf.copy(view, 0, offset, offset + count * bytes);
   if (bytes === 2) view.swap16();
   else if (bytes === 4) view.swap32();
   else if (bytes === 8) view.swap64();
   return out;
+}
+
+function readElement(buf: Buffer, offset: number, native: number): number {
+  switch (native) {
+    case DBR.DOUBLE:
+      return buf.readDoubleBE(offset);
+    case DBR.FLOAT:
+      return buf.readFloatBE(offset);
+    case DBR.LONG:
+      return buf.readInt32BE(offset);
+    case DBR.SHORT:
+      return buf.readInt16BE(offset);
+    case DBR.ENUM:
+      return buf.readUInt16BE(offset);
+    default:
+      return buf[offset]; // CHAR
+  }
 }
 
 /** An EPICS timestamp for a Unix time in milliseconds (default: now, to the microsecond). */

@@ -259,25 +259,42 @@ export function headerBytes(h: Header): Buffer {
 
 /** Reads a header at `offset`; returns null when `buf` does not yet hold all of it. */
 export function readHeader(buf: Buffer, offset = 0): { header: Header; size: number } | null {
-  if (buf.length - offset < HEADER_SIZE) return null;
+  const header = emptyHeader();
+  const size = readHeaderInto(buf, offset, header);
+  return size ? { header, size } : null;
+}
+
+export const emptyHeader = (): Header => ({
+  command: 0,
+  payloadSize: 0,
+  dataType: 0,
+  dataCount: 0,
+  param1: 0,
+  param2: 0,
+});
+
+/**
+ * Reads a header at `offset` into `into` (so a reader of many frames can reuse one object);
+ * returns its size in bytes, or 0 when `buf` does not yet hold all of it (`into` is then unchanged).
+ */
+export function readHeaderInto(buf: Buffer, offset: number, into: Header): number {
+  if (buf.length - offset < HEADER_SIZE) return 0;
   let payloadSize = buf.readUInt16BE(offset + 2);
   let dataCount = buf.readUInt16BE(offset + 6);
   let size = HEADER_SIZE;
   if (payloadSize === 0xffff) {
-    if (buf.length - offset < EXTENDED_HEADER_SIZE) return null;
+    if (buf.length - offset < EXTENDED_HEADER_SIZE) return 0;
     payloadSize = buf.readUInt32BE(offset + 16);
     dataCount = buf.readUInt32BE(offset + 20);
     size = EXTENDED_HEADER_SIZE;
   }
-  const header: Header = {
-    command: buf.readUInt16BE(offset),
-    payloadSize,
-    dataType: buf.readUInt16BE(offset + 4),
-    dataCount,
-    param1: buf.readUInt32BE(offset + 8),
-    param2: buf.readUInt32BE(offset + 12),
-  };
-  return { header, size };
+  into.command = buf.readUInt16BE(offset);
+  into.payloadSize = payloadSize;
+  into.dataType = buf.readUInt16BE(offset + 4);
+  into.dataCount = dataCount;
+  into.param1 = buf.readUInt32BE(offset + 8);
+  into.param2 = buf.readUInt32BE(offset + 12);
+  return size;
 }
 
 function payloadString(payload: Buffer, limit = payload.length): string {

@@ -5,7 +5,14 @@
  * (the client's) instead discards such a payload as it arrives and reports the frame, so that one
  * oversized reply fails one request rather than the whole circuit.
  */
-import { HEADER_SIZE, type Header, ProtocolError, readHeader } from './messages.ts';
+import {
+  emptyHeader,
+  HEADER_SIZE,
+  type Header,
+  ProtocolError,
+  readHeader,
+  readHeaderInto,
+} from './messages.ts';
 
 export interface Frame {
   header: Header;
@@ -28,15 +35,38 @@ export interface FrameReaderOptions {
  */
 export const PLAUSIBLE_PAYLOAD_BYTES = 2 ** 31;
 
+/**
+ * A frame seen in place, for readers that must not allocate per frame (a client's monitor
+ * updates): the payload is `bytes[start, end)`. One view is reused for every frame, so it is valid
+ * only during the visit that receives it.
+ */
+export interface FrameView {
+  header: Header;
+  bytes: Buffer;
+  start: number;
+  end: number;
+  /** As Frame.skipped: the payload was over the limit and discarded (`start === end`). */
+  skipped: boolean;
+}
+
 const EMPTY = Buffer.alloc(0);
 
 export class FrameReader {
+  /** Bytes received and not yet framed; the first `offset` bytes of `chunks[0]` are consumed. */
   private chunks: Buffer[] = [];
+  private offset = 0;
   private buffered = 0;
   /** Bytes of a skipped frame's payload still to come (and to be dropped). */
   private skipRemaining = 0;
   private readonly maxPayload: number;
   private readonly skipOversized: boolean;
+  private readonly view: FrameView = {
+    header: emptyHeader(),
+    bytes: EMPTY,
+    start: 0,
+    end: 0,
+    skipped: false,
+  };
 
   constructor(maxPayload: number, options: FrameReaderOptions = {}) {
     this.maxPayload = maxPayload;
@@ -58,26 +88,42 @@ export class FrameReader {
    * (with skipOversized, only on one past PLAUSIBLE_PAYLOAD_BYTES).
    */
   push(chunk: Buffer): Frame[] {
+    const frames: Frame[] = [];
+    this.visit(chunk, (view) =>
+      frames.push({
+        header: { ...view.header },
+        payload: view.bytes.subarray(view.start, view.end),
+        skipped: view.skipped,
+      }),
+    );
+    return frames;
+  }
+
+  /**
+   * Adds bytes and calls `onFrame` with each frame they complete, in order, through one reused
+   * FrameView: no object is made per frame. Throws as `push` does; an exception from `onFrame`
+   * propagates, with the frames before it (and that one) consumed.
+   */
+  visit(chunk: Buffer, onFrame: (frame: FrameView) => void): void {
     if (this.skipRemaining > 0) {
       // The rest of a skipped payload is dropped here, before it is ever held.
       if (chunk.length <= this.skipRemaining) {
         this.skipRemaining -= chunk.length;
-        return [];
+        return;
       }
       chunk = chunk.subarray(this.skipRemaining);
       this.skipRemaining = 0;
     }
-    if (chunk.length === 0) return [];
+    if (chunk.length === 0) return;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const frames: Frame[] = [];
-    for (;;) {
-      if (this.buffered < HEADER_SIZE) break;
-      // Headers are small: gather the first 24 bytes into one buffer to read them.
+    const view = this.view;
+    const header = view.header;
+    while (this.buffered >= HEADER_SIZE) {
+      // Headers are small: make the first chunk hold a whole one (24 bytes at most) to read it.
       const head = this.gather(Math.min(this.buffered, 24));
-      const parsed = readHeader(head);
-      if (!parsed) break;
-      const { header, size } = parsed;
+      const size = readHeaderInto(head, this.offset, header);
+      if (!size) break;
       if (header.payloadSize > this.maxPayload) {
         if (!this.skipOversized || header.payloadSize > PLAUSIBLE_PAYLOAD_BYTES) {
           throw new ProtocolError(
@@ -88,59 +134,70 @@ export class FrameReader {
         const held = Math.min(this.buffered, header.payloadSize);
         this.drop(held);
         this.skipRemaining = header.payloadSize - held;
-        frames.push({ header, payload: EMPTY, skipped: true });
+        view.bytes = EMPTY;
+        view.start = view.end = 0;
+        view.skipped = true;
+        onFrame(view);
         if (this.skipRemaining > 0) break;
         continue;
       }
-      const total = size + header.payloadSize;
-      if (this.buffered < total) break;
-      const bytes = this.take(total);
-      frames.push({ header, payload: bytes.subarray(size), skipped: false });
+      if (this.buffered < size + header.payloadSize) break;
+      this.drop(size);
+      this.take(header.payloadSize, view);
+      view.skipped = false;
+      onFrame(view);
     }
-    return frames;
   }
 
-  /** Makes the first chunk hold at least `n` bytes, returning it. */
+  /** Makes the first chunk hold at least `n` unconsumed bytes (copying only when a frame straddles chunks). */
   private gather(n: number): Buffer {
-    if (this.chunks[0].length < n) {
-      const all = Buffer.concat(this.chunks);
-      this.chunks = [all];
+    const first = this.chunks[0];
+    if (first.length - this.offset < n) {
+      this.chunks[0] = first.subarray(this.offset);
+      this.chunks = [Buffer.concat(this.chunks)];
+      this.offset = 0;
     }
     return this.chunks[0];
   }
 
-  /** Removes and returns the next `n` bytes (one copy at most, and none when a chunk holds them all). */
-  private take(n: number): Buffer {
-    this.buffered -= n;
-    const first = this.chunks[0];
-    if (first.length >= n) {
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
+  /**
+   * Removes the next `n` bytes and points `view` at them: in place in the chunk that holds them
+   * all (the usual case, no allocation), or in one copy when they span chunks.
+   */
+  private take(n: number, view: FrameView): void {
+    const first = this.chunks[0] ?? EMPTY;
+    if (first.length - this.offset >= n) {
+      view.bytes = first;
+      view.start = this.offset;
+      view.end = this.offset + n;
+      this.drop(n);
+      return;
     }
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       const chunk = this.chunks[0];
-      const part = Math.min(chunk.length, n - filled);
-      chunk.copy(out, filled, 0, part);
+      const part = Math.min(chunk.length - this.offset, n - filled);
+      chunk.copy(out, filled, this.offset, this.offset + part);
       filled += part;
-      if (part === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(part);
+      this.drop(part);
     }
-    return out;
+    view.bytes = out;
+    view.start = 0;
+    view.end = n;
   }
 
   /** Forgets the next `n` held bytes without copying them. */
   private drop(n: number): void {
     this.buffered -= n;
     while (n > 0) {
-      const chunk = this.chunks[0];
-      if (chunk.length <= n) {
+      const left = this.chunks[0].length - this.offset;
+      if (left <= n) {
         this.chunks.shift();
-        n -= chunk.length;
+        this.offset = 0;
+        n -= left;
       } else {
-        this.chunks[0] = chunk.subarray(n);
+        this.offset += n;
         n = 0;
       }
     }
