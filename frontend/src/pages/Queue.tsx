@@ -1,52 +1,68 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Clients } from '../api/clients.ts';
 import type { UiConfig } from '../config.ts';
+import type { DeviceDescription, PlanDescription } from '../planForm.ts';
 import { appendConsole, queueSocketUrl } from '../queueSockets.ts';
 import { type SocketState, sharedSocket } from '../socket.ts';
+import { Controls } from './queue/Controls.tsx';
+import { HistoryList } from './queue/HistoryList.tsx';
+import { PlanForm } from './queue/PlanForm.tsx';
+import { lastTableRow, pointsOf } from './queue/progress.ts';
+import { QueueList } from './queue/QueueList.tsx';
+import { StatusPanel } from './queue/StatusPanel.tsx';
+import type { Item, LockInfo, Status } from './queue/types.ts';
 
-interface Item {
-  item_uid?: string;
-  name?: string;
-  args?: unknown[];
-  kwargs?: Record<string, unknown>;
-  result?: { exit_status?: string };
-}
+type Reply = Record<string, unknown> | undefined;
 
-interface Status {
-  manager_state?: string;
-  worker_environment_exists?: boolean;
-  re_state?: string | null;
-  items_in_queue?: number;
-  items_in_history?: number;
-  running_item_uid?: string | null;
-  plan_queue_uid?: string;
-  plan_history_uid?: string;
-}
+/**
+ * `/api/lock/info` is a GET that wants a JSON body (spec §10.1) and a browser cannot send one: our
+ * server answers 422, and the page shows the status's lock flags without the holder until it takes
+ * a GET without a body.
+ */
+const LOCK_INFO_INIT = {} as never;
 
-/** The queue server: pushed status, queue, history, console; open the environment, add `count`, start. */
+/** The queue server's client: pushed status, controls, plan form, queue, history, live console. */
 export function QueuePage({ clients, config }: { clients: Clients; config: UiConfig }) {
   const qs = clients.queueServer;
   const [status, setStatus] = useState<Status>({});
   const [socketState, setSocketState] = useState<SocketState>('connecting');
   const [queue, setQueue] = useState<Item[]>([]);
+  const [running, setRunning] = useState<Item>();
   const [history, setHistory] = useState<Item[]>([]);
+  const [plans, setPlans] = useState<Record<string, PlanDescription>>({});
+  const [devices, setDevices] = useState<Record<string, DeviceDescription>>({});
+  const [lock, setLock] = useState<LockInfo>();
   const [consoleLines, setConsoleLines] = useState<string[]>([]);
+  const [step, setStep] = useState<number>();
   const [message, setMessage] = useState('');
-  const [detectors, setDetectors] = useState('det1');
-  const [num, setNum] = useState('3');
-  const seenUids = useRef<{ queue?: string; history?: string }>({});
+  const [editing, setEditing] = useState<Item>();
+  const seen = useRef<Status>({});
 
-  const refreshQueue = useCallback(async () => {
-    const { data } = await qs.GET('/api/queue/get');
-    setQueue(((data as { items?: Item[] } | undefined)?.items ?? []) as Item[]);
-  }, [qs]);
-  const refreshHistory = useCallback(async () => {
-    const { data } = await qs.GET('/api/history/get');
-    setHistory(((data as { items?: Item[] } | undefined)?.items ?? []) as Item[]);
-  }, [qs]);
+  const fetchers = useCallback(
+    (): Partial<Record<keyof Status, () => Promise<void>>> => ({
+      plan_queue_uid: async () => {
+        const data = (await qs.GET('/api/queue/get')).data as Reply;
+        setQueue((data?.items ?? []) as Item[]);
+        setRunning(data?.running_item as Item | undefined);
+      },
+      plan_history_uid: async () =>
+        setHistory((((await qs.GET('/api/history/get')).data as Reply)?.items ?? []) as Item[]),
+      plans_allowed_uid: async () =>
+        setPlans((((await qs.GET('/api/plans/allowed')).data as Reply)?.plans_allowed ?? {}) as typeof plans),
+      devices_allowed_uid: async () =>
+        setDevices(
+          (((await qs.GET('/api/devices/allowed')).data as Reply)?.devices_allowed ?? {}) as typeof devices,
+        ),
+      lock_info_uid: async () =>
+        setLock(
+          ((await qs.GET('/api/lock/info', LOCK_INFO_INIT)).data as Reply)?.lock_info as LockInfo | undefined,
+        ),
+    }),
+    [qs],
+  );
 
-  // Status is pushed (~1 Hz and on every change); the queue and history are fetched only when
-  // their UIDs say they changed.
+  // Status is pushed (~1 Hz and on every change); everything else is fetched only when the UID
+  // that stands for it changes.
   useEffect(() => {
     const socket = sharedSocket(queueSocketUrl(config, '/api/status/ws'));
     setSocketState(socket.state);
@@ -55,104 +71,68 @@ export function QueuePage({ clients, config }: { clients: Clients; config: UiCon
       const next = (frame.msg as { status?: Status } | undefined)?.status;
       if (!next) return;
       setStatus(next);
-      const seen = seenUids.current;
-      if (next.plan_queue_uid !== seen.queue) void refreshQueue().catch(() => {});
-      if (next.plan_history_uid !== seen.history) void refreshHistory().catch(() => {});
-      seenUids.current = { queue: next.plan_queue_uid, history: next.plan_history_uid };
+      for (const [key, fetch] of Object.entries(fetchers()) as [keyof Status, () => Promise<void>][]) {
+        if (next[key] !== seen.current[key]) void fetch().catch(() => {});
+      }
+      if (next.running_item_uid !== seen.current.running_item_uid) setStep(undefined);
+      seen.current = next;
     });
     return () => {
       offState();
       offMessage();
     };
-  }, [config, refreshQueue, refreshHistory]);
+  }, [config, fetchers]);
 
   useEffect(() => {
     const socket = sharedSocket(queueSocketUrl(config, '/api/console_output/ws'));
     return socket.onMessage((frame) => {
-      if (typeof frame.msg === 'string')
-        setConsoleLines((lines) => appendConsole(lines, frame.msg as string));
+      if (typeof frame.msg !== 'string') return;
+      const text = frame.msg;
+      setConsoleLines((lines) => appendConsole(lines, text));
+      const row = lastTableRow(text);
+      if (row !== undefined) setStep(row);
     });
   }, [config]);
 
-  const act = async (call: () => Promise<{ data?: unknown; error?: unknown }>) => {
-    const { data, error } = await call();
-    const reply = (data ?? error) as { success?: boolean; msg?: string } | undefined;
-    setMessage(reply?.success === false || error ? `Refused: ${reply?.msg ?? JSON.stringify(error)}` : 'OK');
-  };
-
-  const addCount = () => {
-    const item = {
-      item_type: 'plan',
-      name: 'count',
-      args: [
-        detectors
-          .split(',')
-          .map((d) => d.trim())
-          .filter(Boolean),
-      ],
-      kwargs: { num: Number(num) },
-    };
-    return act(() => qs.POST('/api/queue/item/add', { body: { item } as never }));
-  };
+  const onReply = (action: string, refusal: string | undefined) =>
+    setMessage(refusal === undefined ? `${action}: OK` : `Refused: ${refusal}`);
 
   return (
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">Queue</h1>
-      <dl aria-label="Status">
-        <dt>Manager</dt>
-        <dd data-testid="manager-state">{status.manager_state ?? '?'}</dd>
-        <dt>Environment</dt>
-        <dd data-testid="environment">{status.worker_environment_exists ? 'open' : 'closed'}</dd>
-        <dt>RunEngine</dt>
-        <dd data-testid="re-state">{status.re_state ?? '-'}</dd>
-        <dt>Running item</dt>
-        <dd data-testid="running-item">{status.running_item_uid ?? '-'}</dd>
-        <dt>Status socket</dt>
-        <dd>
-          <output aria-label="Status socket state">{socketState}</output>
-        </dd>
-      </dl>
-      <button
-        type="button"
-        onClick={() => act(() => qs.POST('/api/environment/open', { body: {} as never }))}
-      >
-        Open environment
-      </button>{' '}
-      <button type="button" onClick={() => act(() => qs.POST('/api/queue/start', { body: {} as never }))}>
-        Start queue
-      </button>
-      <form
-        aria-label="Add count plan"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void addCount();
-        }}
-      >
-        <label>
-          Detectors <input value={detectors} onChange={(e) => setDetectors(e.target.value)} />
-        </label>{' '}
-        <label>
-          num <input type="number" min="1" value={num} onChange={(e) => setNum(e.target.value)} />
-        </label>{' '}
-        <button type="submit">Add count</button>
-      </form>
-      {message && <p role="status">{message}</p>}
-      <h2>Queue ({status.items_in_queue ?? queue.length})</h2>
-      <ol aria-label="Queue items">
-        {queue.map((item) => (
-          <li key={item.item_uid}>
-            {item.name} {JSON.stringify(item.args)} {JSON.stringify(item.kwargs)}
-          </li>
-        ))}
-      </ol>
-      <h2>History ({status.items_in_history ?? history.length})</h2>
-      <ol aria-label="History items">
-        {history.map((item) => (
-          <li key={item.item_uid}>
-            {item.name} {JSON.stringify(item.args)}: {item.result?.exit_status ?? ''}
-          </li>
-        ))}
-      </ol>
+      <StatusPanel
+        status={status}
+        socketState={socketState}
+        running={running}
+        step={step}
+        points={running?.name ? pointsOf(running, plans[running.name]) : undefined}
+        lock={lock}
+      />
+      <Controls clients={clients} status={status} onReply={onReply} />
+      <p role="status" data-testid="queue-message" style={{ minHeight: '1.2em' }}>
+        {message}
+      </p>
+      <PlanForm
+        clients={clients}
+        plans={plans}
+        devices={devices}
+        editing={editing}
+        onEditEnd={() => setEditing(undefined)}
+        onReply={onReply}
+      />
+      <QueueList
+        clients={clients}
+        items={queue}
+        count={status.items_in_queue ?? queue.length}
+        onEdit={setEditing}
+        onReply={onReply}
+      />
+      <HistoryList
+        clients={clients}
+        items={history}
+        count={status.items_in_history ?? history.length}
+        onReply={onReply}
+      />
       <h2 id="console-title">Console</h2>
       <pre
         role="log"

@@ -78,14 +78,17 @@ describe('web UI', () => {
   });
 
   it('adds a count plan through the form, starts the queue and sees it in history', async () => {
-    await page.getByRole('button', { name: 'Queue' }).click();
+    await page.getByRole('button', { name: 'Queue', exact: true }).click();
     await page.getByRole('button', { name: 'Open environment' }).click();
     await page
       .getByTestId('environment')
       .filter({ hasText: /^open$/ })
       .waitFor();
-    await page.getByLabel('num').fill('2');
-    await page.getByRole('button', { name: 'Add count' }).click();
+    // The plan form is generated from the plan descriptions: count with det1 picked, num 2.
+    await page.getByLabel('Plan', { exact: true }).selectOption('count');
+    await page.getByLabel('detectors').selectOption(['det1']);
+    await page.getByLabel('num', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Add to queue' }).click();
     const queue = page.getByRole('list', { name: 'Queue items' });
     await queue.getByText('count').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'queue.png'), fullPage: true });

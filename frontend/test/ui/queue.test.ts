@@ -1,0 +1,213 @@
+/**
+ * The Queue page in a real Chromium against the real stack: a plan form generated from the plan
+ * descriptions (a bad number refused before any request, a `scan` with a detector and a motor from
+ * the pickers), reorder by buttons (keyboard) and by drag, remove, edit, start, pause, resume,
+ * results in history, the lock shown, the environment closed; every control labelled.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { killStarted } from '../../../cli/test/process.ts';
+import { type Stack, startStack } from './stack.ts';
+
+const SCREENSHOTS = join(import.meta.dirname, '../../screenshots');
+/** Bound for each wait on the page: the stack shares two cores with everything else. */
+const WAIT_MS = 60_000;
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+/** `POST /api/queue/item/add` requests the page sent: none may go out for an invalid form. */
+let addRequests = 0;
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  stack = await startStack();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  page = await browser.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/queue/item/add')
+      addRequests++;
+  });
+  await page.goto(stack.uiUrl);
+  await page.getByRole('button', { name: 'Queue', exact: true }).click();
+});
+
+after(async () => {
+  await browser?.close();
+  killStarted();
+});
+
+const queueItems = () => page.getByRole('list', { name: 'Queue items' }).getByRole('listitem');
+/** The queued items' plan names, front first. */
+const queueNames = async () => queueItems().locator('strong').allTextContents();
+/** Waits until the queue shows exactly these plan names in this order. */
+async function waitForQueue(names: string[]) {
+  // Runs in the page: the plan names of the queue's items, front first, joined.
+  const shown = `[...document.querySelectorAll('[aria-label="Queue items"] > li > strong')].map((e) => e.textContent).join(',')`;
+  await page.waitForFunction(`${shown} === ${JSON.stringify(names.join(','))}`);
+}
+
+/** The queue server's request with this run's key, as another client (not the page) sends it. */
+async function queueServer(path: string, body: object) {
+  const config = (await (await fetch(`${stack.uiUrl}config.json`)).json()) as Record<string, string>;
+  const response = await fetch(`${config.queueServerUrl}${path}`, {
+    method: 'POST',
+    headers: { Authorization: `ApiKey ${config.queueServerApiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as { success: boolean; msg: string };
+}
+
+describe('queue page', () => {
+  it('refuses a bad number in the form before sending, then adds count from the keyboard', async () => {
+    await page.getByRole('button', { name: 'Open environment' }).click();
+    const plan = page.getByLabel('Plan', { exact: true });
+    await plan.locator('option', { hasText: /^scan$/ }).waitFor({ state: 'attached' });
+    await plan.selectOption('count');
+    await page.getByLabel('detectors').selectOption(['det1']);
+    const num = page.getByLabel('num', { exact: true });
+    await num.fill('two');
+    await num.press('Enter');
+    const errors = page.getByRole('alert', { name: 'Form errors' });
+    await errors.getByText('num: "two" is not a number').waitFor();
+    assert.equal(addRequests, 0);
+    // A slow count (20 readings half a second apart) leaves time to pause it later.
+    await num.fill('20');
+    await page.getByLabel('delay', { exact: true }).fill('0.5');
+    await num.press('Enter');
+    await waitForQueue(['count']);
+    assert.equal(addRequests, 1);
+    await errors.waitFor({ state: 'detached' });
+  });
+
+  it('adds a scan with a detector and a motor picked from the pickers', async () => {
+    await page.getByLabel('Plan', { exact: true }).selectOption('scan');
+    await page.getByLabel('detectors').selectOption(['det1']);
+    await page.getByLabel('args device 1').selectOption('motor');
+    await page.getByLabel('args values 1').fill('-1, 1');
+    await page.getByLabel('num', { exact: true }).fill('3');
+    await page.screenshot({ path: join(SCREENSHOTS, 'queue-form.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Add to queue' }).click();
+    await waitForQueue(['count', 'scan']);
+    const scan = queueItems().nth(1);
+    assert.match((await scan.textContent()) ?? '', /\(\["det1"\], "motor", -1, 1, num=3\)/);
+    assert.match((await scan.textContent()) ?? '', /by UNAUTHENTICATED_SINGLE_USER/);
+  });
+
+  it('reorders with the move buttons from the keyboard and by drag, and removes an item', async () => {
+    await page.getByRole('button', { name: 'Move scan (item 2) up' }).focus();
+    await page.keyboard.press('Enter');
+    await waitForQueue(['scan', 'count']);
+    await queueItems().nth(1).dragTo(queueItems().nth(0));
+    await waitForQueue(['count', 'scan']);
+    await page.getByLabel('Plan', { exact: true }).selectOption('mv');
+    await page.getByLabel('args device 1').selectOption('motor1');
+    await page.getByLabel('args values 1').fill('0.5');
+    await page.getByRole('button', { name: 'Add to queue' }).click();
+    await waitForQueue(['count', 'scan', 'mv']);
+    await page.getByRole('button', { name: 'Remove mv (item 3)' }).click();
+    await waitForQueue(['count', 'scan']);
+  });
+
+  it('edits a queued item in the form, keeping its place and uid', async () => {
+    const uid = await queueItems().nth(1).getAttribute('data-uid');
+    await page.getByRole('button', { name: 'Edit scan (item 2)' }).click();
+    await page.getByRole('heading', { name: 'Edit queued scan' }).waitFor();
+    const num = page.getByLabel('num', { exact: true });
+    assert.equal(await num.inputValue(), '3');
+    assert.equal(await page.getByLabel('args device 1').inputValue(), 'motor');
+    await num.fill('4');
+    await page.getByRole('button', { name: 'Save item' }).click();
+    await queueItems().nth(1).filter({ hasText: 'num=4' }).waitFor();
+    assert.equal(await queueItems().nth(1).getAttribute('data-uid'), uid);
+    assert.deepEqual(await queueNames(), ['count', 'scan']);
+  });
+
+  it('shows the lock another client takes, and the unlock', async () => {
+    const lock = page.getByTestId('lock');
+    assert.equal(await lock.textContent(), 'not locked');
+    const locked = await queueServer('/api/lock', {
+      lock_key: 'k',
+      user: 'Operator',
+      environment: true,
+      note: 'alignment',
+    });
+    assert.equal(locked.success, true, locked.msg);
+    // The holder and the note come from /api/lock/info, a GET our server answers only with a body
+    // (which a browser cannot send): the flags from the status are what the page can show.
+    await lock.filter({ hasText: /^environment locked/ }).waitFor();
+    assert.equal((await queueServer('/api/unlock', { lock_key: 'k' })).success, true);
+    await lock.filter({ hasText: /^not locked$/ }).waitFor();
+  });
+
+  it('starts the queue, pauses and resumes, and sees both plans completed in history', async () => {
+    await page
+      .getByTestId('environment')
+      .filter({ hasText: /^open$/ })
+      .waitFor();
+    await page.getByRole('button', { name: 'Start queue' }).click();
+    // The running count with its elapsed time and its step from the live table on the console.
+    await page
+      .getByTestId('running-item')
+      .filter({ hasText: /^count .*, \d+ s, step \d+ of 20$/ })
+      .waitFor();
+    await page.getByRole('button', { name: 'Pause (immediate)' }).click();
+    await page
+      .getByTestId('manager-state')
+      .filter({ hasText: /^paused$/ })
+      .waitFor();
+    assert.equal(await page.getByTestId('re-state').textContent(), 'paused');
+    assert.equal(await page.getByRole('button', { name: 'Start queue' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    const history = page.getByRole('list', { name: 'History items' }).getByRole('listitem');
+    await history.filter({ hasText: /^scan .*: completed/ }).waitFor();
+    assert.deepEqual(await history.locator('strong').allTextContents(), ['scan', 'count']);
+    assert.deepEqual(
+      await history.evaluateAll((items) => items.map((i) => i.getAttribute('data-exit-status'))),
+      ['completed', 'completed'],
+    );
+    assert.match((await history.first().textContent()) ?? '', /runs [0-9a-f]{8}/);
+    await page
+      .getByTestId('manager-state')
+      .filter({ hasText: /^idle$/ })
+      .waitFor();
+    assert.equal(await queueItems().count(), 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'queue-history.png'), fullPage: true });
+  });
+
+  it('closes the environment', async () => {
+    await page.getByRole('button', { name: 'Close environment' }).click();
+    await page
+      .getByTestId('environment')
+      .filter({ hasText: /^closed$/ })
+      .waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Open environment' }).isEnabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Close environment' }).isDisabled(), true);
+  });
+
+  it('labels every control and operates a button from the keyboard', async () => {
+    const unlabelled = await page.locator('section[aria-labelledby="queue-title"]').evaluate((section) =>
+      [...section.querySelectorAll('button, input, select, textarea')]
+        .filter((control) => {
+          const labels = (control as { labels?: ArrayLike<unknown> | null }).labels;
+          const named =
+            control.getAttribute('aria-label') ||
+            (control.tagName === 'BUTTON' && control.textContent?.trim());
+          return !named && !labels?.length;
+        })
+        .map((control) => control.outerHTML),
+    );
+    assert.deepEqual(unlabelled, []);
+    // Space on a focused button opens the environment again.
+    await page.getByRole('button', { name: 'Open environment' }).focus();
+    await page.keyboard.press('Space');
+    await page
+      .getByTestId('environment')
+      .filter({ hasText: /^open$/ })
+      .waitFor();
+  });
+});
