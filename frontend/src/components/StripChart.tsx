@@ -39,7 +39,7 @@ export function StripChart({
   const [paused, setPaused] = useState(false);
   const rings = useRef(new Map<string, PointRing>());
   const plotted = useRef(new Set<string>());
-  const view = useRef({ windowSeconds, paused, dirty: true, lastDraw: 0 });
+  const view = useRef({ windowSeconds, paused, dirty: true, lastDraw: 0, draws: 0 });
   const host = useRef<HTMLDivElement>(null);
   const legend = useRef<HTMLUListElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -104,6 +104,7 @@ export function StripChart({
       host.current?.setAttribute('data-range-start', from.toFixed(3));
       host.current?.setAttribute('data-range-end', now.toFixed(3));
       host.current?.setAttribute('data-points-drawn', String(data[0].length));
+      host.current?.setAttribute('data-draws', String(++state.draws));
     });
     return () => cancelAnimationFrame(frame);
   }, [key]);
@@ -152,7 +153,7 @@ function showCounts(list: HTMLUListElement | null, rings: Map<string, PointRing>
     if (!ring) continue;
     const [latest, count] = item.querySelectorAll('output');
     item.dataset.points = String(ring.length);
-    if (ring.length > 0) latest.textContent = String(ring.valueAt(ring.length - 1));
+    if (ring.length > 0) latest.textContent = String(Number(ring.valueAt(ring.length - 1).toPrecision(7)));
     count.textContent = String(ring.length);
   }
 }

@@ -1,17 +1,17 @@
-/** uPlot options for the strip chart: a time axis, and one value axis per distinct unit. */
+/** uPlot options for the strip chart: a time axis, and a value scale per unit (or per PV without units). */
 import type uPlot from 'uplot';
 
 /** Series colours, in the order PVs are plotted (distinct under common colour blindness). */
 export const SERIES_COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
 
-/** The scale a series with these units is drawn against. */
-function scaleOf(units: string | undefined): string {
-  return units ? `units:${units}` : 'y';
+/** The scale a series is drawn against: shared by PVs of the same units, its own for a PV without. */
+function scaleOf(series: { pv: string; units?: string }): string {
+  return series.units ? `units:${series.units}` : `pv:${series.pv}`;
 }
 
 /** Options for a chart of `series` (PV and units), `width` CSS pixels wide. */
 export function chartOptions(series: { pv: string; units?: string }[], width: number): uPlot.Options {
-  const scales = [...new Set(series.map((s) => scaleOf(s.units)))];
+  const scales = [...new Set(series.map(scaleOf))];
   return {
     width,
     height: 300,
@@ -22,7 +22,7 @@ export function chartOptions(series: { pv: string; units?: string }[], width: nu
       {},
       ...series.map((s, i) => ({
         label: s.units ? `${s.pv} (${s.units})` : s.pv,
-        scale: scaleOf(s.units),
+        scale: scaleOf(s),
         stroke: SERIES_COLOURS[i % SERIES_COLOURS.length],
         width: 1.5,
         spanGaps: true,
@@ -33,7 +33,8 @@ export function chartOptions(series: { pv: string; units?: string }[], width: nu
       {},
       ...scales.map((scale, i) => ({
         scale,
-        label: scale === 'y' ? '' : scale.slice('units:'.length),
+        label: scale.slice(scale.indexOf(':') + 1),
+        stroke: scales.length > 1 ? SERIES_COLOURS[series.findIndex((s) => scaleOf(s) === scale)] : undefined,
         side: i % 2 === 0 ? 3 : 1,
         show: i < 2,
         grid: { show: i === 0 },

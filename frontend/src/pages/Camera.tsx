@@ -211,7 +211,9 @@ export function CameraPage({ config }: { config: UiConfig }) {
         Socket: <output aria-label="Camera socket state">{state}</output> · Frame rate:{' '}
         <output aria-label="Frame rate">{fps}</output> frames/s · Frame size:{' '}
         <output aria-label="Frame size">
-          {dims ? `${dims.x} × ${dims.y} ${dims.colorMode} ${dims.dataType}` : '—'}
+          {dims
+            ? `${dims.x} × ${dims.y} ${dims.colorMode}${/^\d+$/.test(dims.dataType) ? '' : ` ${dims.dataType}`}`
+            : '—'}
         </output>
       </p>
       {error && <p role="alert">{error}</p>}
