@@ -329,10 +329,22 @@ export function decodeDbrAt(type: number, buf: Buffer, start: number, end: numbe
   const meta = META_SIZE[type];
   const length = end - start;
   if (length < meta) throw new DbrError(`DBR type ${type} needs ${meta} bytes of metadata, got ${length}`);
-  // `values` is set below; a shared placeholder keeps the object's shape without allocating.
-  const data: DbrData = { values: NO_VALUES };
+  let data: DbrData;
   let offset = start;
-  for (const field of LAYOUTS[type]) offset = readField(buf, offset, field, native, data);
+  if (familyOf(type) === FAMILY.TIME) {
+    // What nearly every monitor update carries: status and stamp (the TIME layout), read at once
+    // into one object of one shape. `values` is set below; a shared placeholder costs nothing.
+    data = {
+      values: NO_VALUES,
+      status: buf.readInt16BE(start),
+      severity: buf.readInt16BE(start + 2),
+      stamp: { secondsPastEpoch: buf.readUInt32BE(start + 4), nanoseconds: buf.readUInt32BE(start + 8) },
+    };
+    offset += meta;
+  } else {
+    data = { values: NO_VALUES };
+    for (const field of LAYOUTS[type]) offset = readField(buf, offset, field, native, data);
+  }
   const available = length - meta;
   if (native === DBR.STRING) {
     const n = Math.min(count, Math.ceil(available / MAX_STRING_SIZE));

@@ -40,8 +40,13 @@ interface PendingIo {
   timer: NodeJS.Timeout;
 }
 
-/** Frames of monitor data in one read that mean the socket had a backlog (libca uses a similar count). */
-const BACKLOG_FRAMES = 64;
+/**
+ * A read that fills the socket's whole read buffer (libuv reads up to 64 KiB) means more bytes were
+ * waiting: this many such reads in a row, with monitor data in them, is a backlog (libca counts full
+ * receive buffers the same way). Counting frames instead would see a backlog in every burst of a
+ * slow, regular IOC (1,000 PVs posted at once at 10 Hz) and toggle EVENTS_OFF for nothing.
+ */
+const FULL_READ_BYTES = 64 * 1024;
 const BACKLOG_READS = 3;
 
 export class ClientCircuit {
@@ -245,7 +250,7 @@ export class ClientCircuit {
       this.close(`${what} from ${this.address}: ${(err as Error).message}`);
       return;
     }
-    this.flowControl(this.monitorFrames);
+    this.flowControl(this.monitorFrames > 0 && chunk.length >= FULL_READ_BYTES);
   }
 
   /** Each frame, seen in place. Monitor updates, nearly all the traffic, take the path that allocates least. */
@@ -294,8 +299,8 @@ export class ClientCircuit {
   }
 
   /** Asks the server to pause monitors while reads keep arriving full of them, and to resume once they don't. */
-  private flowControl(monitorFrames: number): void {
-    if (monitorFrames >= BACKLOG_FRAMES) this.backlogReads++;
+  private flowControl(backlogged: boolean): void {
+    if (backlogged) this.backlogReads++;
     else this.backlogReads = 0;
     if (!this.eventsOff && this.backlogReads >= BACKLOG_READS) {
       this.eventsOff = true;
@@ -307,6 +312,7 @@ export class ClientCircuit {
       });
     }
   }
+
 
   private handle(r: Response): void {
     switch (r.kind) {
