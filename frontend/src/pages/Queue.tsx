@@ -95,7 +95,7 @@ export function QueuePage({ clients, config }: { clients: Clients; config: UiCon
   }, [config]);
 
   const onReply = (action: string, refusal: string | undefined) =>
-    setMessage(refusal === undefined ? `${action}: OK` : `Refused: ${refusal}`);
+    setMessage(refusal === undefined ? `${action}: OK` : `${action} refused: ${refusal}`);
 
   return (
     <section aria-labelledby="queue-title">
@@ -109,7 +109,7 @@ export function QueuePage({ clients, config }: { clients: Clients; config: UiCon
         lock={lock}
       />
       <Controls clients={clients} status={status} onReply={onReply} />
-      <p role="status" data-testid="queue-message" style={{ minHeight: '1.2em' }}>
+      <p role="status" data-testid="queue-message" style={{ minHeight: '1.2em', whiteSpace: 'pre-line' }}>
         {message}
       </p>
       <PlanForm

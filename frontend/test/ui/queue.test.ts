@@ -127,19 +127,22 @@ describe('queue page', () => {
     assert.deepEqual(await queueNames(), ['count', 'scan']);
   });
 
-  it('shows the lock another client takes, and the unlock', async () => {
+  it('shows the lock another client takes, its refusals with their reason, and the unlock', async () => {
     const lock = page.getByTestId('lock');
     assert.equal(await lock.textContent(), 'not locked');
-    const locked = await queueServer('/api/lock', {
-      lock_key: 'k',
-      user: 'Operator',
-      environment: true,
-      note: 'alignment',
-    });
+    const body = { lock_key: 'k', user: 'Operator', environment: true, queue: true, note: 'alignment' };
+    const locked = await queueServer('/api/lock', body);
     assert.equal(locked.success, true, locked.msg);
     // The holder and the note come from /api/lock/info, a GET our server answers only with a body
     // (which a browser cannot send): the flags from the status are what the page can show.
-    await lock.filter({ hasText: /^environment locked/ }).waitFor();
+    await lock.filter({ hasText: /^environment and queue locked/ }).waitFor();
+    // Both refusals carry the server's text, which names the note of the lock.
+    const message = page.getByTestId('queue-message');
+    await page.getByRole('button', { name: 'Start queue' }).click();
+    await message.filter({ hasText: /^Start queue refused: .*Invalid lock key:[^]*alignment/ }).waitFor();
+    await page.getByRole('button', { name: 'Add to queue' }).click();
+    await message.filter({ hasText: /^Add scan refused: .*Invalid lock key:[^]*alignment/ }).waitFor();
+    assert.deepEqual(await queueNames(), ['count', 'scan']);
     assert.equal((await queueServer('/api/unlock', { lock_key: 'k' })).success, true);
     await lock.filter({ hasText: /^not locked$/ }).waitFor();
   });

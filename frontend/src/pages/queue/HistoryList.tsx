@@ -32,7 +32,7 @@ export function HistoryList({ clients, items, count, onReply }: HistoryListProps
           type="button"
           disabled={items.length === 0}
           onClick={async () =>
-            onReply('Cleared the history', await refusalOf(() => qs.POST('/api/history/clear', { body: {} })))
+            onReply('Clear history', await refusalOf(() => qs.POST('/api/history/clear', { body: {} })))
           }
         >
           Clear history
@@ -58,6 +58,12 @@ export function HistoryList({ clients, items, count, onReply }: HistoryListProps
                   : ''}
               </small>
               {result.msg && <div style={{ color: STATUS_COLOURS[status] ?? 'gray' }}>{result.msg}</div>}
+              {result.traceback && (
+                <details>
+                  <summary>Traceback</summary>
+                  <pre style={{ whiteSpace: 'pre-wrap' }}>{result.traceback}</pre>
+                </details>
+              )}
             </li>
           );
         })}

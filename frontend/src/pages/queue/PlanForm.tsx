@@ -62,11 +62,11 @@ export function PlanForm({ clients, plans, devices, editing, onEditEnd, onReply 
     if (editing?.item_uid) {
       const item = { ...built.item, item_uid: editing.item_uid };
       const refusal = await refusalOf(() => qs.POST('/api/queue/item/update', { body: { item } }));
-      onReply(`Saved ${item.name}`, refusal);
+      onReply(`Save ${item.name}`, refusal);
       if (!refusal) onEditEnd();
     } else {
       const refusal = await refusalOf(() => qs.POST('/api/queue/item/add', { body: { item: built.item } }));
-      onReply(`Added ${built.item.name}`, refusal);
+      onReply(`Add ${built.item.name}`, refusal);
     }
   };
 

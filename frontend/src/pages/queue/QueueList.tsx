@@ -26,7 +26,7 @@ export function QueueList({ clients, items, count, onEdit, onReply }: QueueListP
     setDragged(undefined);
     if (from < 0 || from === targetIndex) return;
     const where = from < targetIndex ? { after_uid: target.item_uid } : { before_uid: target.item_uid };
-    void request('Moved', '/api/queue/item/move', { uid, ...where });
+    void request(`Move ${items[from]?.name}`, '/api/queue/item/move', { uid, ...where });
   };
 
   return (
@@ -37,7 +37,7 @@ export function QueueList({ clients, items, count, onEdit, onReply }: QueueListP
           type="button"
           disabled={items.length === 0}
           onClick={async () =>
-            onReply('Cleared the queue', await refusalOf(() => qs.POST('/api/queue/clear', { body: {} })))
+            onReply('Clear queue', await refusalOf(() => qs.POST('/api/queue/clear', { body: {} })))
           }
         >
           Clear queue
@@ -71,7 +71,10 @@ export function QueueList({ clients, items, count, onEdit, onReply }: QueueListP
                 aria-label={`Move ${label} up`}
                 disabled={index === 0}
                 onClick={() =>
-                  request('Moved', '/api/queue/item/move', { uid: item.item_uid, pos_dest: index - 1 })
+                  request(`Move ${item.name}`, '/api/queue/item/move', {
+                    uid: item.item_uid,
+                    pos_dest: index - 1,
+                  })
                 }
               >
                 ↑
@@ -81,7 +84,10 @@ export function QueueList({ clients, items, count, onEdit, onReply }: QueueListP
                 aria-label={`Move ${label} down`}
                 disabled={index === items.length - 1}
                 onClick={() =>
-                  request('Moved', '/api/queue/item/move', { uid: item.item_uid, pos_dest: index + 1 })
+                  request(`Move ${item.name}`, '/api/queue/item/move', {
+                    uid: item.item_uid,
+                    pos_dest: index + 1,
+                  })
                 }
               >
                 ↓
@@ -93,7 +99,7 @@ export function QueueList({ clients, items, count, onEdit, onReply }: QueueListP
                 type="button"
                 aria-label={`Remove ${label}`}
                 onClick={() =>
-                  request(`Removed ${item.name}`, '/api/queue/item/remove', { uid: item.item_uid })
+                  request(`Remove ${item.name}`, '/api/queue/item/remove', { uid: item.item_uid })
                 }
               >
                 Remove

@@ -12,6 +12,7 @@ export interface Item {
   result?: {
     exit_status?: string;
     msg?: string;
+    traceback?: string;
     run_uids?: string[];
     time_start?: number;
     time_stop?: number;
