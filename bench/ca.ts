@@ -23,9 +23,10 @@
  *   get_p50_ms, get_p99_ms           BENCH_GETS (default 2,000) sequential DBR_TIME gets of one PV,
  *                                    after 200 warm-up gets
  *
- * Server-side figures (ours only, no peer: pyepics and caproto are clients here, and a peer server
- * would be a different benchmark). The same flood server, in its child process, feeds 1 and then 10
- * of our client processes (bench/ca-client.ts `monitor-go`, each subscribed to all 1,000 PVs); once
+ * Server-side figures (ours only, no peer: pyepics and caproto are clients here; EPICS base's RSRV
+ * is measured against ours in bench/ioc.ts). The same flood server, in its child process, feeds 1
+ * and then 10 of our client processes (bench/ca-client.ts `monitor-go`, each subscribed to all 1,000
+ * PVs), then 1 and 10 C libca clients (`server_…_libca_client(s)`); once
  * every client has connected, subscribed and settled, all start one common BENCH_FLOOD_SECONDS window:
  *   server_updates_per_s_1_client    updates/s received, summed over the clients
  *   server_updates_per_s_10_clients
@@ -167,26 +168,24 @@ function runClient(
 }
 
 /**
- * Server-side figure: one flood server, `n` of our clients in `monitor-go` mode measuring one
+ * Server-side figure: one flood server, `n` clients (ours or C libca) in `monitor-go` mode measuring one
  * common window. Returns updates/s summed over the clients and the server's CPU % in the window.
  */
-async function measureServer(n: number): Promise<{ updatesPerS: number; cpuPct: number }> {
+async function measureServer(
+  n: number,
+  reader: 'ours' | 'libca',
+): Promise<{ updatesPerS: number; cpuPct: number }> {
   const server = await startServerChild('flood');
   const clients: ChildProcess[] = [];
   try {
     const results = Array.from({ length: n }, () => {
+      const args = ['monitor-go', String(server.port), String(COUNT), String(FLOOD_SECONDS)];
       const child = track(
-        spawn(
-          process.execPath,
-          [
-            join(import.meta.dirname, 'ca-client.ts'),
-            'monitor-go',
-            String(server.port),
-            String(COUNT),
-            String(FLOOD_SECONDS),
-          ],
-          { stdio: ['pipe', 'pipe', 'pipe'] },
-        ),
+        reader === 'ours'
+          ? spawn(process.execPath, [join(import.meta.dirname, 'ca-client.ts'), ...args], {
+              stdio: ['pipe', 'pipe', 'pipe'],
+            })
+          : spawn(cBench!, args, { env: caEnv(server.port), stdio: ['pipe', 'pipe', 'pipe'] }),
       );
       clients.push(child);
       const lines: string[] = [];
@@ -329,12 +328,17 @@ await measure(
   },
   results,
 );
-for (const n of [1, 10]) {
-  log(`server sustaining ${n} of our clients…`);
-  const { updatesPerS, cpuPct } = await measureServer(n);
-  const suffix = n === 1 ? '1_client' : `${n}_clients`;
-  results.ours[`server_updates_per_s_${suffix}`] = round(updatesPerS);
-  results.ours[`server_cpu_pct_${suffix}`] = round(cpuPct);
+// The server read by our clients, then by C clients (which cost the shared cores least, so the
+// figure says more about the server itself).
+for (const reader of ['ours', 'libca'] as const) {
+  if (reader === 'libca' && missing.libca) continue;
+  for (const n of [1, 10]) {
+    log(`server sustaining ${n} ${reader === 'ours' ? 'of our' : 'C libca'} clients…`);
+    const { updatesPerS, cpuPct } = await measureServer(n, reader);
+    const suffix = `${n === 1 ? '1' : n}_${reader === 'ours' ? '' : 'libca_'}client${n === 1 ? '' : 's'}`;
+    results.ours[`server_updates_per_s_${suffix}`] = round(updatesPerS);
+    results.ours[`server_cpu_pct_${suffix}`] = round(cpuPct);
+  }
 }
 await measure(
   '1,000 PVs at 10 Hz',
