@@ -103,6 +103,14 @@ export function FieldInput(props: FieldProps) {
         ))}
       </select>
     );
+    // The list scrolls: say what is chosen, as the chosen options may be out of sight.
+    input = (
+      <>
+        {input}
+        <br />
+        <small>chosen: {chosen.join(', ') || 'none'}</small>
+      </>
+    );
   } else if (kind.type === 'choice' || kind.type === 'bool') {
     const choices = kind.type === 'choice' ? kind.choices : ['True', 'False'];
     input = (
