@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes binaries the operator tests need, from the Go module proxy, with the
 # machine's Go, into a cache that later runs reuse:
-#   kube-apiserver and kube-controller-manager (k8s.io/kubernetes, every k8s.io staging module
-#   pinned to the matching v0.x release), etcd (go.etcd.io/etcd/server/v3), helm (helm.sh/helm/v3),
+#   kube-apiserver, kube-controller-manager and, for the real-node suite (test:cluster), kubelet,
+#   kube-scheduler and kube-proxy (k8s.io/kubernetes, every k8s.io staging module pinned to the
+#   matching v0.x release), etcd (go.etcd.io/etcd/server/v3), helm (helm.sh/helm/v3),
 #   skaffold (github.com/GoogleContainerTools/skaffold/v2, with the replace lines of its own go.mod).
 # Prints the bin directory on its last line. Each binary is built once per version.
 set -euo pipefail
@@ -14,7 +15,7 @@ SKAFFOLD_VERSION=${SKAFFOLD_VERSION:-v2.16.1}
 CACHE=${OPHYD_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ophyd-service/k8s}
 BIN="$CACHE/bin"
 mkdir -p "$BIN"
-export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:+$GOFLAGS }-buildvcs=false"
 step() { echo "[k8s-binaries] $*" >&2; }
 
 have() { [[ -x "$BIN/$1" && -f "$BIN/$1.version" && $(cat "$BIN/$1.version") == "$2" ]]; }
@@ -42,15 +43,30 @@ build() {
   rm -rf "$work"
 }
 
+# kube_replaces: pins every k8s.io staging module k8s.io/kubernetes requires at v0.0.0 to its release.
+kube_replaces() {
+  local proxy staging_version
+  proxy=$(go env GOPROXY | cut -d, -f1)
+  staging_version="v0.${K8S_VERSION#v1.}"
+  curl -fsS "$proxy/k8s.io/kubernetes/@v/$K8S_VERSION.mod" |
+    awk -v v="$staging_version" '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" { printf "replace %s => %s %s\n", $1, $1, v }'
+}
+
 if have kube-apiserver "$K8S_VERSION" && have kube-controller-manager "$K8S_VERSION"; then
   step "kube-apiserver, kube-controller-manager $K8S_VERSION: cached"
 else
-  proxy=$(go env GOPROXY | cut -d, -f1)
-  staging_version="v0.${K8S_VERSION#v1.}"
-  replaces=$(curl -fsS "$proxy/k8s.io/kubernetes/@v/$K8S_VERSION.mod" |
-    awk -v v="$staging_version" '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" { printf "replace %s => %s %s\n", $1, $1, v }')
-  build kubernetes k8s.io/kubernetes "$K8S_VERSION" "$replaces" \
+  build kubernetes k8s.io/kubernetes "$K8S_VERSION" "$(kube_replaces)" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+fi
+
+# The node components only the real-cluster suite needs; skipped with K8S_NODE=0.
+if [[ ${K8S_NODE:-1} != 0 ]]; then
+  if have kubelet "$K8S_VERSION" && have kube-scheduler "$K8S_VERSION" && have kube-proxy "$K8S_VERSION"; then
+    step "kubelet, kube-scheduler, kube-proxy $K8S_VERSION: cached"
+  else
+    build kubernetes-node k8s.io/kubernetes "$K8S_VERSION" "$(kube_replaces)" \
+      k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy
+  fi
 fi
 
 if have etcd "$ETCD_VERSION"; then step "etcd $ETCD_VERSION: cached"; else
