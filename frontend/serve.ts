@@ -2,7 +2,9 @@
  * `ophyd-service web-ui [--host H] [--port P] [--rebuild]`: serves the built page, building it
  * first when frontend/dist is missing, and /config.json telling the page where the services are
  * (hostnames as the browser reached this server, ports from @ophyd-service/endpoints, the queue
- * server's key for this run from QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY).
+ * server's key for this run from QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY). Behind an ingress or any
+ * proxy that moves the services elsewhere, WEB_UI_CONFIGURATION_URL, WEB_UI_DIRECT_CONTROL_URL and
+ * WEB_UI_QUEUE_SERVER_URL give the URLs the browser must use instead.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,14 +37,22 @@ export interface ServicePorts {
   queueServer: number;
 }
 
+/** Public URLs of the services, when the browser reaches them elsewhere than this host's ports. */
+export type ServiceUrls = Partial<Record<'configurationUrl' | 'directControlUrl' | 'queueServerUrl', string>>;
+
 /** The /config.json body for a request: the services on the host the browser used for this page. */
-export function uiConfig(request: IncomingMessage, ports: ServicePorts, apiKey?: string): object {
+export function uiConfig(
+  request: IncomingMessage,
+  ports: ServicePorts,
+  apiKey?: string,
+  urls: ServiceUrls = {},
+): object {
   const hostname = new URL(`http://${request.headers.host ?? 'localhost'}`).hostname;
   const url = (port: number) => `http://${hostname}:${port}`;
   return {
-    configurationUrl: url(ports.configuration),
-    directControlUrl: url(ports.directControl),
-    queueServerUrl: url(ports.queueServer),
+    configurationUrl: urls.configurationUrl ?? url(ports.configuration),
+    directControlUrl: urls.directControlUrl ?? url(ports.directControl),
+    queueServerUrl: urls.queueServerUrl ?? url(ports.queueServer),
     ...(apiKey && { queueServerApiKey: apiKey }),
   };
 }
@@ -53,12 +63,13 @@ export async function serveUi(options: {
   port: number;
   ports: ServicePorts;
   apiKey?: string;
+  urls?: ServiceUrls;
 }): Promise<Server> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     if (path === '/config.json') {
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(JSON.stringify(uiConfig(request, options.ports, options.apiKey)));
+      response.end(JSON.stringify(uiConfig(request, options.ports, options.apiKey, options.urls)));
       return;
     }
     // normalize keeps the path inside dist/; anything unknown gets the page (one-page app).
@@ -83,7 +94,7 @@ export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      host: { type: 'string', default: '127.0.0.1' },
+      host: { type: 'string', default: env.WEB_UI_HOST ?? '127.0.0.1' },
       port: { type: 'string', default: env.WEB_UI_PORT ?? String(ENDPOINTS['web-ui'].port) },
       rebuild: { type: 'boolean', default: false },
     },
@@ -99,6 +110,11 @@ export async function main(argv: string[]): Promise<void> {
       queueServer: Number(env.QSERVER_HTTP_PORT ?? ENDPOINTS.queueserver.port),
     },
     apiKey: env.QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY,
+    urls: {
+      configurationUrl: env.WEB_UI_CONFIGURATION_URL || undefined,
+      directControlUrl: env.WEB_UI_DIRECT_CONTROL_URL || undefined,
+      queueServerUrl: env.WEB_UI_QUEUE_SERVER_URL || undefined,
+    },
   });
   const { port } = server.address() as { port: number };
   console.log(`web-ui listening on http://${values.host}:${port}`);

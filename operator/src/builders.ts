@@ -30,6 +30,7 @@ export const names = (bl: string) => ({
   configuration: `${bl}-configuration`,
   directControl: `${bl}-direct-control`,
   queueServer: `${bl}-queueserver`,
+  webUi: `${bl}-web-ui`,
   serviceAccount: `${bl}-services`,
   registryData: `${bl}-registry`,
   queueData: `${bl}-queueserver`,

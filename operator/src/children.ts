@@ -13,7 +13,8 @@
  * - direct control: Deployment + Service `<bl>-direct-control` (HTTP);
  * - ServiceAccount + Role + RoleBinding `<bl>-services` letting the two services write their OpenAPI
  *   into the ConfigMaps `<bl>-<service>-openapi` (created here, data left to the services);
- * - with `queueServer.enabled`, the queue server (queueserver-children.ts).
+ * - with `queueServer.enabled`, the queue server (queueserver-children.ts);
+ * - with `webUi.enabled`, the web UI (web-ui-children.ts).
  *
  * Every port and readiness path comes from @ophyd-service/endpoints, where the CLI reads them too.
  */
@@ -21,6 +22,7 @@ import { CA_SERVER_PORT, ENDPOINTS, httpUrl } from '@ophyd-service/endpoints';
 import { ALL_INTERFACES, buildersFor, type K8sObject, type Resources } from './builders.ts';
 import { type Beamline, IOC_KINDS } from './crd/beamline.ts';
 import { queueServerChildren } from './queueserver-children.ts';
+import { webUiChildren } from './web-ui-children.ts';
 
 export { FIELD_MANAGER, type K8sObject, MANAGED_BY, names } from './builders.ts';
 export const REGISTRY_CLIENT_LABEL = 'ophyd-service.dev/registry-client';
@@ -237,6 +239,7 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
   );
 
   if (spec.queueServer?.enabled) children.push(...queueServerChildren(beamline, builders));
+  if (spec.webUi?.enabled) children.push(...webUiChildren(beamline, builders));
   return children;
 }
 

@@ -37,11 +37,11 @@ async function until(what: string, probe: () => Promise<boolean>, attempts = 240
 }
 
 describe('docker-compose.yml', () => {
-  it('brings the inner loop and the queue server up with --build under the reference service names, passes `ophyd-service check`, and exports the OpenAPI documents', async () => {
+  it('brings the inner loop, the queue server and the web UI up with --build under the reference service names, passes `ophyd-service check`, and exports the OpenAPI documents', async () => {
     requireImage('node:24-bookworm-slim');
     requireImage('postgres:16');
     const [command, ...prefix] = composeCommand();
-    for (const port of [8003, 8004, 60610, 60615, 60625])
+    for (const port of [8003, 8004, 60610, 60615, 60625, 5173])
       assert.ok(await portFree(port), `port ${port} is taken: stop what uses it first`);
     // The OpenAPI documents go to a scratch directory instead of ./shared-schema (an override file
     // replaces the bind mounts), so the test checks them without touching the working tree.
@@ -114,6 +114,20 @@ describe('docker-compose.yml', () => {
       });
       const [item] = (await queueServer('GET', '/api/queue/get')).body.items;
       assert.equal(item.item_uid, added.body.item.item_uid);
+      // The web UI: the page built into the image (its script loads), told where the services are.
+      await until('the web UI to answer', async () => (await fetch('http://127.0.0.1:5173/')).ok);
+      const page = await (await fetch('http://127.0.0.1:5173/')).text();
+      const script = page.match(/<script[^>]+src="([^"]+\.js)"/)?.[1];
+      assert.ok(script, `the page names its script: ${page.slice(0, 400)}`);
+      const asset = await fetch(`http://127.0.0.1:5173${script}`);
+      assert.equal(asset.status, 200);
+      assert.match(String(asset.headers.get('content-type')), /^text\/javascript/);
+      assert.deepEqual(await (await fetch('http://127.0.0.1:5173/config.json')).json(), {
+        configurationUrl: 'http://127.0.0.1:8004',
+        directControlUrl: 'http://127.0.0.1:8003',
+        queueServerUrl: 'http://127.0.0.1:60610',
+        queueServerApiKey: 'mad',
+      });
       for (const file of [
         'configuration_service.openapi.json',
         'direct_control.openapi.json',

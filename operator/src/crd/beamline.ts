@@ -245,6 +245,33 @@ export const beamlineSpecSchema = {
       },
       default: {},
     },
+    webUi: {
+      type: 'object',
+      description:
+        "The web UI on 5173: the page built into the image, and /config.json telling it where this beamline's services are (and the queue server's API key, when it comes from a Secret)",
+      properties: {
+        enabled: { type: 'boolean', default: false },
+        serviceUrls: {
+          type: 'object',
+          description:
+            "URLs the browser uses for the services (an ingress, a proxy); each one not given is the host the page was reached on with the service's own port, as `kubectl port-forward` of each Service gives",
+          properties: {
+            configuration: { type: 'string', minLength: 1 },
+            directControl: { type: 'string', minLength: 1 },
+            queueServer: { type: 'string', minLength: 1 },
+          },
+        },
+        resources: {
+          ...resources,
+          description: 'Resources of the web UI container (a static file server)',
+          properties: {
+            requests: { ...resources.properties.requests, default: { cpu: '10m', memory: '64Mi' } },
+            limits: { ...resources.properties.limits, default: { memory: '256Mi' } },
+          },
+        },
+      },
+      default: {},
+    },
   },
 } as const;
 

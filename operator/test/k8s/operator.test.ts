@@ -24,6 +24,7 @@ const DEPLOYMENTS = [
   'mini-configuration',
   'mini-direct-control',
   'mini-queueserver',
+  'mini-web-ui',
 ];
 
 /** Polls `probe` until it returns something truthy: at most `attempts` tries, 100 ms apart. */
