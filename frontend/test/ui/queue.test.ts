@@ -75,8 +75,8 @@ describe('queue page', () => {
     const errors = page.getByRole('alert', { name: 'Form errors' });
     await errors.getByText('num: "two" is not a number').waitFor();
     assert.equal(addRequests, 0);
-    // A slow count (20 readings half a second apart) leaves time to pause it later.
-    await num.fill('20');
+    // A slow count (40 readings half a second apart) leaves time to stop and pause it later.
+    await num.fill('40');
     await page.getByLabel('delay', { exact: true }).fill('0.5');
     await num.press('Enter');
     await waitForQueue(['count']);
@@ -156,8 +156,15 @@ describe('queue page', () => {
     // The running count with its elapsed time and its step from the live table on the console.
     await page
       .getByTestId('running-item')
-      .filter({ hasText: /^count .*, \d+ s, step \d+ of 20$/ })
+      .filter({ hasText: /^count .*, \d+ s, step \d+ of 40$/ })
       .waitFor();
+    // A queue stop waits for the plan to end: pending, until cancelled.
+    const stopPending = page.getByTestId('stop-pending');
+    await page.getByRole('button', { name: 'Stop queue' }).click();
+    await stopPending.filter({ hasText: /^pending$/ }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Stop queue' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Cancel stop' }).click();
+    await stopPending.filter({ hasText: /^no$/ }).waitFor();
     await page.getByRole('button', { name: 'Pause (immediate)' }).click();
     await page
       .getByTestId('manager-state')
@@ -180,6 +187,37 @@ describe('queue page', () => {
       .waitFor();
     assert.equal(await queueItems().count(), 0);
     await page.screenshot({ path: join(SCREENSHOTS, 'queue-history.png'), fullPage: true });
+  });
+
+  it('aborts a paused plan: aborted (amber) in history, back at the front of the queue', async () => {
+    await page.getByLabel('Plan', { exact: true }).selectOption('count');
+    await page.getByLabel('detectors').selectOption(['det2']);
+    await page.getByLabel('num', { exact: true }).fill('40');
+    await page.getByLabel('delay', { exact: true }).fill('0.5');
+    await page.getByRole('button', { name: 'Add to queue' }).click();
+    await waitForQueue(['count']);
+    await page.getByRole('button', { name: 'Start queue' }).click();
+    await page
+      .getByTestId('running-item')
+      .filter({ hasText: /^count .*step \d+ of 40$/ })
+      .waitFor();
+    await page.getByRole('button', { name: 'Pause (deferred)' }).click();
+    await page
+      .getByTestId('manager-state')
+      .filter({ hasText: /^paused$/ })
+      .waitFor();
+    await page.getByRole('button', { name: 'Abort', exact: true }).click();
+    const aborted = page.getByRole('list', { name: 'History items' }).getByRole('listitem').first();
+    await aborted.filter({ hasText: /^count \(\["det2"\].*: aborted/ }).waitFor();
+    const colour = await aborted
+      .getByText('aborted', { exact: true })
+      .evaluate((e) => (e as unknown as { style: { color: string } }).style.color);
+    assert.equal(colour, 'darkorange');
+    await page
+      .getByTestId('manager-state')
+      .filter({ hasText: /^idle$/ })
+      .waitFor();
+    await waitForQueue(['count']);
   });
 
   it('closes the environment', async () => {
