@@ -66,7 +66,11 @@ export function QueuePage({ clients, config }: { clients: Clients; config: UiCon
   useEffect(() => {
     const socket = sharedSocket(queueSocketUrl(config, '/api/status/ws'));
     setSocketState(socket.state);
-    const offState = socket.onState(setSocketState);
+    const offState = socket.onState((state) => {
+      setSocketState(state);
+      // After a reconnection fetch everything again: a missed change or a failed fetch heals.
+      if (state !== 'open') seen.current = {};
+    });
     const offMessage = socket.onMessage((frame) => {
       const next = (frame.msg as { status?: Status } | undefined)?.status;
       if (!next) return;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Clients } from '../../api/clients.ts';
 import {
   buildItem,
@@ -36,15 +36,18 @@ export function PlanForm({ clients, plans, devices, editing, onEditEnd, onReply 
     [plan, devices],
   );
 
-  // Editing an item fills the form with its plan and arguments.
-  useEffect(() => {
-    const description = editing?.name ? plans[editing.name] : undefined;
-    if (!editing || !description) return;
+  // Editing an item fills the form with its plan and arguments, once per item: lists fetched
+  // again later (the environment opened) must not overwrite what the user has typed since.
+  const [filledFor, setFilledFor] = useState<Item>();
+  const description = editing?.name ? plans[editing.name] : undefined;
+  if (editing && description && editing !== filledFor) {
     const editKinds = Object.fromEntries(description.parameters.map((p) => [p.name, fieldKind(p, devices)]));
+    setFilledFor(editing);
     setPlanName(description.name);
     setValues(itemToValues(description, editKinds, editing));
     setErrors([]);
-  }, [editing, plans, devices]);
+  }
+  if (!editing && filledFor) setFilledFor(undefined);
 
   const choosePlan = (name: string) => {
     setPlanName(name);
