@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Clients } from '../api/clients.ts';
 import { MotorPanel } from '../components/MotorPanel.tsx';
 import { type PvMetadata, SetpointControl } from '../components/SetpointControl.tsx';
@@ -62,8 +62,15 @@ export function PvsPage({ clients, config }: { clients: Clients; config: UiConfi
       }),
     [socket],
   );
+  // Subscribe only the names added since the last run: re-sending every subscription on each add
+  // made N² frames (a 1,000-PV table never finished subscribing).
+  const subscribed = useRef(new Set<string>());
   useEffect(() => {
-    for (const pv of names) socket.keep(`pv:${pv}`, { action: 'subscribe', pv });
+    for (const pv of names) {
+      if (subscribed.current.has(pv)) continue;
+      subscribed.current.add(pv);
+      socket.keep(`pv:${pv}`, { action: 'subscribe', pv });
+    }
   }, [socket, names]);
 
   return (
