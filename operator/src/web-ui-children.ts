@@ -42,7 +42,8 @@ export function webUiChildren(beamline: Beamline, b: Builders): K8sObject[] {
         ['web-ui', ...ALL_INTERFACES],
         {
           ports: [{ name: 'http', containerPort: WEB_UI.port }],
-          env,
+          // No empty list: the API server drops it, and the drift check would see a change each resync.
+          ...(env.length ? { env } : {}),
           ...b.httpProbes(WEB_UI),
         },
         (webUi.resources as Resources | undefined) ?? DEFAULT_RESOURCES,

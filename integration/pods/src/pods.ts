@@ -36,6 +36,8 @@ interface PodPlan {
   directControl: Record<string, string>;
   /** The queue server: on the built-in simulated profile, or on the test_collection startup directory. */
   queueServer?: 'sim-profile' | 'test-collection';
+  /** The web UI, told the services' host URLs (their mapped ports). */
+  webUi?: boolean;
 }
 
 const INNER_LOOP_IOCS: IocSpec[] = [{ alias: 'ioc', args: ['mini_beamline', 'camera', 'motors'] }];
@@ -78,12 +80,13 @@ export const PODS = {
   // As the reference's: direct control keeps its read-only default, and checks no locks.
   'with-queueserver': {
     description:
-      'IOC (mini_beamline), configuration (SQLite, happi-seeded), direct control (read-only), queue server (simulated profile plus the registry)',
+      'IOC (mini_beamline), configuration (SQLite, happi-seeded), direct control (read-only), queue server (simulated profile plus the registry), web UI',
     iocs: [{ alias: 'ioc', args: ['mini_beamline'] }],
     registry: 'sqlite',
     seed: 'happi',
     directControl: { DIRECT_CONTROL_COORDINATION_CHECK_ENABLED: 'false' },
     queueServer: 'sim-profile',
+    webUi: true,
   },
   'profile-seeded': {
     description:
@@ -110,6 +113,7 @@ const CA_PORT = ENDPOINTS.ioc.port;
 const CONFIGURATION = ENDPOINTS.configuration;
 const DIRECT_CONTROL = ENDPOINTS['direct-control'];
 const QUEUE_SERVER = ENDPOINTS.queueserver;
+const WEB_UI = ENDPOINTS['web-ui'];
 const [QS_CONTROL_PORT, QS_INFO_PORT] = QUEUE_SERVER.otherPorts;
 
 /** Quick health checks for the pods (the image's own runs every 5 s, for long-lived deployments). */
@@ -132,6 +136,8 @@ export interface Pod {
   readonly directControlUrl: string;
   /** The queue server from the host: HTTP, and its 0MQ CONTROL and INFO addresses. */
   readonly queueServer?: { url: string; control: string; info: string; apiKey: string };
+  /** The web UI from the host, when the pod has one. */
+  readonly webUiUrl?: string;
   /** EPICS variables for a CA client on the host: the IOCs as TCP name servers. */
   caEnv(): Record<string, string>;
   /** Seconds each container took to become healthy. */
@@ -297,6 +303,24 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
       await begin('queueserver', queueServer);
     }
 
+    if (plan.webUi) {
+      // Started last: the page's browser is on the host, so it is told the mapped ports.
+      await begin(
+        'web-ui',
+        service(
+          'web-ui',
+          ['web-ui', '--host', '0.0.0.0'],
+          {
+            WEB_UI_CONFIGURATION_URL: hostUrl('configuration', CONFIGURATION.port) ?? '',
+            WEB_UI_DIRECT_CONTROL_URL: hostUrl('direct-control', DIRECT_CONTROL.port)!,
+            WEB_UI_QUEUE_SERVER_URL: hostUrl('queueserver', QUEUE_SERVER.port) ?? '',
+            QSERVER_HTTP_SERVER_SINGLE_USER_API_KEY: QUEUE_SERVER_API_KEY,
+          },
+          [WEB_UI.port],
+        ),
+      );
+    }
+
     const pod: Pod = {
       name,
       image,
@@ -309,6 +333,9 @@ export async function startPod(name: PodName, log: (line: string) => void = () =
       },
       get directControlUrl() {
         return hostUrl('direct-control', DIRECT_CONTROL.port)!;
+      },
+      get webUiUrl() {
+        return hostUrl('web-ui', WEB_UI.port);
       },
       get queueServer() {
         if (!containers.has('queueserver')) return undefined;

@@ -17,7 +17,7 @@ import {
   watchSocket,
 } from './queueserver-client.ts';
 
-describe('with-queueserver pod: IOC, registry, direct control and the queue server', () => {
+describe('with-queueserver pod: IOC, registry, direct control, the queue server and the web UI', () => {
   let pod: Pod;
   let qs: QueueServerHttp;
   before(async () => {
@@ -33,6 +33,22 @@ describe('with-queueserver pod: IOC, registry, direct control and the queue serv
     assert.equal(status.manager_state, 'idle');
     assert.equal(status.worker_environment_exists, false);
     assert.equal((await qs.call('GET', '/api/status', undefined, false)).status, 401);
+  });
+
+  it('serves the web UI built into the image, telling the page the services at their mapped ports', async () => {
+    const url = pod.webUiUrl!;
+    const page = await (await fetch(`${url}/`)).text();
+    const script = page.match(/<script[^>]+src="([^"]+\.js)"/)?.[1];
+    assert.ok(script, `the page names its script: ${page.slice(0, 400)}`);
+    const asset = await fetch(`${url}${script}`);
+    assert.equal(asset.status, 200);
+    assert.match(String(asset.headers.get('content-type')), /^text\/javascript/);
+    assert.deepEqual(await (await fetch(`${url}/config.json`)).json(), {
+      configurationUrl: pod.configurationUrl,
+      directControlUrl: pod.directControlUrl,
+      queueServerUrl: pod.queueServer!.url,
+      queueServerApiKey: pod.queueServer!.apiKey,
+    });
   });
 
   it('is driven by bluesky-queueserver-api over 0MQ and HTTP through the mapped ports', async () => {

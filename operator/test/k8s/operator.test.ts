@@ -206,7 +206,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       async () => (await beamline()).status?.conditions && (await beamline()).status,
     );
     assert.equal(status.observedGeneration, 1);
-    assert.equal(status.components, '0/6');
+    assert.equal(status.components, '0/7');
     const progressing = status.conditions.find((c: any) => c.type === 'Progressing');
     assert.deepEqual([progressing.status, progressing.reason], ['True', 'RollingOut']);
     assert.equal(status.conditions.find((c: any) => c.type === 'Ready').status, 'False');
@@ -218,7 +218,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       const s = (await beamline()).status;
       return s?.ready && s;
     });
-    assert.equal(status.components, '6/6');
+    assert.equal(status.components, '7/7');
     assert.equal(status.conditions.find((c: any) => c.type === 'Progressing').status, 'False');
     const events = await waitFor('a Ready event', async () => {
       const list = await core.listNamespacedEvent({ namespace: 'default' });
@@ -226,7 +226,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
     });
     assert.equal(events.type, 'Normal');
     const printed = await cluster.kubectl(['get', 'bl', 'mini']);
-    assert.match(printed.stdout, /mini\s+True\s+6\/6/);
+    assert.match(printed.stdout, /mini\s+True\s+7\/7/);
   });
 
   it('lets a service publish its OpenAPI into its own ConfigMap, and nowhere else, with its service account', async () => {
@@ -468,6 +468,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
       'second-configuration',
       'second-direct-control',
       'second-queueserver',
+      'second-web-ui',
     ])
       await waitFor(
         `Deployment ${name}`,
@@ -481,7 +482,7 @@ describe('the Beamline operator against a real kube-apiserver', () => {
         kind: 'Beamline',
         metadata: { name: 'second', namespace: 'default' },
       })) as any;
-      return bl.status?.components === '0/4' && bl.status;
+      return bl.status?.components === '0/5' && bl.status;
     });
     assert.equal(status.observedGeneration, 1);
     // Replacing an IOC in the spec removes the old one's children.

@@ -1,0 +1,30 @@
+/*
+ * The pod sandbox's one process (what registry.k8s.io/pause provides elsewhere; images cannot be
+ * pulled here): it holds the pod's namespaces open, reaps any orphan that lands on it as PID 1,
+ * and exits cleanly on SIGTERM or SIGINT.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void quit(int sig) {
+  (void)sig;
+  _exit(0);
+}
+
+static void reap(int sig) {
+  (void)sig;
+  while (waitpid(-1, NULL, WNOHANG) > 0) {
+  }
+}
+
+int main(void) {
+  struct sigaction on_quit = {.sa_handler = quit};
+  struct sigaction on_child = {.sa_handler = reap, .sa_flags = SA_NOCLDSTOP};
+  sigaction(SIGTERM, &on_quit, NULL);
+  sigaction(SIGINT, &on_quit, NULL);
+  sigaction(SIGCHLD, &on_child, NULL);
+  for (;;) pause();
+  return 1;
+}
