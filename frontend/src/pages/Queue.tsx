@@ -10,7 +10,7 @@ import { PlanForm } from './queue/PlanForm.tsx';
 import { lastTableRow, pointsOf } from './queue/progress.ts';
 import { QueueList } from './queue/QueueList.tsx';
 import { StatusPanel } from './queue/StatusPanel.tsx';
-import type { Item, LockInfo, Status } from './queue/types.ts';
+import type { Item, LockInfo, Run, Status } from './queue/types.ts';
 
 type Reply = Record<string, unknown> | undefined;
 
@@ -32,6 +32,7 @@ export function QueuePage({ clients, config }: { clients: Clients; config: UiCon
   const [plans, setPlans] = useState<Record<string, PlanDescription>>({});
   const [devices, setDevices] = useState<Record<string, DeviceDescription>>({});
   const [lock, setLock] = useState<LockInfo>();
+  const [runs, setRuns] = useState<Run[]>([]);
   const [consoleLines, setConsoleLines] = useState<string[]>([]);
   const [step, setStep] = useState<number>();
   const [message, setMessage] = useState('');
@@ -53,6 +54,8 @@ export function QueuePage({ clients, config }: { clients: Clients; config: UiCon
         setDevices(
           (((await qs.GET('/api/devices/allowed')).data as Reply)?.devices_allowed ?? {}) as typeof devices,
         ),
+      run_list_uid: async () =>
+        setRuns((((await qs.GET('/api/re/runs/active')).data as Reply)?.run_list ?? []) as Run[]),
       lock_info_uid: async () =>
         setLock(
           ((await qs.GET('/api/lock/info', LOCK_INFO_INIT)).data as Reply)?.lock_info as LockInfo | undefined,
@@ -111,6 +114,7 @@ export function QueuePage({ clients, config }: { clients: Clients; config: UiCon
         step={step}
         points={running?.name ? pointsOf(running, plans[running.name]) : undefined}
         lock={lock}
+        runs={runs}
       />
       <Controls clients={clients} status={status} onReply={onReply} />
       <p role="status" data-testid="queue-message" style={{ minHeight: '1.2em', whiteSpace: 'pre-line' }}>

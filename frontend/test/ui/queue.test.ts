@@ -1,8 +1,10 @@
 /**
  * The Queue page in a real Chromium against the real stack: a plan form generated from the plan
  * descriptions (a bad number refused before any request, a `scan` with a detector and a motor from
- * the pickers), reorder by buttons (keyboard) and by drag, remove, edit, start, pause, resume,
- * results in history, the lock shown, the environment closed; every control labelled.
+ * the pickers), reorder by buttons (keyboard) and by drag, duplicate, remove, edit; another
+ * client's lock and the refusals it causes; start, queue stop and its cancel, pause, resume,
+ * results in history, the running plan's run; a history item copied back and aborted; the
+ * environment closed; every control labelled.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -98,11 +100,24 @@ describe('queue page', () => {
     assert.match((await scan.textContent()) ?? '', /by UNAUTHENTICATED_SINGLE_USER/);
   });
 
-  it('reorders with the move buttons from the keyboard and by drag, and removes an item', async () => {
+  it('reorders by the move buttons (one from the keyboard), to top and bottom, by drag; duplicates and removes', async () => {
     await page.getByRole('button', { name: 'Move scan (item 2) up' }).focus();
     await page.keyboard.press('Enter');
     await waitForQueue(['scan', 'count']);
     await queueItems().nth(1).dragTo(queueItems().nth(0));
+    await waitForQueue(['count', 'scan']);
+    await page.getByRole('button', { name: 'Move count (item 1) to the bottom' }).click();
+    await waitForQueue(['scan', 'count']);
+    await page.getByRole('button', { name: 'Move count (item 2) to the top' }).click();
+    await waitForQueue(['count', 'scan']);
+    // A duplicate lands right after its original, and goes again.
+    await page.getByRole('button', { name: 'Duplicate scan (item 2)' }).click();
+    await waitForQueue(['count', 'scan', 'scan']);
+    assert.notEqual(
+      await queueItems().nth(2).getAttribute('data-uid'),
+      await queueItems().nth(1).getAttribute('data-uid'),
+    );
+    await page.getByRole('button', { name: 'Remove scan (item 3)' }).click();
     await waitForQueue(['count', 'scan']);
     await page.getByLabel('Plan', { exact: true }).selectOption('mv');
     await page.getByLabel('args device 1').selectOption('motor1');
@@ -158,6 +173,11 @@ describe('queue page', () => {
       .getByTestId('running-item')
       .filter({ hasText: /^count .*, \d+ s, step \d+ of 40$/ })
       .waitFor();
+    // The run the count opened, from /api/re/runs/active.
+    await page
+      .getByTestId('runs')
+      .filter({ hasText: /^scan \d+ [0-9a-f]{8} open$/ })
+      .waitFor();
     // A queue stop waits for the plan to end: pending, until cancelled.
     const stopPending = page.getByTestId('stop-pending');
     await page.getByRole('button', { name: 'Stop queue' }).click();
@@ -189,12 +209,8 @@ describe('queue page', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'queue-history.png'), fullPage: true });
   });
 
-  it('aborts a paused plan: aborted (amber) in history, back at the front of the queue', async () => {
-    await page.getByLabel('Plan', { exact: true }).selectOption('count');
-    await page.getByLabel('detectors').selectOption(['det2']);
-    await page.getByLabel('num', { exact: true }).fill('40');
-    await page.getByLabel('delay', { exact: true }).fill('0.5');
-    await page.getByRole('button', { name: 'Add to queue' }).click();
+  it('copies a plan from history to the queue, aborts it paused: aborted (amber), back in the queue', async () => {
+    await page.getByRole('button', { name: 'Copy count (history item 1) to the queue' }).click();
     await waitForQueue(['count']);
     await page.getByRole('button', { name: 'Start queue' }).click();
     await page
@@ -208,7 +224,7 @@ describe('queue page', () => {
       .waitFor();
     await page.getByRole('button', { name: 'Abort', exact: true }).click();
     const aborted = page.getByRole('list', { name: 'History items' }).getByRole('listitem').first();
-    await aborted.filter({ hasText: /^count \(\["det2"\].*: aborted/ }).waitFor();
+    await aborted.filter({ hasText: /^count \(\["det1"\], 40, 0\.5\): aborted/ }).waitFor();
     const colour = await aborted
       .getByText('aborted', { exact: true })
       .evaluate((e) => (e as unknown as { style: { color: string } }).style.color);

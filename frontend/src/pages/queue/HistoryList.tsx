@@ -1,5 +1,5 @@
 import type { Clients } from '../../api/clients.ts';
-import { argumentsText, type Item, refusalOf } from './types.ts';
+import { argumentsText, type Item, itemCopy, refusalOf } from './types.ts';
 
 /** The colour of each exit status: green done, red failed, amber stopped by the user. */
 const STATUS_COLOURS: Record<string, string> = {
@@ -39,7 +39,7 @@ export function HistoryList({ clients, items, count, onReply }: HistoryListProps
         </button>
       </h2>
       <ol aria-label="History items" reversed>
-        {[...items].reverse().map((item) => {
+        {[...items].reverse().map((item, newest) => {
           const result = item.result ?? {};
           const status = result.exit_status ?? 'unknown';
           const seconds =
@@ -56,7 +56,19 @@ export function HistoryList({ clients, items, count, onReply }: HistoryListProps
                 {result.run_uids?.length
                   ? `; runs ${result.run_uids.map((uid) => uid.slice(0, 8)).join(', ')}`
                   : ''}
-              </small>
+              </small>{' '}
+              <button
+                type="button"
+                aria-label={`Copy ${item.name} (history item ${items.length - newest}) to the queue`}
+                onClick={async () =>
+                  onReply(
+                    `Copy ${item.name} to the queue`,
+                    await refusalOf(() => qs.POST('/api/queue/item/add', { body: { item: itemCopy(item) } })),
+                  )
+                }
+              >
+                Copy to queue
+              </button>
               {result.msg && <div style={{ color: STATUS_COLOURS[status] ?? 'gray' }}>{result.msg}</div>}
               {result.traceback && (
                 <details>

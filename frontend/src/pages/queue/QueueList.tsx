@@ -1,6 +1,17 @@
 import { useState } from 'react';
 import type { Clients } from '../../api/clients.ts';
-import { argumentsText, type Item, refusalOf } from './types.ts';
+import { argumentsText, type Item, itemCopy, refusalOf } from './types.ts';
+
+type Path = '/api/queue/item/move' | '/api/queue/item/remove' | '/api/queue/item/add';
+
+/** One request button of a queued item: its text, accessible name and request. */
+interface ItemRequest {
+  text: string;
+  aria: string;
+  disabled: boolean;
+  path: Path;
+  body: object;
+}
 
 interface QueueListProps {
   clients: Clients;
@@ -14,11 +25,42 @@ interface QueueListProps {
 export function QueueList({ clients, items, count, onEdit, onReply }: QueueListProps) {
   const qs = clients.queueServer;
   const [dragged, setDragged] = useState<string>();
-  const request = async (
-    action: string,
-    path: '/api/queue/item/move' | '/api/queue/item/remove',
-    body: object,
-  ) => onReply(action, await refusalOf(() => qs.POST(path, { body: body as Record<string, unknown> })));
+  const request = async (action: string, path: Path, body: object) =>
+    onReply(action, await refusalOf(() => qs.POST(path, { body: body as Record<string, unknown> })));
+
+  /** The buttons of one item that each send one request; the arrows are the keyboard's drag. */
+  const requests = (item: Item, index: number): ItemRequest[] => {
+    const label = `${item.name} (item ${index + 1})`;
+    const first = index === 0;
+    const last = index === items.length - 1;
+    const move = (text: string, aria: string, disabled: boolean, pos_dest: number | string): ItemRequest => ({
+      text,
+      aria: `Move ${label} ${aria}`,
+      disabled,
+      path: '/api/queue/item/move',
+      body: { uid: item.item_uid, pos_dest },
+    });
+    return [
+      move('⤒', 'to the top', first, 'front'),
+      move('↑', 'up', first, index - 1),
+      move('↓', 'down', last, index + 1),
+      move('⤓', 'to the bottom', last, 'back'),
+      {
+        text: 'Duplicate',
+        aria: `Duplicate ${label}`,
+        disabled: false,
+        path: '/api/queue/item/add',
+        body: { item: itemCopy(item), after_uid: item.item_uid },
+      },
+      {
+        text: 'Remove',
+        aria: `Remove ${label}`,
+        disabled: false,
+        path: '/api/queue/item/remove',
+        body: { uid: item.item_uid },
+      },
+    ];
+  };
 
   // Dropped on a later item it goes after it, on an earlier one before it: where the user let go.
   const drop = (target: Item, targetIndex: number, uid: string) => {
@@ -66,43 +108,19 @@ export function QueueList({ clients, items, count, onEdit, onReply }: QueueListP
             >
               <strong>{item.name}</strong> <code>{argumentsText(item)}</code>{' '}
               <small>by {item.user ?? '?'}</small>{' '}
-              <button
-                type="button"
-                aria-label={`Move ${label} up`}
-                disabled={index === 0}
-                onClick={() =>
-                  request(`Move ${item.name}`, '/api/queue/item/move', {
-                    uid: item.item_uid,
-                    pos_dest: index - 1,
-                  })
-                }
-              >
-                ↑
-              </button>
-              <button
-                type="button"
-                aria-label={`Move ${label} down`}
-                disabled={index === items.length - 1}
-                onClick={() =>
-                  request(`Move ${item.name}`, '/api/queue/item/move', {
-                    uid: item.item_uid,
-                    pos_dest: index + 1,
-                  })
-                }
-              >
-                ↓
-              </button>{' '}
+              {requests(item, index).map(({ text, aria, disabled, path, body }) => (
+                <button
+                  key={text}
+                  type="button"
+                  aria-label={aria}
+                  disabled={disabled}
+                  onClick={() => request(`${aria.split(' (')[0]}`, path, body)}
+                >
+                  {text}
+                </button>
+              ))}{' '}
               <button type="button" aria-label={`Edit ${label}`} onClick={() => onEdit(item)}>
                 Edit
-              </button>{' '}
-              <button
-                type="button"
-                aria-label={`Remove ${label}`}
-                onClick={() =>
-                  request(`Remove ${item.name}`, '/api/queue/item/remove', { uid: item.item_uid })
-                }
-              >
-                Remove
               </button>
             </li>
           );

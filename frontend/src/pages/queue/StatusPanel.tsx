@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SocketState } from '../../socket.ts';
-import { argumentsText, type Item, type LockInfo, type Status } from './types.ts';
+import { argumentsText, type Item, type LockInfo, type Run, type Status } from './types.ts';
 
 /** Seconds since the running item started, ticking once a second while it runs. */
 function useElapsed(timeStart: number | undefined): number | undefined {
@@ -34,10 +34,12 @@ interface StatusPanelProps {
   /** The running plan's number of points, if known. */
   points: number | undefined;
   lock: LockInfo | undefined;
+  /** The runs the running plan opened (`/api/re/runs/active`). */
+  runs: Run[];
 }
 
 /** Manager, environment and RunEngine state, the running item with its progress, the lock. */
-export function StatusPanel({ status, socketState, running, step, points, lock }: StatusPanelProps) {
+export function StatusPanel({ status, socketState, running, step, points, lock, runs }: StatusPanelProps) {
   const elapsed = useElapsed(running?.item_uid ? running.properties?.time_start : undefined);
   const total = points !== undefined ? ` of ${points}` : '';
   return (
@@ -59,6 +61,17 @@ export function StatusPanel({ status, socketState, running, step, points, lock }
         ) : (
           '-'
         )}
+      </dd>
+      <dt>Runs</dt>
+      <dd data-testid="runs">
+        {runs.length
+          ? runs
+              .map(
+                (run) =>
+                  `scan ${run.scan_id ?? '?'} ${run.uid.slice(0, 8)} ${run.is_open ? 'open' : (run.exit_status ?? 'closed')}`,
+              )
+              .join('; ')
+          : '-'}
       </dd>
       <dt>Queue stop</dt>
       <dd data-testid="stop-pending">{status.queue_stop_pending ? 'pending' : 'no'}</dd>

@@ -27,6 +27,7 @@ export interface Status {
   items_in_queue?: number;
   items_in_history?: number;
   running_item_uid?: string | null;
+  run_list_uid?: string;
   queue_stop_pending?: boolean;
   pause_pending?: boolean;
   plan_queue_uid?: string;
@@ -35,6 +36,14 @@ export interface Status {
   devices_allowed_uid?: string;
   lock_info_uid?: string;
   lock?: { environment?: boolean; queue?: boolean };
+}
+
+/** One run of the running plan, as `/api/re/runs/active` lists it. */
+export interface Run {
+  uid: string;
+  scan_id?: number;
+  is_open?: boolean;
+  exit_status?: string | null;
 }
 
 /** `/api/lock/info`'s `lock_info`. */
@@ -67,4 +76,17 @@ export function argumentsText(item: Item): string {
   const args = (item.args ?? []).map((a) => JSON.stringify(a));
   const kwargs = Object.entries(item.kwargs ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return `(${[...args, ...kwargs].join(', ')})`;
+}
+
+/** A new item with the same plan and arguments (the server gives it its own uid and user). */
+export function itemCopy(item: Item): Item & { meta?: unknown } {
+  const { item_type = 'plan', name, args, kwargs } = item;
+  const meta = (item as { meta?: unknown }).meta;
+  return {
+    item_type,
+    name,
+    ...(args ? { args } : {}),
+    ...(kwargs ? { kwargs } : {}),
+    ...(meta ? { meta } : {}),
+  };
 }
