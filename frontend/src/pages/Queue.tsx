@@ -7,9 +7,9 @@ import { type SocketState, sharedSocket } from '../socket.ts';
 import { Controls } from './queue/Controls.tsx';
 import { HistoryList } from './queue/HistoryList.tsx';
 import { PlanForm } from './queue/PlanForm.tsx';
-import { lastTableRow, pointsOf } from './queue/progress.ts';
 import { QueueList } from './queue/QueueList.tsx';
 import { StatusPanel } from './queue/StatusPanel.tsx';
+import { lastTableRow, pointsOf } from './queue/statusText.ts';
 import type { Item, LockInfo, Run, Status } from './queue/types.ts';
 
 type Reply = Record<string, unknown> | undefined;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SocketState } from '../../socket.ts';
+import { lockText } from './statusText.ts';
 import { argumentsText, type Item, type LockInfo, type Run, type Status } from './types.ts';
 
 /** Seconds since the running item started, ticking once a second while it runs. */
@@ -11,18 +12,6 @@ function useElapsed(timeStart: number | undefined): number | undefined {
     return () => clearInterval(timer);
   }, [timeStart]);
   return timeStart === undefined ? undefined : Math.max(0, Math.round(now / 1000 - timeStart));
-}
-
-/**
- * What is locked (the status's flags, always current) and, when `/api/lock/info` answered for this
- * lock, by whom, since when and why.
- */
-export function lockText(flags: Status['lock'], info: LockInfo | undefined): string {
-  const what = [flags?.environment && 'environment', flags?.queue && 'queue'].filter(Boolean).join(' and ');
-  if (!what) return 'not locked';
-  if (!info?.user || (!info.environment && !info.queue)) return `${what} locked`;
-  const note = info.note ? `: ${info.note}` : '';
-  return `${what} locked by ${info.user} since ${info.time_str ?? '?'}${note}`;
 }
 
 interface StatusPanelProps {

@@ -1,4 +1,5 @@
-/** Step progress of the running plan, read from its live table as it prints on the console. */
+/** Texts of the status area: the running plan's step progress, the lock. */
+import type { LockInfo, Status } from './types.ts';
 
 const TABLE_ROW = /^\|\s+(\d+) \|/gm;
 
@@ -18,4 +19,16 @@ export function pointsOf(
   const index = positional.indexOf('num');
   const num = item.kwargs?.num ?? (index >= 0 ? item.args?.[index] : undefined);
   return typeof num === 'number' ? num : undefined;
+}
+
+/**
+ * What is locked (the status's flags, always current) and, when `/api/lock/info` answered for this
+ * lock, by whom, since when and why.
+ */
+export function lockText(flags: Status['lock'], info: LockInfo | undefined): string {
+  const what = [flags?.environment && 'environment', flags?.queue && 'queue'].filter(Boolean).join(' and ');
+  if (!what) return 'not locked';
+  if (!info?.user || (!info.environment && !info.queue)) return `${what} locked`;
+  const note = info.note ? `: ${info.note}` : '';
+  return `${what} locked by ${info.user} since ${info.time_str ?? '?'}${note}`;
 }
