@@ -3,6 +3,8 @@
  * encoded big-endian. Each layout is a small table so encoder and decoder cannot disagree.
  */
 
+import { i16, u16, u32 } from './bytes.ts';
+
 export const DBR = {
   STRING: 0,
   SHORT: 1,
@@ -336,9 +338,9 @@ export function decodeDbrAt(type: number, buf: Buffer, start: number, end: numbe
     // into one object of one shape. `values` is set below; a shared placeholder costs nothing.
     data = {
       values: NO_VALUES,
-      status: buf.readInt16BE(start),
-      severity: buf.readInt16BE(start + 2),
-      stamp: { secondsPastEpoch: buf.readUInt32BE(start + 4), nanoseconds: buf.readUInt32BE(start + 8) },
+      status: i16(buf, start),
+      severity: i16(buf, start + 2),
+      stamp: { secondsPastEpoch: u32(buf, start + 4), nanoseconds: u32(buf, start + 8) },
     };
     offset += meta;
   } else {
@@ -401,15 +403,12 @@ const SMALL_COUNT = 16;
 const NO_VALUES: Values = new Float64Array(0);
 
 function readValues(buf: Buffer, offset: number, native: number, count: number): NumericArray {
+  // Taking `out.buffer` moves a small array's storage off the heap: a scalar (the usual monitor
+  // update) would pay for it on every update, so small arrays are filled element by element.
+  if (count <= SMALL_COUNT) return readSmall(buf, offset, native, count);
   const Ctor = ARRAY_TYPES[native]!;
   const bytes = ELEMENT_SIZE[native];
   const out = new Ctor(count);
-  // Taking `out.buffer` moves a small array's storage off the heap: a scalar (the usual monitor
-  // update) would pay for it on every update, so small arrays are filled element by element.
-  if (count <= SMALL_COUNT) {
-    for (let i = 0; i < count; i++) out[i] = readElement(buf, offset + i * bytes, native);
-    return out;
-  }
   const view = Buffer.from(out.buffer, out.byteOffset, count * bytes);
   buf.copy(view, 0, offset, offset + count * bytes);
   if (bytes === 2) view.swap16();
@@ -418,20 +417,36 @@ function readValues(buf: Buffer, offset: number, native: number, count: number):
   return out;
 }
 
-function readElement(buf: Buffer, offset: number, native: number): number {
+/** A few elements, each read where it lies; one array type per branch keeps every site monomorphic. */
+function readSmall(buf: Buffer, offset: number, native: number, count: number): NumericArray {
   switch (native) {
-    case DBR.DOUBLE:
-      return buf.readDoubleBE(offset);
-    case DBR.FLOAT:
-      return buf.readFloatBE(offset);
-    case DBR.LONG:
-      return buf.readInt32BE(offset);
-    case DBR.SHORT:
-      return buf.readInt16BE(offset);
-    case DBR.ENUM:
-      return buf.readUInt16BE(offset);
-    default:
-      return buf[offset]; // CHAR
+    case DBR.DOUBLE: {
+      const out = new Float64Array(count);
+      for (let i = 0; i < count; i++) out[i] = buf.readDoubleBE(offset + 8 * i);
+      return out;
+    }
+    case DBR.FLOAT: {
+      const out = new Float32Array(count);
+      for (let i = 0; i < count; i++) out[i] = buf.readFloatBE(offset + 4 * i);
+      return out;
+    }
+    case DBR.LONG: {
+      const out = new Int32Array(count);
+      for (let i = 0; i < count; i++) out[i] = u32(buf, offset + 4 * i);
+      return out;
+    }
+    case DBR.SHORT: {
+      const out = new Int16Array(count);
+      for (let i = 0; i < count; i++) out[i] = i16(buf, offset + 2 * i);
+      return out;
+    }
+    case DBR.ENUM: {
+      const out = new Uint16Array(count);
+      for (let i = 0; i < count; i++) out[i] = u16(buf, offset + 2 * i);
+      return out;
+    }
+    default: // CHAR
+      return Uint8Array.from(buf.subarray(offset, offset + count));
   }
 }
 

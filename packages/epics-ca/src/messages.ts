@@ -3,6 +3,7 @@
  * Sans-I/O: nothing here knows about sockets. Requests (client → server) and responses
  * (server → client) share command codes, so each direction has its own decoder.
  */
+import { u16, u32 } from './bytes.ts';
 import { MAX_STRING_SIZE, padded } from './dbr.ts';
 
 export const CMD = {
@@ -279,21 +280,21 @@ export const emptyHeader = (): Header => ({
  */
 export function readHeaderInto(buf: Buffer, offset: number, into: Header): number {
   if (buf.length - offset < HEADER_SIZE) return 0;
-  let payloadSize = buf.readUInt16BE(offset + 2);
-  let dataCount = buf.readUInt16BE(offset + 6);
+  let payloadSize = u16(buf, offset + 2);
+  let dataCount = u16(buf, offset + 6);
   let size = HEADER_SIZE;
   if (payloadSize === 0xffff) {
     if (buf.length - offset < EXTENDED_HEADER_SIZE) return 0;
-    payloadSize = buf.readUInt32BE(offset + 16);
-    dataCount = buf.readUInt32BE(offset + 20);
+    payloadSize = u32(buf, offset + 16);
+    dataCount = u32(buf, offset + 20);
     size = EXTENDED_HEADER_SIZE;
   }
-  into.command = buf.readUInt16BE(offset);
+  into.command = u16(buf, offset);
   into.payloadSize = payloadSize;
-  into.dataType = buf.readUInt16BE(offset + 4);
+  into.dataType = u16(buf, offset + 4);
   into.dataCount = dataCount;
-  into.param1 = buf.readUInt32BE(offset + 8);
-  into.param2 = buf.readUInt32BE(offset + 12);
+  into.param1 = u32(buf, offset + 8);
+  into.param2 = u32(buf, offset + 12);
   return size;
 }
 
