@@ -177,6 +177,10 @@ for (let i = 0; i < PLOTTED; i++)
 ioc.send('rate 10');
 await new Promise((resolve) => setTimeout(resolve, 2000)); // warm-up, not a synchronisation
 log(`measuring ${SECONDS} s`);
+// BENCH_PROFILE=1: the page's JavaScript CPU profile over the window, top self-time functions to stderr.
+const profiler = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+await profiler?.send('Profiler.enable');
+await profiler?.send('Profiler.start');
 const measured = await page.evaluate(
   (seconds) =>
     new Promise<{ deltas: number[]; cells: number; updates: number; draws: number; wall: number }>(
@@ -220,6 +224,18 @@ const measured = await page.evaluate(
   SECONDS,
 );
 ioc.send('rate 0');
+if (profiler) {
+  const { profile } = await profiler.send('Profiler.stop');
+  const self = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    self.set(where, (self.get(where) ?? 0) + (node.hitCount ?? 0));
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  for (const [where, hits] of top) log(`profile ${((100 * hits) / total).toFixed(1)}% ${where}`);
+}
 const deltas = measured.deltas.slice(1).sort((a, b) => a - b);
 const dropped = deltas.filter((d) => d > 1.5 * FRAME_MS).length;
 Object.assign(figures, {
