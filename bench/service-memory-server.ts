@@ -4,9 +4,10 @@
  * bench sends `'memory'` over the IPC channel, answers with the process's memory figures and the
  * loaded source grouped by package. Kept free of imports beyond node: builtins so it adds little.
  */
+import { readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { getHeapCodeStatistics } from 'node:v8';
+import { getHeapCodeStatistics, getHeapSpaceStatistics } from 'node:v8';
 
 interface Loaded {
   url: string;
@@ -58,13 +59,28 @@ function breakdown(): { package: string; modules: number; kb: number }[] {
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
+/** RSS split into anonymous memory (heaps, malloc) and pages of mapped files (the node binary), on Linux. */
+function rssKinds(): Record<string, number> {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string) =>
+      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { rss_anon_mb: mb(kb('RssAnon') * 1024), rss_file_mb: mb(kb('RssFile') * 1024) };
+  } catch {
+    return {};
+  }
+}
+
 process.on('message', (message) => {
   if (message !== 'memory') return;
   const usage = process.memoryUsage();
   const code = getHeapCodeStatistics();
-  const internal = process.moduleLoadList.filter((name) => name.startsWith('NativeModule '));
+  // Undocumented but stable: the internal modules Node has loaded (not in @types/node).
+  const { moduleLoadList } = process as unknown as { moduleLoadList: string[] };
+  const internal = moduleLoadList.filter((name) => name.startsWith('NativeModule '));
   process.send?.({
     rss_mb: mb(usage.rss),
+    ...rssKinds(),
     heap_used_mb: mb(usage.heapUsed),
     heap_total_mb: mb(usage.heapTotal),
     external_mb: mb(usage.external),
@@ -73,6 +89,13 @@ process.on('message', (message) => {
     code_mb: mb(code.code_and_metadata_size + code.bytecode_and_metadata_size),
     // amaro (Node's TypeScript stripper, a wasm module) is resident in every process that loads .ts.
     type_stripping_loaded: internal.some((name) => name.includes('amaro')),
+    heap_spaces_mb: Object.fromEntries(
+      getHeapSpaceStatistics().map((space) => [space.space_name, mb(space.space_size)]),
+    ),
+    // Node's bundled libraries (undici behind fetch, acorn, amaro…): large sources, loaded on first use.
+    node_deps_loaded: internal
+      .filter((name) => name.includes('internal/deps/'))
+      .map((name) => name.slice('NativeModule internal/deps/'.length)),
     modules: loaded.length,
     typescript_modules: loaded.filter(({ url }) => url.endsWith('.ts')).length,
     source_kb: Math.round(loaded.reduce((sum, { bytes }) => sum + bytes, 0) / 1024),

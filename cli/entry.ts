@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { settleHeapAfterStart } from './settle-heap.ts';
 
 export type Main = (argv: string[]) => unknown;
 
@@ -16,4 +17,5 @@ export async function runEntry(path: string, argv: string[]): Promise<void> {
     throw new EntryError(`${path} does not export main(argv: string[])`);
   }
   await (module.main as Main)(argv);
+  settleHeapAfterStart();
 }

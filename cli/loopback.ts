@@ -1,3 +1,5 @@
+import { compileCacheEnv } from './compile-cache.ts';
+
 /**
  * Channel Access settings `ophyd-service up` gives its children, each unless the user's environment
  * sets that variable (even to nothing): the IOCs serve and beacon on loopback only, and the clients
@@ -12,7 +14,7 @@ export const LOOPBACK_CA: Readonly<Record<string, string>> = {
   EPICS_CA_AUTO_ADDR_LIST: 'NO',
 };
 
-/** The environment of a supervised component: the user's, over the loopback defaults. */
+/** The environment of a supervised component: the user's, over the loopback defaults and the CLI's compile cache. */
 export function componentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...LOOPBACK_CA, ...env };
+  return { ...LOOPBACK_CA, ...compileCacheEnv(env), ...env };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'koa';
 import { DomainError } from './domain-error.ts';
 import type { Logger } from './logger.ts';
+import { http } from './required.ts';
 
 /** A field-level validation problem, in the shape FastAPI clients already parse. */
 export interface ValidationIssue {
@@ -200,10 +200,10 @@ export function answerClientError(err: Error & { code?: string; reason?: unknown
   }
   const status = CLIENT_ERROR_STATUS.get(err.code ?? '') ?? 400;
   const reason = typeof err.reason === 'string' ? err.reason : undefined; // llhttp's own words, never the request's
-  const detail = status === 400 && reason ? `Bad Request: ${reason}` : STATUS_CODES[status];
+  const detail = status === 400 && reason ? `Bad Request: ${reason}` : http.STATUS_CODES[status];
   const body = JSON.stringify({ detail });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     () => socket.destroy(),
   );

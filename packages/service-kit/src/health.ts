@@ -1,6 +1,6 @@
-import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Router } from './required.ts';
 
 /** What a probe reports: `ok` picks 200 or 503, `body` is returned as is. */
 export interface ProbeResult {

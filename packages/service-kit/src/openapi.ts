@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Router from '@koa/router';
-import swaggerJsdoc from 'swagger-jsdoc';
+import { Router } from './required.ts';
+import { withSwaggerJsdoc } from './swagger-jsdoc-loader.ts';
 import type { Schema } from './validation.ts';
 
 export interface ApiInfo {
@@ -21,12 +21,14 @@ export function buildOpenApi(
   sources: string[],
   schemas: Record<string, Schema>,
 ): Record<string, unknown> {
-  const doc = swaggerJsdoc({
-    failOnErrors: true,
-    // The probes' bodies are the service's to describe: its own HealthResponse/ReadyResponse win.
-    definition: { openapi: '3.1.0', info, components: { schemas: { ...PROBE_SCHEMAS, ...schemas } } },
-    apis: [join(import.meta.dirname, 'health.ts'), ...sources],
-  }) as Record<string, unknown>;
+  const doc = withSwaggerJsdoc((swaggerJsdoc) =>
+    swaggerJsdoc({
+      failOnErrors: true,
+      // The probes' bodies are the service's to describe: its own HealthResponse/ReadyResponse win.
+      definition: { openapi: '3.1.0', info, components: { schemas: { ...PROBE_SCHEMAS, ...schemas } } },
+      apis: [join(import.meta.dirname, 'health.ts'), ...sources],
+    }),
+  ) as Record<string, unknown>;
   checkResponses(doc);
   documentKitRefusals(doc);
   return sortPaths(doc);

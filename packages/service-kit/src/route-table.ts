@@ -6,9 +6,9 @@
  * its contract, nor differ from it: an operation with no handler, or a handler with no operation,
  * stops start-up. The bindings' order is the routes' precedence (first match wins).
  */
-import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { querySpellings, scalarKind } from './query-spellings.ts';
+import { Router } from './required.ts';
 import type { Schema, SchemaBook } from './validation.ts';
 
 /** What a handler is given: the validated inputs, typed from the generated `operations`. */

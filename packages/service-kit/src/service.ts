@@ -1,10 +1,9 @@
-import { createServer, type IncomingMessage, METHODS, type Server } from 'node:http';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { Registry } from 'prom-client';
 import { DEFAULT_HOST } from './config.ts';
@@ -13,6 +12,7 @@ import type { TlsFiles } from './flags.ts';
 import { createMetrics, healthRoutes, type Probe } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiInfo, buildOpenApi, exportOpenApi, openApiRoutes } from './openapi.ts';
+import { http, https, Router } from './required.ts';
 import { type Binding, type Handler, routeTable } from './route-table.ts';
 import { jsonDepthLimit, type Schema, SchemaBook, singleValuedQuery } from './validation.ts';
 
@@ -114,7 +114,7 @@ export function createService(options: ServiceOptions): Service {
   // One root router, so 405 and its Allow header consider every route of the service. Every method
   // Node parses counts as implemented: a TRACE (or any method no route has) to a known path is a 405
   // with Allow and to an unknown one a 404, as Starlette answers, where the router alone says 501.
-  const root = new Router({ methods: METHODS });
+  const root = new Router({ methods: http.METHODS });
   for (const router of [
     healthRoutes(healthy, ready, registry),
     openApiRoutes(openapi, options.info.title),
@@ -134,7 +134,7 @@ export function createService(options: ServiceOptions): Service {
       const exportPath = process.env.OPHYD_SERVICE_OPENAPI_EXPORT_PATH;
       if (exportPath) await exportOpenApi(openapi, exportPath);
       const { tls } = listenOptions;
-      const server = tls ? createTlsServer(tls, app.callback()) : createServer(app.callback());
+      const server = tls ? https.createServer(tls, app.callback()) : http.createServer(app.callback());
       service.server = server;
       server.on('clientError', answerClientError); // Node's own 400/431 answers, with the envelope
       if (options.upgrades) {

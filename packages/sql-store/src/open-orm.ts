@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type MigrationObject, MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sql';
 import type pg from 'pg';
 import { type DatabaseTarget, describeDatabase } from './dsn.ts';
@@ -47,7 +46,7 @@ export async function openMigratedOrm(options: OpenOrmOptions): Promise<MikroORM
   const where = describeDatabase(target, url);
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions(options));
+    orm = await MikroORM.init(await ormOptions(options));
   } catch (error) {
     throw fail(`cannot open the ${label} ${where}: ${errorMessage(error)}`, error);
   }
@@ -63,7 +62,7 @@ export async function openMigratedOrm(options: OpenOrmOptions): Promise<MikroORM
   return orm;
 }
 
-function ormOptions(options: OpenOrmOptions): Partial<Options> {
+async function ormOptions(options: OpenOrmOptions): Promise<Partial<Options>> {
   const { target } = options;
   const common = {
     entities: options.entities,
@@ -92,6 +91,8 @@ function ormOptions(options: OpenOrmOptions): Partial<Options> {
       migrations: { ...common.migrations, migrationsList: options.migrations.sqlite },
     };
   }
+  // Loaded only here: pg and MikroORM's PostgreSQL driver are dead weight in a process on SQLite.
+  const { PostgreSqlDriver } = await import('@mikro-orm/postgresql');
   return {
     ...common,
     driver: PostgreSqlDriver,
