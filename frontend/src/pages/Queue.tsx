@@ -14,13 +14,6 @@ import type { Item, LockInfo, Run, Status } from './queue/types.ts';
 
 type Reply = Record<string, unknown> | undefined;
 
-/**
- * `/api/lock/info` is a GET that wants a JSON body (spec §10.1) and a browser cannot send one: our
- * server answers 422, and the page shows the status's lock flags without the holder until it takes
- * a GET without a body.
- */
-const LOCK_INFO_INIT = {} as never;
-
 /** The queue server's client: pushed status, controls, plan form, queue, history, live console. */
 export function QueuePage({ clients, config }: { clients: Clients; config: UiConfig }) {
   const qs = clients.queueServer;
@@ -57,9 +50,7 @@ export function QueuePage({ clients, config }: { clients: Clients; config: UiCon
       run_list_uid: async () =>
         setRuns((((await qs.GET('/api/re/runs/active')).data as Reply)?.run_list ?? []) as Run[]),
       lock_info_uid: async () =>
-        setLock(
-          ((await qs.GET('/api/lock/info', LOCK_INFO_INIT)).data as Reply)?.lock_info as LockInfo | undefined,
-        ),
+        setLock(((await qs.GET('/api/lock/info')).data as Reply)?.lock_info as LockInfo | undefined),
     }),
     [qs],
   );

@@ -148,9 +148,14 @@ describe('queue page', () => {
     const body = { lock_key: 'k', user: 'Operator', environment: true, queue: true, note: 'alignment' };
     const locked = await queueServer('/api/lock', body);
     assert.equal(locked.success, true, locked.msg);
-    // The holder and the note come from /api/lock/info, a GET our server answers only with a body
-    // (which a browser cannot send): the flags from the status are what the page can show.
-    await lock.filter({ hasText: /^environment and queue locked/ }).waitFor();
+    // The flags come with the status; the holder, time and note from /api/lock/info (a GET without
+    // a body, which our server takes) when lock_info_uid changes. Over HTTP the holder is the
+    // authenticated user (the single-user key's), not the body's `user`.
+    await lock
+      .filter({
+        hasText: /^environment and queue locked by UNAUTHENTICATED_SINGLE_USER since .+: alignment$/,
+      })
+      .waitFor();
     // Both refusals carry the server's text, which names the note of the lock.
     const message = page.getByTestId('queue-message');
     await page.getByRole('button', { name: 'Start queue' }).click();

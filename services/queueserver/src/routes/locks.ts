@@ -38,7 +38,7 @@
  *     operationId: lock_info_handler_api_lock_info_get
  *     summary: 'The lock.'
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['read:lock'] }]
- *     requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
+ *     requestBody: { required: false, content: { application/json: { schema: { $ref: '#/components/schemas/Payload' } } } }
  *     responses:
  *       '200': { description: "The manager's reply", content: { application/json: { schema: { $ref: '#/components/schemas/ManagerReply' } } } }
  *       '400': { description: "A body key the call does not take", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
