@@ -57,8 +57,13 @@ else
     "$cd_mod/cmd/containerd" "$cd_mod/cmd/containerd-shim-runc-v2" "$cd_mod/cmd/ctr"
 fi
 
-if have "$BIN/runc" "$RUNC_VERSION"; then step "runc $RUNC_VERSION: cached"; else
-  build runc github.com/opencontainers/runc "$RUNC_VERSION" "$BIN" 1 "" github.com/opencontainers/runc
+if have "$BIN/runc" "$RUNC_VERSION+seccomp"; then step "runc $RUNC_VERSION: cached"; else
+  if [[ ! -f /usr/include/seccomp.h ]]; then
+    step "runc needs libseccomp's headers: apt-get install libseccomp-dev"
+    exit 1
+  fi
+  build runc github.com/opencontainers/runc "$RUNC_VERSION" "$BIN" 1 seccomp github.com/opencontainers/runc
+  echo "$RUNC_VERSION+seccomp" >"$BIN/runc.version"
 fi
 
 cni_mod=github.com/containernetworking/plugins

@@ -38,6 +38,9 @@ state = "${dir}/s"
   [plugins.'io.containerd.cri.v1.images'.pinned_images]
     sandbox = "${PAUSE_IMAGE}"
 [plugins.'io.containerd.cri.v1.runtime']
+  # This machine's capability bounding set lacks CAP_SYS_RESOURCE, so no process may lower its
+  # oom_score_adj: cap the kubelet's requests (-998 for sandboxes) at containerd's own (0).
+  restrict_oom_score_adj = true
   [plugins.'io.containerd.cri.v1.runtime'.containerd]
     default_runtime_name = "runc"
     [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]

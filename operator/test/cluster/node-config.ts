@@ -23,6 +23,8 @@ failCgroupV1: false
 cgroupDriver: cgroupfs
 containerRuntimeEndpoint: unix://${containerdSocket}
 failSwapOn: false
+# Lowering an oom_score_adj needs CAP_SYS_RESOURCE, which this machine's bounding set lacks.
+oomScoreAdj: 0
 address: ${nodeIp}
 port: 10250
 readOnlyPort: 0

@@ -91,7 +91,7 @@ describe('a real single-node cluster', () => {
         readinessProbe: { ...probe, periodSeconds: 2, timeoutSeconds: 5 },
       }),
     );
-    const waited = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod/mini-ioc', '--timeout=300s']);
+    const waited = await cluster.kubectl(['wait', '--for=condition=Ready', 'pod/mini-ioc', '--timeout=180s']);
     if (waited.code !== 0) {
       const describe = await cluster.kubectl(['describe', 'pod', 'mini-ioc']);
       assert.fail(`mini-ioc not Ready: ${waited.stderr}\n${describe.stdout}`);
@@ -112,10 +112,11 @@ describe('a real single-node cluster', () => {
       'wait',
       '--for=jsonpath={.status.phase}=Succeeded',
       'pod/ca-get',
-      '--timeout=300s',
+      '--timeout=180s',
     ]);
     const logs = await cluster.kubectl(['logs', 'ca-get']);
     assert.equal(done.code, 0, `ca-get did not succeed: ${done.stderr}\n${logs.stdout}${logs.stderr}`);
+    assert.equal(logs.code, 0, `kubectl logs ca-get: ${logs.stderr}`);
     assert.match(
       logs.stdout,
       /^mini:current\s+\d{4}-\d\d-\d\dT\S+Z -?\d/m,
