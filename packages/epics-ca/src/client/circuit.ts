@@ -313,7 +313,6 @@ export class ClientCircuit {
     }
   }
 
-
   private handle(r: Response): void {
     switch (r.kind) {
       case 'version':
