@@ -27,7 +27,7 @@ export function App({ config, clients }: { config: UiConfig; clients: Clients })
           </button>
         ))}
       </nav>
-      {page === 'Devices' && <DevicesPage clients={clients} />}
+      {page === 'Devices' && <DevicesPage clients={clients} config={config} />}
       {page === 'PVs' && <PvsPage clients={clients} config={config} />}
       {page === 'Queue' && <QueuePage clients={clients} config={config} />}
       {page === 'Camera' && <CameraPage config={config} />}

@@ -1,18 +1,22 @@
 import { useEffect, useState } from 'react';
 import type { Clients } from '../api/clients.ts';
 import type { components } from '../api/generated/configuration.ts';
+import type { UiConfig } from '../config.ts';
+import { DevicePanel } from './devices/DevicePanel.tsx';
+import { DeviceStatusBadges } from './devices/DeviceStatusBadges.tsx';
+import { useDeviceStatuses } from './devices/useDeviceStatuses.ts';
 
 type DeviceLabel = components['schemas']['DeviceLabel'];
 const LABELS: DeviceLabel[] = ['motor', 'detector', 'signal', 'flyer', 'readable', 'device'];
 
-/** The registry: devices by label and name search; a chosen device's components and PVs. */
-export function DevicesPage({ clients }: { clients: Clients }) {
+/** The registry: devices by label and name search, each one's lock and state; a chosen device's PVs. */
+export function DevicesPage({ clients, config }: { clients: Clients; config: UiConfig }) {
   const [label, setLabel] = useState<DeviceLabel | ''>('');
   const [search, setSearch] = useState('');
   const [names, setNames] = useState<string[]>([]);
   const [error, setError] = useState('');
   const [chosen, setChosen] = useState('');
-  const [pvs, setPvs] = useState<unknown>(null);
+  const statuses = useDeviceStatuses(clients, chosen && !names.includes(chosen) ? [...names, chosen] : names);
 
   useEffect(() => {
     const query = { ...(label && { device_label: label }), ...(search && { pattern: `*${search}*` }) };
@@ -24,16 +28,6 @@ export function DevicesPage({ clients }: { clients: Clients }) {
       (e: unknown) => setError(String(e)),
     );
   }, [clients, label, search]);
-
-  useEffect(() => {
-    if (!chosen) return;
-    clients.configuration
-      .GET('/api/v1/devices/{device_name}/pvs', { params: { path: { device_name: chosen } } })
-      .then(
-        ({ data, error }) => setPvs(data ?? error),
-        (e: unknown) => setPvs(String(e)),
-      );
-  }, [clients, chosen]);
 
   return (
     <section aria-labelledby="devices-title">
@@ -54,19 +48,32 @@ export function DevicesPage({ clients }: { clients: Clients }) {
       </label>
       {error && <p role="alert">{error}</p>}
       <ul aria-label="Device list">
-        {names.map((name) => (
-          <li key={name}>
-            <button type="button" onClick={() => setChosen(name)}>
-              {name}
-            </button>
-          </li>
-        ))}
+        {names.map((name) => {
+          const disabled = statuses[name]?.enabled === false;
+          return (
+            <li key={name} data-device={name} style={{ color: disabled ? '#888' : undefined }}>
+              <button
+                type="button"
+                aria-pressed={chosen === name}
+                onClick={() => setChosen(name)}
+                style={{ opacity: disabled ? 0.6 : 1 }}
+              >
+                {name}
+              </button>
+              <DeviceStatusBadges name={name} status={statuses[name]} />
+            </li>
+          );
+        })}
       </ul>
       {chosen && (
-        <section aria-label={`Device ${chosen}`}>
-          <h2>{chosen}: components and PVs</h2>
-          <pre>{JSON.stringify(pvs, null, 2)}</pre>
-        </section>
+        <DevicePanel
+          key={chosen}
+          name={chosen}
+          clients={clients}
+          directControlUrl={config.directControlUrl}
+          status={statuses[chosen]}
+          onClose={() => setChosen('')}
+        />
       )}
     </section>
   );
