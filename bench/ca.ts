@@ -24,7 +24,7 @@
  *                                    after 200 warm-up gets
  *
  * Server-side figures (ours only, no peer: pyepics and caproto are clients here; EPICS base's RSRV
- * is measured against ours in bench/ioc.ts). The same flood server, in its child process, feeds 1
+ * is measured against ours in bench/ca-fanout.ts and bench/ioc.ts). The same flood server, in its child process, feeds 1
  * and then 10 of our client processes (bench/ca-client.ts `monitor-go`, each subscribed to all 1,000
  * PVs), then 1 and 10 C libca clients (`server_…_libca_client(s)`); once
  * every client has connected, subscribed and settled, all start one common BENCH_FLOOD_SECONDS window:

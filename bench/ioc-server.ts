@@ -1,7 +1,8 @@
 /**
  * The IOC of bench/ioc.ts, run as its own process: a CaServer on 127.0.0.1 serving N double PVs
- * `ioc:<i>`, with a 10 ms timer (absolute schedule) that posts every PV each tick (`pv.post` stamps the current time,
- * which the client turns into a latency). Argv: <count>. Prints `{"port": udpPort}` once serving.
+ * `ioc:<i>`, with a timer (absolute schedule, 100 Hz unless told) that posts every PV each tick
+ * (`pv.post` stamps the current time, which the client turns into a latency). Argv: <count> [hz].
+ * Prints `{"port": udpPort}` once serving.
  * Stdin lines: `mark` starts the measurement window (CPU and tick counters), `stats` prints
  * `{"cpu_s", "wall_s", "ticks", "posts"}` for the window; exits when stdin closes.
  */
@@ -10,12 +11,13 @@ import { pv } from '../packages/epics-ca/src/index.ts';
 import { startServer } from '../packages/epics-ca/test/loopback.ts';
 
 const count = Number(process.argv[2] ?? '100');
+const periodMs = 1000 / Number(process.argv[3] ?? '100');
 const pvs = Array.from({ length: count }, (_, i) => pv.double(`ioc:${i}`, 0));
 const server = await startServer({ pvs });
 
 let ticks = 0;
 let value = 0;
-// Each tick is scheduled against an absolute deadline: setInterval(10) re-arms from when its callback
+// Each tick is scheduled against an absolute deadline: setInterval(period) re-arms from when its callback
 // ran and drifts to ~98 Hz, which would read as lag. When behind, carry on at the period (no burst).
 let next = performance.now();
 let timer: NodeJS.Timeout;
@@ -23,7 +25,7 @@ const tick = () => {
   value++;
   for (const p of pvs) p.post(value);
   ticks++;
-  next += 10;
+  next += periodMs;
   const now = performance.now();
   if (next < now) next = now;
   timer = setTimeout(tick, next - now);

@@ -48,7 +48,9 @@ export function jsonChild(
     if (waiter) waiter(line);
     else queue.push(line);
   });
-  child.on('exit', () => {
+  // 'close', not 'exit': a child that prints its last line and exits at once can exit before that
+  // line is read; 'close' comes after its output has ended.
+  child.on('close', () => {
     exited = true;
     children.delete(child);
     for (const waiter of waiters.splice(0)) waiter(undefined);
@@ -86,7 +88,7 @@ export function jsonChild(
     const killer = setTimeout(() => child.kill('SIGKILL'), options.graceMs ?? 5000);
     return new Promise<void>((resolve) => {
       if (exited) resolve();
-      else child.once('exit', () => resolve());
+      else child.once('close', () => resolve());
     }).finally(() => clearTimeout(killer));
   };
   return { child, next, send, stop };

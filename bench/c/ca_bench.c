@@ -4,7 +4,8 @@
  * clients alike. Built by bench/ca.ts with the machine's gcc against the libca and headers of the
  * epicscorelibs wheel in .venv-peers (scripts/peers.sh installs it).
  *
- * Argv: <mode> <port> <count> [seconds|gets]; the port reaches libca through EPICS_CA_SERVER_PORT.
+ * Argv: <mode> <port> <count> [seconds|gets] [prefix]; the port reaches libca through
+ * EPICS_CA_SERVER_PORT; the PVs are <prefix><i> (default `bench:`, bench/ca-server.ts's names).
  * Callbacks are preemptive (libca's own threads call them, as pyepics sets it up), so the process
  * CPU clock covers everything libca does for the updates.
  */
@@ -17,6 +18,7 @@
 #include <cadef.h>
 
 static unsigned long updates; /* written only by libca's callback threads, read with atomics */
+static const char *prefix = "bench:";
 
 static double now_s(clockid_t clock) {
   struct timespec ts;
@@ -40,12 +42,12 @@ static void check(int status, const char *what) {
   }
 }
 
-/* Creates `count` channels bench:<i> and waits until all are connected; returns the ms it took. */
+/* Creates `count` channels <prefix><i> and waits until all are connected; returns the ms it took. */
 static double connect_all(chid *channels, int count) {
   char name[64];
   double t0 = now_s(CLOCK_MONOTONIC);
   for (int i = 0; i < count; i++) {
-    snprintf(name, sizeof name, "bench:%d", i);
+    snprintf(name, sizeof name, "%s%d", prefix, i);
     check(ca_create_channel(name, NULL, NULL, CA_PRIORITY_DEFAULT, &channels[i]), name);
   }
   check(ca_pend_io(60.0), "connecting");
@@ -54,12 +56,13 @@ static double connect_all(chid *channels, int count) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: %s <mode> <port> <count> [seconds|gets]\n", argv[0]);
+    fprintf(stderr, "usage: %s <mode> <port> <count> [seconds|gets] [prefix]\n", argv[0]);
     return 2;
   }
   const char *mode = argv[1];
   int count = atoi(argv[3]);
   double extra = argc > 4 ? atof(argv[4]) : 0;
+  if (argc > 5) prefix = argv[5];
   chid *channels = calloc(count, sizeof *channels);
   check(ca_context_create(ca_enable_preemptive_callback), "context");
 
