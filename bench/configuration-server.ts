@@ -6,7 +6,7 @@
  * At start-up it creates EXTRA devices through `POST /api/v1/devices` (the real write path), so that
  * the registry the reads hit holds ~1,000 devices rather than the mock's three.
  *
- * Prints `{"url", "seed_s", "devices", "pvs", "addresses", "unresolved"}` once serving: the names the
+ * Prints `{"url", "seed_s", "devices", "pvs", "addresses", "unresolved", "idle_rss_mb"}` once serving: the names the
  * registry holds, and the dotted component addresses it resolves (the rest counted in `unresolved`). Stdin lines: `mark` starts a window
  * (CPU, wall clock, event-loop delay), `stats` prints `{"cpu_s", "wall_s", "rss_mb",
  * "loop_p99_ms", "devices"}` for the window. Closes the service (and removes the SQLite file) and
@@ -16,6 +16,7 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { settleHeap } from '../cli/settle-heap.ts';
 import { startConfiguration } from '../services/configuration/test/harness.ts';
 
 /** Devices created at start-up on top of the mock registry's three. */
@@ -120,8 +121,11 @@ for (let i = 0; i < candidates.length; i += 200) {
     else unresolved++;
   }
 }
+// What the CLI does once a service has started (cli/settle-heap.ts), so idle RSS is as `up` shows it.
+settleHeap();
+const idleRssMb = process.memoryUsage().rss / 2 ** 20;
 process.stdout.write(
-  `${JSON.stringify({ url: h.url, seed_s: seedS, devices, pvs, addresses, unresolved })}\n`,
+  `${JSON.stringify({ url: h.url, seed_s: seedS, devices, pvs, addresses, unresolved, idle_rss_mb: idleRssMb })}\n`,
 );
 
 const loop = monitorEventLoopDelay({ resolution: 10 });

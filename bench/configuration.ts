@@ -21,9 +21,11 @@
  *
  * Figures (per backend, `sqlite` or `postgresql`): `<route>_<backend>_req_per_s`,
  * `<route>_<backend>_p99_ms`, `<route>_<backend>_cpu_pct` (the service process's own CPU over the
- * measured window, from process.cpuUsage in the child; 100 = one core), `<route>_<backend>_loadgen_cpu_pct`
- * (this process: on a 2-core machine the load generator can be the side that saturates, which this
- * tells), and `<backend>_rss_mb` of the service after the runs. The PostgreSQL server's own CPU is
+ * measured window, from process.cpuUsage in the child; 100 = one core), `<route>_<backend>_cpu_us_per_request`
+ * (that CPU over the requests answered), `<route>_<backend>_rss_mb` (the service's RSS under that
+ * load), `<route>_<backend>_loadgen_cpu_pct` (this process: on a 2-core machine the load generator
+ * can be the side that saturates, which this tells), `<backend>_idle_rss_mb` (once seeded, after the
+ * heap settling the CLI does) and `<backend>_rss_mb` of the service after the runs. The PostgreSQL server's own CPU is
  * not counted. Reads never touch the database (they are served from the in-memory registry), so
  * the two backends differ only in `create_delete`. The target quoted in the issue is ≥ 10,000 req/s
  * per read route on one core; the figures are reported as measured, whatever they are.
@@ -42,6 +44,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { compileCacheEnv, useCompileCache } from '../cli/compile-cache.ts';
 import { type Json, jsonChild, killChildren } from './json-child.ts';
 
 const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 10));
@@ -105,11 +108,17 @@ interface Ready {
   pvs: string[];
   addresses: string[];
   unresolved: number;
+  idle_rss_mb: number;
 }
 
 /** The service child: its stdout JSON lines awaited one at a time, commands on its stdin. */
 const startServer = (backend: Backend, env: NodeJS.ProcessEnv) =>
-  jsonChild(process.execPath, [join(here, 'configuration-server.ts'), backend], { env, graceMs: 10_000 });
+  jsonChild(process.execPath, [join(here, 'configuration-server.ts'), backend], {
+    env: { ...env, ...compileCacheEnv(env) },
+    graceMs: 10_000,
+  });
+// The child shares the CLI's compile cache, as under `ophyd-service up` (cli/compile-cache.ts).
+useCompileCache();
 
 /** A deterministic shuffle-free sample: `count` items spread evenly over `items`. */
 function spread<T>(items: T[], count: number): T[] {
@@ -257,6 +266,7 @@ async function runBackend(backend: Backend, env: NodeJS.ProcessEnv): Promise<Jso
   const server = startServer(backend, env);
   try {
     const ready = await server.next<Ready>(120_000, `${backend} service start`);
+    figures[`${backend}_idle_rss_mb`] = Math.round(ready.idle_rss_mb);
     log(
       `${backend}: serving ${ready.devices.length} devices, ${ready.pvs.length} PVs at ${ready.url}; ` +
         `1,000 creates took ${round(ready.seed_s)} s; ${ready.addresses.length} resolvable addresses` +
@@ -282,6 +292,8 @@ async function runBackend(backend: Backend, env: NodeJS.ProcessEnv): Promise<Jso
       if (route === 'create_delete') figures[`${prefix}_ops_per_s`] = round(reqPerS / 2);
       figures[`${prefix}_p99_ms`] = round(result.latency.p99);
       figures[`${prefix}_cpu_pct`] = round((100 * stats.cpu_s) / stats.wall_s);
+      figures[`${prefix}_cpu_us_per_request`] = round((1e6 * stats.cpu_s) / (reqPerS * stats.wall_s));
+      figures[`${prefix}_rss_mb`] = Math.round(stats.rss_mb);
       figures[`${prefix}_loadgen_cpu_pct`] = round((100 * loadgenCpuS) / windowS);
       const codes = Object.entries(result.statusCodeStats)
         .map(([code, { count }]) => `${code}×${count}`)

@@ -1,7 +1,8 @@
 /**
  * The service of bench/direct-control.ts, in its own process: direct control in standalone mode
  * (a registry file listing the bench IOC's PVs, written to a temp dir), its CA client pointed at
- * the IOC's UDP port (argv[2]), listening on 127.0.0.1. Prints `{"url"}` when serving. Stdin lines:
+ * the IOC's UDP port (argv[2]), listening on 127.0.0.1. Prints `{"url", "idle_rss_mb"}` when serving
+ * (after the heap settling the CLI does). Stdin lines:
  * `mark` starts a window, `stats` prints `{"cpu_s", "wall_s", "rss_mb", "coalesced"}` for it.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CaClient, readCaEnv } from '@ophyd-service/epics-ca';
 import { createLogger } from '@ophyd-service/service-kit';
+import { settleHeap } from '../cli/settle-heap.ts';
 import { createDirectControlService } from '../services/direct-control/src/app.ts';
 import { readConfig } from '../services/direct-control/src/config.ts';
 import { FileRegistry } from '../services/direct-control/src/registry/file-registry.ts';
@@ -36,7 +38,9 @@ const service = createDirectControlService({
   logger: createLogger('direct_control', 'silent'),
 });
 const { url } = await service.listen(0, '127.0.0.1');
-console.log(JSON.stringify({ url }));
+// What the CLI does once a service has started (cli/settle-heap.ts), so idle RSS is as `up` shows it.
+settleHeap();
+console.log(JSON.stringify({ url, idle_rss_mb: process.memoryUsage().rss / 2 ** 20 }));
 
 let cpu = process.cpuUsage();
 let wall = performance.now();

@@ -7,10 +7,13 @@
  * BENCH_CLIENTS (default 100) pv-socket clients, each subscribed to every PV.
  *
  * Phases, each a 1 s warm-up then BENCH_SECONDS (default 10) measured:
+ * - `low`: the IOC posts every PV at BENCH_LOW_HZ (default 1), where fixed costs (timers, per-turn
+ *   and per-write work) would show in the CPU per update;
  * - `rate10`: the IOC posts every PV at 10 Hz (clients × PVs × 10 updates/s asked of the service);
  * - `flood`: the IOC posts as fast as its event loop allows; the service coalesces per client.
  * Per phase: updates delivered per second (summed over clients), latency p50/p99/max from the IOC's
- * post to the client's receipt (same host clock), the service's CPU (100 = one core) and RSS, the
+ * post to the client's receipt (same host clock), the service's CPU (100 = one core), its CPU per
+ * delivered update (µs) and RSS under load (`idle_rss_mb` before any client connects), the
  * IOC's posts per second, updates the service coalesced, and this process's CPU (the clients: on 2
  * cores they compete with the service, which the figure shows).
  * Then `rest`: autocannon `GET /api/v1/pv/dcbench:pv<i>/value` (a fresh CA read each), 50 connections.
@@ -22,11 +25,17 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { compileCacheEnv, useCompileCache } from '../cli/compile-cache.ts';
 import { type Json, jsonChild, killChildren } from './json-child.ts';
 
 const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 10));
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const PVS = Number(process.env.BENCH_PVS ?? 100);
+const LOW_HZ = Number(process.env.BENCH_LOW_HZ ?? 1);
+/** Extra Node flags for the service process (BENCH_SERVICE_NODE_FLAGS, e.g. `--cpu-prof`). */
+const SERVICE_FLAGS = process.env.BENCH_SERVICE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+/** Phases to run (BENCH_PHASES, comma-separated; default all), for short runs while developing. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'low,rate10,flood,rest').split(','));
 const here = import.meta.dirname;
 const log = (message: string) => process.stderr.write(`[direct-control] ${message}\n`);
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -48,16 +57,25 @@ setTimeout(
     killChildren();
     process.exit(1);
   },
-  (3 * (SECONDS + 2) + 120) * 1000,
+  (4 * (SECONDS + 2) + 120) * 1000,
 ).unref();
 
-const env = { ...process.env, BENCH_PVS: String(PVS) };
+// The children share the CLI's compile cache, as under `ophyd-service up` (cli/compile-cache.ts).
+useCompileCache();
+const env = { ...process.env, ...compileCacheEnv(process.env), BENCH_PVS: String(PVS) };
 const ioc = jsonChild(process.execPath, [join(here, 'direct-control-ioc-server.ts')], { env });
 const { udp_port } = await ioc.next<{ udp_port: number }>(30_000, 'IOC start');
-const service = jsonChild(process.execPath, [join(here, 'direct-control-server.ts'), String(udp_port)], {
-  env,
-});
-const { url } = await service.next<{ url: string }>(30_000, 'service start');
+const service = jsonChild(
+  process.execPath,
+  [...SERVICE_FLAGS, join(here, 'direct-control-server.ts'), String(udp_port)],
+  {
+    env,
+  },
+);
+const { url, idle_rss_mb } = await service.next<{ url: string; idle_rss_mb: number }>(
+  30_000,
+  'service start',
+);
 log(`IOC on UDP ${udp_port}, service at ${url}; opening ${CLIENTS} clients × ${PVS} PVs`);
 
 /** Latencies of the current window (ms), and updates counted. */
@@ -124,6 +142,7 @@ async function phase(name: string, rate: string): Promise<Json> {
     [`${name}_latency_p99_ms`]: round(percentile(latencies, 0.99)),
     [`${name}_latency_max_ms`]: round(latencies.at(-1) ?? Number.NaN),
     [`${name}_service_cpu_pct`]: round((100 * stats.cpu_s) / stats.wall_s),
+    [`${name}_service_cpu_us_per_update`]: round((stats.cpu_s * 1e6 * (wall / stats.wall_s)) / updates),
     [`${name}_service_rss_mb`]: Math.round(stats.rss_mb),
     [`${name}_ioc_posts_per_s`]: Math.round(posts / wall),
     [`${name}_coalesced_total`]: stats.coalesced,
@@ -136,32 +155,36 @@ async function phase(name: string, rate: string): Promise<Json> {
 const figures: Json = {
   clients: CLIENTS,
   pvs: PVS,
-  ...(await phase('rate10', '10')),
-  ...(await phase('flood', 'max')),
+  idle_rss_mb: Math.round(idle_rss_mb),
+  ...(PHASES.has('low') && (await phase('low', String(LOW_HZ)))),
+  ...(PHASES.has('rate10') && (await phase('rate10', '10'))),
+  ...(PHASES.has('flood') && (await phase('flood', 'max'))),
 };
 for (const ws of sockets) ws.close();
 
-const rest = await autocannon({
-  url,
-  connections: 50,
-  duration: SECONDS,
-  requests: [
-    {
-      method: 'GET',
-      setupRequest: (request: Json, context: Json) => {
-        context.i = ((context.i as number) ?? 0) + 1;
-        return { ...request, path: `/api/v1/pv/dcbench:pv${(context.i as number) % PVS}/value` };
+if (PHASES.has('rest')) {
+  const rest = await autocannon({
+    url,
+    connections: 50,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request: Json, context: Json) => {
+          context.i = ((context.i as number) ?? 0) + 1;
+          return { ...request, path: `/api/v1/pv/dcbench:pv${(context.i as number) % PVS}/value` };
+        },
       },
-    },
-  ],
-});
-figures.rest_pv_value_req_per_s = Math.round(rest.requests.total / SECONDS);
-figures.rest_pv_value_p99_ms = rest.latency.p99;
-const failed = rest.errors + rest.timeouts + rest.non2xx;
-if (failed) figures.rest_pv_value_failed_requests = failed;
-log(
-  `rest: ${figures.rest_pv_value_req_per_s} req/s, p99 ${rest.latency.p99} ms${failed ? `, ${failed} FAILED` : ''}`,
-);
+    ],
+  });
+  figures.rest_pv_value_req_per_s = Math.round(rest.requests.total / SECONDS);
+  figures.rest_pv_value_p99_ms = rest.latency.p99;
+  const failed = rest.errors + rest.timeouts + rest.non2xx;
+  if (failed) figures.rest_pv_value_failed_requests = failed;
+  log(
+    `rest: ${figures.rest_pv_value_req_per_s} req/s, p99 ${rest.latency.p99} ms${failed ? `, ${failed} FAILED` : ''}`,
+  );
+}
 
 await service.stop();
 await ioc.stop();
@@ -175,6 +198,8 @@ console.log(
         'python-reference': { error: 'the Python service is not installed here' },
         coniql: { error: 'not runnable here; the field notes quote it lagging past about 2,000 updates/s' },
       },
+      // The issue's figures for the Python service (FastAPI), which cannot run here.
+      python_quoted: { rss_mb_100_clients: 135, cpu_us_per_update_at_1638_per_s: 70 },
       ratios: {
         rate10_vs_coniql_anchor: round((figures.rate10_updates_per_s as number) / 2000),
         flood_vs_coniql_anchor: round((figures.flood_updates_per_s as number) / 2000),

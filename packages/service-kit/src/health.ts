@@ -55,6 +55,9 @@ export function healthRoutes(health: Probe, ready: Probe, metrics: Registry): Ro
   return router;
 }
 
+/** Milliseconds between event-loop lag samples of the process metrics. */
+const LAG_SAMPLE_MS = 100;
+
 /** A registry with process metrics and a request-duration histogram labelled by route template. */
 export function createMetrics(service: string): {
   registry: Registry;
@@ -62,7 +65,10 @@ export function createMetrics(service: string): {
 } {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
+  // The event-loop lag histogram samples on a native timer: prom-client's default 10 ms wakes an
+  // idle service 100 times a second (~7 ms of CPU a second, the fixed cost that dominated CPU per
+  // WebSocket update at low rates). Lag is still measured in full at each of 10 samples a second.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: LAG_SAMPLE_MS });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status',

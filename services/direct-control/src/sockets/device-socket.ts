@@ -13,7 +13,7 @@ import type { Connection } from './connection.ts';
 import { deviceUpdate, envelope, errorFrame, metaFrame } from './frames.ts';
 import type { Endpoint } from './gateway.ts';
 import { frameTimeout, READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
-import { TurnBatch } from './turn-batch.ts';
+import { TurnBatch, UPDATE_WINDOW_MS } from './turn-batch.ts';
 
 interface Client {
   connection: Connection;
@@ -42,7 +42,7 @@ export class DeviceSocket implements Endpoint {
   private readonly dc: DirectControl;
   private readonly devices = new Map<string, DeviceState>();
   private readonly clients = new Set<Client>();
-  /** Components with a new value this turn: serialised once, at the end of it. */
+  /** Components with a new value within the window (see PvSocket's): serialised once, at the end of it. */
   private readonly values = new TurnBatch<
     string,
     { device: string; state: DeviceState; signal: string; pv: string }
@@ -56,7 +56,7 @@ export class DeviceSocket implements Endpoint {
         deviceUpdate(device, signal, this.dc.hub.peek(pv) ?? { connected: false }),
       );
     }
-  });
+  }, UPDATE_WINDOW_MS);
 
   constructor(dc: DirectControl) {
     this.dc = dc;

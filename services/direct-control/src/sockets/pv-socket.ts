@@ -10,7 +10,7 @@ import type { Connection } from './connection.ts';
 import { envelope, errorFrame, metaFrame, type PvState, pvUpdate } from './frames.ts';
 import type { Endpoint } from './gateway.ts';
 import { errorText, frameTimeout, READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
-import { TurnBatch } from './turn-batch.ts';
+import { TurnBatch, UPDATE_WINDOW_MS } from './turn-batch.ts';
 
 interface Client {
   connection: Connection;
@@ -41,7 +41,11 @@ export class PvSocket implements Endpoint {
   private readonly dc: DirectControl;
   private readonly fanouts = new Map<string, Fanout>();
   private readonly clients = new Set<Client>();
-  /** PVs with a new value this turn: serialised once, at the end of it. */
+  /**
+   * PVs with a new value within the window: serialised once, at the end of it. The window lets the
+   * updates of PVs posted together, which CA may deliver over several turns, reach each client in
+   * one write instead of one write per PV: at low rates those writes were most of the CPU.
+   */
   private readonly values = new TurnBatch<string, string>((batch) => {
     for (const pv of batch.keys()) {
       const fanout = this.fanouts.get(pv);
@@ -49,7 +53,7 @@ export class PvSocket implements Endpoint {
       const state = this.state(pv);
       this.send(pv, fanout.clients, (base64) => pvUpdate(pv, state, { base64 }), true);
     }
-  });
+  }, UPDATE_WINDOW_MS);
 
   constructor(dc: DirectControl) {
     this.dc = dc;
