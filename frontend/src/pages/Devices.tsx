@@ -47,34 +47,36 @@ export function DevicesPage({ clients, config }: { clients: Clients; config: UiC
         Name <input value={search} onChange={(e) => setSearch(e.target.value)} />
       </label>
       {error && <p role="alert">{error}</p>}
-      <ul aria-label="Device list">
-        {names.map((name) => {
-          const disabled = statuses[name]?.enabled === false;
-          return (
-            <li key={name} data-device={name} style={{ color: disabled ? '#888' : undefined }}>
-              <button
-                type="button"
-                aria-pressed={chosen === name}
-                onClick={() => setChosen(name)}
-                style={{ opacity: disabled ? 0.6 : 1 }}
-              >
-                {name}
-              </button>
-              <DeviceStatusBadges name={name} status={statuses[name]} />
-            </li>
-          );
-        })}
-      </ul>
-      {chosen && (
-        <DevicePanel
-          key={chosen}
-          name={chosen}
-          clients={clients}
-          directControlUrl={config.directControlUrl}
-          status={statuses[chosen]}
-          onClose={() => setChosen('')}
-        />
-      )}
+      <div style={{ display: 'flex', gap: '2em', alignItems: 'flex-start' }}>
+        <ul aria-label="Device list">
+          {names.map((name) => {
+            const disabled = statuses[name]?.enabled === false;
+            return (
+              <li key={name} data-device={name} style={{ color: disabled ? '#888' : undefined }}>
+                <button
+                  type="button"
+                  aria-pressed={chosen === name}
+                  onClick={() => setChosen(name)}
+                  style={{ opacity: disabled ? 0.6 : 1 }}
+                >
+                  {name}
+                </button>
+                <DeviceStatusBadges name={name} status={statuses[name]} />
+              </li>
+            );
+          })}
+        </ul>
+        {chosen && (
+          <DevicePanel
+            key={chosen}
+            name={chosen}
+            clients={clients}
+            directControlUrl={config.directControlUrl}
+            status={statuses[chosen]}
+            onClose={() => setChosen('')}
+          />
+        )}
+      </div>
     </section>
   );
 }

@@ -49,7 +49,10 @@ export function DevicePanel({
   const health = usePvHealth(directControlUrl, pvNames);
 
   return (
-    <section aria-label={`Device ${name}`} style={{ opacity: status && !status.enabled ? 0.6 : 1 }}>
+    <section
+      aria-label={`Device ${name}`}
+      style={{ opacity: status && !status.enabled ? 0.6 : 1, position: 'sticky', top: '1em' }}
+    >
       <h2>
         {name}: components and PVs{' '}
         <button type="button" onClick={onClose} aria-label={`Close ${name}`}>
@@ -57,13 +60,17 @@ export function DevicePanel({
         </button>
       </h2>
       {error && <p role="alert">{error}</p>}
-      <dl>
+      <dl style={{ display: 'grid', gridTemplateColumns: 'max-content auto', gap: '0.2em 1em' }}>
         <dt>Label</dt>
-        <dd>{pvs?.device_label ?? ''}</dd>
+        <dd style={{ margin: 0 }}>{pvs?.device_label ?? ''}</dd>
         <dt>State</dt>
-        <dd data-testid={`state-of-${name}`}>{status ? (status.enabled ? 'enabled' : 'disabled') : '…'}</dd>
+        <dd data-testid={`state-of-${name}`} style={{ margin: 0 }}>
+          {status ? (status.enabled ? 'enabled' : 'disabled') : '…'}
+        </dd>
         <dt>Lock</dt>
-        <dd data-testid={`lock-of-${name}`}>{status ? lockText(status) : '…'}</dd>
+        <dd data-testid={`lock-of-${name}`} style={{ margin: 0 }}>
+          {status ? lockText(status) : '…'}
+        </dd>
       </dl>
       <table aria-label={`PVs of ${name}`}>
         <thead>

@@ -9,6 +9,9 @@ export function lockText(status: DeviceStatus): string {
   return `locked by plan '${status.locked_by_plan ?? '?'}'${item}${since}${until}`;
 }
 
+/** A lock stands out as an amber tag (text, not an icon: no emoji font is needed). */
+const LOCK_MARK = { marginLeft: '0.5em', padding: '0 0.3em', background: '#ffd27a', borderRadius: '3px' };
+
 /** The list's short marks for a device: "disabled" and a lock with its plan (nothing when free). */
 export function DeviceStatusBadges({ name, status }: { name: string; status?: DeviceStatus }) {
   if (!status) return null;
@@ -20,8 +23,8 @@ export function DeviceStatusBadges({ name, status }: { name: string; status?: De
         </span>
       )}
       {status.lock_status === 'locked' && (
-        <span data-testid={`lock-${name}`} title={lockText(status)} style={{ marginLeft: '0.5em' }}>
-          <span aria-hidden="true">🔒</span> locked by {status.locked_by_plan ?? '?'}
+        <span data-testid={`lock-${name}`} title={lockText(status)} style={LOCK_MARK}>
+          locked by {status.locked_by_plan ?? '?'}
         </span>
       )}
     </>
