@@ -1,93 +1,47 @@
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Clients } from '../api/clients.ts';
 import { MotorPanel } from '../components/MotorPanel.tsx';
-import { type PvMetadata, SetpointControl } from '../components/SetpointControl.tsx';
 import { StripChart } from '../components/StripChart.tsx';
-import { useWriteAccess, type WriteAccess } from '../components/useWriteAccess.ts';
-import { WaveformPlot } from '../components/WaveformPlot.tsx';
+import { useWriteAccess } from '../components/useWriteAccess.ts';
+import { VirtualRows } from '../components/VirtualRows.tsx';
 import type { UiConfig } from '../config.ts';
 import { type SocketState, sharedSocket } from '../socket.ts';
-
-interface PvRow extends PvMetadata {
-  units?: string;
-  precision?: number;
-  severity?: number;
-  error?: string;
-}
-
-/** Alarm severity (EPICS: 0 none, 1 minor, 2 major, 3 invalid) as a background colour. */
-const SEVERITY_COLOURS = ['transparent', '#ffe08a', '#ff9a9a', '#d0d0d0'];
+import { PvTableRow, ROW_HEIGHT, WAVEFORM_ROW_HEIGHT } from './pvs/PvTableRow.tsx';
+import { createPvRowStore, type PvRowStore } from './pvs/pvRowStore.ts';
 
 /** The pv-socket's URL on the direct-control service. */
 export function pvSocketUrl(directControlUrl: string): string {
   return `${directControlUrl.replace(/^http/, 'ws')}/api/v1/pv-socket`;
 }
 
-function shown(row: PvRow): string {
-  if (row.value === undefined) return '';
-  if (row.enum_strs && typeof row.value === 'number') return row.enum_strs[row.value] ?? String(row.value);
-  if (typeof row.value === 'number' && typeof row.precision === 'number')
-    return row.value.toFixed(row.precision);
-  return typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
-}
+/** The table's scroll container is at most this high; the rest of the page stays in reach. */
+const TABLE_MAX_HEIGHT = 'min(560px, 60vh)';
+const STICKY_HEADER = { position: 'sticky', top: 0, background: 'Canvas', zIndex: 1 } as const;
 
-const NO_ROW: PvRow = {};
-
-/** One PV's row; memoised, so a frame's render touches only the rows whose PV changed. */
-const PvTableRow = memo(function PvTableRow({
-  pv,
-  row,
-  access,
-  clients,
-  plotted,
-  onTogglePlot,
-}: {
-  pv: string;
-  row: PvRow;
-  access: WriteAccess;
-  clients: Clients;
-  plotted: boolean;
-  onTogglePlot: (pv: string) => void;
-}) {
-  const connection =
-    row.error ??
-    (row.connected === false ? 'disconnected' : row.value === undefined ? 'waiting' : 'connected');
-  return (
-    <tr data-pv={pv} style={{ background: SEVERITY_COLOURS[row.severity ?? 0] }}>
-      <td>{pv}</td>
-      <td data-testid={`value-${pv}`}>
-        {Array.isArray(row.value) ? <WaveformPlot pv={pv} values={row.value} /> : shown(row)}
-      </td>
-      <td>{row.units ?? ''}</td>
-      <td data-testid={`connection-${pv}`}>{connection}</td>
-      <td>
-        {row.value !== undefined && <SetpointControl pv={pv} meta={row} access={access} clients={clients} />}
-      </td>
-      <td>
-        <button
-          type="button"
-          aria-label={`Plot ${pv}`}
-          aria-pressed={plotted}
-          onClick={() => onTogglePlot(pv)}
-        >
-          Plot
-        </button>
-      </td>
-    </tr>
+/** The units of each plotted PV, re-read when any of them changes (for the strip chart's axes). */
+function usePlottedUnits(store: PvRowStore, plotted: readonly string[]): (string | undefined)[] {
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      const stops = plotted.map((pv) => store.subscribe(pv, listener));
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+    [store, plotted],
   );
-});
-
-/** Keeps a frame's non-null fields (meta frames carry nulls for what the PV does not have). */
-function present(frame: Record<string, unknown>): Partial<PvRow> {
-  return Object.fromEntries(Object.entries(frame).filter(([, value]) => value !== null)) as Partial<PvRow>;
+  // A string snapshot: equal units compare equal, so a value update does not re-render the page.
+  const joined = useSyncExternalStore(subscribe, () =>
+    plotted.map((pv) => store.row(pv).units ?? '\u0000').join('\u0001'),
+  );
+  return joined === '' ? [] : joined.split('\u0001').map((units) => (units === '\u0000' ? undefined : units));
 }
 
 /** A live table of PV values over the shared pv-socket, with set-points, and a motor panel. */
 export function PvsPage({ clients, config }: { clients: Clients; config: UiConfig }) {
   const socket = sharedSocket(pvSocketUrl(config.directControlUrl));
   const access = useWriteAccess(clients);
+  const [store] = useState(createPvRowStore);
   const [names, setNames] = useState<string[]>(['mini:current']);
-  const [rows, setRows] = useState<Record<string, PvRow>>({});
   const [state, setState] = useState<SocketState>(socket.state);
   const [adding, setAdding] = useState('');
   const [plotted, setPlotted] = useState<string[]>([]);
@@ -97,38 +51,17 @@ export function PvsPage({ clients, config }: { clients: Clients; config: UiConfi
   );
   const [motorName, setMotorName] = useState('motor_ph');
   const [motor, setMotor] = useState('motor_ph');
+  const plottedUnits = usePlottedUnits(store, plotted);
+  const shape = useSyncExternalStore(store.onShape, store.shapeVersion);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shape` moves when a row's height does
+  const rowHeights = useMemo(
+    () => names.map((pv) => (store.isWaveform(pv) ? WAVEFORM_ROW_HEIGHT : ROW_HEIGHT)),
+    [names, store, shape],
+  );
 
   useEffect(() => socket.onState(setState), [socket]);
-  // Frames are merged per PV and applied once per animation frame: one table render per frame, not
-  // per update (at 1,000 PVs × 10 Hz a render per update starved the page).
-  useEffect(() => {
-    let pending: Record<string, Partial<PvRow>> = {};
-    let frame = 0;
-    const flush = () => {
-      frame = 0;
-      const changes = pending;
-      pending = {};
-      setRows((old) => {
-        const next = { ...old };
-        for (const [pv, change] of Object.entries(changes)) next[pv] = { ...old[pv], ...change };
-        return next;
-      });
-    };
-    const stop = socket.onMessage((message) => {
-      const pv = typeof message.pv === 'string' ? message.pv : undefined;
-      if (!pv) return;
-      if (message.event_type === 'pv_update' || message.sub_type === 'meta') {
-        pending[pv] = { ...pending[pv], ...present(message), error: undefined };
-      } else if (message.type === 'error') {
-        pending[pv] = { ...pending[pv], error: String(message.error) };
-      } else return;
-      if (!frame) frame = requestAnimationFrame(flush);
-    });
-    return () => {
-      stop();
-      cancelAnimationFrame(frame);
-    };
-  }, [socket]);
+  // The store keeps every PV's newest row and tells only the rows on screen, once per animation frame.
+  useEffect(() => store.listen(socket), [store, socket]);
   // Subscribe only the names added since the last run: re-sending every subscription on each add
   // made N² frames (a 1,000-PV table never finished subscribing).
   const subscribed = useRef(new Set<string>());
@@ -161,34 +94,37 @@ export function PvsPage({ clients, config }: { clients: Clients; config: UiConfi
         </label>{' '}
         <button type="submit">Add</button>
       </form>
-      <table aria-label="PV values">
-        <thead>
-          <tr>
-            <th>PV</th>
-            <th>Value</th>
-            <th>Units</th>
-            <th>Connection</th>
-            <th>Set-point</th>
-            <th>Chart</th>
+      <VirtualRows
+        label="PV values"
+        columns={6}
+        rowHeights={rowHeights}
+        maxHeight={TABLE_MAX_HEIGHT}
+        header={
+          <tr aria-rowindex={1}>
+            {['PV', 'Value', 'Units', 'Connection', 'Set-point', 'Chart'].map((title) => (
+              <th key={title} style={STICKY_HEADER}>
+                {title}
+              </th>
+            ))}
           </tr>
-        </thead>
-        <tbody>
-          {names.map((pv) => (
-            <PvTableRow
-              key={pv}
-              pv={pv}
-              row={rows[pv] ?? NO_ROW}
-              access={access}
-              clients={clients}
-              plotted={plotted.includes(pv)}
-              onTogglePlot={togglePlot}
-            />
-          ))}
-        </tbody>
-      </table>
+        }
+        renderRow={(index, ariaRowIndex) => (
+          <PvTableRow
+            key={names[index]}
+            pv={names[index]}
+            ariaRowIndex={ariaRowIndex}
+            height={rowHeights[index]}
+            store={store}
+            access={access}
+            clients={clients}
+            plotted={plotted.includes(names[index])}
+            onTogglePlot={togglePlot}
+          />
+        )}
+      />
       <StripChart
         socket={socket}
-        series={plotted.map((pv) => ({ pv, units: rows[pv]?.units }))}
+        series={plotted.map((pv, i) => ({ pv, units: plottedUnits[i] }))}
         onRemove={(pv) => setPlotted(plotted.filter((p) => p !== pv))}
       />
       <form
