@@ -19,7 +19,7 @@ import {
   startContainerRuntime,
 } from './container-runtime.ts';
 import { kubeletConfig, writeServiceAccountKeys } from './node-config.ts';
-import { type Daemon, startDaemon, stopDaemon, until } from './processes.ts';
+import { type Daemon, logTail, startDaemon, stopDaemon, until } from './processes.ts';
 
 export { BIN };
 /** The node's name and address (inside the cluster's network namespace). */
@@ -59,6 +59,12 @@ export interface RealCluster {
   netns: string;
   kubeconfigPath: string;
   runtime: ContainerRuntime;
+  /** Runs `command` inside the cluster's network namespace; resolves with {code, stdout, stderr}. */
+  run(
+    command: string,
+    args: string[],
+    input?: string,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
   /** kubectl inside the cluster's network namespace; resolves with {code, stdout, stderr}. */
   kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Imports a local Docker image into the node's containerd. */
@@ -80,6 +86,9 @@ export async function startRealCluster(): Promise<RealCluster> {
   const inNs = (cmd: string, args: string[]) => sh('ip', ['netns', 'exec', netns, cmd, ...args]);
   let drainPods = async () => {};
   const stop = async () => {
+    // Controllers first, so the drained pods are not replaced.
+    for (const name of ['kube-controller-manager', 'kube-scheduler'])
+      await stopDaemon(daemons.find((d) => d.name === name));
     await drainPods().catch(() => {});
     await teardown(dir, netns, daemons, runtime);
   };
@@ -106,13 +115,11 @@ contexts: [{name: node, context: {cluster: node, user: admin, namespace: default
 current-context: node
 `,
     );
-    const kubectl: RealCluster['kubectl'] = (args, input) =>
+    const run: RealCluster['run'] = (command, args, input) =>
       new Promise((resolve) => {
-        const child = spawn(
-          'nsenter',
-          [`--net=/run/netns/${netns}`, '--', 'kubectl', `--kubeconfig=${kubeconfigPath}`, ...args],
-          { stdio: ['pipe', 'pipe', 'pipe'] },
-        );
+        const child = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', command, ...args], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c) => {
@@ -124,9 +131,11 @@ current-context: node
         child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
         child.stdin.end(input ?? '');
       });
+    const kubectl: RealCluster['kubectl'] = (args, input) =>
+      run('kubectl', [`--kubeconfig=${kubeconfigPath}`, ...args], input);
     // Deleting the pods lets the kubelet stop their containers and release their addresses.
     drainPods = async () => {
-      await kubectl(['delete', 'pods', '--all', '--all-namespaces', '--wait', '--timeout=60s']);
+      await kubectl(['delete', 'pods', '--all', '--all-namespaces', '--wait', '--timeout=90s']);
     };
     const daemon = (name: string, args: string[]) => {
       const d = startDaemon(name, netns, join(BIN, name), args, dir);
@@ -179,6 +188,21 @@ current-context: node
       `--cert-dir=${join(dir, 'scheduler-certs')}`,
     ]);
 
+    // Cluster DNS (cluster-dns.ts) on the node's address, before the kubelet points pods at it.
+    const dns = startDaemon(
+      'cluster-dns',
+      netns,
+      process.execPath,
+      [join(import.meta.dirname, 'cluster-dns.ts'), kubeconfigPath, NODE_IP],
+      dir,
+    );
+    daemons.push(dns);
+    await until(
+      'cluster DNS listening',
+      async () => logTail(dns.logPath).includes('cluster DNS on'),
+      daemons,
+    );
+
     buildPauseImage(dir);
     runtime = await startContainerRuntime(BIN, netns, dir);
     daemons.push(runtime.daemon);
@@ -212,6 +236,7 @@ current-context: node
       netns,
       kubeconfigPath,
       runtime: live,
+      run,
       kubectl,
       loadImage: (tag) => importImage(live, tag),
       daemons,
@@ -235,7 +260,7 @@ async function teardown(
   daemons: Daemon[],
   runtime: ContainerRuntime | undefined,
 ): Promise<void> {
-  const order = ['kube-proxy', 'kubelet', 'kube-scheduler', 'kube-controller-manager'];
+  const order = ['kube-proxy', 'kubelet', 'cluster-dns', 'kube-scheduler', 'kube-controller-manager'];
   for (const name of order) await stopDaemon(daemons.find((d) => d.name === name));
   if (runtime) {
     // Containers the kubelet left (a pod that would not drain), then their shims.

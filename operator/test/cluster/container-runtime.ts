@@ -41,6 +41,8 @@ state = "${dir}/s"
   # This machine's capability bounding set lacks CAP_SYS_RESOURCE, so no process may lower its
   # oom_score_adj: cap the kubelet's requests (-998 for sandboxes) at containerd's own (0).
   restrict_oom_score_adj = true
+  # Pods' network namespaces under our state dir (not /run/netns), so teardown finds every one.
+  netns_mounts_under_state_dir = true
   [plugins.'io.containerd.cri.v1.runtime'.containerd]
     default_runtime_name = "runc"
     [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]

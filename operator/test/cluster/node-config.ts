@@ -13,7 +13,8 @@ export function writeServiceAccountKeys(dir: string): void {
 /**
  * The KubeletConfiguration: cgroup v1 accepted (failCgroupV1: false, these machines run v1), the
  * cgroupfs driver (as Docker here), our containerd, everything under `dir`, the API server trusted
- * to call in without client certificates (it runs beside it in the same namespace), and no image
+ * to call in without client certificates (it runs beside it in the same namespace), the cluster
+ * DNS (cluster-dns.ts) on the node's address, and no image
  * garbage collection or disk-pressure eviction: the images cannot be pulled again here.
  */
 export function kubeletConfig(dir: string, containerdSocket: string, nodeIp: string): string {
@@ -37,6 +38,8 @@ authorization:
   mode: AlwaysAllow
 podLogsDir: ${join(dir, 'pod-logs')}
 resolvConf: ""
+clusterDNS: [${nodeIp}]
+clusterDomain: cluster.local
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard:

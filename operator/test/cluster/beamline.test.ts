@@ -1,0 +1,91 @@
+/**
+ * test:cluster, a user's first act on a real cluster: `helm install` the chart (the operator runs
+ * as a pod, talking to the API server through the kubernetes Service and kube-proxy), then
+ * `kubectl apply` the example Beamline, which becomes Ready because its pods are really Ready.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ensureImage, REPO_ROOT } from '../../../integration/pods/src/image.ts';
+import { BIN, type RealCluster, startRealCluster } from './cluster.ts';
+import { until } from './processes.ts';
+import { addHostPathVolumes } from './volumes.ts';
+
+describe('the chart and the example Beamline on a real node', () => {
+  let cluster: RealCluster;
+  let tag: string;
+
+  before(async () => {
+    const image = ensureImage((line) => console.log(`[test:cluster] ${line}`));
+    tag = image.split(':')[1];
+    cluster = await startRealCluster();
+    cluster.loadImage(image);
+    // The example claims two volumes (registry, queue server); one spare.
+    await addHostPathVolumes(cluster, 3);
+    await until(
+      'the default ServiceAccount',
+      async () => (await cluster.kubectl(['get', 'serviceaccount', 'default'])).code === 0,
+      cluster.daemons,
+    );
+  });
+  after(() => cluster?.stop());
+
+  /** What a failed wait shows: every pod, the events, and the operator's log. */
+  const situation = async () => {
+    const pods = await cluster.kubectl(['get', 'pods', '-o', 'wide']);
+    const events = await cluster.kubectl(['get', 'events', '--sort-by=.lastTimestamp']);
+    const operator = await cluster.kubectl(['logs', 'deploy/ophyd-service', '--tail=30']);
+    return `${pods.stdout}\n${events.stdout.split('\n').slice(-25).join('\n')}\n${operator.stdout}${operator.stderr}`;
+  };
+
+  it('helm install runs the operator to Ready', async () => {
+    const installed = await cluster.run(join(BIN, 'helm'), [
+      `--kubeconfig=${cluster.kubeconfigPath}`,
+      'install',
+      'ophyd-service',
+      join(REPO_ROOT, 'charts/ophyd-service'),
+      '--set',
+      `image.tag=${tag}`,
+      '--wait',
+      '--timeout=5m',
+    ]);
+    assert.equal(installed.code, 0, `helm install: ${installed.stderr}\n${await situation()}`);
+    const ready = await cluster.kubectl([
+      'get',
+      'deploy/ophyd-service',
+      '-o',
+      'jsonpath={.status.readyReplicas}',
+    ]);
+    assert.equal(ready.stdout, '1');
+  });
+
+  it('the example Beamline becomes Ready from real pods', async () => {
+    const example = readFileSync(join(REPO_ROOT, 'examples/mini-beamline.yaml'), 'utf8');
+    assert.match(example, /tag: latest/);
+    const applied = await cluster.kubectl(
+      ['apply', '-f', '-'],
+      example.replace('tag: latest', `tag: ${tag}`),
+    );
+    assert.equal(applied.code, 0, applied.stderr);
+    const waited = await cluster.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'beamline/mini',
+      '--timeout=600s',
+    ]);
+    assert.equal(waited.code, 0, `Beamline mini not Ready: ${waited.stderr}\n${await situation()}`);
+    // Ready from the pods themselves: every pod of the Beamline runs with all containers ready.
+    const pods = await cluster.kubectl([
+      'get',
+      'pods',
+      '-l',
+      'app.kubernetes.io/instance=mini',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.status.containerStatuses[*].ready}{"\\n"}{end}',
+    ]);
+    const lines = pods.stdout.trim().split('\n');
+    assert.ok(lines.length >= 5, `the example's pods: ${pods.stdout}`);
+    for (const line of lines) assert.match(line, /^\S+ Running( true)+$/, line);
+  });
+});
