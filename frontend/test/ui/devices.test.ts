@@ -3,7 +3,8 @@
  * configuration service's REST shows its holder in the list and in its panel and goes when
  * unlocked; a disabled device is greyed and says "disabled" until enabled again; pinhole's panel,
  * opened from the keyboard, shows each PV connected with an alarm severity over the pv-socket and
- * unsubscribes them when closed; every control has an accessible name. `devices.png`.
+ * unsubscribes them when closed; only the registry's change cursor is asked while nothing changes;
+ * every control has an accessible name. `devices.png`.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -164,6 +165,27 @@ describe('Devices page', () => {
       device_names: LOCK.device_names,
       item_id: LOCK.item_id,
     });
+  });
+
+  it('asks only the change cursor while nothing changes, no device statuses', async () => {
+    // The last test's unlock and enable are shown: the check that saw them has fetched statuses.
+    await page.getByTestId('lock-sim_mtr2').waitFor({ state: 'detached' });
+    await page.getByTestId('enabled-sim_mtr3').waitFor({ state: 'detached' });
+    const path = (url: string) => new URL(url).pathname;
+    let statusRequests = 0;
+    const countStatus = (request: { url(): string }) => {
+      if (/^\/api\/v1\/devices\/[^/]+\/status$/.test(path(request.url()))) statusRequests++;
+    };
+    page.on('request', countStatus);
+    try {
+      for (let checks = 0; checks < 2; checks++) {
+        const cursor = await page.waitForResponse((r) => path(r.url()) === '/api/v1/devices/changes');
+        assert.equal(cursor.status(), 200);
+      }
+    } finally {
+      page.off('request', countStatus);
+    }
+    assert.equal(statusRequests, 0);
   });
 
   it('gives every control an accessible name', async () => {

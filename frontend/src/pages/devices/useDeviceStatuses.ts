@@ -10,9 +10,9 @@ const CHECK_MS = 5000;
 
 /**
  * The lock and enabled state of each named device, kept current. The registry pushes nothing, so
- * the page asks `/devices/changes` (one small request) every 5 s while it is visible; its
- * `current_version` moves on every lock, unlock, enable and disable, and only then are the
- * devices' statuses fetched again. Without the registry's database that route answers 501, and
+ * the page asks `/devices/changes` for its cursor alone (one small request) every 5 s while it is
+ * visible; its `current_version` moves on every lock, unlock, enable and disable, and only then
+ * are the devices' statuses fetched again. Without the registry's database that route answers 501, and
  * the statuses themselves are fetched on each check instead. A lock with a lease (`locked_until`)
  * can lapse with no version change, so statuses are also fetched while one is shown.
  */
@@ -46,7 +46,8 @@ export function useDeviceStatuses(clients: Clients, names: string[]): Record<str
     const check = async () => {
       if (document.visibilityState !== 'visible') return;
       const { data } = await clients.configuration.GET('/api/v1/devices/changes', {
-        params: { query: { since_version: version ?? 0 } },
+        // A cursor beyond the newest change: the answer is the cursor alone, never a list of changes.
+        params: { query: { since_version: Number.MAX_SAFE_INTEGER } },
       });
       if (cancelled) return;
       const moved = !data || data.current_version !== version || data.service_epoch !== epoch;
