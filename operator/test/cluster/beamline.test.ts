@@ -88,4 +88,36 @@ describe('the chart and the example Beamline on a real node', () => {
     assert.ok(lines.length >= 5, `the example's pods: ${pods.stdout}`);
     for (const line of lines) assert.match(line, /^\S+ Running( true)+$/, line);
   });
+
+  it("a pod reads mini:current through the IOC's Service with the Beamline's CA settings", async () => {
+    // The operator's mini-epics ConfigMap names the IOC Services (cluster DNS, then kube-proxy).
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'ca-get-by-service' },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [
+          {
+            name: 'ca',
+            image: `ophyd-service:${tag}`,
+            imagePullPolicy: 'Never',
+            args: ['ca', 'get', 'mini:current'],
+            envFrom: [{ configMapRef: { name: 'mini-epics' } }],
+          },
+        ],
+      },
+    };
+    const applied = await cluster.kubectl(['apply', '-f', '-'], JSON.stringify(pod));
+    assert.equal(applied.code, 0, applied.stderr);
+    const done = await cluster.kubectl([
+      'wait',
+      '--for=jsonpath={.status.phase}=Succeeded',
+      'pod/ca-get-by-service',
+      '--timeout=180s',
+    ]);
+    const logs = await cluster.kubectl(['logs', 'ca-get-by-service']);
+    assert.equal(done.code, 0, `ca get did not succeed: ${done.stderr}\n${logs.stdout}${logs.stderr}`);
+    assert.match(logs.stdout, /^mini:current\s+\d{4}-\d\d-\d\dT\S+Z -?\d/m);
+  });
 });
