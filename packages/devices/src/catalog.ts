@@ -3,11 +3,16 @@
  * OPHYD_DEVICE_CATALOG (the TypeScript answer to a profile's localdevs.py). A later definition of
  * the same name or path replaces an earlier one.
  */
+
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { Catalog, DeviceClassSpec } from './catalog-types.ts';
 import { BUILTIN_CLASSES } from './classes.ts';
+
+/** The YAML parser, loaded by the first YAML catalog file only (~0.5 MB of source most processes never need). */
+const yaml = () => createRequire(import.meta.url)('yaml') as typeof Yaml;
 
 const componentSchema = {
   type: 'object',
@@ -87,7 +92,7 @@ export function readCatalogFile(path: string): DeviceClassSpec[] {
   let data: unknown;
   try {
     const text = readFileSync(path, 'utf8');
-    data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    data = path.endsWith('.json') ? JSON.parse(text) : yaml().parse(text);
   } catch (err) {
     throw new CatalogError(`device catalog ${path}: ${(err as Error).message}`);
   }
