@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError } from './config.ts';
+import { LOG_LEVELS, pinoLevel } from './logger.ts';
 
 /**
  * A failure the CLI reports as one line, exiting with `exitCode`. The contract is the property, not
@@ -68,16 +69,6 @@ export interface EnvFlag {
   choices?: readonly string[];
 }
 
-/** The reference's `--log-level` names (uvicorn's), as pino calls them. */
-export const LOG_LEVELS: Readonly<Record<string, string>> = {
-  critical: 'fatal',
-  error: 'error',
-  warning: 'warn',
-  info: 'info',
-  debug: 'debug',
-  trace: 'trace',
-};
-
 /** The certificate and key an HTTPS listener serves, read from PEM files. */
 export interface TlsFiles {
   key: Buffer;
@@ -132,7 +123,7 @@ export function serviceCommandLine(
   const logLevel =
     typeof level === 'string'
       ? LOG_LEVELS[oneOf('--log-level', level, Object.keys(LOG_LEVELS))]
-      : (env.LOG_LEVEL ?? 'info');
+      : pinoLevel(env.LOG_LEVEL ?? 'info');
   return { env: out, logLevel, tls: tlsFiles(values['ssl-keyfile'], values['ssl-certfile']) };
 }
 

@@ -22,7 +22,6 @@ export { HttpError, type ValidationIssue, validationError } from './errors.ts';
 export {
   CommandError,
   type EnvFlag,
-  LOG_LEVELS,
   oneOf,
   parseCommandLine,
   readFlaggedConfig,
@@ -33,7 +32,7 @@ export {
   UsageError,
 } from './flags.ts';
 export type { Probe, ProbeResult } from './health.ts';
-export { createLogger, type Logger } from './logger.ts';
+export { createLogger, LOG_LEVELS, type Logger, pinoLevel } from './logger.ts';
 export { buildOpenApi, exportOpenApi, openApiText } from './openapi.ts';
 export { type Binding, type Bindings, type Handler, type Input, routeTable } from './route-table.ts';
 export {

@@ -31,10 +31,15 @@ after(async () => {
  * The service on a port of its own, reading the IOCs of this test; resolves once it has logged its
  * address or, when `quiet` (a level above info), once `/ready` answers.
  */
-async function startDirectControl(args: string[], quiet = false): Promise<{ service: Run; port: number }> {
+async function startDirectControl(
+  args: string[],
+  quiet = false,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ service: Run; port: number }> {
   const port = await freePort();
   const service = run(BIN, ['direct-control', '--port', String(port), ...args], {
     LOG_LEVEL: undefined,
+    ...env,
     DIRECT_CONTROL_REGISTRY_BACKEND: 'file',
     DIRECT_CONTROL_REGISTRY_FILE_PATH: REGISTRY,
     DIRECT_CONTROL_HOST: '127.0.0.1',
@@ -140,8 +145,12 @@ describe('direct-control over TLS (--ssl-keyfile, --ssl-certfile)', () => {
 
 describe('direct-control --log-level', () => {
   /** Runs the service, makes one request, stops it: every line it logged. */
-  async function linesOfOneRequest(args: string[], quiet = false): Promise<Record<string, unknown>[]> {
-    const { service, port } = await startDirectControl(args, quiet);
+  async function linesOfOneRequest(
+    args: string[],
+    quiet = false,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<Record<string, unknown>[]> {
+    const { service, port } = await startDirectControl(args, quiet, env);
     assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/stats`)).status, 200);
     await stop(service); // the exit flushes everything the request logged
     return service.stdout.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
@@ -168,6 +177,22 @@ describe('direct-control --log-level', () => {
     assert.ok(
       lines.every((l) => (l.level as number) >= 40),
       JSON.stringify(lines),
+    );
+  });
+
+  it("takes the same names from LOG_LEVEL (the reference's `warning`), and refuses a name that is no level", async () => {
+    const lines = await linesOfOneRequest([], true, { LOG_LEVEL: 'warning' });
+    assert.ok(
+      lines.every((l) => (l.level as number) >= 40),
+      JSON.stringify(lines),
+    );
+    const port = await freePort();
+    const refused = run(BIN, ['direct-control', '--port', String(port)], { LOG_LEVEL: 'loud' });
+    const { code } = await refused.exit();
+    assert.equal(code, 2, refused.output());
+    assert.match(
+      refused.output(),
+      /invalid environment variable LOG_LEVEL: 'loud' is not a log level \(critical, error, warning, info, debug, trace\)/,
     );
   });
 });
