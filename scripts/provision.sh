@@ -8,7 +8,7 @@
 set -euo pipefail
 
 PG_USER=ophyd PG_PASSWORD=ophyd PG_DB=ophyd_test PG_HOST=127.0.0.1 PG_PORT=5432
-ESSENTIAL_PKGS=(docker.io postgresql python3-venv debootstrap chromium)
+ESSENTIAL_PKGS=(docker.io postgresql python3-venv debootstrap chromium libseccomp-dev) # libseccomp-dev: runc for test:cluster
 OPTIONAL_PKGS=(docker-compose) # installed only where Debian ships it
 
 did=() had=() missing=()

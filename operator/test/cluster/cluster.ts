@@ -7,7 +7,15 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from '../k8s/cluster.ts';
 import {
@@ -284,6 +292,7 @@ async function teardown(
     } catch {}
   }
   removeKubeletCgroups();
+  removeCniResults();
   try {
     sh('ip', ['netns', 'del', netns]);
   } catch {}
@@ -306,6 +315,21 @@ function kubepodsPids(): number[] {
   if (!existsSync(top)) return [];
   const files = sh('find', [top, '-name', 'cgroup.procs']).split('\n').filter(Boolean);
   return files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map(Number));
+}
+
+/**
+ * The CNI result cache (libcni's, always /var/lib/cni/results) entries of our network and of the
+ * same containers' loopback, left when a sandbox is not torn down through CNI DEL.
+ */
+function removeCniResults(): void {
+  const results = '/var/lib/cni/results';
+  if (!existsSync(results)) return;
+  for (const file of readdirSync(results)) {
+    const ours = /^ophyd-cluster-([0-9a-f]{64})-/.exec(file);
+    if (!ours) continue;
+    rmSync(join(results, file), { force: true });
+    rmSync(join(results, `cni-loopback-${ours[1]}-lo`), { force: true });
+  }
 }
 
 /** The kubepods cgroup trees the kubelet made under every v1 controller (emptied by now). */
