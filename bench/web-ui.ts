@@ -11,7 +11,8 @@
  * doubles, direct control on them (bench/direct-control-server.ts), the page served by
  * frontend/serve.ts pointing at it. Every PV is added to the PV table (through its form) and
  * BENCH_PLOTTED (default 10) to the strip chart; then the IOC posts every PV at 10 Hz and, for
- * BENCH_SECONDS (default 10), the page counts pv_update frames received, value cells re-rendered
+ * BENCH_SECONDS (default 10), the page counts pv_update frames received (and from how many PVs:
+ * a PV whose subscription never delivers lowers the rate received), value cells re-rendered
  * (a MutationObserver; the table renders only the rows in view, measured scrolled to its top),
  * strip-chart draws and animation-frame deltas (a frame longer than
  * 1.5 × 16.7 ms counts as dropped).
@@ -133,13 +134,18 @@ page.setDefaultTimeout(Number(process.env.BENCH_WAIT_MS ?? 120_000));
 // Count the pv_update frames the page's sockets receive (before the page's own listeners run).
 await page.addInitScript(() => {
   const Native = window.WebSocket;
-  const counter = window as unknown as { pvUpdates: number };
+  const counter = window as unknown as { pvUpdates: number; pvsUpdating: Set<string> };
   counter.pvUpdates = 0;
+  counter.pvsUpdating = new Set();
   window.WebSocket = class extends Native {
     constructor(address: string | URL, protocols?: string | string[]) {
       super(address, protocols);
       this.addEventListener('message', (event: { data: unknown }) => {
-        if (typeof event.data === 'string' && event.data.includes('"pv_update"')) counter.pvUpdates++;
+        if (typeof event.data === 'string' && event.data.includes('"pv_update"')) {
+          counter.pvUpdates++;
+          const pv = /"pv":"([^"]+)"/.exec(event.data)?.[1];
+          if (pv) counter.pvsUpdating.add(pv);
+        }
       });
     }
   };
@@ -197,44 +203,51 @@ await profiler?.send('Profiler.enable');
 await profiler?.send('Profiler.start');
 const measured = await page.evaluate(
   (seconds) =>
-    new Promise<{ deltas: number[]; cells: number; updates: number; draws: number; wall: number }>(
-      (resolve) => {
-        const counter = window as unknown as { pvUpdates: number };
-        const chart = document.querySelector('[aria-label="Strip chart of the plotted PVs"]');
-        const draws = () => Number(chart?.getAttribute('data-draws') ?? 0);
-        const updatesBefore = counter.pvUpdates;
-        const drawsBefore = draws();
-        let cells = 0;
-        const observer = new MutationObserver((records: { target: PageNode }[]) => {
-          for (const record of records) {
-            // A text node's change is its cell's: step up to the element.
-            const element = record.target.nodeType === 1 ? record.target : record.target.parentElement;
-            if (element?.closest('td[data-testid^="value-"]')) cells++;
-          }
-        });
-        const table = document.querySelector('table[aria-label="PV values"]');
-        observer.observe(table, { subtree: true, characterData: true, childList: true });
-        const deltas: number[] = [];
-        const started = performance.now();
-        let last = started;
-        const frame = (now: number) => {
-          deltas.push(now - last);
-          last = now;
-          if (now - started < seconds * 1000) requestAnimationFrame(frame);
-          else {
-            observer.disconnect();
-            resolve({
-              deltas,
-              cells,
-              updates: counter.pvUpdates - updatesBefore,
-              draws: draws() - drawsBefore,
-              wall: (now - started) / 1000,
-            });
-          }
-        };
-        requestAnimationFrame(frame);
-      },
-    ),
+    new Promise<{
+      deltas: number[];
+      cells: number;
+      updates: number;
+      updating: number;
+      draws: number;
+      wall: number;
+    }>((resolve) => {
+      const counter = window as unknown as { pvUpdates: number; pvsUpdating: Set<string> };
+      counter.pvsUpdating.clear();
+      const chart = document.querySelector('[aria-label="Strip chart of the plotted PVs"]');
+      const draws = () => Number(chart?.getAttribute('data-draws') ?? 0);
+      const updatesBefore = counter.pvUpdates;
+      const drawsBefore = draws();
+      let cells = 0;
+      const observer = new MutationObserver((records: { target: PageNode }[]) => {
+        for (const record of records) {
+          // A text node's change is its cell's: step up to the element.
+          const element = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+          if (element?.closest('td[data-testid^="value-"]')) cells++;
+        }
+      });
+      const table = document.querySelector('table[aria-label="PV values"]');
+      observer.observe(table, { subtree: true, characterData: true, childList: true });
+      const deltas: number[] = [];
+      const started = performance.now();
+      let last = started;
+      const frame = (now: number) => {
+        deltas.push(now - last);
+        last = now;
+        if (now - started < seconds * 1000) requestAnimationFrame(frame);
+        else {
+          observer.disconnect();
+          resolve({
+            deltas,
+            cells,
+            updates: counter.pvUpdates - updatesBefore,
+            updating: counter.pvsUpdating.size,
+            draws: draws() - drawsBefore,
+            wall: (now - started) / 1000,
+          });
+        }
+      };
+      requestAnimationFrame(frame);
+    }),
   SECONDS,
 );
 ioc.send('rate 0');
@@ -256,6 +269,7 @@ Object.assign(figures, {
   flood_pvs: PVS,
   flood_plotted: PLOTTED,
   flood_asked_updates_per_s: PVS * 10,
+  flood_pvs_updating: measured.updating,
   flood_received_updates_per_s: Math.round(measured.updates / measured.wall),
   flood_rendered_cell_updates_per_s: Math.round(measured.cells / measured.wall),
   flood_chart_draws_per_s: round(measured.draws / measured.wall),
