@@ -176,16 +176,18 @@ const tableRegion = page.getByRole('region', { name: 'PV values (scrollable)' })
 await tableRegion.evaluate((element) => {
   element.scrollTop = element.scrollHeight;
 });
+// Some subscriptions may never deliver (direct control under a burst of 1,000; see
+// frontend/README.md): after BENCH_WAIT_MS the flood is measured anyway, and flood_pvs_updating
+// says how many PVs took part.
 await page
   .getByTestId(`value-dcbench:pv${PVS - 1}`)
   .filter({ hasText: /\d/ })
   .waitFor()
   .catch(async (error) => {
-    const rows = await page.locator('table[aria-label="PV values"] tbody tr').allTextContents();
     const received = await page.evaluate(() => (window as { pvUpdates: number }).pvUpdates);
     const socket = await page.getByLabel('Socket state').textContent();
-    throw new Error(
-      `${error}\n${rows.length} rows, last: ${rows.slice(-2).join(' | ')}; ${received} updates received; socket ${socket}`,
+    log(
+      `${String(error).split('\n')[0]}: the last PV has no value; ${received} updates received, socket ${socket}`,
     );
   });
 await tableRegion.evaluate((element) => {
