@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureImage, REPO_ROOT } from '../../../integration/pods/src/image.ts';
 import { BIN, type RealCluster, startRealCluster } from './cluster.ts';
-import { until } from './processes.ts';
+import { logTail, startDaemon, stopDaemon, until } from './processes.ts';
 import { addHostPathVolumes } from './volumes.ts';
 
 describe('the chart and the example Beamline on a real node', () => {
@@ -119,5 +119,49 @@ describe('the chart and the example Beamline on a real node', () => {
     const logs = await cluster.kubectl(['logs', 'ca-get-by-service']);
     assert.equal(done.code, 0, `ca get did not succeed: ${done.stderr}\n${logs.stdout}${logs.stderr}`);
     assert.match(logs.stdout, /^mini:current\s+\d{4}-\d\d-\d\dT\S+Z -?\d/m);
+  });
+
+  it('each HTTP service writes its OpenAPI document into its ConfigMap', async () => {
+    for (const service of ['configuration', 'direct-control']) {
+      const map = `mini-${service}-openapi`;
+      let text = '';
+      await until(
+        `${map} holding openapi.json`,
+        async () => {
+          const r = await cluster.kubectl(['get', 'configmap', map, '-o', 'jsonpath={.data.openapi\\.json}']);
+          text = r.stdout;
+          return text.length > 0;
+        },
+        cluster.daemons,
+        240,
+      );
+      const doc = JSON.parse(text) as { openapi: string; paths: Record<string, unknown> };
+      assert.match(doc.openapi, /^3\./, map);
+      assert.ok(Object.keys(doc.paths).length > 0, `${map} has paths`);
+    }
+  });
+
+  it('REST answers through kubectl port-forward to the configuration Service', async () => {
+    const forward = startDaemon(
+      'port-forward',
+      cluster.netns,
+      'kubectl',
+      [`--kubeconfig=${cluster.kubeconfigPath}`, 'port-forward', 'svc/mini-configuration', ':8004'],
+      cluster.dir,
+    );
+    try {
+      let port = '';
+      await until('kubectl port-forward listening', async () => {
+        port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(logTail(forward.logPath))?.[1] ?? '';
+        return port !== '';
+      }, [forward]);
+      const health = await cluster.run('curl', ['-fsS', `http://127.0.0.1:${port}/health`]);
+      assert.equal(health.code, 0, `GET /health through the port-forward: ${health.stderr}`);
+      // Healthy includes a ping of its registry store (SQLite on the claimed hostPath volume).
+      const body = JSON.parse(health.stdout) as { status: string; service: string };
+      assert.deepEqual([body.service, body.status], ['configuration_service', 'healthy'], health.stdout);
+    } finally {
+      await stopDaemon(forward);
+    }
   });
 });
