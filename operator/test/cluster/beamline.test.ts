@@ -164,4 +164,37 @@ describe('the chart and the example Beamline on a real node', () => {
       await stopDaemon(forward);
     }
   });
+
+  it('a Deployment scaled to 0 by hand is put back, and its new pod becomes Ready', async () => {
+    const podName = async () =>
+      (
+        await cluster.kubectl([
+          'get',
+          'pods',
+          '-l',
+          'app.kubernetes.io/instance=mini,app.kubernetes.io/component=ioc-mini',
+          '-o',
+          'jsonpath={.items[*].metadata.name}',
+        ])
+      ).stdout;
+    const original = await podName();
+    assert.match(original, /^mini-ioc-mini-/);
+    const scaled = await cluster.kubectl(['scale', 'deploy/mini-ioc-mini', '--replicas=0']);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    await until(
+      'the operator restoring mini-ioc-mini with a new Ready pod',
+      async () => {
+        const ready = await cluster.kubectl([
+          'get',
+          'deploy/mini-ioc-mini',
+          '-o',
+          'jsonpath={.status.readyReplicas}',
+        ]);
+        const now = await podName();
+        return ready.stdout === '1' && now !== '' && now !== original && !now.includes(' ');
+      },
+      cluster.daemons,
+      600,
+    );
+  });
 });
