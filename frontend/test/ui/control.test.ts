@@ -6,19 +6,15 @@
  * service's controls disabled with its reason, and an accessible name on every control.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../../../cli/test/network.ts';
 import { BIN, killStarted, run } from '../../../cli/test/process.ts';
 import type { UiConfig } from '../../src/config.ts';
+import { launchPage, newPage, SCREENSHOTS } from './browser.ts';
 import { addPv, callRegistry, controlRoles, unnamedControls } from './control-helpers.ts';
 import { type Stack, startStack } from './stack.ts';
-
-const SCREENSHOTS = join(import.meta.dirname, '../../screenshots');
-/** Bound for each wait on the page: the stack shares two cores with everything else. */
-const WAIT_MS = 60_000;
 
 let stack: Stack;
 let browser: Browser;
@@ -30,12 +26,9 @@ let phPosition = '';
 let writes = 0;
 
 before(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startStack({ iocApart: true });
   config = (await (await fetch(new URL('/config.json', stack.uiUrl))).json()) as UiConfig;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-  page = await browser.newPage();
-  page.setDefaultTimeout(WAIT_MS);
+  ({ browser, page } = await launchPage());
   page.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/pv/set') writes++;
   });
@@ -256,8 +249,7 @@ describe('PV page controls', () => {
       DIRECT_CONTROL_GLOBAL_READ_ONLY: 'true',
     });
     await readOnly.waitFor(/listening on/);
-    const other = await browser.newPage();
-    other.setDefaultTimeout(WAIT_MS);
+    const other = await newPage(browser);
     // The same page, told (by its /config.json) to use the read-only service.
     await other.route('**/config.json', (route) =>
       route.fulfill({ json: { ...config, directControlUrl: `http://127.0.0.1:${port}` } }),

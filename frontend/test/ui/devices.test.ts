@@ -7,18 +7,15 @@
  * every control has an accessible name. `devices.png`.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { killStarted } from '../../../cli/test/process.ts';
 import type { UiConfig } from '../../src/config.ts';
+import { launchPage, SCREENSHOTS, WAIT_MS } from './browser.ts';
 import { callRegistry, controlRoles, unnamedControls } from './control-helpers.ts';
 import { type Stack, startStack } from './stack.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../screenshots');
-/** Bound for each wait on the page: the stack shares two cores with everything else. */
-const WAIT_MS = 60_000;
 const LOCK = { device_names: ['sim_mtr2'], item_id: 'ui-devices-test', plan_name: 'ui_devices_scan' };
 
 let stack: Stack;
@@ -48,12 +45,9 @@ function sentFrame(matches: (frame: Record<string, unknown>) => boolean): Promis
 }
 
 before(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startStack();
   config = (await (await fetch(new URL('/config.json', stack.uiUrl))).json()) as UiConfig;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-  page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-  page.setDefaultTimeout(WAIT_MS);
+  ({ browser, page } = await launchPage({ width: 1100, height: 800 }));
   page.on('websocket', (socket) => {
     if (!socket.url().endsWith('/api/v1/pv-socket')) return;
     socket.on('framesent', ({ payload }) => {

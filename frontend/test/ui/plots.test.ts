@@ -6,20 +6,17 @@
  * above 0. Controls are reached by keyboard and carry labels. Screenshots: chart.png, camera.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { killStarted } from '../../../cli/test/process.ts';
+import { launchPage, SCREENSHOTS } from './browser.ts';
 import { type Stack, startStack } from './stack.ts';
 
 // Callbacks given to page.evaluate and waitForFunction run in Chromium: the browser globals they use
 // (this program is type-checked against Node's library, without the DOM's).
 declare const document: { querySelector(selector: string): any };
 
-const SCREENSHOTS = join(import.meta.dirname, '../../screenshots');
-/** Bound for each wait on the page: the stack shares two cores with everything else. */
-const WAIT_MS = 60_000;
 /** The camera IOC's default frame: 256 × 192 one-byte pixels (ioc/src/iocs/camera.ts). */
 const CAMERA_ARRAY_LENGTH = 256 * 192;
 
@@ -28,11 +25,8 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startStack();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.setDefaultTimeout(WAIT_MS);
+  ({ browser, page } = await launchPage({ width: 1200, height: 900 }));
   await page.goto(stack.uiUrl);
 });
 

@@ -5,16 +5,13 @@
  * Screenshot: pv-table.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { killStarted } from '../../../cli/test/process.ts';
+import { launchPage, SCREENSHOTS } from './browser.ts';
 import { startStack } from './stack.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../screenshots');
-/** Bound for each wait on the page: the stack shares two cores with everything else. */
-const WAIT_MS = 60_000;
 /** PVs of the stack's registry: motor fields, the mini beamline's motors and settings, and last a
  * detector posted every 0.5 s with Poisson counts (it keeps changing). */
 const ADDED = [
@@ -31,12 +28,9 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   const stack = await startStack();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
   // A short window: the table's scroll container is at most 60 % of it high (about ten rows).
-  page = await browser.newPage({ viewport: { width: 1200, height: 600 } });
-  page.setDefaultTimeout(WAIT_MS);
+  ({ browser, page } = await launchPage({ width: 1200, height: 600 }));
   await page.goto(stack.uiUrl);
 });
 

@@ -5,16 +5,12 @@
  * history, status pushed rather than polled. Each screen is saved under frontend/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { killStarted } from '../../../cli/test/process.ts';
+import { launchPage, SCREENSHOTS } from './browser.ts';
 import { type Stack, startStack } from './stack.ts';
-
-const SCREENSHOTS = join(import.meta.dirname, '../../screenshots');
-/** Bound for each wait on the page: the stack shares two cores with everything else. */
-const WAIT_MS = 60_000;
 
 let stack: Stack;
 let browser: Browser;
@@ -23,11 +19,8 @@ let page: Page;
 let statusPolls = 0;
 
 before(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startStack();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-  page = await browser.newPage();
-  page.setDefaultTimeout(WAIT_MS);
+  ({ browser, page } = await launchPage());
   page.on('request', (request) => {
     if (request.method() === 'GET' && new URL(request.url()).pathname === '/api/status') statusPolls++;
   });
