@@ -12,11 +12,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileCacheEnv, useCompileCache } from '../cli/compile-cache.ts';
 import { LOOPBACK_CA } from '../cli/loopback.ts';
+import { freePort } from '../cli/test/network.ts';
 
 type Json = Record<string, unknown>;
 
@@ -29,15 +29,6 @@ const root = join(import.meta.dirname, '..');
 const probe = join(import.meta.dirname, 'service-memory-server.ts');
 const log = (message: string) => process.stderr.write(`[service-memory] ${message}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A port nothing listens on right now (the kernel's pick, released at once). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Service {
   entry: string;

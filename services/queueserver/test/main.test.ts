@@ -10,17 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Request } from 'zeromq';
+import { freePort } from '../../../cli/test/network.ts';
 import { BIN, killStarted, run } from '../../../cli/test/process.ts';
 import { API_KEY, removeDir } from './harness.ts';
-
-/** A port nothing listens on right now (the kernel's pick, released at once). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function zmqStatus(address: string): Promise<Record<string, unknown>> {
   const socket = new Request({ receiveTimeout: 30_000, linger: 0 });

@@ -1,7 +1,6 @@
 /** The Python peers of the interop suite, from the venv that scripts/peers.sh builds. */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { testSignal } from '../waits.ts';
 
@@ -63,13 +62,4 @@ export function startPeer(args: string[], env: NodeJS.ProcessEnv): ChildProcess 
 }
 
 /** A TCP (and so CA) port that is free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../../../cli/test/network.ts';
