@@ -5,7 +5,7 @@
  * the host's network), with its files under one temporary directory. The node's address is an
  * extra address on that namespace's loopback; pods reach it through the bridge's gateway.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { BIN } from '../k8s/cluster.ts';
+import { BIN, type CommandResult, runCollecting } from '../k8s/cluster.ts';
 import {
   buildPauseImage,
   type ContainerRuntime,
@@ -68,13 +68,9 @@ export interface RealCluster {
   kubeconfigPath: string;
   runtime: ContainerRuntime;
   /** Runs `command` inside the cluster's network namespace; resolves with {code, stdout, stderr}. */
-  run(
-    command: string,
-    args: string[],
-    input?: string,
-  ): Promise<{ code: number; stdout: string; stderr: string }>;
+  run(command: string, args: string[], input?: string): Promise<CommandResult>;
   /** kubectl inside the cluster's network namespace; resolves with {code, stdout, stderr}. */
-  kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  kubectl(args: string[], input?: string): Promise<CommandResult>;
   /** Imports a local Docker image into the node's containerd. */
   loadImage(tag: string): void;
   /** The daemons (for log tails in failures). */
@@ -124,21 +120,7 @@ current-context: node
 `,
     );
     const run: RealCluster['run'] = (command, args, input) =>
-      new Promise((resolve) => {
-        const child = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', command, ...args], {
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c) => {
-          stdout += c;
-        });
-        child.stderr.on('data', (c) => {
-          stderr += c;
-        });
-        child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-        child.stdin.end(input ?? '');
-      });
+      runCollecting('nsenter', [`--net=/run/netns/${netns}`, '--', command, ...args], input);
     const kubectl: RealCluster['kubectl'] = (args, input) =>
       run('kubectl', [`--kubeconfig=${kubeconfigPath}`, ...args], input);
     // Deleting the pods lets the kubelet stop their containers and release their addresses.

@@ -51,6 +51,31 @@ export function requireBinaries(): void {
     );
 }
 
+/** What a finished command said: its exit code (1 when killed), stdout and stderr. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `command` with `input` on its stdin and collects what it prints; never rejects. */
+export function runCollecting(command: string, args: string[], input?: string): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', (err) => resolve({ code: 1, stdout, stderr: `${stderr}${err.message}` }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
 export interface Cluster {
   url: string;
   /** The API server's self-signed serving certificate (what a pod would find as ca.crt). */
@@ -59,7 +84,7 @@ export interface Cluster {
   kubeconfigPath: string;
   kubeConfig: KubeConfig;
   /** Runs kubectl against this cluster; resolves with {code, stdout, stderr}. */
-  kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  kubectl(args: string[], input?: string): Promise<CommandResult>;
   restartApiserver(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -190,22 +215,7 @@ current-context: test
     token,
     kubeconfigPath,
     kubeConfig,
-    kubectl: (args, input) =>
-      new Promise((resolve) => {
-        const child = spawn('kubectl', [`--kubeconfig=${kubeconfigPath}`, ...args], {
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c) => {
-          stdout += c;
-        });
-        child.stderr.on('data', (c) => {
-          stderr += c;
-        });
-        child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-        child.stdin.end(input ?? '');
-      }),
+    kubectl: (args, input) => runCollecting('kubectl', [`--kubeconfig=${kubeconfigPath}`, ...args], input),
     async restartApiserver() {
       await stopProcess(apiserver);
       apiserver = run('kube-apiserver', apiserverArgs, logs);
