@@ -20,13 +20,20 @@ export function DevicesPage({ clients, config }: { clients: Clients; config: UiC
 
   useEffect(() => {
     const query = { ...(label && { device_label: label }), ...(search && { pattern: `*${search}*` }) };
-    clients.configuration.GET('/api/v1/devices', { params: { query } }).then(
+    // A newer filter cancels the older request: an answer that comes late must not replace the
+    // newer list (a slow unfiltered list after a name filter's answer showed every device).
+    const request = new AbortController();
+    clients.configuration.GET('/api/v1/devices', { params: { query }, signal: request.signal }).then(
       ({ data, error }) => {
+        if (request.signal.aborted) return;
         setError(error ? JSON.stringify(error) : '');
         setNames(data ?? []);
       },
-      (e: unknown) => setError(String(e)),
+      (e: unknown) => {
+        if (!request.signal.aborted) setError(String(e));
+      },
     );
+    return () => request.abort();
   }, [clients, label, search]);
 
   return (

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { killStarted } from '../../../cli/test/process.ts';
 import type { UiConfig } from '../../src/config.ts';
 import { launchPage, SCREENSHOTS } from './browser.ts';
@@ -62,6 +62,52 @@ describe('web UI', () => {
     await motor.click();
     await page.getByRole('region', { name: 'Device sim_mtr1' }).getByText('sim:mtr1').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'devices.png'), fullPage: true });
+  });
+
+  it("keeps the newest filter's list when an older answer comes late", async () => {
+    const { configurationUrl } = (await (
+      await fetch(new URL('/config.json', stack.uiUrl))
+    ).json()) as UiConfig;
+    const phDevices = (await (
+      await fetch(`${configurationUrl}/api/v1/devices?pattern=*ph*`)
+    ).json()) as string[];
+    const devices = (url: URL) => url.pathname === '/api/v1/devices';
+    // Each request over (answered, or cancelled by the page), as the page saw it.
+    const over = (filtered: boolean) =>
+      new Promise<void>((resolve) => {
+        const done = (r: Request) => {
+          const url = new URL(r.url());
+          if (devices(url) && url.searchParams.has('pattern') === filtered) resolve();
+        };
+        page.on('requestfinished', done);
+        page.on('requestfailed', done);
+      });
+    const bothOver = Promise.all([over(true), over(false)]);
+    // The unfiltered list is held back until the `ph` filter's answer has reached the page.
+    let filteredAnswered!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      filteredAnswered = resolve;
+    });
+    await page.route(devices, async (route) => {
+      if (new URL(route.request().url()).searchParams.has('pattern')) {
+        await route.fulfill({ response: await route.fetch() });
+        filteredAnswered();
+        return;
+      }
+      await answered;
+      await route.continue().catch(() => {}); // the page may have cancelled it
+    });
+    try {
+      await page.getByLabel('Name').fill('');
+      await page.getByLabel('Name').fill('ph');
+      await bothOver;
+      // Two frames after both: whatever the answers were going to render has rendered.
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      const list = page.getByRole('list', { name: 'Device list' });
+      assert.deepEqual(await list.getByRole('button').allTextContents(), phDevices);
+    } finally {
+      await page.unroute(devices);
+    }
   });
 
   it('shows mini:current updating in the PV table', async () => {
