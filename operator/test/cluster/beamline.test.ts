@@ -197,4 +197,55 @@ describe('the chart and the example Beamline on a real node', () => {
       600,
     );
   });
+
+  /** Every object of these kinds (and every pod) carrying `selector`, by kind/name. */
+  const leftovers = async (selector: string, kinds: string) => {
+    const got = await cluster.kubectl(['get', kinds, '-l', selector, '-o', 'name']);
+    assert.equal(got.code, 0, got.stderr);
+    return got.stdout.trim();
+  };
+
+  it("deleting the Beamline leaves none of its objects or pods (the garbage collector follows the operator's owner references)", async () => {
+    const kinds = 'deploy,rs,svc,cm,pvc,sa,role,rolebinding,networkpolicy,pods';
+    assert.notEqual(await leftovers('app.kubernetes.io/instance=mini', kinds), '');
+    const deleted = await cluster.kubectl(['delete', 'beamline', 'mini', '--wait=true', '--timeout=120s']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    let left = '';
+    await until(
+      'every child of mini gone',
+      async () => {
+        left = await leftovers('app.kubernetes.io/instance=mini', kinds);
+        return left === '';
+      },
+      cluster.daemons,
+      600,
+    ).catch(async (err: Error) => assert.fail(`${err.message}; still there:\n${left}\n${await situation()}`));
+  });
+
+  it('helm uninstall removes the operator and its RBAC; the CRD stays, as Helm keeps CRDs', async () => {
+    const uninstalled = await cluster.run(join(BIN, 'helm'), [
+      `--kubeconfig=${cluster.kubeconfigPath}`,
+      'uninstall',
+      'ophyd-service',
+      '--wait',
+      '--timeout=2m',
+    ]);
+    assert.equal(uninstalled.code, 0, uninstalled.stderr);
+    const kinds = 'deploy,rs,svc,sa,role,rolebinding,clusterrole,clusterrolebinding,pods';
+    let left = '';
+    await until(
+      'the release gone',
+      async () => {
+        left = await leftovers('app.kubernetes.io/instance=ophyd-service', kinds);
+        return left === '';
+      },
+      cluster.daemons,
+      300,
+    ).catch((err: Error) => assert.fail(`${err.message}; still there:\n${left}`));
+    const crd = await cluster.kubectl(['get', 'crd', 'beamlines.ophyd-service.dev', '-o', 'name']);
+    assert.equal(
+      crd.stdout.trim(),
+      'customresourcedefinition.apiextensions.k8s.io/beamlines.ophyd-service.dev',
+    );
+  });
 });
