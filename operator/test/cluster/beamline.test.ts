@@ -198,6 +198,50 @@ describe('the chart and the example Beamline on a real node', () => {
     );
   });
 
+  it('a spec edit rolls the pods: direct control comes back read-only from a new pod', async () => {
+    const pod = async () =>
+      (
+        await cluster.kubectl([
+          'get',
+          'pods',
+          '-l',
+          'app.kubernetes.io/instance=mini,app.kubernetes.io/component=direct-control',
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].ready}{"\\n"}{end}',
+        ])
+      ).stdout.trim();
+    const [before] = (await pod()).split(' ');
+    assert.match(before, /^mini-direct-control-/);
+    const patched = await cluster.kubectl([
+      'patch',
+      'beamline',
+      'mini',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { directControl: { readOnly: true } } }),
+    ]);
+    assert.equal(patched.code, 0, patched.stderr);
+    let now = '';
+    await until(
+      'one new, ready direct-control pod',
+      async () => {
+        now = await pod();
+        const lines = now.split('\n');
+        return lines.length === 1 && !lines[0].startsWith(`${before} `) && lines[0].endsWith(' true');
+      },
+      cluster.daemons,
+      600,
+    ).catch(async (err: Error) => assert.fail(`${err.message}: ${now}\n${await situation()}`));
+    const env = await cluster.kubectl([
+      'get',
+      'pods',
+      now.split(' ')[0],
+      '-o',
+      'jsonpath={.spec.containers[0].env[?(@.name=="DIRECT_CONTROL_GLOBAL_READ_ONLY")].value}',
+    ]);
+    assert.equal(env.stdout, 'true');
+  });
+
   /** Every object of these kinds (and every pod) carrying `selector`, by kind/name. */
   const leftovers = async (selector: string, kinds: string) => {
     const got = await cluster.kubectl(['get', kinds, '-l', selector, '-o', 'name']);
