@@ -33,17 +33,18 @@ after(async () => {
   killStarted();
 });
 
+/** The registry's own device list for `query`, from the configuration service the page is told about. */
+async function registryDevices(query: string): Promise<string[]> {
+  const { configurationUrl } = (await (await fetch(new URL('/config.json', stack.uiUrl))).json()) as UiConfig;
+  return (await (await fetch(`${configurationUrl}/api/v1/devices?${query}`)).json()) as string[];
+}
+
 describe('web UI', () => {
   it("filters the registry by label and name, and shows a device's PVs", async () => {
     const list = page.getByRole('list', { name: 'Device list' });
     const motor = list.getByRole('button', { name: 'sim_mtr1', exact: true });
     // What the registry itself lists as motors (the seed has sim_mtr1 among them, beam_current not).
-    const { configurationUrl } = (await (
-      await fetch(new URL('/config.json', stack.uiUrl))
-    ).json()) as UiConfig;
-    const registryMotors = (await (
-      await fetch(`${configurationUrl}/api/v1/devices?device_label=motor`)
-    ).json()) as string[];
+    const registryMotors = await registryDevices('device_label=motor');
     assert.ok(
       registryMotors.includes('sim_mtr1') && !registryMotors.includes('beam_current'),
       `${registryMotors}`,
@@ -65,12 +66,7 @@ describe('web UI', () => {
   });
 
   it("keeps the newest filter's list when an older answer comes late", async () => {
-    const { configurationUrl } = (await (
-      await fetch(new URL('/config.json', stack.uiUrl))
-    ).json()) as UiConfig;
-    const phDevices = (await (
-      await fetch(`${configurationUrl}/api/v1/devices?pattern=*ph*`)
-    ).json()) as string[];
+    const phDevices = await registryDevices('pattern=*ph*');
     const devices = (url: URL) => url.pathname === '/api/v1/devices';
     // Each request over (answered, or cancelled by the page), as the page saw it.
     const over = (filtered: boolean) =>

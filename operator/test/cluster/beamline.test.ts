@@ -249,21 +249,26 @@ describe('the chart and the example Beamline on a real node', () => {
     return got.stdout.trim();
   };
 
+  /** Waits until nothing of `kinds` carries `selector`; a failure lists what is still there. */
+  const untilNoneLeft = async (what: string, selector: string, kinds: string, attempts: number) => {
+    let left = '';
+    await until(
+      what,
+      async () => {
+        left = await leftovers(selector, kinds);
+        return left === '';
+      },
+      cluster.daemons,
+      attempts,
+    ).catch(async (err: Error) => assert.fail(`${err.message}; still there:\n${left}\n${await situation()}`));
+  };
+
   it("deleting the Beamline leaves none of its objects or pods (the garbage collector follows the operator's owner references)", async () => {
     const kinds = 'deploy,rs,svc,cm,pvc,sa,role,rolebinding,networkpolicy,pods';
     assert.notEqual(await leftovers('app.kubernetes.io/instance=mini', kinds), '');
     const deleted = await cluster.kubectl(['delete', 'beamline', 'mini', '--wait=true', '--timeout=120s']);
     assert.equal(deleted.code, 0, deleted.stderr);
-    let left = '';
-    await until(
-      'every child of mini gone',
-      async () => {
-        left = await leftovers('app.kubernetes.io/instance=mini', kinds);
-        return left === '';
-      },
-      cluster.daemons,
-      600,
-    ).catch(async (err: Error) => assert.fail(`${err.message}; still there:\n${left}\n${await situation()}`));
+    await untilNoneLeft('every child of mini gone', 'app.kubernetes.io/instance=mini', kinds, 600);
   });
 
   it('helm uninstall removes the operator and its RBAC; the CRD stays, as Helm keeps CRDs', async () => {
@@ -276,16 +281,7 @@ describe('the chart and the example Beamline on a real node', () => {
     ]);
     assert.equal(uninstalled.code, 0, uninstalled.stderr);
     const kinds = 'deploy,rs,svc,sa,role,rolebinding,clusterrole,clusterrolebinding,pods';
-    let left = '';
-    await until(
-      'the release gone',
-      async () => {
-        left = await leftovers('app.kubernetes.io/instance=ophyd-service', kinds);
-        return left === '';
-      },
-      cluster.daemons,
-      300,
-    ).catch((err: Error) => assert.fail(`${err.message}; still there:\n${left}`));
+    await untilNoneLeft('the release gone', 'app.kubernetes.io/instance=ophyd-service', kinds, 300);
     const crd = await cluster.kubectl(['get', 'crd', 'beamlines.ophyd-service.dev', '-o', 'name']);
     assert.equal(
       crd.stdout.trim(),

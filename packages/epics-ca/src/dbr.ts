@@ -197,10 +197,6 @@ export function toNative(native: number, values: ArrayLike<number> | readonly st
   return out;
 }
 
-export function emptyValues(native: number): Values {
-  return native === DBR.STRING ? [] : new ARRAY_TYPES[native]!(0);
-}
-
 /** Encodes `data` as `type` with `count` elements (default: all values), padded to 8 bytes. */
 export function encodeDbr(type: number, data: DbrData, count = data.values.length): Buffer {
   const native = nativeType(type);
