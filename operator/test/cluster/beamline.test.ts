@@ -4,13 +4,16 @@
  * `kubectl apply` the example Beamline, which becomes Ready because its pods are really Ready.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { jsonChild } from '../../../bench/json-child.ts';
 import { ensureImage, REPO_ROOT } from '../../../integration/pods/src/image.ts';
-import { BIN, type RealCluster, startRealCluster } from './cluster.ts';
-import { logTail, startDaemon, stopDaemon, until } from './processes.ts';
+import { BIN, NODE_IP, type RealCluster, startRealCluster } from './cluster.ts';
+import { createSeed, exampleBeamline, helmInstall, portForward } from './deploy.ts';
+import { until } from './processes.ts';
 import { addHostPathVolumes } from './volumes.ts';
+
+const CLI = join(REPO_ROOT, 'bin/ophyd-service.ts');
 
 describe('the chart and the example Beamline on a real node', () => {
   let cluster: RealCluster;
@@ -21,8 +24,8 @@ describe('the chart and the example Beamline on a real node', () => {
     tag = image.split(':')[1];
     cluster = await startRealCluster();
     cluster.loadImage(image);
-    // The example claims two volumes (registry, queue server); one spare.
-    await addHostPathVolumes(cluster, 3);
+    // The example claims two volumes (registry, queue server), the hostNetwork Beamline one; one spare.
+    await addHostPathVolumes(cluster, 4);
     await until(
       'the default ServiceAccount',
       async () => (await cluster.kubectl(['get', 'serviceaccount', 'default'])).code === 0,
@@ -39,17 +42,29 @@ describe('the chart and the example Beamline on a real node', () => {
     return `${pods.stdout}\n${events.stdout.split('\n').slice(-25).join('\n')}\n${operator.stdout}${operator.stderr}`;
   };
 
+  /** Every object of these kinds (and every pod) carrying `selector`, by kind/name. */
+  const leftovers = async (selector: string, kinds: string) => {
+    const got = await cluster.kubectl(['get', kinds, '-l', selector, '-o', 'name']);
+    assert.equal(got.code, 0, got.stderr);
+    return got.stdout.trim();
+  };
+
+  /** Waits until nothing of `kinds` carries `selector`; a failure lists what is still there. */
+  const untilNoneLeft = async (what: string, selector: string, kinds: string, attempts: number) => {
+    let left = '';
+    await until(
+      what,
+      async () => {
+        left = await leftovers(selector, kinds);
+        return left === '';
+      },
+      cluster.daemons,
+      attempts,
+    ).catch(async (err: Error) => assert.fail(`${err.message}; still there:\n${left}\n${await situation()}`));
+  };
+
   it('helm install runs the operator to Ready', async () => {
-    const installed = await cluster.run(join(BIN, 'helm'), [
-      `--kubeconfig=${cluster.kubeconfigPath}`,
-      'install',
-      'ophyd-service',
-      join(REPO_ROOT, 'charts/ophyd-service'),
-      '--set',
-      `image.tag=${tag}`,
-      '--wait',
-      '--timeout=5m',
-    ]);
+    const installed = await helmInstall(cluster, tag);
     assert.equal(installed.code, 0, `helm install: ${installed.stderr}\n${await situation()}`);
     const ready = await cluster.kubectl([
       'get',
@@ -61,11 +76,12 @@ describe('the chart and the example Beamline on a real node', () => {
   });
 
   it('the example Beamline becomes Ready from real pods', async () => {
-    const example = readFileSync(join(REPO_ROOT, 'examples/mini-beamline.yaml'), 'utf8');
-    assert.match(example, /tag: latest/);
+    // Seeded with the stack's seed, as the example's comment says (the checks and monitors below
+    // need the registry to know the simulated IOCs' PVs).
+    await createSeed(cluster, 'mini-seed');
     const applied = await cluster.kubectl(
       ['apply', '-f', '-'],
-      example.replace('tag: latest', `tag: ${tag}`),
+      JSON.stringify(exampleBeamline(tag, { seed: 'mini-seed' })),
     );
     assert.equal(applied.code, 0, applied.stderr);
     const waited = await cluster.kubectl([
@@ -142,26 +158,125 @@ describe('the chart and the example Beamline on a real node', () => {
   });
 
   it('REST answers through kubectl port-forward to the configuration Service', async () => {
-    const forward = startDaemon(
-      'port-forward',
-      cluster.netns,
-      'kubectl',
-      [`--kubeconfig=${cluster.kubeconfigPath}`, 'port-forward', 'svc/mini-configuration', ':8004'],
-      cluster.dir,
-    );
+    const forward = await portForward(cluster, 'svc/mini-configuration', 8004);
     try {
-      let port = '';
-      await until('kubectl port-forward listening', async () => {
-        port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(logTail(forward.logPath))?.[1] ?? '';
-        return port !== '';
-      }, [forward]);
-      const health = await cluster.run('curl', ['-fsS', `http://127.0.0.1:${port}/health`]);
+      const health = await cluster.run('curl', ['-fsS', `http://127.0.0.1:${forward.port}/health`]);
       assert.equal(health.code, 0, `GET /health through the port-forward: ${health.stderr}`);
       // Healthy includes a ping of its registry store (SQLite on the claimed hostPath volume).
       const body = JSON.parse(health.stdout) as { status: string; service: string };
       assert.deepEqual([body.service, body.status], ['configuration_service', 'healthy'], health.stdout);
     } finally {
-      await stopDaemon(forward);
+      await forward.stop();
+    }
+  });
+
+  it('ophyd-service check passes against the deployment through port-forwards', async () => {
+    const config = await portForward(cluster, 'svc/mini-configuration', 8004);
+    const direct = await portForward(cluster, 'svc/mini-direct-control', 8003);
+    try {
+      const checked = await cluster.run(process.execPath, [
+        CLI,
+        'check',
+        '--config-url',
+        `http://127.0.0.1:${config.port}`,
+        '--direct-url',
+        `http://127.0.0.1:${direct.port}`,
+      ]);
+      assert.equal(checked.code, 0, `ophyd-service check:\n${checked.stdout}${checked.stderr}`);
+      assert.match(checked.stdout, /^PASS /m);
+      assert.match(checked.stdout, /^[1-9]\d* passed, 0 failed$/m, checked.stdout);
+    } finally {
+      await config.stop();
+      await direct.stop();
+    }
+  });
+
+  it("CA from the node, outside any pod: ca get through the IOC's Service by TCP name server", async () => {
+    const ip = await cluster.kubectl(['get', 'svc/mini-ioc-mini', '-o', 'jsonpath={.spec.clusterIP}']);
+    assert.match(ip.stdout, /^10\.96\.\d+\.\d+$/, ip.stderr);
+    // No UDP search at all: the only way to the IOC is the name server (kube-proxy's Service address).
+    const got = await cluster.run('env', [
+      `EPICS_CA_NAME_SERVERS=${ip.stdout}:5064`,
+      'EPICS_CA_ADDR_LIST=',
+      'EPICS_CA_AUTO_ADDR_LIST=NO',
+      process.execPath,
+      CLI,
+      'ca',
+      'get',
+      'mini:current',
+    ]);
+    assert.equal(got.code, 0, `ca get: ${got.stdout}${got.stderr}`);
+    assert.match(got.stdout, /^mini:current\s+\d{4}-\d\d-\d\dT\S+Z -?\d/m);
+  });
+
+  it('a WebSocket monitor through a port-forward resumes by itself after the IOC pod is rescheduled', async () => {
+    const iocPods = async () =>
+      (
+        await cluster.kubectl([
+          'get',
+          'pods',
+          '-l',
+          'app.kubernetes.io/instance=mini,app.kubernetes.io/component=ioc-mini',
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].ready}{"\\n"}{end}',
+        ])
+      ).stdout.trim();
+    const [original] = (await iocPods()).split(' ');
+    assert.match(original, /^mini-ioc-mini-/);
+    const forward = await portForward(cluster, 'svc/mini-direct-control', 8003);
+    const client = jsonChild('nsenter', [
+      `--net=/run/netns/${cluster.netns}`,
+      '--',
+      process.execPath,
+      join(import.meta.dirname, 'pv-socket-clients.ts'),
+      `ws://127.0.0.1:${forward.port}/api/v1/pv-socket`,
+      '1',
+      'mini:current',
+      '--echo',
+    ]);
+    type Line = { frame?: Record<string, unknown>; closed?: number; error?: unknown };
+    /** Reads the client's lines until `match`; a closed socket or an error frame fails the test. */
+    const untilFrame = async (what: string, match: (f: Record<string, unknown>) => boolean, ms: number) => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const line = await client.next<Line>(Math.max(1, deadline - Date.now()), what);
+        assert.equal(line.closed, undefined, `the WebSocket closed while waiting for ${what}`);
+        assert.equal(
+          line.error,
+          undefined,
+          `an error while waiting for ${what}: ${JSON.stringify(line.error)}`,
+        );
+        if (line.frame && match(line.frame)) return line.frame;
+      }
+    };
+    const update = (f: Record<string, unknown>) => f.event_type === 'pv_update' && f.pv === 'mini:current';
+    try {
+      await untilFrame('the subscribed reply', (f) => f.type === 'subscribed', 60_000);
+      await untilFrame('a live update', (f) => update(f) && f.connected !== false, 30_000);
+      const deleted = await cluster.kubectl(['delete', 'pod', original, '--wait=false']);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      await untilFrame(
+        'the IOC reported gone (connected:false)',
+        (f) => update(f) && f.connected === false,
+        120_000,
+      );
+      const back = await untilFrame(
+        'the monitor connected again',
+        (f) => update(f) && f.connected === true,
+        300_000,
+      );
+      // Updates flow again on the same socket: a later value than the reconnection's.
+      await untilFrame(
+        'a fresh update after the reconnection',
+        (f) => update(f) && f.connected !== false && Number(f.timestamp) > Number(back.timestamp),
+        30_000,
+      );
+      const now = await iocPods();
+      assert.match(now, /^mini-ioc-mini-\S+ true$/, `one new ready IOC pod: ${now}`);
+      assert.ok(!now.startsWith(`${original} `), `the IOC pod was rescheduled: ${now}`);
+    } finally {
+      await client.stop();
+      await forward.stop();
     }
   });
 
@@ -242,26 +357,65 @@ describe('the chart and the example Beamline on a real node', () => {
     assert.equal(env.stdout, 'true');
   });
 
-  /** Every object of these kinds (and every pod) carrying `selector`, by kind/name. */
-  const leftovers = async (selector: string, kinds: string) => {
-    const got = await cluster.kubectl(['get', kinds, '-l', selector, '-o', 'name']);
-    assert.equal(got.code, 0, got.stderr);
-    return got.stdout.trim();
-  };
-
-  /** Waits until nothing of `kinds` carries `selector`; a failure lists what is still there. */
-  const untilNoneLeft = async (what: string, selector: string, kinds: string, attempts: number) => {
-    let left = '';
-    await until(
-      what,
-      async () => {
-        left = await leftovers(selector, kinds);
-        return left === '';
+  it("caNetwork hostNetwork: the IOC serves on the node's address, where a CA client outside any pod finds it", async () => {
+    // One IOC under its own prefix (the node has one CA port), the registry and direct control.
+    const beamline = exampleBeamline(tag, {
+      name: 'hostnet',
+      edit: (b) => {
+        b.spec.caNetwork = { mode: 'hostNetwork' };
+        b.spec.iocs = [{ name: 'mini', simulated: { kind: 'mini_beamline', prefix: 'hn:' } }];
+        b.spec.queueServer = { enabled: false };
+        b.spec.webUi = { enabled: false };
       },
-      cluster.daemons,
-      attempts,
-    ).catch(async (err: Error) => assert.fail(`${err.message}; still there:\n${left}\n${await situation()}`));
-  };
+    });
+    const applied = await cluster.kubectl(['apply', '-f', '-'], JSON.stringify(beamline));
+    assert.equal(applied.code, 0, applied.stderr);
+    try {
+      const waited = await cluster.kubectl([
+        'wait',
+        '--for=condition=Ready',
+        'beamline/hostnet',
+        '--timeout=600s',
+      ]);
+      assert.equal(waited.code, 0, `Beamline hostnet not Ready: ${waited.stderr}\n${await situation()}`);
+      const ioc = await cluster.kubectl([
+        'get',
+        'pods',
+        '-l',
+        'app.kubernetes.io/instance=hostnet,app.kubernetes.io/component=ioc-mini',
+        '-o',
+        'jsonpath={.items[*].spec.hostNetwork} {.items[*].status.podIP}',
+      ]);
+      assert.equal(ioc.stdout, `true ${NODE_IP}`);
+      // A UDP search of the node's address only: what a client on the node network does.
+      const got = await cluster.run('env', [
+        `EPICS_CA_ADDR_LIST=${NODE_IP}`,
+        'EPICS_CA_AUTO_ADDR_LIST=NO',
+        process.execPath,
+        CLI,
+        'ca',
+        'info',
+        'hn:current',
+      ]);
+      assert.equal(got.code, 0, `ca info: ${got.stdout}${got.stderr}`);
+      assert.match(got.stdout, new RegExp(`${NODE_IP.replaceAll('.', '\\.')}:5064`), got.stdout);
+    } finally {
+      const deleted = await cluster.kubectl([
+        'delete',
+        'beamline',
+        'hostnet',
+        '--wait=true',
+        '--timeout=120s',
+      ]);
+      assert.equal(deleted.code, 0, deleted.stderr);
+    }
+    await untilNoneLeft(
+      'every child of hostnet gone',
+      'app.kubernetes.io/instance=hostnet',
+      'deploy,svc,pods',
+      600,
+    );
+  });
 
   it("deleting the Beamline leaves none of its objects or pods (the garbage collector follows the operator's owner references)", async () => {
     const kinds = 'deploy,rs,svc,cm,pvc,sa,role,rolebinding,networkpolicy,pods';
