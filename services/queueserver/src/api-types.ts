@@ -274,6 +274,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/devices/diff_against_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The running environment's devices against the registry: added, removed, modified, disabled.
+         * @description Reads every instantiation spec of the registry and compares it with the devices the open environment describes (its EPICS devices). Changes nothing. 409 when the configuration service is off or no environment is open; 503 when the registry cannot be reached.
+         */
+        get: operations["devices_diff_against_profile_api_devices_diff_against_profile_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/existing": {
         parameters: {
             query?: never;
@@ -285,6 +305,26 @@ export interface paths {
         get: operations["devices_existing_handler_api_devices_existing_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/sync_from_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Writes the running environment's devices to the registry, as much of the diff as the strategy picks.
+         * @description `all` (the default) registers the added and modified devices and deletes the removed ones; `additions_only` registers only the added; `selected` does what `all` would for the devices named in `devices` (and re-enables a named disabled device the environment has). Disabled devices are otherwise left alone. Answers what was written and the diff afterwards. 409 for an unknown strategy, `selected` without devices, a refused write, the configuration service off or no environment open; 503 when the registry cannot be reached.
+         */
+        post: operations["devices_sync_from_profile_api_devices_sync_from_profile_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1297,6 +1337,45 @@ export interface components {
             roles: string[];
             scopes: string[];
             api_key_scopes?: string[] | null;
+        };
+        /** @description The running environment's devices (the profile) against the registry's instantiation specs, names sorted */
+        DeviceDiff: {
+            /** @description In the environment, not in the registry */
+            added: string[];
+            /** @description Active in the registry, not in the environment */
+            removed: string[];
+            /** @description On both sides, active in the registry, with different specs */
+            modified: {
+                name: string;
+                /** @description The registry's spec */
+                before: {
+                    [key: string]: unknown;
+                };
+                /** @description The environment's spec */
+                after: {
+                    [key: string]: unknown;
+                };
+                fields_changed: string[];
+            }[];
+            /** @description Disabled in the registry (only `selected` touches them) */
+            disabled: string[];
+        };
+        DeviceDiffResponse: {
+            diff: components["schemas"]["DeviceDiff"];
+        };
+        /** @description What to write: `strategy` all (default), additions_only or selected; `devices` for selected */
+        DeviceSyncRequest: {
+            strategy?: string;
+            devices?: string[] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        DeviceSyncResponse: {
+            applied: {
+                upserted: string[];
+                deleted: string[];
+            };
+            diff_after: components["schemas"]["DeviceDiff"];
         };
         HTTPError: {
             detail: string;
@@ -2360,6 +2439,84 @@ export interface operations {
             };
         };
     };
+    devices_diff_against_profile_api_devices_diff_against_profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Payload"];
+            };
+        };
+        responses: {
+            /** @description The diff */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceDiffResponse"];
+                };
+            };
+            /** @description A body key the call does not take */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No or bad credentials, or a missing scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The configuration service is off, or no environment is open */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Request line and headers over 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The registry cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     devices_existing_handler_api_devices_existing_get: {
         parameters: {
             query?: never;
@@ -2411,6 +2568,84 @@ export interface operations {
             };
             /** @description Request line and headers over 16 KiB */
             431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    devices_sync_from_profile_api_devices_sync_from_profile_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeviceSyncRequest"];
+            };
+        };
+        responses: {
+            /** @description What was written, and the diff afterwards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceSyncResponse"];
+                };
+            };
+            /** @description A body key the call does not take */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No or bad credentials, or a missing scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Refused: see the detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description A strategy that is not a string, or device names that are not strings */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Request line and headers over 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The registry cannot be reached */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,7 @@ import { ConsoleMessages, ConsoleText } from './console/console-buffer.ts';
 import { authBindings } from './http/auth-routes.ts';
 import { type HttpAuth, principalOf } from './http/gate.ts';
 import { onlyItemUids } from './http/item-route.ts';
+import { registryBindings } from './http/registry-routes.ts';
 import { RELAYS, type Relay, relay, type Who } from './http/relay.ts';
 import { reducedPlanDescription } from './manager/plan-validation.ts';
 import type { ConsoleMessage, QueueRuntime } from './manager/runtime.ts';
@@ -48,6 +49,7 @@ const ROUTE_FILES = [
   'manager',
   'console',
   'auth',
+  'registry',
 ].map((f) => join(import.meta.dirname, 'routes', `${f}.ts`));
 const SOURCES = [...ROUTE_FILES, join(import.meta.dirname, 'schemas.ts')];
 
@@ -155,6 +157,7 @@ export function createQueueServerService(options: {
           runtime.call('queue_item_get', { uid: params.item_uid })) as never,
       },
       ...authBindings(auth, scopeOf),
+      ...registryBindings(runtime, bind, who),
       queue_mode_set_handler_api_queue_mode_set_post: bind(
         'queue_mode_set_handler_api_queue_mode_set_post',
         (({ body }: { body: unknown }) => {

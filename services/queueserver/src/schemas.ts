@@ -80,6 +80,73 @@ export const schemas: Record<string, Schema> = {
     },
     required: ['uuid', 'type', 'identities', 'roles', 'scopes'],
   },
+  DeviceDiff: {
+    type: 'object',
+    description:
+      "The running environment's devices (the profile) against the registry's instantiation specs, names sorted",
+    properties: {
+      added: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'In the environment, not in the registry',
+      },
+      removed: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Active in the registry, not in the environment',
+      },
+      modified: {
+        type: 'array',
+        description: 'On both sides, active in the registry, with different specs',
+        items: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            before: { type: 'object', additionalProperties: true, description: "The registry's spec" },
+            after: { type: 'object', additionalProperties: true, description: "The environment's spec" },
+            fields_changed: { type: 'array', items: { type: 'string' } },
+          },
+          required: ['name', 'before', 'after', 'fields_changed'],
+        },
+      },
+      disabled: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Disabled in the registry (only `selected` touches them)',
+      },
+    },
+    required: ['added', 'removed', 'modified', 'disabled'],
+  },
+  DeviceDiffResponse: {
+    type: 'object',
+    properties: { diff: { $ref: '#/components/schemas/DeviceDiff' } },
+    required: ['diff'],
+  },
+  DeviceSyncRequest: {
+    type: 'object',
+    description:
+      'What to write: `strategy` all (default), additions_only or selected; `devices` for selected',
+    properties: {
+      strategy: { type: 'string' },
+      devices: { type: ['array', 'null'], items: { type: 'string' } },
+    },
+    additionalProperties: true,
+  },
+  DeviceSyncResponse: {
+    type: 'object',
+    properties: {
+      applied: {
+        type: 'object',
+        properties: {
+          upserted: { type: 'array', items: { type: 'string' } },
+          deleted: { type: 'array', items: { type: 'string' } },
+        },
+        required: ['upserted', 'deleted'],
+      },
+      diff_after: { $ref: '#/components/schemas/DeviceDiff' },
+    },
+    required: ['applied', 'diff_after'],
+  },
   ...errorSchemas,
 };
 

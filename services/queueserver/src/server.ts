@@ -13,6 +13,7 @@ import type { ExistingLists } from './manager/state.ts';
 import { Refusal } from './manager/types.ts';
 import { DEFAULT_PERMISSIONS_PATH, loadPermissionsFile } from './permissions/permissions.ts';
 import { RegistryCoordination } from './registry/coordination.ts';
+import { configServiceMethods } from './registry/sync-methods.ts';
 import { openQueueStore } from './store/mikro-queue-store.ts';
 import type { QueueStore } from './store/queue-store.ts';
 import { describeNamespace } from './worker/namespace.ts';
@@ -70,6 +71,8 @@ export async function startQueueServer(
     store,
     startup: registry ? () => registry.workerStartup(startup) : startup,
     workerReady: registry?.environmentOpened,
+    workerDevicesChanged: registry?.devicesDescribed,
+    outsideMethods: configServiceMethods(registry),
     beforePlan: registry?.beforePlan,
     afterPlan: registry?.afterPlan,
     environmentClosed: registry?.environmentClosed,

@@ -8,16 +8,22 @@
  * alone. A registry that refuses the devices is reported while the environment stays open.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { orAbort } from '../../../packages/epics-ca/test/waits.ts';
 import { startConfiguration } from '../../configuration/test/harness.ts';
 import { registryEntries } from '../src/worker/registry-entries.ts';
 import { simProfileNamespace } from '../src/worker/sim-profile.ts';
-import { type RunningQueueServer, removeDir, startTestQueueServer } from './harness.ts';
-import { type Json, queueServerApi, type RegistryStack, startRegistryStack } from './registry-stack.ts';
+import { removeDir, startTestQueueServer } from './harness.ts';
+import {
+  ENV_CLOSED,
+  ENV_OPEN,
+  type Json,
+  poll,
+  queueServerApi,
+  type RegistryStack,
+  startRegistryStack,
+  statusWhen,
+} from './registry-stack.ts';
 
 const TEST_COLLECTION = join(import.meta.dirname, '../../../integration/profile_collections/test_collection');
 const PROFILE_DEVICES = [
@@ -31,33 +37,6 @@ const PROFILE_DEVICES = [
   'sample_y',
 ];
 
-/** The queue server's status once `predicate` holds; it is published on every change and each second. */
-async function statusWhen(
-  qs: RunningQueueServer,
-  predicate: (s: Json) => boolean,
-  what: string,
-): Promise<Json> {
-  const runtime = qs.server.runtime;
-  for (let events = 0; events < 600; events++) {
-    const status = runtime.status();
-    if (predicate(status)) return status;
-    await orAbort(once(runtime, 'status'), `status: ${what}`);
-  }
-  throw new Error(`the status never showed ${what}: ${JSON.stringify(runtime.status())}`);
-}
-
-/** Asks `check` again (a bounded number of times, 25 ms apart) until it returns a value. */
-async function poll<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 800; attempt++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(25);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
-const ENV_OPEN = (s: Json) => s.worker_environment_exists === true && s.manager_state === 'idle';
-const ENV_CLOSED = (s: Json) => s.worker_environment_exists === false && s.manager_state === 'idle';
 const SEEDED_LINE = /The registry was empty: registered the environment's devices/g;
 
 describe('an empty registry seeded from the environment (spec §12)', () => {

@@ -4,11 +4,14 @@
  * leases on), direct control asking it before every write, and a queue server coordinating with
  * it. The worker process finds the IOCs through the EPICS_CA_* variables it inherits.
  */
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CaClient } from '@ophyd-service/epics-ca';
 import { createLogger } from '@ophyd-service/service-kit';
 import { type RunningIocs, serveIocs } from '../../../ioc/src/index.ts';
 import { clientEnv, serverEnv } from '../../../packages/epics-ca/test/loopback.ts';
+import { orAbort } from '../../../packages/epics-ca/test/waits.ts';
 import { type Harness, startConfiguration } from '../../configuration/test/harness.ts';
 import { createDirectControlService, type DirectControlService } from '../../direct-control/src/app.ts';
 import { readConfig as readDirectControlConfig } from '../../direct-control/src/config.ts';
@@ -19,6 +22,34 @@ import { API_KEY, type RunningQueueServer, removeDir, startTestQueueServer } fro
 const seed = join(import.meta.dirname, '../../../integration/seed/happi_db.json');
 
 export type Json = Record<string, any>;
+
+/** The queue server's status once `predicate` holds; it is published on every change and each second. */
+export async function statusWhen(
+  qs: RunningQueueServer,
+  predicate: (s: Json) => boolean,
+  what: string,
+): Promise<Json> {
+  const runtime = qs.server.runtime;
+  for (let events = 0; events < 600; events++) {
+    const status = runtime.status();
+    if (predicate(status)) return status;
+    await orAbort(once(runtime, 'status'), `status: ${what}`);
+  }
+  throw new Error(`the status never showed ${what}: ${JSON.stringify(runtime.status())}`);
+}
+
+/** Asks `check` again (a bounded number of times, 25 ms apart) until it returns a value. */
+export async function poll<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let attempt = 0; attempt < 800; attempt++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await sleep(25);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+export const ENV_OPEN = (s: Json) => s.worker_environment_exists === true && s.manager_state === 'idle';
+export const ENV_CLOSED = (s: Json) => s.worker_environment_exists === false && s.manager_state === 'idle';
 
 export interface RegistryStack {
   iocs: RunningIocs;

@@ -12,39 +12,19 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { orAbort } from '../../../packages/epics-ca/test/waits.ts';
 import { ConfigServiceClient, RegistryUnreachable } from '../src/registry/config-client.ts';
 import { devicesNamedByPlan } from '../src/registry/plan-devices.ts';
-import { type RunningQueueServer, removeDir, startTestQueueServer } from './harness.ts';
-import { type Json, queueServerApi, type RegistryStack, startRegistryStack } from './registry-stack.ts';
+import { removeDir, startTestQueueServer } from './harness.ts';
+import {
+  ENV_OPEN,
+  type Json,
+  poll,
+  queueServerApi,
+  type RegistryStack,
+  startRegistryStack,
+  statusWhen,
+} from './registry-stack.ts';
 
-/** The queue server's status once `predicate` holds; it is published on every change and each second. */
-async function statusWhen(
-  qs: RunningQueueServer,
-  predicate: (s: Json) => boolean,
-  what: string,
-): Promise<Json> {
-  const runtime = qs.server.runtime;
-  for (let events = 0; events < 600; events++) {
-    const status = runtime.status();
-    if (predicate(status)) return status;
-    await orAbort(once(runtime, 'status'), `status: ${what}`);
-  }
-  throw new Error(`the status never showed ${what}: ${JSON.stringify(runtime.status())}`);
-}
-
-/** Asks `check` again (a bounded number of times, 25 ms apart) until it returns a value. */
-async function poll<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 800; attempt++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(25);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
-const ENV_OPEN = (s: Json) => s.worker_environment_exists === true && s.manager_state === 'idle';
 const IDLE = (s: Json) => s.manager_state === 'idle' && s.running_item_uid === null;
 const longCount = {
   item_type: 'plan',

@@ -20,6 +20,9 @@ export interface ConsoleMessage {
   msg: string;
 }
 
+/** A method answered beside the core because it waits on I/O (the registry's diff and sync). */
+export type OutsideMethod = (params: Params, manager: Manager) => Promise<Reply>;
+
 export interface RuntimeOptions {
   deps: ManagerDeps;
   store: QueueStore;
@@ -37,6 +40,10 @@ export interface RuntimeOptions {
    * this in beforePlan.
    */
   workerReady?: (entries: RegistryEntry[]) => Promise<void>;
+  /** The worker described its devices again (after a script changed its namespace). */
+  workerDevicesChanged?: (entries: RegistryEntry[]) => void;
+  /** Methods answered beside the core, by name. */
+  outsideMethods?: Record<string, OutsideMethod>;
   /** After the worker is gone (or its start was given up): release what the environment held. */
   environmentClosed?: () => Promise<void>;
   /** Seconds a closing worker gets before it is killed. */
@@ -128,6 +135,8 @@ export class QueueRuntime extends EventEmitter<{
   async call(method: string, params: Params): Promise<Reply> {
     if (this.closed) return { success: false, msg: 'RE Manager is shutting down' };
     if (method === 're_metadata') return this.reMetadata(params);
+    const outside = this.options.outsideMethods?.[method];
+    if (outside) return outside(params, this.manager);
     const { reply, effects } = this.manager.command(method, params);
     if (method === 'manager_kill' && reply.kill === true) {
       this.emit('kill');
@@ -248,6 +257,7 @@ export class QueueRuntime extends EventEmitter<{
             void this.options
               .workerReady(message.registry_entries ?? [])
               .catch((error: Error) => this.console(`${error.message}\n`));
+          if (message.type === 'lists') this.options.workerDevicesChanged?.(message.registry_entries ?? []);
           void this.feed({ kind: 'worker', message });
         },
         output: (text) => this.console(text),

@@ -5,7 +5,7 @@
  * that holds anything is the source of truth and is left alone.
  */
 import type { RegistryEntry } from '../worker/protocol.ts';
-import { type ConfigServiceClient, errorText } from './config-client.ts';
+import { type Answer, type ConfigServiceClient, errorText } from './config-client.ts';
 
 export interface BootstrapOutcome {
   /** False when the registry already held devices (nothing was sent). */
@@ -26,9 +26,7 @@ export async function bootstrapRegistry(
   const outcome: BootstrapOutcome = { wasEmpty: true, registered: [], refused: new Map() };
   for (const entry of entries) {
     const name = entry.metadata.name;
-    let answer = await client.request('POST', '/api/v1/devices', entry);
-    if (answer.status === 409)
-      answer = await client.request('PUT', `/api/v1/devices/${encodeURIComponent(name)}`, entry);
+    const answer = await upsertDevice(client, entry);
     if (answer.status >= 200 && answer.status < 300) outcome.registered.push(name);
     else {
       const reason = errorText(answer);
@@ -36,6 +34,13 @@ export async function bootstrapRegistry(
     }
   }
   return outcome;
+}
+
+/** Registers one device, or updates it when the registry already has one of its name (409). */
+export async function upsertDevice(client: ConfigServiceClient, entry: RegistryEntry): Promise<Answer> {
+  const answer = await client.request('POST', '/api/v1/devices', entry);
+  if (answer.status !== 409) return answer;
+  return client.request('PUT', `/api/v1/devices/${encodeURIComponent(entry.metadata.name)}`, entry);
 }
 
 /** The refusals as one sentence: `det_spot, det_edge (<reason>); ph_motor (<reason>)`. */

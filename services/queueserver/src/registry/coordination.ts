@@ -12,7 +12,9 @@ import type { RegistryEntry, WorkerStartup } from '../worker/protocol.ts';
 import { bootstrapRegistry, describeRefusals } from './bootstrap.ts';
 import { ChangeCursor, describeChanges } from './change-cursor.ts';
 import { ConfigServiceClient, parseBackoff } from './config-client.ts';
+import type { DeviceDiff, SyncStrategy } from './device-diff.ts';
 import { DeviceLocks } from './device-locks.ts';
+import { diffEnvironment, type SyncOutcome, syncRegistry } from './device-sync.ts';
 
 export interface CoordinationHooks {
   /** A plan's description (§9.2) by name, for decorator defaults. */
@@ -29,8 +31,10 @@ export class RegistryCoordination {
   readonly locks: DeviceLocks;
   private readonly cursor: ChangeCursor;
   private readonly hooks: CoordinationHooks;
-  /** The seeding and cursor capture of the open environment: plans wait for it. */
+  /** The seeding and cursor capture of the open environment, then any sync: plans and syncs wait for it. */
   private syncing: Promise<void> = Promise.resolve();
+  /** The open environment's devices as the registry would hold them (the diff's "profile" side). */
+  private entries: readonly RegistryEntry[] = [];
 
   constructor(config: QueueServerConfig, hooks: CoordinationHooks = {}) {
     this.hooks = hooks;
@@ -76,9 +80,31 @@ export class RegistryCoordination {
    * environment stays open; plans wait until this is done.
    */
   readonly environmentOpened = (entries: readonly RegistryEntry[]): Promise<void> => {
+    this.entries = entries;
     this.syncing = this.seedAndFollow(entries);
     return this.syncing;
   };
+
+  /** The worker described its devices again (a script changed its namespace). */
+  readonly devicesDescribed = (entries: readonly RegistryEntry[]): void => {
+    this.entries = entries;
+  };
+
+  /** The environment's devices against the registry (after the seeding, and any sync under way). */
+  async diff(): Promise<DeviceDiff> {
+    await this.syncing;
+    return diffEnvironment(this.client, this.entries);
+  }
+
+  /** Writes the strategy's share of the diff to the registry, one sync at a time. */
+  sync(strategy: SyncStrategy, selected: readonly string[] = []): Promise<SyncOutcome> {
+    const run = this.syncing.then(() => syncRegistry(this.client, this.entries, strategy, selected));
+    this.syncing = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
 
   /** Before each plan: the registry's changes, then its device locks (throws: the plan does not start). */
   readonly beforePlan = async (item: QueueItem): Promise<void> => {
