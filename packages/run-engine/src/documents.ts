@@ -5,7 +5,16 @@
  */
 import type { DataKey, Reading } from './protocols.ts';
 
-export type DocumentName = 'start' | 'descriptor' | 'event' | 'event_page' | 'stop' | 'resource' | 'datum';
+export type DocumentName =
+  | 'start'
+  | 'descriptor'
+  | 'event'
+  | 'event_page'
+  | 'stop'
+  | 'resource'
+  | 'datum'
+  | 'stream_resource'
+  | 'stream_datum';
 export type ExitStatus = 'success' | 'abort' | 'fail';
 
 export interface RunStart {
@@ -80,10 +89,54 @@ export interface Datum {
   datum_kwargs: Record<string, unknown>;
 }
 
-/** What a file-writing device hands the engine from collect_asset_docs(). */
-export type AssetDocument = ['resource', Resource] | ['datum', Datum];
+/** A half-open range of integers [start, stop) (event-model's StreamRange). */
+export interface StreamRange {
+  start: number;
+  stop: number;
+}
 
-export type Document = RunStart | EventDescriptor | Event | EventPage | RunStop | Resource | Datum;
+/**
+ * A file (or other store) that one streamed data key's values are written to, many per document:
+ * the descriptor's data key says `external: 'STREAM:'`; run_start is added by the engine.
+ */
+export interface StreamResource {
+  uid: string;
+  data_key: string;
+  mimetype: string;
+  uri: string;
+  parameters: Record<string, unknown>;
+  run_start?: string;
+}
+
+/**
+ * A slice of a StreamResource (`indices`) and the events it stands for (`seq_nums`). A device
+ * hands it over with `descriptor: ''` and `seq_nums: {start: 0, stop: 0}`: the engine fills both.
+ */
+export interface StreamDatum {
+  uid: string;
+  stream_resource: string;
+  descriptor: string;
+  indices: StreamRange;
+  seq_nums: StreamRange;
+}
+
+/** What a file-writing device hands the engine from collect_asset_docs(). */
+export type AssetDocument =
+  | ['resource', Resource]
+  | ['datum', Datum]
+  | ['stream_resource', StreamResource]
+  | ['stream_datum', StreamDatum];
+
+export type Document =
+  | RunStart
+  | EventDescriptor
+  | Event
+  | EventPage
+  | RunStop
+  | Resource
+  | Datum
+  | StreamResource
+  | StreamDatum;
 
 export interface DocumentOf {
   start: RunStart;
@@ -93,6 +146,8 @@ export interface DocumentOf {
   stop: RunStop;
   resource: Resource;
   datum: Datum;
+  stream_resource: StreamResource;
+  stream_datum: StreamDatum;
 }
 
 /** What a device says about itself, gathered once per stream: describe() plus its configuration. */
@@ -153,6 +208,27 @@ export function unfilledKeys(dataKeys: Record<string, DataKey>): Record<string, 
   return filled;
 }
 
+/**
+ * A StreamResource and the function making its StreamDatums, numbered `<uid>/<n>` (event-model's
+ * ComposeStreamResource): what a device writing a stream uses, so the engine can fill in the rest.
+ */
+export function composeStreamResource(doc: Omit<StreamResource, 'run_start'>): {
+  resource: StreamResource;
+  datum: (indices: StreamRange) => StreamDatum;
+} {
+  let counter = 0;
+  return {
+    resource: { ...doc },
+    datum: (indices) => ({
+      stream_resource: doc.uid,
+      uid: `${doc.uid}/${counter++}`,
+      seq_nums: { start: 0, stop: 0 },
+      indices: { ...indices },
+      descriptor: '',
+    }),
+  };
+}
+
 /** Packs events of one descriptor into a page (event-model's pack_event_page). */
 export function packEventPage(events: Event[]): EventPage {
   const keys = Object.keys(events[0]?.data ?? {});
@@ -168,6 +244,34 @@ export function packEventPage(events: Event[]): EventPage {
     data: column((e) => e.data),
     timestamps: column((e) => e.timestamps),
   };
+}
+
+/**
+ * A page a device packed itself (EventPageCollectable): the engine gives it uids, seq_nums from
+ * `seqStart`, and one time for every row, as event-model's ComposeEventPage does.
+ */
+export function composeEventPage(
+  descriptor: string,
+  uids: string[],
+  time: number,
+  seqStart: number,
+  data: Record<string, unknown[]>,
+  timestamps: Record<string, number[]>,
+): EventPage {
+  return {
+    uid: uids,
+    time: uids.map(() => time),
+    data,
+    timestamps,
+    seq_num: uids.map((_, i) => seqStart + i),
+    filled: {},
+    descriptor,
+  };
+}
+
+/** How many rows a partial page holds (the length of its first column). */
+export function pageLength(page: { data: Record<string, unknown[]>; timestamps: Record<string, unknown[]> }) {
+  return (Object.values(page.data)[0] ?? Object.values(page.timestamps)[0] ?? []).length;
 }
 
 export function composeStop(

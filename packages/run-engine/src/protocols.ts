@@ -5,6 +5,8 @@
  * promise (ophyd vs ophyd-async).
  */
 
+import type { AssetDocument } from './documents.ts';
+
 export type MaybePromise<T> = T | Promise<T>;
 
 export interface Reading {
@@ -34,7 +36,17 @@ export interface DataKey {
 
 /** A file-writing device: hands over the Resource/Datum documents it made since last asked. */
 export interface WritesExternalAssets extends HasName {
-  collect_asset_docs(): Iterable<['resource' | 'datum', unknown]>;
+  collect_asset_docs(): Iterable<AssetDocument> | AsyncIterable<AssetDocument>;
+}
+
+/**
+ * A device streaming its data into files (ophyd-async's detectors): hands over StreamResource and
+ * StreamDatum documents for the frames written up to `index` (all of them without it); `get_index`
+ * says how many it has written, so the engine can collect several devices up to the same frame.
+ */
+export interface WritesStreamAssets extends HasName {
+  collect_asset_docs(index?: number): Iterable<AssetDocument> | AsyncIterable<AssetDocument>;
+  get_index(): MaybePromise<number>;
 }
 
 /** A finished-or-not operation (ophyd's Status; packages/devices' Status has this shape). */
@@ -91,12 +103,33 @@ export interface PartialEvent {
   data: Record<string, unknown>;
   timestamps: Record<string, number>;
   time?: number;
+  filled?: Record<string, boolean | string>;
 }
 
-/** An ophyd-style flyer's collecting side: its streams' data keys, then the events it gathered. */
+/** Events of one stream packed column-wise, without what the engine assigns (seq_num, uid). */
+export interface PartialEventPage {
+  data: Record<string, unknown[]>;
+  timestamps: Record<string, number[]>;
+  time?: number[];
+}
+
+/**
+ * Something collected from after a fly scan. describe_collect gives either its streams' data keys
+ * (`{stream: {key: DataKey}}`, ophyd's flyers) or one stream's (`{key: DataKey}`, declared
+ * beforehand with `declare_stream(..., { collect: true })`).
+ */
 export interface Collectable extends HasName {
-  describe_collect(): MaybePromise<Record<string, Record<string, DataKey>>>;
+  describe_collect(): MaybePromise<Record<string, DataKey> | Record<string, Record<string, DataKey>>>;
+}
+
+/** An ophyd-style flyer's collecting side: the events it gathered. */
+export interface EventCollectable extends Collectable {
   collect(): Iterable<PartialEvent> | AsyncIterable<PartialEvent> | Promise<Iterable<PartialEvent>>;
+}
+
+/** A flyer that hands over its data already packed into pages (preferred over collect()). */
+export interface EventPageCollectable extends Collectable {
+  collect_pages(): Iterable<PartialEventPage> | AsyncIterable<PartialEventPage>;
 }
 
 export interface Subscribable extends HasName {
@@ -116,10 +149,16 @@ export const isTriggerable = (obj: unknown): obj is Triggerable => has(obj, 'tri
 export const isStageable = (obj: unknown): obj is Stageable => has(obj, 'stage') && has(obj, 'unstage');
 export const isStoppable = (obj: unknown): obj is Stoppable => has(obj, 'stop');
 export const isFlyable = (obj: unknown): obj is Flyable => has(obj, 'kickoff') && has(obj, 'complete');
-export const isCollectable = (obj: unknown): obj is Collectable =>
-  has(obj, 'describe_collect') && has(obj, 'collect');
+export const isCollectable = (obj: unknown): obj is Collectable => has(obj, 'describe_collect');
+export const isEventCollectable = (obj: unknown): obj is EventCollectable =>
+  isCollectable(obj) && has(obj, 'collect');
+export const isEventPageCollectable = (obj: unknown): obj is EventPageCollectable =>
+  isCollectable(obj) && has(obj, 'collect_pages');
 export const writesExternalAssets = (obj: unknown): obj is WritesExternalAssets =>
   has(obj, 'collect_asset_docs');
+/** Checked before writesExternalAssets: the two differ only by get_index, as in bluesky. */
+export const writesStreamAssets = (obj: unknown): obj is WritesStreamAssets =>
+  has(obj, 'collect_asset_docs') && has(obj, 'get_index');
 export const isSubscribable = (obj: unknown): obj is Subscribable => has(obj, 'subscribe');
 
 export function isStatus(value: unknown): value is Status {

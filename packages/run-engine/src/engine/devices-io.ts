@@ -9,15 +9,19 @@ import {
   type DataKey,
   isCollectable,
   isConfigurable,
+  isEventCollectable,
+  isEventPageCollectable,
   isReadable,
   isStatus,
   type MaybePromise,
   nameOf,
   type PartialEvent,
+  type PartialEventPage,
   type Reading,
   writesExternalAssets,
+  writesStreamAssets,
 } from '../protocols.ts';
-import type { CollectResult, IoOp, ReadResult } from './events.ts';
+import type { CollectDescription, CollectResult, IoOp, ReadResult } from './events.ts';
 
 export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
@@ -71,24 +75,19 @@ export function perform(op: IoOp, ctx: IoContext): MaybePromise<unknown> {
       const obj = op.obj;
       const reading = obj.read();
       // Asset documents are collected after the read that made them known, as bluesky does.
-      const assets = () =>
+      const withAssets = (result: ReadResult): MaybePromise<ReadResult> =>
         op.assets && writesExternalAssets(obj)
-          ? { assets: [...obj.collect_asset_docs()] as AssetDocument[] }
-          : {};
-      if (!op.describe) return then(reading, (r): ReadResult => ({ reading: r, ...assets() }));
-      return then(
-        all<unknown>([reading, describeObject(obj)]),
-        ([r, d]): ReadResult => ({
-          reading: r as Record<string, Reading>,
-          description: d as ObjectDescription,
-          ...assets(),
-        }),
+          ? then(assetsOf(obj.collect_asset_docs()), (assets) => ({ ...result, assets }))
+          : result;
+      if (!op.describe) return then(reading, (r) => withAssets({ reading: r }));
+      return then(all<unknown>([reading, describeObject(obj)]), ([r, d]) =>
+        withAssets({ reading: r as Record<string, Reading>, description: d as ObjectDescription }),
       );
     }
     case 'input':
       return ctx.input(op.prompt);
     case 'describe':
-      return all(op.objs.map(describeObject));
+      return op.collect ? Promise.all(op.objs.map(describeCollect)) : all(op.objs.map(describeObject));
     case 'status':
       return then(call(op.obj, op.method, statusArgs(op)), (status) => {
         if (!isStatus(status))
@@ -102,7 +101,7 @@ export function perform(op: IoOp, ctx: IoContext): MaybePromise<unknown> {
     case 'unsubscribe':
       return ctx.unsubscribe(op.subscription);
     case 'collect':
-      return collectFrom(op.obj);
+      return collectFrom(op.objs, op.describe);
     case 'wait_for': {
       const work = Promise.all(op.factories.map((f) => f()));
       if (op.timeout === null) return work;
@@ -117,21 +116,64 @@ export function perform(op: IoOp, ctx: IoContext): MaybePromise<unknown> {
   }
 }
 
-/** A flyer's describe_collect, configuration and collected events, however it hands them over. */
-async function collectFrom(obj: unknown): Promise<CollectResult> {
+/** describe_collect() plus configuration and hints: what a collected stream's descriptor needs. */
+async function describeCollect(obj: unknown): Promise<CollectDescription> {
   if (!isCollectable(obj))
-    throw new TypeError(`${nameOf(obj)} cannot be collected: it needs describe_collect() and collect()`);
-  const streams = await obj.describe_collect();
-  const configKeys = isConfigurable(obj) ? await obj.describe_configuration() : {};
-  const config = isConfigurable(obj) ? await obj.read_configuration() : {};
-  const events: PartialEvent[] = [];
-  const gathered = await obj.collect();
-  if (Symbol.asyncIterator in Object(gathered)) {
-    for await (const e of gathered as AsyncIterable<PartialEvent>) events.push(e);
-  } else {
-    for (const e of gathered as Iterable<PartialEvent>) events.push(e);
+    throw new TypeError(`${nameOf(obj)} cannot be collected: it has no describe_collect()`);
+  return {
+    name: obj.name,
+    dataKeys: await obj.describe_collect(),
+    ...(hintsOf(obj) ? { hints: hintsOf(obj) } : {}),
+    configKeys: isConfigurable(obj) ? await obj.describe_configuration() : {},
+    config: isConfigurable(obj) ? await obj.read_configuration() : {},
+  };
+}
+
+const hintsOf = (obj: unknown) => (obj as { hints?: { fields?: string[] } }).hints;
+
+/** A device's asset documents, without a promise when it hands them over synchronously. */
+function assetsOf(
+  docs: Iterable<AssetDocument> | AsyncIterable<AssetDocument>,
+): MaybePromise<AssetDocument[]> {
+  return Symbol.asyncIterator in Object(docs) ? drain(docs) : [...(docs as Iterable<AssetDocument>)];
+}
+
+async function drain<T>(items: Iterable<T> | AsyncIterable<T> | Promise<Iterable<T>>): Promise<T[]> {
+  const out: T[] = [];
+  const gathered = await items;
+  if (Symbol.asyncIterator in Object(gathered))
+    for await (const x of gathered as AsyncIterable<T>) out.push(x);
+  else for (const x of gathered as Iterable<T>) out.push(x);
+  return out;
+}
+
+/**
+ * Collects devices in bluesky's order: describe_collect (when asked), the common index of several
+ * stream-writing devices, each one's asset documents up to it, then a single device's pages
+ * (preferred) or events, unless it streams its data into files.
+ */
+async function collectFrom(objs: unknown[], describe: boolean): Promise<CollectResult> {
+  const [first] = objs;
+  const description = describe ? await describeCollect(first) : undefined;
+  const index = objs.length > 1 ? Math.min(...(await Promise.all(objs.map(getIndex)))) : undefined;
+  const assets: AssetDocument[] = [];
+  for (const obj of objs) {
+    if (writesStreamAssets(obj)) assets.push(...(await drain(obj.collect_asset_docs(index))));
+    else if (writesExternalAssets(obj)) assets.push(...(await drain(obj.collect_asset_docs())));
   }
-  return { streams, configKeys, config, events };
+  const result: CollectResult = { ...(description ? { description } : {}), assets };
+  if (objs.length > 1 || writesStreamAssets(first)) return result;
+  if (isEventPageCollectable(first)) result.pages = await drain<PartialEventPage>(first.collect_pages());
+  else if (isEventCollectable(first)) result.events = await drain<PartialEvent>(first.collect());
+  return result;
+}
+
+function getIndex(obj: unknown): MaybePromise<number> {
+  if (!writesStreamAssets(obj))
+    throw new TypeError(
+      `${nameOf(obj)} cannot be collected together with other devices: it does not write stream assets (get_index, collect_asset_docs)`,
+    );
+  return obj.get_index();
 }
 
 function statusArgs(op: Extract<IoOp, { kind: 'status' }>): unknown[] {

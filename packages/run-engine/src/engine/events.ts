@@ -4,7 +4,7 @@
  */
 import type { AssetDocument, Document, DocumentName, ExitStatus, ObjectDescription } from '../documents.ts';
 import type { Msg } from '../msg.ts';
-import type { DataKey, PartialEvent, Reading } from '../protocols.ts';
+import type { DataKey, PartialEvent, PartialEventPage, Reading } from '../protocols.ts';
 
 export type EngineState =
   | 'idle'
@@ -51,7 +51,8 @@ export type IoOp =
   | { kind: 'read'; obj: unknown; describe: boolean; assets?: boolean }
   /** Ask the user (bluesky's `input` message, e.g. tweak's next step). */
   | { kind: 'input'; prompt: string }
-  | { kind: 'describe'; objs: unknown[] }
+  /** `collect`: describe_collect() instead of describe() (declare_stream(..., collect=True)). */
+  | { kind: 'describe'; objs: unknown[]; collect?: boolean }
   | {
       kind: 'status';
       obj: unknown;
@@ -68,14 +69,29 @@ export type IoOp =
   | { kind: 'subscribe'; obj: unknown; subscription: number }
   | { kind: 'unsubscribe'; subscription: number }
   | { kind: 'wait_for'; factories: (() => unknown)[]; timeout: number | null }
-  | { kind: 'collect'; obj: unknown };
+  /** `describe`: also describe_collect() the single object (its first collect in the run). */
+  | { kind: 'collect'; objs: unknown[]; describe: boolean };
 
-/** What collecting a flyer gathered: its streams' data keys, its configuration, its events. */
-export interface CollectResult {
-  streams: Record<string, Record<string, DataKey>>;
+/** What describe_collect() and the configuration say about a collectable device. */
+export interface CollectDescription {
+  name: string;
+  /** As the device gives it: `{key: DataKey}` for one stream or `{stream: {key: DataKey}}`. */
+  dataKeys: Record<string, DataKey> | Record<string, Record<string, DataKey>>;
+  hints?: { fields?: string[] };
   configKeys: Record<string, DataKey>;
   config: Record<string, Reading>;
-  events: PartialEvent[];
+}
+
+/**
+ * What a collect gathered, in bluesky's order: the description (when asked), the asset documents
+ * of every device (up to their common index when there are several), then the single device's
+ * event pages or events (none from a device that streams its data into files).
+ */
+export interface CollectResult {
+  description?: CollectDescription;
+  assets: AssetDocument[];
+  events?: PartialEvent[];
+  pages?: PartialEventPage[];
 }
 
 export interface ReadResult {

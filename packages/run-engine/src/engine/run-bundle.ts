@@ -7,20 +7,24 @@ import {
   type AssetDocument,
   composeDescriptor,
   composeEvent,
+  composeEventPage,
   composeStop,
   type EventDescriptor,
   type EventPage,
   type ExitStatus,
   type ObjectDescription,
   packEventPage,
+  pageLength,
   type Event as RunEvent,
   type RunStart,
   type RunStop,
   unfilledKeys,
 } from '../documents.ts';
 import { IllegalMessageSequence } from '../errors.ts';
-import { nameOf, type Reading } from '../protocols.ts';
-import type { CollectResult } from './events.ts';
+import { isCollectable, nameOf, type PartialEvent, type Reading, writesStreamAssets } from '../protocols.ts';
+import { AssetPacker, streamedKeys } from './assets.ts';
+import { flyerStreams, keySet, streamsOf } from './collect-streams.ts';
+import type { CollectDescription, CollectResult } from './events.ts';
 
 export interface DocSource {
   uid(): string;
@@ -54,12 +58,22 @@ export class RunBundle {
     assets: AssetDocument[];
   } | null = null;
   readonly monitors = new Map<unknown, { subscription: number; stream: string }>();
+  /** describe_collect() per device, asked once per run as bluesky caches it. */
+  private readonly collectDescriptions = new Map<unknown, CollectDescription>();
+  /** The streams declared for each set of devices, so a collect of that set knows its stream. */
+  private readonly declared: { objs: unknown[]; names: string[] }[] = [];
+  /** Per collected device, its descriptors by the set of keys its events carry (bluesky's local descriptors). */
+  private readonly localDescriptors = new Map<unknown, Map<string, EventDescriptor>>();
+  /** Kicked off and not collected yet: the engine collects them if the plan ends with the run open. */
+  private readonly uncollected = new Set<unknown>();
+  private readonly assetPacker: AssetPacker;
 
   private readonly source: DocSource;
 
   constructor(start: RunStart, source: DocSource) {
     this.start = start;
     this.source = source;
+    this.assetPacker = new AssetPacker(start.uid);
   }
 
   get bundling(): boolean {
@@ -146,10 +160,12 @@ export class RunBundle {
       );
     }
     // Between the descriptor and the event, as bluesky emits them; a Resource learns its run here.
-    for (const [name, doc] of bundle.assets) {
-      if (name === 'resource') out.push(['resource', { ...doc, run_start: this.start.uid }]);
-      else out.push([name, doc]);
-    }
+    const packed = this.assetPacker.pack(bundle.assets, this.target(bundle.stream));
+    if (packed.width > 1)
+      throw new Error(
+        'Received multiple indices in a `stream_datum` document for one event, during a `read()` `save()`: a read stands for one event.',
+      );
+    out.push(...packed.docs);
     const readings = Object.assign({}, ...bundle.readings);
     out.push(['event', this.event(bundle.stream, readings, unfilledKeys(stream.descriptor.data_keys))]);
     return out;
@@ -184,52 +200,196 @@ export class RunBundle {
 
   /** An event of a stream that already has its descriptor (saves and monitor updates). */
   event(stream: string, readings: Record<string, Reading>, filled: Record<string, boolean> = {}): RunEvent {
-    const seqNum = this.seq.get(stream) ?? 1;
-    this.seq.set(stream, seqNum + 1);
-    const descriptor = this.streams.get(stream)!.descriptor;
+    return this.eventOf(this.streams.get(stream)!.descriptor, readings, filled);
+  }
+
+  /** An event of a given descriptor, numbered in its stream (a flyer's may not be the stream's latest). */
+  private eventOf(
+    descriptor: EventDescriptor,
+    readings: Record<string, Reading>,
+    filled: Record<string, boolean | string> = {},
+  ): RunEvent {
+    const seqNum = this.advance(descriptor.name, 1);
     return composeEvent(this.source.uid(), this.source.now(), descriptor.uid, seqNum, readings, filled);
   }
 
-  /**
-   * Turns what a flyer collected into event pages, one per stream, declaring each stream the first
-   * time. An event goes to the stream named in the message, else to the stream whose data keys it has.
-   */
-  collect(flyer: unknown, collected: CollectResult, streamName: string | null): Emitted[] {
-    const out: Emitted[] = [];
-    const name = nameOf(flyer);
-    for (const [stream, dataKeys] of Object.entries(collected.streams)) {
-      if (this.streams.has(stream)) continue;
-      this.remember(stream, flyer, {
-        name,
-        dataKeys,
-        configKeys: collected.configKeys,
-        config: collected.config,
-      });
-      out.push(['descriptor', this.declare(stream, [flyer])]);
-    }
-    const byKeys = new Map(
-      Object.entries(collected.streams).map(([stream, keys]) => [
-        Object.keys(keys).sort().join('\u0000'),
-        stream,
-      ]),
-    );
-    const pages = new Map<string, RunEvent[]>();
-    for (const partial of collected.events) {
-      const stream = streamName ?? byKeys.get(Object.keys(partial.data).sort().join('\u0000'));
-      if (!stream || !this.streams.has(stream)) {
+  /** Takes `count` seq_nums of a stream; returns the first. */
+  private advance(stream: string, count: number): number {
+    const seqNum = this.seq.get(stream) ?? 1;
+    this.seq.set(stream, seqNum + count);
+    return seqNum;
+  }
+
+  private target(stream: string | null) {
+    const declared = stream === null ? undefined : this.streams.get(stream);
+    return declared ? { descriptor: declared.descriptor, nextSeqNum: this.seq.get(stream!) ?? 1 } : null;
+  }
+
+  /** Declares a stream of collectable devices from their describe_collect() (declare_stream with collect). */
+  declareCollected(name: string, objs: unknown[], descriptions: CollectDescription[]): EventDescriptor {
+    objs.forEach((obj, i) => {
+      const { dataKeys, ...rest } = descriptions[i];
+      const streams = streamsOf(dataKeys, name);
+      if (streams.length !== 1)
         throw new Error(
-          `${name} collected an event with keys ${Object.keys(partial.data)} that match none of its streams`,
+          `declare_stream with collect=True needs describe_collect to give the data keys of '${name}'; ${nameOf(obj)} gave none`,
         );
-      }
-      const readings = Object.fromEntries(
-        Object.entries(partial.data).map(([k, value]) => [k, { value, timestamp: partial.timestamps[k] }]),
+      this.collectDescriptions.set(obj, descriptions[i]);
+      this.remember(name, obj, { ...rest, dataKeys: streams[0][1] });
+    });
+    return this.declare(name, objs);
+  }
+
+  /** Records a declared stream for the set of devices it was declared with. */
+  noteDeclared(name: string, objs: unknown[]): void {
+    const entry = this.declared.find((d) => sameSet(d.objs, objs));
+    if (entry) entry.names.push(name);
+    else this.declared.push({ objs, names: [name] });
+  }
+
+  kickedOff(obj: unknown): void {
+    this.uncollected.add(obj);
+  }
+
+  /** The devices kicked off and never collected, forgotten here: the engine's last chance to collect them. */
+  takeUncollected(): unknown[] {
+    const left = [...this.uncollected];
+    this.uncollected.clear();
+    return left;
+  }
+
+  /**
+   * Before a collect's device calls (bluesky's RunBundler.collect up to describe_collect): which
+   * stream it goes to (named, or the one declared for these devices; none for an old-style flyer
+   * with its own streams) and whether the flyer still needs describing.
+   */
+  prepareCollect(objs: unknown[], name: string | null): { stream: string | null; describe: boolean } {
+    for (const obj of objs) {
+      if (!isCollectable(obj))
+        throw new TypeError(`${nameOf(obj)} cannot be collected: it has no describe_collect()`);
+    }
+    if (objs.length > 1) {
+      const plain = objs.filter((obj) => !writesStreamAssets(obj));
+      if (plain.length)
+        throw new TypeError(
+          `${plain.map(nameOf).join(', ')} cannot be collected together with other devices: only devices that write stream assets (get_index, collect_asset_docs) can`,
+        );
+    }
+    for (const obj of objs) this.uncollected.delete(obj);
+    const declared = this.declared.find((d) => sameSet(d.objs, objs))?.names ?? [];
+    if (name !== null) {
+      if (!declared.includes(name))
+        throw new IllegalMessageSequence(
+          `Stream '${name}' was not declared for ${objs.map(nameOf).join(', ')}: declare_stream(..., collect=True) comes first`,
+        );
+      return { stream: name, describe: false };
+    }
+    if (new Set(declared).size > 1)
+      throw new IllegalMessageSequence(
+        `${objs.map(nameOf).join(', ')} were declared in several streams (${declared.join(', ')}): name one in collect`,
       );
-      const page = pages.get(stream) ?? [];
-      page.push(this.event(stream, readings));
-      pages.set(stream, page);
+    if (declared.length) return { stream: declared[0], describe: false };
+    if (objs.length > 1)
+      throw new IllegalMessageSequence(
+        'If collecting multiple objects you must predeclare a stream for all the objects first and provide the stream name',
+      );
+    return { stream: null, describe: !this.collectDescriptions.has(objs[0]) };
+  }
+
+  /**
+   * Turns what was collected into documents, in bluesky's order: an old-style flyer's new
+   * descriptors, the asset documents, then the event pages (one per stream from events, or the
+   * device's own pages). A stream written only into files advances by its StreamDatums' width.
+   * Returns the documents and what the plan gets back (the partial events or pages).
+   */
+  collect(
+    objs: unknown[],
+    collected: CollectResult,
+    stream: string | null,
+  ): { docs: Emitted[]; payload: unknown[] | null } {
+    const out: Emitted[] = [];
+    const [first] = objs;
+    if (stream === null) {
+      if (collected.description) this.collectDescriptions.set(first, collected.description);
+      out.push(...this.describeFlyer(first));
+    }
+    const packed = this.assetPacker.pack(collected.assets, this.target(stream));
+    out.push(...packed.docs);
+    const eventsFollow =
+      objs.length === 1 && !writesStreamAssets(first) && (collected.pages || collected.events);
+    if (!eventsFollow) {
+      if (stream === null)
+        throw new Error(
+          `A collect of ${nameOf(first)}, which hands over no events or pages, needs the stream it was declared in`,
+        );
+      this.advance(stream, packed.width);
+      return { docs: out, payload: null };
+    }
+    const descriptorFor = this.descriptorsOf(first, stream);
+    if (collected.pages) {
+      for (const page of collected.pages) {
+        const descriptor = descriptorFor(Object.keys(page.data));
+        const n = pageLength(page);
+        const uids = Array.from({ length: n }, () => this.source.uid());
+        const seqStart = this.advance(descriptor.name, n);
+        out.push([
+          'event_page',
+          composeEventPage(descriptor.uid, uids, this.source.now(), seqStart, page.data, page.timestamps),
+        ]);
+      }
+      return { docs: out, payload: collected.pages };
+    }
+    const pages = new Map<EventDescriptor, RunEvent[]>();
+    for (const partial of collected.events ?? []) {
+      const descriptor = descriptorFor(Object.keys(partial.data));
+      const page = pages.get(descriptor) ?? [];
+      page.push(this.eventOf(descriptor, readingsOf(partial), partial.filled));
+      pages.set(descriptor, page);
     }
     for (const events of pages.values()) out.push(['event_page', packEventPage(events)]);
+    return { docs: out, payload: collected.events ?? [] };
+  }
+
+  /**
+   * An old-style flyer's streams: a descriptor for each stream it is not yet part of (so two flyers
+   * collected into one stream each get theirs, as in bluesky), then its descriptors by key set.
+   */
+  private describeFlyer(flyer: unknown): Emitted[] {
+    const description = this.collectDescriptions.get(flyer)!;
+    const out: Emitted[] = [];
+    const local = new Map<string, EventDescriptor>();
+    for (const [stream, dataKeys] of flyerStreams(nameOf(flyer), description.dataKeys)) {
+      if (!this.streams.get(stream)?.objects.includes(flyer)) {
+        const { dataKeys: _, ...rest } = description;
+        this.remember(stream, flyer, { ...rest, dataKeys });
+        out.push(['descriptor', this.declare(stream, [flyer])]);
+      }
+      local.set(keySet(Object.keys(dataKeys)), this.streams.get(stream)!.descriptor);
+    }
+    this.localDescriptors.set(flyer, local);
     return out;
+  }
+
+  /** Picks the descriptor for a row of collected data: the declared stream's, or by its keys. */
+  private descriptorsOf(obj: unknown, stream: string | null): (keys: string[]) => EventDescriptor {
+    if (stream !== null && !this.localDescriptors.has(obj)) {
+      const keys = Object.keys(this.described.get(stream)!.get(obj)!.dataKeys);
+      this.localDescriptors.set(obj, new Map([[keySet(keys), this.streams.get(stream)!.descriptor]]));
+    }
+    const local = this.localDescriptors.get(obj)!;
+    return (keys) => {
+      const descriptor = stream !== null ? this.streams.get(stream)!.descriptor : local.get(keySet(keys));
+      if (!descriptor)
+        throw new Error(
+          `${nameOf(obj)} collected data with keys ${keys.join(', ')} that match none of its streams`,
+        );
+      const streamed = streamedKeys(descriptor);
+      if (keys.some((k) => streamed.includes(k)))
+        throw new Error(
+          `${nameOf(obj)} collected data for keys streamed into files (${streamed.join(', ')})`,
+        );
+      return descriptor;
+    };
   }
 
   checkpoint(): void {
@@ -253,6 +413,12 @@ export class RunBundle {
     for (const [stream, next] of this.seq) numEvents[stream] = next - 1;
     return composeStop(this.source.uid(), this.source.now(), this.start.uid, exitStatus, reason, numEvents);
   }
+}
+
+function readingsOf(partial: PartialEvent): Record<string, Reading> {
+  return Object.fromEntries(
+    Object.entries(partial.data).map(([k, value]) => [k, { value, timestamp: partial.timestamps[k] }]),
+  );
 }
 
 function sameSet(a: unknown[], b: unknown[]): boolean {

@@ -20,6 +20,7 @@ import {
 import type { Msg } from '../msg.ts';
 import { isMovable, isStageable, isStoppable, nameOf, type Reading } from '../protocols.ts';
 import type {
+  CollectDescription,
   CollectResult,
   Effect,
   EngineEvent,
@@ -41,6 +42,8 @@ type Pending =
   | { kind: 'sleep'; id: number }
   | { kind: 'group'; group: string | null; timer: number | null; errorOnTimeout: boolean }
   | { kind: 'suspended' }
+  /** The plan has ended: collecting the flyers it left uncollected before the runs close. */
+  | { kind: 'backstop'; id: number; run: RunBundle; obj: unknown; stream: string | null }
   | null;
 
 interface TrackedStatus {
@@ -86,6 +89,13 @@ export class EngineCore {
   private throwOnNext: unknown = null;
   private exit: { status: ExitStatus; reason: string } = { status: 'success', reason: '' };
   private interrupted = false;
+  /** How the plan ended, kept while the engine collects forgotten flyers before closing the runs. */
+  private ending: {
+    status: ExitStatus;
+    planReturn: unknown;
+    error: unknown;
+    backstop: { run: RunBundle; obj: unknown }[];
+  } | null = null;
 
   constructor(options: CoreOptions) {
     this.md = options.md;
@@ -137,8 +147,15 @@ export class EngineCore {
       case 'plan_threw':
         return this.onPlanThrew(event.error);
       case 'io_done':
+        if (this.pending?.kind === 'backstop' && this.pending.id === event.id)
+          return this.backstopDone(event.value);
         return this.onIoDone(event.id, event.value);
       case 'io_failed':
+        if (this.pending?.kind === 'backstop' && this.pending.id === event.id) {
+          // bluesky swallows (and logs) a flyer that cannot be collected at the end; so do we.
+          this.pending = null;
+          return this.nextBackstop();
+        }
         if (this.pending?.kind === 'io' && this.pending.id === event.id) {
           this.pending = null;
           this.answerError(event.error);
@@ -156,7 +173,7 @@ export class EngineCore {
           this.pending = null;
           if (errorOnTimeout)
             this.answerError(new WaitForTimeoutError('Plan failed to complete in the specified time'));
-          else this.answer(null);
+          else this.answer(false); // not done yet: collect_while_completing collects and waits again
         }
         return;
       case 'monitor_reading':
@@ -194,6 +211,7 @@ export class EngineCore {
     this.throwOnNext = null;
     this.exit = { status: 'success', reason: '' };
     this.interrupted = false;
+    this.ending = null;
     this.setState('running');
     this.effects.push({ type: 'send', value: undefined });
   }
@@ -205,7 +223,10 @@ export class EngineCore {
     this.finish('fail', undefined, error);
   }
 
-  /** Ends the plan: stops what moved, unstages, closes open runs, and goes back to idle. */
+  /**
+   * Ends the plan as bluesky's does: stops what moved, ends monitors, collects the flyers kicked off
+   * in a still open run and never collected, then unstages, closes open runs, and goes back to idle.
+   */
   private finish(status: ExitStatus, planReturn?: unknown, error?: unknown): void {
     this.pending = null;
     this.effects.push({ type: 'cancel' });
@@ -218,6 +239,47 @@ export class EngineCore {
     }
     for (const subscription of this.subscriptions.keys())
       this.effects.push({ type: 'cleanup', op: { kind: 'unsubscribe', subscription } });
+    this.subscriptions.clear();
+    const backstop = [...this.runs.values()].flatMap((run) =>
+      run.takeUncollected().map((obj) => ({ run, obj })),
+    );
+    this.ending = { status, planReturn, error, backstop };
+    this.nextBackstop();
+  }
+
+  private nextBackstop(): void {
+    const ending = this.ending!;
+    const next = ending.backstop.shift();
+    if (!next) return this.closeAll(ending.status, ending.planReturn, ending.error);
+    let prepared: { stream: string | null; describe: boolean };
+    try {
+      prepared = next.run.prepareCollect([next.obj], null);
+    } catch {
+      return this.nextBackstop();
+    }
+    const id = this.nextId++;
+    this.pending = { kind: 'backstop', id, run: next.run, obj: next.obj, stream: prepared.stream };
+    this.effects.push({
+      type: 'io',
+      id,
+      op: { kind: 'collect', objs: [next.obj], describe: prepared.describe },
+    });
+  }
+
+  private backstopDone(value: unknown): void {
+    const { run, obj, stream } = this.pending as Extract<Pending, { kind: 'backstop' }>;
+    this.pending = null;
+    try {
+      for (const [name, doc] of run.collect([obj], value as CollectResult, stream).docs)
+        this.effects.push({ type: 'emit', name, doc });
+    } catch {
+      // as bluesky: a flyer that cannot be collected at the end is skipped
+    }
+    this.nextBackstop();
+  }
+
+  private closeAll(status: ExitStatus, planReturn: unknown, error: unknown): void {
+    this.ending = null;
     for (const obj of this.staged)
       this.effects.push({ type: 'cleanup', op: { kind: 'call', obj, method: 'unstage', args: [] } });
     for (const run of this.runs.values()) {
@@ -225,7 +287,6 @@ export class EngineCore {
       this.markClosed(run.start.uid, status);
     }
     this.runs.clear();
-    this.subscriptions.clear();
     this.staged = [];
     this.touchedMovables.clear();
     const scanIds = this.runList.map((r) => r.scan_id);
@@ -359,9 +420,12 @@ export class EngineCore {
         return this.answer(null);
       case 'read':
         return this.read(msg);
+      case 'kickoff':
+        if (!this.runs.has(msg.run))
+          throw new IllegalMessageSequence("A 'kickoff' message was sent but no run is open.");
+        return this.startStatus(msg);
       case 'set':
       case 'trigger':
-      case 'kickoff':
       case 'complete':
         return this.startStatus(msg);
       case 'wait':
@@ -504,6 +568,7 @@ export class EngineCore {
       id,
       onDone: (status) => {
         if (!this.statuses.has(id)) this.statuses.set(id, { group, done: false });
+        if (msg.command === 'kickoff') this.runs.get(msg.run)?.kickedOff(msg.obj);
         return status;
       },
     };
@@ -565,7 +630,8 @@ export class EngineCore {
     for (const [id] of members) this.statuses.delete(id);
     this.pending = null;
     if (failed) return this.answerError(new FailedStatus(errorText(failed[1].error)));
-    this.answer(null);
+    // Whether there was something to wait for and it is done (bluesky's wait returns that).
+    this.answer(members.length > 0);
   }
 
   private checkpoint(): void {
@@ -588,16 +654,22 @@ export class EngineCore {
     for (const run of this.runs.values()) run.checkpoint();
   }
 
+  /** bluesky's collect: one or several devices, into a declared stream or an old-style flyer's own. */
   private collect(msg: Msg): void {
     const run = this.runs.get(msg.run);
     if (!run) throw new IllegalMessageSequence("A 'collect' message was sent but no run is open.");
+    if (msg.kwargs.stream === true)
+      throw new Error(
+        'Collect now emits EventPages (stream=False), so emitting Events (stream=True) is no longer supported',
+      );
+    const objs = [msg.obj, ...msg.args];
     const name = typeof msg.kwargs.name === 'string' ? msg.kwargs.name : null;
-    this.io({ kind: 'collect', obj: msg.obj }, (value) => {
-      const collected = value as CollectResult;
-      for (const [docName, doc] of run.collect(msg.obj, collected, name))
-        this.effects.push({ type: 'emit', name: docName, doc });
+    const { stream, describe } = run.prepareCollect(objs, name);
+    this.io({ kind: 'collect', objs, describe }, (value) => {
+      const { docs, payload } = run.collect(objs, value as CollectResult, stream);
+      for (const [docName, doc] of docs) this.effects.push({ type: 'emit', name: docName, doc });
       // bluesky hands the collected events back to the plan unless asked not to.
-      return msg.kwargs.return_payload === false ? null : collected.events;
+      return msg.kwargs.return_payload === false ? null : payload;
     });
   }
 
@@ -606,10 +678,16 @@ export class EngineCore {
     const name = msg.kwargs.name;
     if (typeof name !== 'string') throw new TypeError('declare_stream needs a stream name');
     const objs = msg.args;
-    this.io({ kind: 'describe', objs }, (value) => {
-      const descriptions = value as ObjectDescription[];
-      objs.forEach((obj, i) => run.remember(name, obj, descriptions[i]));
-      const doc = run.declare(name, objs);
+    const collect = msg.kwargs.collect === true;
+    this.io({ kind: 'describe', objs, collect }, (value) => {
+      let doc: ReturnType<RunBundle['declare']>;
+      if (collect) doc = run.declareCollected(name, objs, value as CollectDescription[]);
+      else {
+        const descriptions = value as ObjectDescription[];
+        objs.forEach((obj, i) => run.remember(name, obj, descriptions[i]));
+        doc = run.declare(name, objs);
+      }
+      run.noteDeclared(name, objs);
       this.effects.push({ type: 'emit', name: 'descriptor', doc });
       return doc;
     });
@@ -655,6 +733,7 @@ export class EngineCore {
 
   /** Like an immediate pause that lifts itself: the engine stays 'running' (as bluesky's does). */
   private suspend(justification: string): void {
+    if (this.ending) return; // the plan is over: nothing left to suspend
     if (this.state !== 'running' || this.suspension !== null) return;
     this.suspendReason = justification;
     this.suspension = 'requested';
@@ -697,6 +776,8 @@ export class EngineCore {
   // ---- requests: pause, resume, stop, abort, halt ------------------------------------------
 
   private onRequest(req: Request): void {
+    // The plan is over and the engine is wrapping up (collecting forgotten flyers): let it finish.
+    if (this.ending) return;
     switch (req.request) {
       case 'pause':
         return this.requestPause(req.defer);
