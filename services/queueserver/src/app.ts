@@ -16,17 +16,23 @@ import {
   type Service,
 } from '@ophyd-service/service-kit';
 import type Koa from 'koa';
+import type { QueueServerConfig } from './config.ts';
 import { ConsoleMessages, ConsoleText } from './console/console-buffer.ts';
 import { authBindings } from './http/auth-routes.ts';
 import { type HttpAuth, principalOf } from './http/gate.ts';
 import { onlyItemUids } from './http/item-route.ts';
+import { profileCollectionBindings } from './http/profile-collection-routes.ts';
 import { registryBindings } from './http/registry-routes.ts';
 import { RELAYS, type Relay, relay, type Who } from './http/relay.ts';
+import { spreadsheetBindings } from './http/spreadsheet-routes.ts';
 import { reducedPlanDescription } from './manager/plan-validation.ts';
 import type { ConsoleMessage, QueueRuntime } from './manager/runtime.ts';
 import type { Params, Reply } from './manager/types.ts';
+import { ProfileCollection } from './profile-collection/profile-collection.ts';
+import { runtimeEnvironment } from './profile-collection/worker-environment.ts';
 import { schemas } from './schemas.ts';
 import { StreamSockets } from './sockets/streams.ts';
+import { CustomModules } from './spreadsheet/custom-modules.ts';
 import { pythonRepr } from './zmq/python-repr.ts';
 
 export const SERVICE_NAME = 'queueserver_service';
@@ -50,6 +56,8 @@ const ROUTE_FILES = [
   'console',
   'auth',
   'registry',
+  'spreadsheet',
+  'profile-collection',
 ].map((f) => join(import.meta.dirname, 'routes', `${f}.ts`));
 const SOURCES = [...ROUTE_FILES, join(import.meta.dirname, 'schemas.ts')];
 
@@ -67,8 +75,18 @@ export function createQueueServerService(options: {
   logger?: Logger;
   /** How long a WebSocket without credentials may take to authenticate (tests shorten it). */
   socketAuthWaitMs?: number;
+  /** The settings of the HTTP side's own features (none set: no custom modules, no profile collection). */
+  config?: Pick<
+    QueueServerConfig,
+    'QSERVER_CUSTOM_MODULES' | 'QSERVER_HTTP_SERVER_PROFILE_COLLECTION_DIR' | 'QSERVER_STARTUP_DIR'
+  >;
 }): QueueServerService {
   const { runtime, auth } = options;
+  const customModules = new CustomModules(options.config?.QSERVER_CUSTOM_MODULES ?? '');
+  const profileCollection = new ProfileCollection({
+    configuredDir: options.config?.QSERVER_HTTP_SERVER_PROFILE_COLLECTION_DIR ?? '',
+    startupDir: options.config?.QSERVER_STARTUP_DIR ?? '',
+  });
   const logger = options.logger ?? createLogger(SERVICE_NAME);
   const messages = new ConsoleMessages();
   const text = new ConsoleText();
@@ -158,6 +176,8 @@ export function createQueueServerService(options: {
       },
       ...authBindings(auth, scopeOf),
       ...registryBindings(runtime, bind, who),
+      ...spreadsheetBindings({ manager: runtime, customModules }, bind, who),
+      ...profileCollectionBindings(profileCollection, runtimeEnvironment(runtime), bind),
       queue_mode_set_handler_api_queue_mode_set_post: bind(
         'queue_mode_set_handler_api_queue_mode_set_post',
         (({ body }: { body: unknown }) => {

@@ -120,6 +120,18 @@ export const configSchema = {
       default: '',
       description: 'Semicolon-separated JWT secrets (the first signs); empty: a random one',
     },
+    QSERVER_HTTP_SERVER_PROFILE_COLLECTION_DIR: {
+      type: 'string',
+      default: '',
+      description:
+        'Git checkout the /api/profile_collection routes status, pull and reload (default: the checkout holding the startup directory)',
+    },
+    QSERVER_CUSTOM_MODULES: {
+      type: 'string',
+      default: '',
+      description:
+        'Colon- or comma-separated JavaScript/TypeScript modules (file paths or package names); one exporting spreadsheet_to_plan_list converts uploaded spreadsheets',
+    },
     QSERVER_WORKER_HEAP_MB: {
       type: 'integer',
       minimum: 64,

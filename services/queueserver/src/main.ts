@@ -82,12 +82,20 @@ export async function main(argv: string[]): Promise<void> {
   const server = await startQueueServer(config, { logger }).catch((error: Error) => {
     throw new CommandError(error.message);
   });
-  const service = createQueueServerService({
-    runtime: server.runtime,
-    auth: httpAuth(authSetup.settings, authSetup.authenticators),
-    corsOrigins: authSetup.allowOrigins,
-    logger,
-  });
+  let service: ReturnType<typeof createQueueServerService>;
+  try {
+    service = createQueueServerService({
+      runtime: server.runtime,
+      auth: httpAuth(authSetup.settings, authSetup.authenticators),
+      corsOrigins: authSetup.allowOrigins,
+      logger,
+      config,
+    });
+  } catch (error) {
+    // A custom module that does not exist, say: named with its variable, not as a crash.
+    await server.close();
+    throw new CommandError((error as Error).message);
+  }
   service.onClose(() => server.close());
   server.runtime.on('exit', () => void service.close().then(() => process.exit(0)));
   server.runtime.manager.data.httpServerState = 'starting';

@@ -62,6 +62,7 @@ export async function startTestQueueServer(
       auth: httpAuth(auth.settings, auth.authenticators),
       logger,
       socketAuthWaitMs: options.socketAuthWaitMs,
+      config,
     });
   } catch (error) {
     await server.close();
