@@ -65,6 +65,10 @@ export async function startQueueServer(
           if (holder.runtime) holder.runtime.manager.data.configServiceSyncError = msg;
         },
         console: (text) => holder.runtime?.console(text),
+        updateWorker: async (update) => {
+          if (!holder.runtime) throw new Error('the manager is not running');
+          await holder.runtime.updateWorkerDevices(update);
+        },
       })
     : null;
   const runtime = await QueueRuntime.start({

@@ -4,7 +4,7 @@
  * control asking it before every write, and the queue server on the test_collection profile with
  * its worker process. At environment open the registry gets the profile's eight EPICS devices
  * (classes, PVs, labels), a plan's devices are then locked by it (direct control: 423), later
- * registry changes are reported before the next plan, and a registry holding anything is left
+ * registry changes are applied before the next plan, and a registry holding anything is left
  * alone. A registry that refuses the devices is reported while the environment stays open.
  */
 import assert from 'node:assert/strict';
@@ -152,7 +152,7 @@ describe('an empty registry seeded from the environment (spec §12)', () => {
     await poll(async () => ((await lockOf('ph_motor')).available ? true : undefined), 'ph_motor unlocked');
   });
 
-  it('reports registry changes made while the environment is open before the next plan, once', async () => {
+  it('applies registry changes made while the environment is open before the next plan, once', async () => {
     const created = await stack.config.send('POST', '/api/v1/devices', {
       metadata: {
         name: 'extra_signal',
@@ -170,9 +170,10 @@ describe('an empty registry seeded from the environment (spec §12)', () => {
     assert.equal(created.status, 201, await created.text());
     const count = { item_type: 'plan', name: 'count', args: [['det_pinhole']] };
     assert.equal((await runPlan(count)).result.exit_status, 'completed');
-    const changed =
-      /Registry devices changed since the environment opened \(added or updated: extra_signal\)/g;
+    const changed = /Registry devices changed \(added or updated: extra_signal\)/g;
     assert.equal(stack.console.join('').match(changed)?.length, 1);
+    const existing = (await stack.api('GET', '/api/devices/existing')).devices_existing as Json;
+    assert.ok(existing.extra_signal, 'extra_signal taken into the environment');
     assert.equal((await runPlan(count)).result.exit_status, 'completed');
     assert.equal(stack.console.join('').match(/Registry devices changed/g)?.length, 1, 'the cursor moved on');
   });

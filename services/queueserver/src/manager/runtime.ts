@@ -6,12 +6,19 @@
  */
 import { EventEmitter } from 'node:events';
 import type { QueueStore, StoredState } from '../store/queue-store.ts';
-import type { FromWorker, RegistryEntry, WorkerStartup } from '../worker/protocol.ts';
+import type {
+  FromWorker,
+  PlanToRun,
+  RegistryEntry,
+  RegistryUpdate,
+  WorkerStartup,
+} from '../worker/protocol.ts';
 import { spawnWorker, type WorkerProcess } from '../worker/worker-process.ts';
 import type { Effect, ManagerEvent } from './effects.ts';
 import { Manager, type ManagerDeps } from './manager.ts';
 import { filterMetadata } from './metadata.ts';
 import { unsupportedParams } from './method.ts';
+import { planToRun } from './plan-to-run.ts';
 import type { ManagerData } from './state.ts';
 import type { LockState, Params, QueueItem, Reply } from './types.ts';
 
@@ -74,6 +81,8 @@ export class QueueRuntime extends EventEmitter<{
   private lastStatusUid = '';
   private tick: NodeJS.Timeout;
   private metadataWaiters: ((message: Extract<FromWorker, { type: 're_metadata' }>) => void)[] = [];
+  /** Registry updates sent to the worker, answered in order: each with the worker's refusal, if any. */
+  private registryWaiters: ((error: string | undefined) => void)[] = [];
   private closed = false;
 
   private readonly options: RuntimeOptions;
@@ -161,7 +170,24 @@ export class QueueRuntime extends EventEmitter<{
       for (const waiter of this.metadataWaiters.splice(0)) waiter(message);
       return;
     }
+    if (event.kind === 'worker' && event.message.type === 'registry_updated') {
+      this.registryWaiters.shift()?.(event.message.error);
+      return;
+    }
     await this.apply(this.manager.event(event));
+  }
+
+  /**
+   * Applies registry changes to the running worker's devices (spec §12, before a plan); resolves once
+   * the worker has applied them and its new lists are in, throws when it refuses or is gone.
+   */
+  async updateWorkerDevices(update: RegistryUpdate): Promise<void> {
+    const worker = this.worker;
+    if (!worker) throw new Error('the RE Worker is gone');
+    const answer = new Promise<string | undefined>((resolve) => this.registryWaiters.push(resolve));
+    worker.send({ type: 'registry_update', ...update });
+    const error = await answer;
+    if (error !== undefined) throw new Error(`the RE Worker did not take them: ${error}`);
   }
 
   console(text: string): void {
@@ -263,6 +289,7 @@ export class QueueRuntime extends EventEmitter<{
         output: (text) => this.console(text),
         exit: (code, signal) => {
           if (this.worker === worker) this.worker = null;
+          for (const waiter of this.registryWaiters.splice(0)) waiter('it exited');
           void this.environmentClosed();
           void this.feed({ kind: 'worker_exited', code, signal });
         },
@@ -278,12 +305,16 @@ export class QueueRuntime extends EventEmitter<{
     );
   }
 
-  private async startPlan(item: QueueItem, plan: import('../worker/protocol.ts').PlanToRun): Promise<void> {
-    try {
-      await this.options.beforePlan?.(item);
-    } catch (error) {
-      await this.feed({ kind: 'plan_not_started', item_uid: item.item_uid, msg: (error as Error).message });
-      return;
+  private async startPlan(item: QueueItem, plan: PlanToRun): Promise<void> {
+    if (this.options.beforePlan) {
+      try {
+        await this.options.beforePlan(item);
+      } catch (error) {
+        await this.feed({ kind: 'plan_not_started', item_uid: item.item_uid, msg: (error as Error).message });
+        return;
+      }
+      // The registry's changes may have added or removed devices: the group's allowed names follow.
+      plan = { ...plan, allowed_devices: planToRun(item, this.manager.data.allowed).allowed_devices };
     }
     this.worker?.send({ type: 'start_plan', plan });
   }

@@ -1,10 +1,10 @@
 /**
  * The registry's change feed as the queue server follows it (spec §12): the version cursor is taken
  * when the environment opens (`GET /api/v1/devices/changes`), and before each plan the changes
- * since it are asked for and the cursor moves on. A reset registry or a new `service_epoch` is
- * reported as such.
+ * since it are asked for; the cursor moves on once they are applied to the environment. A reset
+ * registry or a new `service_epoch` is reported as such.
  */
-import { type ConfigServiceClient, errorText } from './config-client.ts';
+import { type ConfigServiceClient, errorText, type InstantiationSpec } from './config-client.ts';
 
 /** `since_version` that is past any version: the answer is the current version and no changes. */
 const PAST_EVERY_VERSION = Number.MAX_SAFE_INTEGER;
@@ -13,15 +13,22 @@ interface ChangesBody {
   current_version: number;
   service_epoch: string;
   reset_occurred: boolean;
-  changes: { device_name: string; op: 'upsert' | 'delete' }[];
+  changes: { device_name: string; op: 'upsert' | 'delete'; spec?: InstantiationSpec | null }[];
 }
 
 /** What changed in the registry since the cursor. */
 export interface RegistryChanges {
-  upserted: string[];
+  /** Added or updated devices with their specs (a disabled one among them: `active: false`). */
+  upserted: Record<string, InstantiationSpec | null>;
   deleted: string[];
   /** The registry was reset, or its service_epoch changed: every device may differ. */
   reset: boolean;
+}
+
+/** Changes not yet applied: `commit` moves the cursor past them. */
+export interface PendingChanges {
+  changes: RegistryChanges;
+  commit(): void;
 }
 
 /** Follows one registry's change feed. */
@@ -50,10 +57,10 @@ export class ChangeCursor {
   }
 
   /**
-   * The changes since the cursor, which then moves to the current version. Without a cursor it is
-   * taken now (null: nothing to compare with); null too when the registry keeps no history.
+   * The changes since the cursor, to be committed once applied. Without a cursor it is taken now
+   * (null: nothing to compare with); null too when the registry keeps no history.
    */
-  async advance(): Promise<RegistryChanges | null> {
+  async pending(): Promise<PendingChanges | null> {
     if (this.noHistory) return null;
     if (this.version === null) {
       await this.capture();
@@ -61,13 +68,19 @@ export class ChangeCursor {
     }
     const body = await this.changesSince(this.version);
     if (!body) return null;
-    const reset = body.reset_occurred || body.service_epoch !== this.epoch;
-    this.version = body.current_version;
-    this.epoch = body.service_epoch;
+    const upserted: RegistryChanges['upserted'] = {};
+    for (const change of body.changes)
+      if (change.op === 'upsert') upserted[change.device_name] = change.spec ?? null;
     return {
-      upserted: body.changes.filter((c) => c.op === 'upsert').map((c) => c.device_name),
-      deleted: body.changes.filter((c) => c.op === 'delete').map((c) => c.device_name),
-      reset,
+      changes: {
+        upserted,
+        deleted: body.changes.filter((c) => c.op === 'delete').map((c) => c.device_name),
+        reset: body.reset_occurred || body.service_epoch !== this.epoch,
+      },
+      commit: () => {
+        this.version = body.current_version;
+        this.epoch = body.service_epoch;
+      },
     };
   }
 
@@ -96,9 +109,10 @@ export class ChangeCursor {
 /** A console line for registry changes, or null when there are none. */
 export function describeChanges(changes: RegistryChanges): string | null {
   const parts: string[] = [];
+  const upserted = Object.keys(changes.upserted);
   if (changes.reset) parts.push('the registry was reset');
-  if (changes.upserted.length) parts.push(`added or updated: ${changes.upserted.join(', ')}`);
+  if (upserted.length) parts.push(`added or updated: ${upserted.join(', ')}`);
   if (changes.deleted.length) parts.push(`deleted: ${changes.deleted.join(', ')}`);
   if (!parts.length) return null;
-  return `Registry devices changed since the environment opened (${parts.join('; ')}); the environment keeps its devices until it is opened again`;
+  return `Registry devices changed (${parts.join('; ')}): the environment takes the registry's devices before the plan starts`;
 }

@@ -3,14 +3,15 @@
  * hooks: at environment open the registry's active devices go to the worker (consume mode) and,
  * with lock_scope=environment, are locked; once the worker is ready an empty registry is seeded
  * with its devices and the change cursor is taken; before each plan the registry's changes are
- * checked and (lock_scope=plan) its devices locked, after it unlocked. Built from the
+ * applied to the worker's devices and (lock_scope=plan) its devices locked, after it unlocked.
+ * `config_service_diff`/`config_service_sync` compare the worker's devices with the registry. Built from the
  * QSERVER_CONFIG_SERVICE_* settings; absent when disabled.
  */
 import type { QueueServerConfig } from '../config.ts';
 import type { QueueItem } from '../manager/types.ts';
-import type { RegistryEntry, WorkerStartup } from '../worker/protocol.ts';
+import type { RegistryEntry, RegistryUpdate, WorkerStartup } from '../worker/protocol.ts';
 import { bootstrapRegistry, describeRefusals } from './bootstrap.ts';
-import { ChangeCursor, describeChanges } from './change-cursor.ts';
+import { ChangeCursor, describeChanges, type RegistryChanges } from './change-cursor.ts';
 import { ConfigServiceClient, parseBackoff } from './config-client.ts';
 import type { DeviceDiff, SyncStrategy } from './device-diff.ts';
 import { DeviceLocks } from './device-locks.ts';
@@ -23,6 +24,8 @@ export interface CoordinationHooks {
   reportError?: (msg: string | null) => void;
   /** A line for the console output. */
   console?: (text: string) => void;
+  /** Applies registry changes to the running worker's devices (throws when it does not take them). */
+  updateWorker?: (update: RegistryUpdate) => Promise<void>;
 }
 
 /** The runtime's registry hooks. */
@@ -106,20 +109,44 @@ export class RegistryCoordination {
     return run;
   }
 
-  /** Before each plan: the registry's changes, then its device locks (throws: the plan does not start). */
+  /**
+   * Before each plan: the registry's changes since the cursor applied to the worker's devices (the
+   * cursor moves on only then), then its device locks. Throws (the plan does not start) when either
+   * fails.
+   */
   readonly beforePlan = async (item: QueueItem): Promise<void> => {
     await this.syncing;
     try {
-      const changes = await this.cursor.advance();
-      const line = changes && describeChanges(changes);
-      if (line) this.hooks.console?.(`${line}\n`);
+      const pending = await this.cursor.pending();
+      const line = pending && describeChanges(pending.changes);
+      if (pending && line) {
+        this.hooks.console?.(`${line}\n`);
+        await this.hooks.updateWorker?.(await this.workerUpdate(pending.changes));
+      }
+      pending?.commit();
     } catch (error) {
-      const msg = `Cannot check the registry for changes before plan '${item.name}': ${(error as Error).message}`;
+      const msg = `Cannot apply the registry's changes before plan '${item.name}': ${(error as Error).message}`;
       this.hooks.reportError?.(msg);
       throw new Error(msg);
     }
     await this.locks.beforePlan(item);
   };
+
+  /**
+   * What the worker is to do with the changes: after a reset (or a new epoch) it takes the whole
+   * active registry in place of what it holds from it; otherwise the upserts, with a disabled device
+   * (or one left without a spec) removed like a deleted one.
+   */
+  private async workerUpdate(changes: RegistryChanges): Promise<RegistryUpdate> {
+    if (changes.reset)
+      return { upserts: await this.client.instantiationSpecs(true), deletes: [], replace: true };
+    const update: RegistryUpdate = { upserts: {}, deletes: [...changes.deleted], replace: false };
+    for (const [name, spec] of Object.entries(changes.upserted)) {
+      if (spec && spec.active !== false) update.upserts[name] = spec;
+      else update.deletes.push(name);
+    }
+    return update;
+  }
 
   /** After each plan: its device locks released. */
   readonly afterPlan = (item: QueueItem): Promise<void> => this.locks.afterPlan(item);

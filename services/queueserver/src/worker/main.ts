@@ -11,7 +11,7 @@ import { installModuleHooks, setVisibleNamespace } from './module-hooks.ts';
 import { type Namespace, namespaceLists } from './namespace.ts';
 import { BUSY_STATES, PlanRunner } from './plan-runner.ts';
 import type { FromWorker, ToWorker, WorkerStartup } from './protocol.ts';
-import { overlayRegistryDevices } from './registry-devices.ts';
+import { overlayRegistryDevices, updateRegistryDevices } from './registry-devices.ts';
 import { registryEntries } from './registry-entries.ts';
 import { simProfileNamespace } from './sim-profile.ts';
 import { loadStartupDir } from './startup-dir.ts';
@@ -52,6 +52,9 @@ async function load(startup: WorkerStartup): Promise<Namespace> {
 function serve(ns: Namespace): void {
   const runner = new PlanRunner(ns, send);
 
+  const sendLists = () =>
+    send({ type: 'lists', ...namespaceLists(ns), registry_entries: registryEntries(ns.devices) });
+
   const runTask = async (m: Extract<ToWorker, { type: 'run_task' }>) => {
     const time_start = Date.now() / 1000;
     const { task } = m;
@@ -60,10 +63,21 @@ function serve(ns: Namespace): void {
     else {
       outcome = await loadScript(ns, task.script, task.update_re);
       runner.attach();
-      if (outcome.success && task.update_lists)
-        send({ type: 'lists', ...namespaceLists(ns), registry_entries: registryEntries(ns.devices) });
+      if (outcome.success && task.update_lists) sendLists();
     }
     send({ type: 'task_done', task_uid: m.task_uid, ...outcome, time_start, time_stop: Date.now() / 1000 });
+  };
+
+  // Only between plans: a plan holds the devices it was given.
+  const registryUpdate = (m: Extract<ToWorker, { type: 'registry_update' }>): FromWorker => {
+    if (ns.RE && BUSY_STATES.has(ns.RE.state))
+      return { type: 'registry_updated', error: `the Run Engine is busy (${ns.RE.state})` };
+    try {
+      if (updateRegistryDevices(ns, m)) sendLists();
+      return { type: 'registry_updated' };
+    } catch (err) {
+      return { type: 'registry_updated', error: messageOf(err) };
+    }
   };
 
   const metadata = (): FromWorker => {
@@ -96,6 +110,8 @@ function serve(ns: Namespace): void {
         return void runTask(m);
       case 're_metadata':
         return send(metadata());
+      case 'registry_update':
+        return send(registryUpdate(m));
       case 'close':
         if (ns.RE && BUSY_STATES.has(ns.RE.state)) {
           const msg = 'Run Engine is executing a plan. Stop the running plan and try again.';

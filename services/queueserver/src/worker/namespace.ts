@@ -105,6 +105,11 @@ export function addExports(ns: Namespace, exports: Record<string, unknown>, upda
   }
 }
 
+/** Removes a name from the namespace, whatever it held (as `del` in a Python namespace). */
+export function removeExport(ns: Namespace, name: string): void {
+  for (const kind of [ns.plans, ns.devices, ns.functions, ns.values]) delete kind[name];
+}
+
 /** The namespace's plans and devices in the formats of plans_existing and devices_existing (§9.2, §9.3). */
 export function describeNamespace(ns: Namespace): {
   plans_existing: Record<string, unknown>;

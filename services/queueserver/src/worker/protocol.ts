@@ -45,7 +45,20 @@ export interface RegistryEntry {
     args: unknown[];
     kwargs: Record<string, unknown>;
     active: boolean;
+    /** Only for a device built from a registry spec that names its framework. */
+    framework?: string | null;
   };
+}
+
+/**
+ * Registry changes for a running environment (spec §12, before each plan): specs to build, replacing
+ * same-named devices; names to remove; `replace` when the registry was reset or its epoch changed,
+ * so registry devices not sent again are removed too.
+ */
+export interface RegistryUpdate {
+  upserts: Record<string, unknown>;
+  deletes: string[];
+  replace: boolean;
 }
 
 /** A queue item as the worker needs it to run. */
@@ -75,6 +88,7 @@ export type ToWorker =
         | { kind: 'script'; script: string; update_lists: boolean; update_re: boolean };
     }
   | { type: 're_metadata' }
+  | ({ type: 'registry_update' } & RegistryUpdate)
   | { type: 'close' };
 
 export type FromWorker =
@@ -111,6 +125,8 @@ export type FromWorker =
       registry_entries?: RegistryEntry[];
     }
   | { type: 're_metadata'; md: Record<string, unknown> | null; error?: string }
+  /** A registry update is applied (after a `lists` message when the devices changed), or why not. */
+  | { type: 'registry_updated'; error?: string }
   /** The worker closed its namespace and is about to exit. */
   | { type: 'closed' }
   /** A pause, continue or close the RE's state does not allow (e.g. close while a plan runs). */

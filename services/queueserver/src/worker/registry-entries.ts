@@ -2,11 +2,13 @@
  * What the configuration service needs to register the namespace's devices (spec §12, bootstrapping
  * an empty registry): per device its metadata (class, capabilities, component → PV map, labels) and
  * an instantiation spec direct control and consume mode can build again from the device catalog.
+ * A device built from a registry spec is described by that spec, as the registry holds it.
  * Only EPICS devices (packages/devices' classes, usually wrapped by `fromEpics`) are described: a
  * simulated device has no PV to gate and no catalog class to rebuild it from, so it is left out.
  */
 import type { DeviceClassSpec, Verb } from '@ophyd-service/devices';
 import type { RegistryEntry } from './protocol.ts';
+import { registrySpecOf } from './registry-devices.ts';
 
 /** packages/devices' Device and EpicsSignal as far as they are described (by shape: a startup
  * directory may bring its own copy of the package). */
@@ -89,13 +91,28 @@ export function registryEntry(name: string, value: unknown): RegistryEntry | nul
       pvs: isCompound(part) ? componentPvs(part) : { [part.name]: part.pv },
       labels,
     },
-    instantiation_spec: {
+    instantiation_spec: registrySpec(name, value) ?? {
       name,
       device_class: deviceClass,
       args: [prefix],
       kwargs: { name: part.name },
       active: true,
     },
+  };
+}
+
+/** A registry-built device's spec as the registry gave it (its class path, arguments and framework). */
+function registrySpec(name: string, value: unknown): RegistryEntry['instantiation_spec'] | null {
+  const spec = registrySpecOf(value);
+  if (!spec || typeof spec.device_class !== 'string') return null;
+  return {
+    name,
+    device_class: spec.device_class,
+    args: Array.isArray(spec.args) ? spec.args : [],
+    kwargs:
+      typeof spec.kwargs === 'object' && spec.kwargs !== null ? (spec.kwargs as Record<string, unknown>) : {},
+    active: true,
+    ...(typeof spec.framework === 'string' ? { framework: spec.framework } : {}),
   };
 }
 
