@@ -41,7 +41,7 @@ export { type Component, type DeviceLayout, SimDevice } from './sim/device.ts';
 export { MockFlyer, NewTrivialFlyer, TrivialFlyer } from './sim/flyer.ts';
 export { Syn2DGauss, SynGauss } from './sim/gauss.ts';
 export { type Hw, type HwOptions, hw } from './sim/hw.ts';
-export { encodeNpy } from './sim/npy.ts';
+export { encodeNpy, NpyAppender } from './sim/npy.ts';
 export { profilePlanSpecs } from './sim/profile-catalog.ts';
 export {
   type ProfileDevices,
@@ -54,6 +54,7 @@ export { type ProfilePlanOptions, profilePlans } from './sim/profile-plans.ts';
 export { PseudoPositioner, PseudoSingle, pseudo1x3, pseudo3x3, SoftPositioner } from './sim/pseudo.ts';
 export { SynSignalWithRegistry } from './sim/registry.ts';
 export { SimSignal, type SimSignalOptions } from './sim/signal.ts';
+export { SimStreamDetector, type StreamDetectorOptions } from './sim/stream-detector.ts';
 export { InvariantSignal, SynPeriodicSignal, SynSignal } from './sim/synsignal.ts';
 export { DeviceStatus } from './status.ts';
 export { Dispatcher } from './subscriptions.ts';

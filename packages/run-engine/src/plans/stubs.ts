@@ -129,12 +129,63 @@ export function* complete(
   return status;
 }
 
-/** Gathers what a flyer recorded into event pages; returns its partial events. */
+/**
+ * Gathers what a flyer recorded into event pages and returns its partial events; given several
+ * devices (an array: bluesky's `collect(det1, det2, name=…)`), collects their stream assets up to
+ * the frame they have all written, into the stream declared for them.
+ */
 export function* collect(
   obj: unknown,
   { stream = false, return_payload = true, name = null as string | null } = {},
 ): SyncPlan<unknown> {
-  return yield msg('collect', obj, [], { stream, return_payload, name });
+  const [first, ...others] = Array.isArray(obj) ? obj : [obj];
+  return yield msg('collect', first, others, { stream, return_payload, name });
+}
+
+/** Kicks off every flyer in one group (a new uuid unless given), waiting for them by default. */
+export function* kickoff_all(
+  objs: unknown[],
+  { group = null as string | null, wait = true } = {},
+): SyncPlan<Status[]> {
+  return yield* everyInGroup('kickoff', objs, group ?? randomUUID(), wait);
+}
+
+/** Tells every flyer to finish, in one group (a new uuid unless given), not waiting by default. */
+export function* complete_all(
+  objs: unknown[],
+  { group = null as string | null, wait = false } = {},
+): SyncPlan<Status[]> {
+  return yield* everyInGroup('complete', objs, group ?? randomUUID(), wait);
+}
+
+function* everyInGroup(
+  command: 'kickoff' | 'complete',
+  objs: unknown[],
+  group: string,
+  wait: boolean,
+): SyncPlan<Status[]> {
+  const statuses: Status[] = [];
+  for (const obj of objs) statuses.push((yield msg(command, obj, [], { group })) as Status);
+  if (wait) yield* wait_group(group);
+  return statuses;
+}
+
+/**
+ * Completes the flyers, then collects the detectors every `flush_period` seconds (each time the
+ * wait for completion times out) and once more when the flyers are done.
+ */
+export function* collect_while_completing(
+  flyers: unknown[],
+  dets: unknown[],
+  { flush_period = null as number | null, stream_name = null as string | null } = {},
+): SyncPlan<void> {
+  const group = short_uid('complete');
+  yield* complete_all(flyers, { group, wait: false });
+  let done = false;
+  while (!done) {
+    done = Boolean(yield* wait_group(group, { timeout: flush_period, error_on_timeout: false }));
+    yield* collect(dets, { name: stream_name });
+  }
 }
 
 export function* checkpoint(): SyncPlan<unknown> {
