@@ -274,6 +274,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/devices/diff_against_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The running environment's devices against the registry: added, removed, modified, disabled.
+         * @description Reads every instantiation spec of the registry and compares it with the devices the open environment describes (its EPICS devices). Changes nothing. 409 when the configuration service is off or no environment is open; 503 when the registry cannot be reached.
+         */
+        get: operations["devices_diff_against_profile_api_devices_diff_against_profile_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/existing": {
         parameters: {
             query?: never;
@@ -285,6 +305,26 @@ export interface paths {
         get: operations["devices_existing_handler_api_devices_existing_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/sync_from_profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Writes the running environment's devices to the registry, as much of the diff as the strategy picks.
+         * @description `all` (the default) registers the added and modified devices and deletes the removed ones; `additions_only` registers only the added; `selected` does what `all` would for the devices named in `devices` (and re-enables a named disabled device the environment has). Disabled devices are otherwise left alone. Answers what was written and the diff afterwards. 409 for an unknown strategy, `selected` without devices, a refused write, the configuration service off or no environment open; 503 when the registry cannot be reached.
+         */
+        post: operations["devices_sync_from_profile_api_devices_sync_from_profile_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -580,6 +620,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/profile_collection/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fast-forwards the profile collection from its upstream (git fetch, then git merge --ff-only). */
+        post: operations["profile_collection_pull_handler_api_profile_collection_pull_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profile_collection/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pulls the profile collection, then closes and reopens the environment if one is open, so the worker loads the pulled code.
+         * @description Each step is waited for: the answer comes once the environment is open again. The device registry is not touched. 409 as the pull refuses, when the manager will not close the environment (the queue is running, the environment is locked), or when pixi.toml changed while an environment is open (a restart of the service is needed); 500 when the environment closed but did not open again (it is then closed).
+         */
+        post: operations["profile_collection_reload_handler_api_profile_collection_reload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profile_collection/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The profile collection's checkout: commit, branch, uncommitted changes, commits ahead of and behind its upstream. */
+        get: operations["profile_collection_status_handler_api_profile_collection_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/queue/autostart": {
         parameters: {
             query?: never;
@@ -863,6 +957,26 @@ export interface paths {
         put?: never;
         /** Cancels a pending queue stop. */
         post: operations["queue_stop_cancel_api_queue_stop_cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/upload/spreadsheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds the plans of a spreadsheet to the queue, as one batch (all or none).
+         * @description The built-in converter reads the first row as column names: plan name, args, then one column per keyword argument; each later row is one plan, its cells Python literals (`'det1'`, `10`, `['det1', 'det2']`), the args cell without its brackets, an empty plan name a skipped row. A module in QSERVER_CUSTOM_MODULES that exports `spreadsheet_to_plan_list` converts first (null declines). A spreadsheet that cannot be converted is a 200 with `{success: false, msg, items: [], results: []}`; otherwise the reply is queue_item_add_batch's.
+         */
+        post: operations["queue_upload_spreadsheet_api_queue_upload_spreadsheet_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1298,6 +1412,45 @@ export interface components {
             scopes: string[];
             api_key_scopes?: string[] | null;
         };
+        /** @description The running environment's devices (the profile) against the registry's instantiation specs, names sorted */
+        DeviceDiff: {
+            /** @description In the environment, not in the registry */
+            added: string[];
+            /** @description Active in the registry, not in the environment */
+            removed: string[];
+            /** @description On both sides, active in the registry, with different specs */
+            modified: {
+                name: string;
+                /** @description The registry's spec */
+                before: {
+                    [key: string]: unknown;
+                };
+                /** @description The environment's spec */
+                after: {
+                    [key: string]: unknown;
+                };
+                fields_changed: string[];
+            }[];
+            /** @description Disabled in the registry (only `selected` touches them) */
+            disabled: string[];
+        };
+        DeviceDiffResponse: {
+            diff: components["schemas"]["DeviceDiff"];
+        };
+        /** @description What to write: `strategy` all (default), additions_only or selected; `devices` for selected */
+        DeviceSyncRequest: {
+            strategy?: string;
+            devices?: string[] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        DeviceSyncResponse: {
+            applied: {
+                upserted: string[];
+                deleted: string[];
+            };
+            diff_after: components["schemas"]["DeviceDiff"];
+        };
         HTTPError: {
             detail: string;
         };
@@ -1311,6 +1464,39 @@ export interface components {
         };
         UnprocessableError: {
             detail: string | components["schemas"]["ValidationError"][];
+        };
+        SpreadsheetForm: {
+            /** @description The .xlsx (first sheet) or .csv file; its file name picks the reader */
+            spreadsheet: string;
+            /** @description Given to a custom module's spreadsheet_to_plan_list; the built-in converter takes none */
+            data_type?: string;
+        };
+        ProfileStatus: {
+            /** @description The checkout (absolute path on the server) */
+            profile_dir: string;
+            /** @description HEAD commit (40 hex digits) */
+            commit: string;
+            /** @description The branch checked out; null when HEAD is detached */
+            branch: string | null;
+            /** @description Staged, unstaged or untracked changes */
+            is_dirty: boolean;
+            /** @description Commits the upstream lacks (as last fetched); null without an upstream */
+            ahead: number | null;
+            /** @description Upstream commits not yet here (as last fetched); null without an upstream */
+            behind: number | null;
+        };
+        ProfilePull: {
+            commit_before: string;
+            /** @description Equal to commit_before when there was nothing to pull */
+            commit_after: string;
+            /** @description Paths from the top of the checkout */
+            files_changed: string[];
+            pixi_toml_changed: boolean;
+        };
+        ProfileReload: {
+            pull: components["schemas"]["ProfilePull"];
+            /** @description False when no environment was open (opening one loads the pulled code) */
+            environment_recycled: boolean;
         };
     };
     responses: never;
@@ -2360,6 +2546,84 @@ export interface operations {
             };
         };
     };
+    devices_diff_against_profile_api_devices_diff_against_profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Payload"];
+            };
+        };
+        responses: {
+            /** @description The diff */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceDiffResponse"];
+                };
+            };
+            /** @description A body key the call does not take */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No or bad credentials, or a missing scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The configuration service is off, or no environment is open */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Request line and headers over 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The registry cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     devices_existing_handler_api_devices_existing_get: {
         parameters: {
             query?: never;
@@ -2411,6 +2675,84 @@ export interface operations {
             };
             /** @description Request line and headers over 16 KiB */
             431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    devices_sync_from_profile_api_devices_sync_from_profile_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeviceSyncRequest"];
+            };
+        };
+        responses: {
+            /** @description What was written, and the diff afterwards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceSyncResponse"];
+                };
+            };
+            /** @description A body key the call does not take */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No or bad credentials, or a missing scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Refused: see the detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description A strategy that is not a string, or device names that are not strings */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Request line and headers over 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The registry cannot be reached */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3436,6 +3778,255 @@ export interface operations {
             };
         };
     };
+    profile_collection_pull_handler_api_profile_collection_pull_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The commits before and after, and the files the pull changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfilePull"];
+                };
+            };
+            /** @description No or bad credentials, or a missing scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Uncommitted changes, a detached HEAD, no upstream, diverged branches, or a pull already in progress: resolved on the host */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Request line and headers over 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description git failed otherwise */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No profile collection (as for the status) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description git fetch failed (the remote cannot be reached or refuses) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description git fetch did not finish in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    profile_collection_reload_handler_api_profile_collection_reload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pull, and whether an open environment was recycled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileReload"];
+                };
+            };
+            /** @description No or bad credentials, or a missing scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The pull or the recycle was refused (the pull may have been applied: the detail says) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Request line and headers over 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description git failed, or the environment did not open again */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No profile collection (as for the status) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description git fetch failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description git fetch, or the environment close or open, did not finish in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    profile_collection_status_handler_api_profile_collection_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkout as it is (nothing is fetched) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileStatus"];
+                };
+            };
+            /** @description No or bad credentials, or a missing scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The checkout has no commit yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Request line and headers over 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No profile collection: QSERVER_HTTP_SERVER_PROFILE_COLLECTION_DIR unset (and the startup directory not in a checkout), not a directory or not a git checkout, or git not installed */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     queue_autostart_handler_api_queue_autostart_post: {
         parameters: {
             query?: never;
@@ -4444,6 +5035,75 @@ export interface operations {
                 };
             };
             /** @description Validation Error (a repeated query parameter, or a JSON body that does not parse) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Request line and headers over 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    queue_upload_spreadsheet_api_queue_upload_spreadsheet_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["SpreadsheetForm"];
+            };
+        };
+        responses: {
+            /** @description queue_item_add_batch's reply, or why the spreadsheet could not be converted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagerReply"];
+                };
+            };
+            /** @description A multipart body that cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No or bad credentials, or a missing scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description A file over the upload limit (16 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No spreadsheet file in the request */
             422: {
                 headers: {
                     [name: string]: unknown;
