@@ -17,7 +17,16 @@ import { RunEngine } from '../../src/engine/run-engine.ts';
 import { fromEpics } from '../../src/epics.ts';
 import { JsonlWriter } from '../../src/jsonl.ts';
 import { count, fly, grid_scan, rel_scan, scan } from '../../src/plans/plans.ts';
+import {
+  close_run,
+  collect,
+  complete_all,
+  declare_stream,
+  kickoff_all,
+  open_run,
+} from '../../src/plans/stubs.ts';
 import { hw } from '../../src/sim/hw.ts';
+import { SimStreamDetector } from '../../src/sim/stream-detector.ts';
 
 const repoRoot = join(import.meta.dirname, '../../../..');
 const venv = process.env.OPHYD_PEERS_VENV ?? join(repoRoot, '.venv-peers');
@@ -30,6 +39,8 @@ interface Verdict {
   problems: string[];
   /** Per filled event field of external data: [key, shape, sum of the values]. */
   filled: [string, number[], number][];
+  /** Per StreamDatum, what numpy reads at its indices: [data key, seq_nums, shape, sum per frame]. */
+  streamed: [string, [number, number], number[], number[]][];
 }
 
 function validate(path: string): Promise<Verdict> {
@@ -90,6 +101,47 @@ describe("our documents in Python's event_model", () => {
       ['img', [10, 10], 100],
       ['img', [10, 10], 100],
       ['img', [10, 10], 100],
+    ]);
+  });
+
+  it("two streaming detectors in one stream: StreamResource/StreamDatum validate, route, and numpy reads each datum's frames", async () => {
+    const save_path = join(dir, 'streams');
+    // Frame n of an acquisition holds n + 1 in every pixel (SimStreamDetector's documented pattern).
+    const a = new SimStreamDetector('a', { save_path, shape: [3, 4], frames: 4, exposure: 0 });
+    const b = new SimStreamDetector('b', { save_path, shape: [2, 2], frames: 3, exposure: 0 });
+    const RE = new RunEngine({});
+    const path = join(dir, 'streams.jsonl');
+    const writer = new JsonlWriter(path);
+    RE.subscribe(writer.callback);
+    const result = await RE.run(
+      (function* () {
+        yield* open_run();
+        yield* declare_stream([a, b], { name: 'primary', collect: true });
+        yield* kickoff_all([a, b]);
+        yield* complete_all([a, b], { wait: true });
+        yield* collect([a, b], { name: 'primary' });
+        yield* close_run();
+      })(),
+    );
+    assert.equal(result.exitStatus, 'success', String(result.error));
+    await writer.close();
+    const verdict = await validate(path);
+    assert.deepEqual(verdict.problems, []);
+    assert.deepEqual(verdict.counts, {
+      start: 1,
+      descriptor: 1,
+      stream_resource: 4,
+      stream_datum: 4,
+      stop: 1,
+    });
+    assert.deepEqual(verdict.routed, verdict.counts);
+    // Both are collected up to the 3 frames b has: seq_nums 1 to 3 for every key.
+    const levels = [1, 2, 3];
+    assert.deepEqual(verdict.streamed, [
+      ['a', [1, 4], [3, 3, 4], levels.map((n) => n * 12)],
+      ['a_sum', [1, 4], [3], levels.map((n) => n * 12)],
+      ['b', [1, 4], [3, 2, 2], levels.map((n) => n * 4)],
+      ['b_sum', [1, 4], [3], levels.map((n) => n * 4)],
     ]);
   });
 
