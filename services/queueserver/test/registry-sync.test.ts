@@ -233,8 +233,8 @@ describe('the environment against the registry: diff and sync (spec §3.11)', ()
 });
 
 describe('diff and sync with the configuration service off', () => {
-  it('are refused (409), environment or not', async () => {
-    const qs = await startTestQueueServer();
+  it('are refused (409), environment or not; the sync needs write:manager:control', async () => {
+    const qs = await startTestQueueServer({ QSERVER_HTTP_SERVER_ALLOW_ANONYMOUS_ACCESS: 'true' });
     try {
       const msg =
         'The configuration service is not enabled on this manager (QSERVER_CONFIG_SERVICE_ENABLED is off)';
@@ -247,6 +247,11 @@ describe('diff and sync with the configuration service off', () => {
       });
       const routed = await httpJson('POST', qs.url + SYNC_ROUTE, { strategy: 'all' });
       assert.deepEqual([routed.status, routed.body.detail], [409, msg]);
+      // Anonymous callers may read the status: the diff is theirs to ask for, the sync is not.
+      const anonymousDiff = await httpJson('GET', qs.url + DIFF_ROUTE, undefined, {});
+      assert.deepEqual([anonymousDiff.status, anonymousDiff.body.detail], [409, msg]);
+      const anonymousSync = await httpJson('POST', qs.url + SYNC_ROUTE, {}, {});
+      assert.equal(anonymousSync.status, 401, JSON.stringify(anonymousSync.body));
     } finally {
       await qs.close();
       removeDir(qs.dataDir);
