@@ -177,6 +177,27 @@ describe('the environment against the registry: diff and sync (spec §3.11)', ()
     assert.deepEqual([now.det_spot.args, now.sample_y.active], [['mini:dot'], true]);
   });
 
+  it('fails a sync whose write the registry refuses, naming it (409)', async () => {
+    const lock = { device_names: ['slit_det'], item_id: 'someone-else', plan_name: 'elsewhere' };
+    await send('POST', '/api/v1/devices/lock', { ...lock, locked_by_service: 'test' });
+    try {
+      const reply = await call('config_service_sync');
+      assert.deepEqual([reply.success, reply.applied, reply.diff_after], [false, null, null]);
+      assert.equal(
+        reply.msg,
+        "Error: the registry refused slit_det (Device 'slit_det' is locked and cannot be deleted; unlock it (or wait for the plan to finish) first)",
+      );
+      const routed = await http('POST', SYNC_ROUTE, {});
+      assert.deepEqual([routed.status, routed.body.detail], [409, reply.msg]);
+      assert.ok((await specs()).slit_det, 'slit_det kept');
+    } finally {
+      await send('POST', '/api/v1/devices/unlock', {
+        device_names: lock.device_names,
+        item_id: lock.item_id,
+      });
+    }
+  });
+
   it('all deletes the removed devices and leaves a disabled one alone (over HTTP)', async () => {
     await send('PUT', '/api/v1/devices/sample_y', { instantiation_spec: { active: false } });
     const routed = await http('POST', SYNC_ROUTE, {});
