@@ -547,30 +547,65 @@ describe('flyers handing over events', () => {
     const events = (key: string, n: number) => () =>
       Array.from({ length: n }, (_, i) => ({ data: { [key]: i }, timestamps: { [key]: i } }));
     const f1 = flyer('f1', { shared: { a: dataKey('a') } }, { collect: events('a', 2) });
-    const f2 = flyer('f2', { shared: { b: dataKey('b') } }, { collect: events('b', 3) });
+    const f2 = flyer('f2', { shared: { a: dataKey('a') } }, { collect: events('a', 3) });
     function* plan(): SyncPlan<void> {
       yield* open_run();
       yield* kickoff_all([f1, f2]);
       yield* collect(f1);
       yield* collect(f2);
+      yield* collect(f1); // f2's descriptor is the stream's latest now: f1 gets a new one, as in bluesky
       yield* close_run();
     }
     const result = await RE.run(plan());
     assert.equal(result.exitStatus, 'success', String(result.error));
-    assert.deepEqual(names(docs), ['start', 'descriptor', 'event_page', 'descriptor', 'event_page', 'stop']);
-    const [d1, d2] = all<EventDescriptor>(docs, 'descriptor');
+    assert.deepEqual(names(docs), [
+      'start',
+      'descriptor',
+      'event_page',
+      'descriptor',
+      'event_page',
+      'descriptor',
+      'event_page',
+      'stop',
+    ]);
+    const descriptors = all<EventDescriptor>(docs, 'descriptor');
     assert.deepEqual(
-      [d1.name, Object.keys(d1.data_keys), d2.name, Object.keys(d2.data_keys)],
-      ['shared', ['a'], 'shared', ['b']],
+      descriptors.map((d) => [d.name, Object.keys(d.object_keys)]),
+      [
+        ['shared', ['f1']],
+        ['shared', ['f2']],
+        ['shared', ['f1']],
+      ],
     );
     assert.deepEqual(
       all<EventPage>(docs, 'event_page').map((p) => [p.descriptor, p.seq_num]),
       [
-        [d1.uid, [1, 2]],
-        [d2.uid, [3, 4, 5]],
+        [descriptors[0].uid, [1, 2]],
+        [descriptors[1].uid, [3, 4, 5]],
+        [descriptors[2].uid, [6, 7]],
       ],
     );
-    assert.deepEqual(all<RunStop>(docs, 'stop')[0].num_events, { shared: 5 });
+    assert.deepEqual(all<RunStop>(docs, 'stop')[0].num_events, { shared: 7 });
+  });
+
+  it('flyers with other data keys cannot share a stream (event-model refuses the second descriptor)', async () => {
+    const { RE, docs } = recordingEngine();
+    const f1 = flyer('f1', { shared: { a: dataKey('a') } }, { collect: () => [] });
+    const f2 = flyer('f2', { shared: { b: dataKey('b') } }, { collect: () => [] });
+    const result = await RE.run(
+      (function* (): SyncPlan<void> {
+        yield* open_run();
+        yield* collect(f1);
+        yield* collect(f2);
+        yield* close_run();
+      })(),
+    );
+    assert.equal(result.exitStatus, 'fail');
+    assert.match(
+      String(result.error),
+      /descriptor with the name shared has already been composed with data_keys \{'a'\}/,
+    );
+    assert.deepEqual(names(docs), ['start', 'descriptor', 'stop']);
   });
 
   it("a flyer's Resource and Datum documents come before its events, the Resource with the run's uid", async () => {

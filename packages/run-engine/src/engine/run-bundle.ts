@@ -48,6 +48,8 @@ export class RunBundle {
   /** Per-stream device descriptions, so describe() runs once per device per stream. */
   private readonly described = new Map<string, Map<unknown, ObjectDescription>>();
   private readonly streams = new Map<string, Stream>();
+  /** The data keys of every stream's descriptors (all of a stream's descriptors must have the same). */
+  private readonly streamKeys = new Map<string, string[]>();
   private readonly seq = new Map<string, number>();
   private seqAtCheckpoint = new Map<string, number>();
   private bundle: {
@@ -179,6 +181,15 @@ export class RunBundle {
       if (!d) throw new Error(`${nameOf(obj)} was not described for stream '${name}'`);
       return d;
     });
+    // event-model refuses a second descriptor of a stream with other data keys (two flyers sharing it).
+    const keys = descriptions.flatMap((d) => Object.keys(d.dataKeys));
+    const earlier = this.streamKeys.get(name);
+    if (earlier && keySet(earlier) !== keySet(keys)) {
+      throw new Error(
+        `A descriptor with the name ${name} has already been composed with data_keys ${pySet(earlier)}. The requested data_keys were ${pySet(keys)}. All descriptors in a given stream must have the same data_keys.`,
+      );
+    }
+    this.streamKeys.set(name, keys);
     const descriptor = composeDescriptor(
       this.source.uid(),
       this.source.now(),
@@ -413,6 +424,11 @@ export class RunBundle {
     for (const [stream, next] of this.seq) numEvents[stream] = next - 1;
     return composeStop(this.source.uid(), this.source.now(), this.start.uid, exitStatus, reason, numEvents);
   }
+}
+
+/** Key names as Python prints a set of them (event-model's message names the keys so). */
+function pySet(keys: string[]): string {
+  return `{${keys.map((k) => `'${k}'`).join(', ')}}`;
 }
 
 function readingsOf(partial: PartialEvent): Record<string, Reading> {
