@@ -176,6 +176,12 @@ export class SimStreamDetector {
     if (this.acquisition) this.acquisition.stopped = true;
   }
 
+  /** Nothing to prepare: each kickoff opens its own files. */
+  stage(): unknown[] {
+    return [this];
+  }
+
+  /** Ends any acquisition and closes its files. */
   unstage(): unknown[] {
     this.stop();
     this.closeFiles();
