@@ -189,7 +189,7 @@ describe('profile collection: the checkout of the startup directory', () => {
     assert.equal((await call('status')).worker_environment_exists, true);
   });
 
-  it('pulls but answers 409 when the manager will not close the environment (it is locked)', async () => {
+  it('pulls but answers 409 when the manager will not close a locked environment; with its lock_key it recycles', async () => {
     const call = caller(qs);
     const lock = await call('lock', { lock_key: 'beamline-key', environment: true, user: 'operator' });
     assert.equal(lock.success, true, lock.msg);
@@ -201,6 +201,16 @@ describe('profile collection: the checkout of the startup directory', () => {
       assert.equal(git(profile, 'rev-parse', 'HEAD'), pushed);
       assert.equal((await call('status')).worker_environment_exists, true);
       assert.ok(!(await plansExisting()).includes('plan_v3'));
+
+      // With the key, the same reload recycles it (the pull has nothing left to take).
+      const keyed = await httpJson('POST', route('reload'), { lock_key: 'beamline-key' });
+      assert.equal(keyed.status, 200, JSON.stringify(keyed.body));
+      assert.deepEqual(keyed.body, {
+        pull: { commit_before: pushed, commit_after: pushed, files_changed: [], pixi_toml_changed: false },
+        environment_recycled: true,
+      });
+      assert.ok((await plansExisting()).includes('plan_v3'));
+      assert.equal((await httpJson('POST', route('reload'), { key: 'x' })).status, 422);
     } finally {
       await call('unlock', { lock_key: 'beamline-key' });
     }

@@ -22,7 +22,8 @@ export function profileCollectionBindings(
     ),
     profile_collection_reload_handler_api_profile_collection_reload_post: bind(
       'profile_collection_reload_handler_api_profile_collection_reload_post',
-      (() => reloadProfileCollection(collection, environment)) as never,
+      (({ body }: { body?: { lock_key?: string | null } }) =>
+        reloadProfileCollection(collection, environment, body?.lock_key ?? undefined)) as never,
     ),
   };
 }

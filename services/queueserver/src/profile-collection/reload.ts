@@ -16,6 +16,8 @@ export interface ProfileReload {
 export async function reloadProfileCollection(
   collection: ProfileCollection,
   environment: WorkerEnvironment,
+  /** The key of a locked environment (our addition: the reference's reload takes no body). */
+  lockKey?: string,
 ): Promise<ProfileReload> {
   const pull = await collection.pull();
   if (!environment.exists()) return { pull, environment_recycled: false };
@@ -26,7 +28,7 @@ export async function reloadProfileCollection(
       `${pulled}, but pixi.toml changed while an environment is open: recycling the worker cannot bring in a new pixi environment, so the service must be restarted on the host`,
     );
   try {
-    await environment.close();
+    await environment.close(lockKey);
   } catch (error) {
     if (error instanceof EnvironmentRefused)
       throw new DomainError('conflict', `${pulled}, but the environment was not recycled: ${error.message}`);
@@ -35,7 +37,7 @@ export async function reloadProfileCollection(
   const reopen = 'Open it with POST /api/environment/open once the cause is fixed.';
   let opened: boolean;
   try {
-    opened = await environment.open();
+    opened = await environment.open(lockKey);
   } catch (error) {
     if (error instanceof EnvironmentRefused)
       throw new DomainError(

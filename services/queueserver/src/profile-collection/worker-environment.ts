@@ -14,27 +14,27 @@ export class EnvironmentRefused extends Error {
 export interface WorkerEnvironment {
   exists(): boolean;
   /** Resolves once the environment is closed; EnvironmentRefused when the manager will not close it. */
-  close(): Promise<void>;
+  close(lockKey?: string): Promise<void>;
   /** Resolves once the open has finished: true when the environment is open, false when it failed. */
-  open(): Promise<boolean>;
+  open(lockKey?: string): Promise<boolean>;
 }
 
 const DEFAULT_WAIT_MS = 300_000;
 
 export function runtimeEnvironment(runtime: QueueRuntime, waitMs = DEFAULT_WAIT_MS): WorkerEnvironment {
   const settled = () => runtime.manager.data.state === 'idle';
-  const request = async (method: 'environment_close' | 'environment_open') => {
-    const reply = await runtime.call(method, {});
+  const request = async (method: 'environment_close' | 'environment_open', lockKey?: string) => {
+    const reply = await runtime.call(method, lockKey === undefined ? {} : { lock_key: lockKey });
     if (!reply.success) throw new EnvironmentRefused(String(reply.msg));
   };
   return {
     exists: () => runtime.manager.data.worker.exists,
-    async close() {
-      await request('environment_close');
+    async close(lockKey) {
+      await request('environment_close', lockKey);
       await until(runtime, () => settled() && !runtime.manager.data.worker.exists, waitMs, 'close');
     },
-    async open() {
-      await request('environment_open');
+    async open(lockKey) {
+      await request('environment_open', lockKey);
       await until(runtime, settled, waitMs, 'open');
       return runtime.manager.data.worker.exists;
     },
@@ -58,6 +58,7 @@ function until(runtime: QueueRuntime, test: () => boolean, waitMs: number, what:
         ),
       );
     }, waitMs);
+    timer.unref();
     const stop = () => {
       clearTimeout(timer);
       runtime.off('status', check);

@@ -66,8 +66,10 @@
  *       registry is not touched. 409 as the pull refuses, when the manager will not close the
  *       environment (the queue is running, the environment is locked), or when pixi.toml changed
  *       while an environment is open (a restart of the service is needed); 500 when the
- *       environment closed but did not open again (it is then closed).
+ *       environment closed but did not open again (it is then closed). A locked environment needs
+ *       its key (`lock_key` in the optional body).
  *     security: [{ ApiKeyHeader: [] }, { OAuth2PasswordBearer: ['write:manager:control'] }]
+ *     requestBody: { required: false, content: { application/json: { schema: { type: object, properties: { lock_key: { type: [string, 'null'], description: 'The lock key, when the environment is locked' } }, additionalProperties: false } } } }
  *     responses:
  *       '200': { description: 'The pull, and whether an open environment was recycled', content: { application/json: { schema: { $ref: '#/components/schemas/ProfileReload' } } } }
  *       '401': { description: "No or bad credentials, or a missing scope", content: { application/json: { schema: { $ref: '#/components/schemas/HTTPError' } } } }
