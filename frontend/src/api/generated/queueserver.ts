@@ -648,7 +648,7 @@ export interface paths {
         put?: never;
         /**
          * Pulls the profile collection, then closes and reopens the environment if one is open, so the worker loads the pulled code.
-         * @description Each step is waited for: the answer comes once the environment is open again. The device registry is not touched. 409 as the pull refuses, when the manager will not close the environment (the queue is running, the environment is locked), or when pixi.toml changed while an environment is open (a restart of the service is needed); 500 when the environment closed but did not open again (it is then closed).
+         * @description Each step is waited for: the answer comes once the environment is open again. The device registry is not touched. 409 as the pull refuses, when the manager will not close the environment (the queue is running, the environment is locked), or when pixi.toml changed while an environment is open (a restart of the service is needed); 500 when the environment closed but did not open again (it is then closed). A locked environment needs its key (`lock_key` in the optional body).
          */
         post: operations["profile_collection_reload_handler_api_profile_collection_reload_post"];
         delete?: never;
@@ -3877,7 +3877,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The lock key, when the environment is locked */
+                    lock_key?: string | null;
+                };
+            };
+        };
         responses: {
             /** @description The pull, and whether an open environment was recycled */
             200: {
