@@ -3,7 +3,8 @@
  * over Python twins of these devices) and by ours emit the same documents in the same order —
  * StreamResource/StreamDatum with their run, descriptor, indices and seq_nums; event pages of
  * page-collectable and old-style flyers; descriptors of flyers sharing a stream; the collect of a
- * flyer the plan forgot — and hand the plan the same collect results. Uids and times are compared
+ * flyer the plan forgot; a step scan of a detector streaming a frame per read — and hand the plan
+ * the same collect results. Uids and times are compared
  * by the documents they point to, not by value. Needs scripts/peers.sh's venv.
  */
 import assert from 'node:assert/strict';
@@ -13,9 +14,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Document, DocumentName } from '../../src/documents.ts';
+import { composeStreamResource, type Document, type DocumentName } from '../../src/documents.ts';
 import { RunEngine } from '../../src/engine/run-engine.ts';
 import type { SyncPlan } from '../../src/msg.ts';
+import { count } from '../../src/plans/plans.ts';
 import {
   close_run,
   collect,
@@ -80,6 +82,50 @@ const PAGES = [
 ];
 const events = (key: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ data: { [key]: i }, timestamps: { [key]: i }, time: i }));
+
+/** The twin of py/stream_asset_runs.py's StepDet: a StreamDatum per read, one frame each. */
+function stepDetector(name: string) {
+  let frames = 0;
+  let stream: ReturnType<typeof composeStreamResource> | null = null;
+  let announced = false;
+  return {
+    name,
+    stage() {
+      stream = composeStreamResource({
+        uid: crypto.randomUUID(),
+        data_key: name,
+        mimetype: 'application/x-npy',
+        uri: 'file://localhost/nowhere/step.npy',
+        parameters: {},
+      });
+      frames = 0;
+      announced = false;
+      return [this];
+    },
+    unstage() {
+      return [this];
+    },
+    trigger() {
+      frames++;
+      return DeviceStatus.done();
+    },
+    read: () => ({ [`${name}_stat`]: { value: frames * 10, timestamp: frames } }),
+    describe: () => ({
+      [name]: dataKey('sim://step', { dtype: 'array', shape: [2, 2], external: 'STREAM:' }),
+      [`${name}_stat`]: dataKey('sim://step/stat'),
+    }),
+    get_index: () => frames,
+    collect_asset_docs() {
+      const docs: unknown[] = [];
+      if (!announced) {
+        announced = true;
+        docs.push(['stream_resource', stream!.resource]);
+      }
+      docs.push(['stream_datum', stream!.datum({ start: frames - 1, stop: frames })]);
+      return docs;
+    },
+  };
+}
 
 type Case = (returns: unknown[], save_path: string) => SyncPlan<void>;
 
@@ -160,6 +206,9 @@ const CASES: Record<string, Case> = {
     yield* open_run();
     yield* collected(returns, collect(f));
     yield* close_run();
+  },
+  *step_scan() {
+    yield* count([stepDetector('step')], 2);
   },
 };
 

@@ -1,5 +1,6 @@
 """Runs fly-scanning plans with bluesky's RunEngine over Python twins of the TypeScript test
-devices (SimStreamDetector with exposure 0, a page-collectable flyer, old-style flyers) and prints,
+devices (SimStreamDetector with exposure 0, a page-collectable flyer, old-style flyers, a step-scan
+detector streaming a frame per read) and prints,
 per case named on the command line, every document emitted, what each collect returned and the
 error the plan ended with. The TypeScript side runs the same plans on its own engine and compares."""
 import json
@@ -129,6 +130,53 @@ class Flyer:
         return {}
 
 
+class StepDet:
+    """A step-scan detector streaming its frames (ophyd-async style): read() gives only the frame's
+    statistic; each read hands over a StreamDatum for the one frame it took."""
+
+    parent = None
+
+    def __init__(self, name):
+        self.name = name
+        self._frames = 0
+        self._bundle = None
+
+    def stage(self):
+        self._bundle = compose_stream_resource(
+            mimetype="application/x-npy", uri="file://localhost/nowhere/step.npy", data_key=self.name, parameters={}
+        )
+        self._frames = 0
+        self._announced = False
+        return [self]
+
+    def unstage(self):
+        return [self]
+
+    def trigger(self):
+        self._frames += 1
+        return NullStatus()
+
+    def read(self):
+        return {f"{self.name}_stat": {"value": self._frames * 10, "timestamp": self._frames}}
+
+    def describe(self):
+        return {
+            self.name: {"source": "sim://step", "dtype": "array", "shape": [2, 2], "external": "STREAM:"},
+            f"{self.name}_stat": {"source": "sim://step/stat", "dtype": "number", "shape": []},
+        }
+
+    def get_index(self):
+        return self._frames
+
+    def collect_asset_docs(self, index=None):
+        if not self._announced:
+            self._announced = True
+            yield "stream_resource", self._bundle.stream_resource_doc
+        yield "stream_datum", self._bundle.compose_stream_datum(
+            indices=StreamRange(start=self._frames - 1, stop=self._frames)
+        )
+
+
 returns = []
 
 
@@ -223,7 +271,16 @@ def flyer_assets():
     yield from bps.close_run()
 
 
-CASES = {f.__name__: f for f in [single, two_detectors, forgotten, pages, shared, shared_other_keys, flyer_assets]}
+def step_scan():
+    from bluesky.plans import count
+
+    yield from count([StepDet("step")], 2)
+
+
+CASES = {
+    f.__name__: f
+    for f in [single, two_detectors, forgotten, pages, shared, shared_other_keys, flyer_assets, step_scan]
+}
 
 out = {}
 for name in sys.argv[1:]:
