@@ -108,17 +108,23 @@ describe('spreadsheet upload (built-in converter)', () => {
     );
   });
 
-  it('adds the rows of an .xlsx workbook (its first sheet), and the queue runs them', async () => {
+  it('adds the rows of an .xlsx workbook (its first sheet only), and the queue runs them', async () => {
     const call = caller(qs);
     await call('queue_clear');
     const text = (value: string) => ({ value });
     const number = (value: number) => ({ value });
-    const workbook = await writeExcelFile([
+    const plans = [
       [text('name'), text('args'), text('num'), text('delay')],
       [text("'count'"), text("['det1', 'det2']"), number(2), null],
       [null, null, null, null],
       [text("'count'"), text("['det2']"), number(1), number(0.05)],
       [text('scan'), text("['det1'], 'motor', -1, 1"), number(3), null],
+    ];
+    // A second sheet is not read.
+    const notes = [[text('name')], [text("'nonexisting_plan'")]];
+    const workbook = await writeExcelFile([
+      { data: plans, sheet: 'Plans' },
+      { data: notes, sheet: 'Notes' },
     ]).toBuffer();
     const { status, body } = await upload(qs, 'plans.xlsx', workbook);
     assert.equal(status, 200);
