@@ -359,6 +359,41 @@ describe('a detector streaming frames into files', () => {
     assert.equal((docs[4][1] as EventPage).seq_num.length, 100);
   });
 
+  it('a forgotten flyer whose collect hangs: a pause is ignored, a stop gives up the collect and closes the run', async () => {
+    const { RE, docs } = recordingEngine();
+    let collecting = false;
+    const stuck = flyer(
+      'stuck',
+      { fly: { x: dataKey('x') } },
+      {
+        collect: () => {
+          collecting = true;
+          return new Promise(() => {});
+        },
+      },
+    );
+    let finished = false;
+    const done = RE.run(
+      (function* (): SyncPlan<void> {
+        yield* open_run();
+        yield* kickoff(stuck, { wait: true });
+      })(),
+    ).then((r) => {
+      finished = true;
+      return r;
+    });
+    await until(() => collecting, 'the engine collecting the forgotten flyer');
+    await RE.requestPause();
+    assert.equal(finished, false);
+    assert.notEqual(RE.state, 'paused');
+    await RE.stop();
+    const result = await done;
+    assert.equal(result.exitStatus, 'success');
+    assert.equal(RE.state, 'idle');
+    // Nothing of the abandoned collect is emitted (its documents come when it answers); the run is closed.
+    assert.deepEqual(names(docs), ['start', 'stop']);
+  });
+
   it('kickoff needs an open run', async () => {
     const { RE, devices } = recordingEngine();
     const result = await RE.run(kickoff(devices.trivial_flyer));

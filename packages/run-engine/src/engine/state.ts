@@ -776,8 +776,7 @@ export class EngineCore {
   // ---- requests: pause, resume, stop, abort, halt ------------------------------------------
 
   private onRequest(req: Request): void {
-    // The plan is over and the engine is wrapping up (collecting forgotten flyers): let it finish.
-    if (this.ending) return;
+    if (this.ending) return this.requestWhileEnding(req);
     switch (req.request) {
       case 'pause':
         return this.requestPause(req.defer);
@@ -791,6 +790,18 @@ export class EngineCore {
       case 'halt':
         return this.interrupt('halting', new PlanHalt('halt requested'));
     }
+  }
+
+  /**
+   * The plan is over and the engine is collecting forgotten flyers: a pause has nothing left to
+   * pause, while stop/abort/halt give up those collects (one could hang) and close the runs now.
+   */
+  private requestWhileEnding(req: Request): void {
+    if (req.request === 'pause' || req.request === 'resume') return;
+    const ending = this.ending!;
+    this.effects.push({ type: 'cancel' });
+    this.pending = null;
+    this.closeAll(ending.status, ending.planReturn, ending.error);
   }
 
   private requestPause(defer: boolean): void {
