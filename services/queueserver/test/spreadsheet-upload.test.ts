@@ -275,6 +275,28 @@ describe('spreadsheet upload (a custom module, QSERVER_CUSTOM_MODULES)', () => {
     });
   });
 
+  it('answers an upload with why a listed module fails to import (and retries it on the next upload)', async () => {
+    const broken = join(moduleDir, 'broken.mjs');
+    writeFileSync(broken, "throw new Error('the beamline module is half-written');\n");
+    const other = await startTestQueueServer({ QSERVER_CUSTOM_MODULES: broken });
+    try {
+      const { status, body } = await upload(other, 'plans.csv', Buffer.from('name\ncount\n'));
+      assert.equal(status, 200);
+      assert.equal(body.success, false);
+      assert.match(
+        body.msg,
+        /^Failed to load the custom module '.*broken\.mjs' \(QSERVER_CUSTOM_MODULES\): the beamline module is half-written$/,
+      );
+      // Fixed on disk: a module without a converter leaves the built-in one to convert.
+      writeFileSync(broken, 'export const nothing_for_spreadsheets = 1;\n');
+      const fixed = await upload(other, 'plans.csv', Buffer.from("name,args\ncount,['det1']\n"));
+      assert.equal(fixed.body.success, true, fixed.body.msg);
+    } finally {
+      await other.close();
+      removeDir(other.dataDir);
+    }
+  });
+
   it('stops start-up when a listed module does not exist, naming the variable', async () => {
     await assert.rejects(
       startTestQueueServer({ QSERVER_CUSTOM_MODULES: join(moduleDir, 'missing.mjs') }),

@@ -24,6 +24,8 @@ export const CUSTOM_MODULES_VARIABLE = 'QSERVER_CUSTOM_MODULES';
 export class CustomModules {
   private readonly specifiers: { entry: string; url: string }[];
   private loaded: Promise<Record<string, unknown>[]> | null = null;
+  /** Failed loads so far: a retry imports a file under a new URL, as Node keeps a failed module's error. */
+  private failures = 0;
 
   /** `value` lists modules separated by `:` or `,`, as the reference's variable does. */
   constructor(value: string, baseDir = process.cwd()) {
@@ -50,9 +52,10 @@ export class CustomModules {
   }
 
   private load(): Promise<Record<string, unknown>[]> {
+    const retry = this.failures ? `?retry=${this.failures}` : '';
     this.loaded ??= Promise.all(
       this.specifiers.map(({ entry, url }) =>
-        import(url).catch((error: Error) => {
+        import(url.startsWith('file:') ? url + retry : url).catch((error: Error) => {
           throw new Error(
             `Failed to load the custom module '${entry}' (${CUSTOM_MODULES_VARIABLE}): ${error.message}`,
           );
@@ -62,6 +65,7 @@ export class CustomModules {
     // A failed import is retried on the next use (the file may have been fixed).
     this.loaded.catch(() => {
       this.loaded = null;
+      this.failures++;
     });
     return this.loaded;
   }
