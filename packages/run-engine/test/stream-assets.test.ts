@@ -90,6 +90,10 @@ describe('a detector streaming frames into files', () => {
       frames: 5,
       exposure: 0,
     });
+    const onlyDatums: DocumentName[] = [];
+    RE.subscribe((name) => {
+      onlyDatums.push(name);
+    }, 'stream_datum');
     let payload: unknown = 'unset';
     function* plan(): SyncPlan<void> {
       yield* open_run();
@@ -111,6 +115,7 @@ describe('a detector streaming frames into files', () => {
       'stop',
     ]);
     assert.equal(payload, null, 'a stream-asset collect hands the plan nothing, as bluesky returns None');
+    assert.deepEqual(onlyDatums, ['stream_datum', 'stream_datum'], 'a subscription by name gets only those');
     const [start] = all<RunStart>(docs, 'start');
     const [descriptor] = all<EventDescriptor>(docs, 'descriptor');
     assert.equal(descriptor.name, 'primary');
