@@ -472,14 +472,16 @@ describe('what bluesky refuses when collecting', () => {
       get_index: () => 1,
       collect_asset_docs: () => assets,
     });
-    const cases: [unknown[], RegExp][] = [
+    // Each with the documents emitted before the refusal (bluesky emits them as it goes).
+    const cases: [unknown[], RegExp, string[]][] = [
       [
         [
           ['stream_resource', resource('x')],
           ['stream_resource', resource('y')],
           ['stream_datum', datum('x')],
         ],
-        /expected one for each of x, y/,
+        /data_keys \{'x'\}, expected `stream_datum` for each of the data_keys \{'x', 'y'\}/,
+        ['stream_resource', 'stream_resource', 'stream_datum'],
       ],
       [
         [
@@ -487,10 +489,15 @@ describe('what bluesky refuses when collecting', () => {
           ['stream_datum', datum('x', 'someone-elses')],
         ],
         /`descriptor` uid already filled in/,
+        ['stream_resource'],
       ],
-      [[['stream_resource', resource('z')]], /data_key z that is not in the descriptor 'STREAM:' data_keys/],
+      [
+        [['stream_resource', resource('z')]],
+        /data_key z that is not in the descriptor 'STREAM:' data_keys/,
+        [],
+      ],
     ];
-    for (const [assets, error] of cases) {
+    for (const [assets, error, before] of cases) {
       const { RE, docs } = recordingEngine();
       const d = device(assets);
       const result = await RE.run(
@@ -503,11 +510,7 @@ describe('what bluesky refuses when collecting', () => {
       );
       assert.equal(result.exitStatus, 'fail');
       assert.match(String(result.error), error);
-      assert.deepEqual(
-        names(docs),
-        ['start', 'descriptor', 'stop'],
-        'nothing of a refused collect is emitted',
-      );
+      assert.deepEqual(names(docs), ['start', 'descriptor', ...before, 'stop']);
     }
   });
 });

@@ -11,12 +11,6 @@ export interface AssetTarget {
   nextSeqNum: number;
 }
 
-export interface PackedAssets {
-  docs: AssetDocument[];
-  /** How many events each StreamDatum stands for (0 when there was none): the stream advances by it. */
-  width: number;
-}
-
 /** The data keys of a descriptor whose values are streamed into files by StreamResources. */
 export function streamedKeys(descriptor: EventDescriptor): string[] {
   return Object.entries(descriptor.data_keys)
@@ -33,10 +27,18 @@ export class AssetPacker {
     this.runStart = runStart;
   }
 
-  pack(assets: AssetDocument[], target: AssetTarget | null): PackedAssets {
+  /**
+   * Adds the packed documents to `docs` one by one, so those before a refused one are still there
+   * (bluesky has emitted them by then). Returns how many events each StreamDatum stands for (0
+   * when there was none): the stream advances by it.
+   */
+  pack(
+    assets: AssetDocument[],
+    target: AssetTarget | null,
+    docs: { push(doc: AssetDocument): unknown },
+  ): number {
     const streamed = target ? streamedKeys(target.descriptor) : [];
     const received = new Set<string>();
-    const docs: AssetDocument[] = [];
     let width = 0;
     for (const [name, doc] of assets) {
       switch (name) {
@@ -65,10 +67,10 @@ export class AssetPacker {
     // Every streamed key of the stream must advance together, or its events would be torn.
     if (received.size && (received.size !== streamed.length || streamed.some((k) => !received.has(k)))) {
       throw new Error(
-        `Received \`stream_datum\` for the data_keys ${[...received].join(', ')}, expected one for each of ${streamed.join(', ')}.`,
+        `Received \`stream_datum\` for each of the data_keys ${pySet([...received])}, expected \`stream_datum\` for each of the data_keys ${pySet(streamed)}.`,
       );
     }
-    return { docs, width };
+    return width;
   }
 
   private streamResource(doc: StreamResource, streamed: string[]): StreamResource {
@@ -108,4 +110,9 @@ export class AssetPacker {
     const start = target.nextSeqNum;
     return { ...doc, descriptor: target.descriptor.uid, seq_nums: { start, stop: start + width } };
   }
+}
+
+/** Key names as Python prints a set of them (bluesky's messages name the keys so). */
+export function pySet(keys: string[]): string {
+  return `{${keys.map((k) => `'${k}'`).join(', ')}}`;
 }

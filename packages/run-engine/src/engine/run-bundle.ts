@@ -22,7 +22,7 @@ import {
 } from '../documents.ts';
 import { IllegalMessageSequence } from '../errors.ts';
 import { isCollectable, nameOf, type PartialEvent, type Reading, writesStreamAssets } from '../protocols.ts';
-import { AssetPacker, streamedKeys } from './assets.ts';
+import { AssetPacker, pySet, streamedKeys } from './assets.ts';
 import { flyerStreams, keySet, streamsOf } from './collect-streams.ts';
 import type { CollectDescription, CollectResult } from './events.ts';
 
@@ -31,7 +31,7 @@ export interface DocSource {
   now(): number;
 }
 
-type Emitted =
+export type Emitted =
   | ['descriptor', EventDescriptor]
   | ['event', RunEvent]
   | ['event_page', EventPage]
@@ -140,8 +140,12 @@ export class RunBundle {
     this.bundle = null;
   }
 
-  /** Closes the bundle into an Event, preceded by its stream's descriptor the first time. */
-  save(): Emitted[] {
+  /**
+   * Closes the bundle into an Event, preceded by its stream's descriptor the first time and its
+   * devices' asset documents; adds them to `out` as they are made, so a failure leaves there what
+   * bluesky would have emitted by then.
+   */
+  save(out: Emitted[]): void {
     const bundle = this.bundle;
     if (!bundle) {
       throw new IllegalMessageSequence(
@@ -149,8 +153,7 @@ export class RunBundle {
       );
     }
     this.bundle = null;
-    if (!bundle.objects.length) return []; // bluesky emits no empty events
-    const out: Emitted[] = [];
+    if (!bundle.objects.length) return; // bluesky emits no empty events
     let stream = this.streams.get(bundle.stream);
     if (!stream) {
       const descriptor = this.declare(bundle.stream, bundle.objects);
@@ -162,15 +165,13 @@ export class RunBundle {
       );
     }
     // Between the descriptor and the event, as bluesky emits them; a Resource learns its run here.
-    const packed = this.assetPacker.pack(bundle.assets, this.target(bundle.stream));
-    if (packed.width > 1)
+    const width = this.assetPacker.pack(bundle.assets, this.target(bundle.stream), out);
+    if (width > 1)
       throw new Error(
         'Received multiple indices in a `stream_datum` document for one event, during a `read()` `save()`: a read stands for one event.',
       );
-    out.push(...packed.docs);
     const readings = Object.assign({}, ...bundle.readings);
     out.push(['event', this.event(bundle.stream, readings, unfilledKeys(stream.descriptor.data_keys))]);
-    return out;
   }
 
   /** Creates a stream's descriptor from the described devices (declare_stream, or a first save). */
@@ -310,22 +311,22 @@ export class RunBundle {
   /**
    * Turns what was collected into documents, in bluesky's order: an old-style flyer's new
    * descriptors, the asset documents, then the event pages (one per stream from events, or the
-   * device's own pages). A stream written only into files advances by its StreamDatums' width.
-   * Returns the documents and what the plan gets back (the partial events or pages).
+   * device's own pages), added to `out` as they are made (as save's). A stream written only into
+   * files advances by its StreamDatums' width. Returns what the plan gets back (the partial
+   * events or pages, or null).
    */
   collect(
     objs: unknown[],
     collected: CollectResult,
     stream: string | null,
-  ): { docs: Emitted[]; payload: unknown[] | null } {
-    const out: Emitted[] = [];
+    out: Emitted[],
+  ): unknown[] | null {
     const [first] = objs;
     if (stream === null) {
       if (collected.description) this.collectDescriptions.set(first, collected.description);
-      out.push(...this.describeFlyer(first));
+      this.describeFlyer(first, out);
     }
-    const packed = this.assetPacker.pack(collected.assets, this.target(stream));
-    out.push(...packed.docs);
+    const width = this.assetPacker.pack(collected.assets, this.target(stream), out);
     const eventsFollow =
       objs.length === 1 && !writesStreamAssets(first) && (collected.pages || collected.events);
     if (!eventsFollow) {
@@ -333,8 +334,8 @@ export class RunBundle {
         throw new Error(
           `A collect of ${nameOf(first)}, which hands over no events or pages, needs the stream it was declared in`,
         );
-      this.advance(stream, packed.width);
-      return { docs: out, payload: null };
+      this.advance(stream, width);
+      return null;
     }
     const descriptorFor = this.descriptorsOf(first, stream);
     if (collected.pages) {
@@ -348,7 +349,7 @@ export class RunBundle {
           composeEventPage(descriptor.uid, uids, this.source.now(), seqStart, page.data, page.timestamps),
         ]);
       }
-      return { docs: out, payload: collected.pages };
+      return collected.pages;
     }
     const pages = new Map<EventDescriptor, RunEvent[]>();
     for (const partial of collected.events ?? []) {
@@ -358,16 +359,15 @@ export class RunBundle {
       pages.set(descriptor, page);
     }
     for (const events of pages.values()) out.push(['event_page', packEventPage(events)]);
-    return { docs: out, payload: collected.events ?? [] };
+    return collected.events ?? [];
   }
 
   /**
    * An old-style flyer's streams: a descriptor for each stream it is not yet part of (so two flyers
    * collected into one stream each get theirs, as in bluesky), then its descriptors by key set.
    */
-  private describeFlyer(flyer: unknown): Emitted[] {
+  private describeFlyer(flyer: unknown, out: Emitted[]): void {
     const description = this.collectDescriptions.get(flyer)!;
-    const out: Emitted[] = [];
     const local = new Map<string, EventDescriptor>();
     for (const [stream, dataKeys] of flyerStreams(nameOf(flyer), description.dataKeys)) {
       if (!this.streams.get(stream)?.objects.includes(flyer)) {
@@ -378,7 +378,6 @@ export class RunBundle {
       local.set(keySet(Object.keys(dataKeys)), this.streams.get(stream)!.descriptor);
     }
     this.localDescriptors.set(flyer, local);
-    return out;
   }
 
   /** Picks the descriptor for a row of collected data: the declared stream's, or by its keys. */
@@ -424,11 +423,6 @@ export class RunBundle {
     for (const [stream, next] of this.seq) numEvents[stream] = next - 1;
     return composeStop(this.source.uid(), this.source.now(), this.start.uid, exitStatus, reason, numEvents);
   }
-}
-
-/** Key names as Python prints a set of them (event-model's message names the keys so). */
-function pySet(keys: string[]): string {
-  return `{${keys.map((k) => `'${k}'`).join(', ')}}`;
 }
 
 function readingsOf(partial: PartialEvent): Record<string, Reading> {

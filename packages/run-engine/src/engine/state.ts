@@ -30,7 +30,7 @@ import type {
   Request,
   RunInfo,
 } from './events.ts';
-import { type DocSource, RunBundle } from './run-bundle.ts';
+import { type DocSource, type Emitted, RunBundle } from './run-bundle.ts';
 
 /** Messages never replayed after a pause (bluesky's _UNCACHEABLE_COMMANDS). */
 const UNCACHEABLE = new Set(['pause', 'stage', 'unstage', 'monitor', 'unmonitor', 'open_run', 'close_run']);
@@ -270,8 +270,7 @@ export class EngineCore {
     const { run, obj, stream } = this.pending as Extract<Pending, { kind: 'backstop' }>;
     this.pending = null;
     try {
-      for (const [name, doc] of run.collect([obj], value as CollectResult, stream).docs)
-        this.effects.push({ type: 'emit', name, doc });
+      this.emitting((out) => run.collect([obj], value as CollectResult, stream, out));
     } catch {
       // as bluesky: a flyer that cannot be collected at the end is skipped
     }
@@ -412,9 +411,11 @@ export class EngineCore {
       case 'create':
         this.runFor(msg).create(kwargs.name ?? args[0]);
         return this.answer(null);
-      case 'save':
-        for (const [name, doc] of this.runFor(msg).save()) this.effects.push({ type: 'emit', name, doc });
+      case 'save': {
+        const run = this.runFor(msg);
+        this.emitting((out) => run.save(out));
         return this.answer(null);
+      }
       case 'drop':
         this.runFor(msg).drop();
         return this.answer(null);
@@ -666,8 +667,7 @@ export class EngineCore {
     const name = typeof msg.kwargs.name === 'string' ? msg.kwargs.name : null;
     const { stream, describe } = run.prepareCollect(objs, name);
     this.io({ kind: 'collect', objs, describe }, (value) => {
-      const { docs, payload } = run.collect(objs, value as CollectResult, stream);
-      for (const [docName, doc] of docs) this.effects.push({ type: 'emit', name: docName, doc });
+      const payload = this.emitting((out) => run.collect(objs, value as CollectResult, stream, out));
       // bluesky hands the collected events back to the plan unless asked not to.
       return msg.kwargs.return_payload === false ? null : payload;
     });
@@ -900,6 +900,19 @@ export class EngineCore {
     }
     this.effects.push({ type: 'cancel' });
     this.throwIntoPlan(error);
+  }
+
+  /**
+   * Runs `work`, emitting the documents it made even when it then fails: bluesky emits each as it
+   * goes, so a refused asset document leaves those before it emitted (and the run's state agrees).
+   */
+  private emitting<T>(work: (out: Emitted[]) => T): T {
+    const out: Emitted[] = [];
+    try {
+      return work(out);
+    } finally {
+      for (const [name, doc] of out) this.effects.push({ type: 'emit', name, doc });
+    }
   }
 
   private setState(state: EngineState): void {

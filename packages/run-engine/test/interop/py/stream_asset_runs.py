@@ -271,6 +271,36 @@ def flyer_assets():
     yield from bps.close_run()
 
 
+class PartialDet:
+    """Streams two keys but hands over a StreamDatum for one only: bluesky refuses the collect."""
+
+    parent = None
+    name = "partial"
+
+    def __init__(self):
+        self._x = compose_stream_resource(mimetype="m", uri="file://localhost/x", data_key="x", parameters={})
+        self._y = compose_stream_resource(mimetype="m", uri="file://localhost/y", data_key="y", parameters={})
+
+    def describe_collect(self):
+        return {k: data_key(k, external="STREAM:") for k in ("x", "y")}
+
+    def get_index(self):
+        return 1
+
+    def collect_asset_docs(self, index=None):
+        yield "stream_resource", self._x.stream_resource_doc
+        yield "stream_resource", self._y.stream_resource_doc
+        yield "stream_datum", self._x.compose_stream_datum(indices=StreamRange(start=0, stop=1))
+
+
+def refused_datums():
+    det = PartialDet()
+    yield from bps.open_run()
+    yield from bps.declare_stream(det, name="primary", collect=True)
+    yield from collected(bps.collect(det))
+    yield from bps.close_run()
+
+
 def step_scan():
     from bluesky.plans import count
 
@@ -279,7 +309,7 @@ def step_scan():
 
 CASES = {
     f.__name__: f
-    for f in [single, two_detectors, forgotten, pages, shared, shared_other_keys, flyer_assets, step_scan]
+    for f in [single, two_detectors, forgotten, pages, shared, shared_other_keys, flyer_assets, step_scan, refused_datums]
 }
 
 out = {}
