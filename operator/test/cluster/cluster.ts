@@ -100,6 +100,9 @@ export async function startRealCluster(): Promise<RealCluster> {
     sh('ip', ['netns', 'add', netns]);
     inNs('ip', ['link', 'set', 'lo', 'up']);
     inNs('ip', ['addr', 'add', `${NODE_IP}/32`, 'dev', 'lo']);
+    // The node's own clients of Service addresses (kube-proxy DNATs them in OUTPUT) need a route to
+    // the service range before the DNAT, as a node's default route gives it (no dummy device here).
+    inNs('ip', ['route', 'add', SERVICE_CIDR, 'dev', 'lo', 'src', NODE_IP]);
     // Pods' traffic is routed (and masqueraded) by this namespace; bridged pod-to-pod traffic must
     // cross iptables too, for Services whose backend shares the bridge (both sysctls are per netns).
     inNs('sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
