@@ -1,7 +1,7 @@
 /**
  * `ophyd-service export-openapi [--out DIR] [--check]`: writes each HTTP service's OpenAPI document to
- * shared-schema/ (or DIR), and the TypeScript types of its operations beside the service's routes
- * (`src/api-types.ts`, what handlers are typed by); with --check, only compares and fails when a
+ * shared-schema/ (or DIR), and the TypeScript types of its operations into packages/api-types (what
+ * the services' handlers and the web UI's clients are typed by); with --check, only compares and fails when a
  * committed file is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,17 +20,12 @@ export const DOCUMENTS: Record<string, () => unknown> = {
   'queueserver_service.openapi.json': queueServerOpenApi,
 };
 
-/** Where each document's operation types go, by the same file name. */
+/** Where each document's operation types go (packages/api-types), by the same file name. */
+const API_TYPES = resolve(import.meta.dirname, '../packages/api-types/src');
 export const TYPES: Record<string, string> = {
-  'configuration_service.openapi.json': resolve(
-    import.meta.dirname,
-    '../services/configuration/src/api-types.ts',
-  ),
-  'direct_control.openapi.json': resolve(import.meta.dirname, '../services/direct-control/src/api-types.ts'),
-  'queueserver_service.openapi.json': resolve(
-    import.meta.dirname,
-    '../services/queueserver/src/api-types.ts',
-  ),
+  'configuration_service.openapi.json': join(API_TYPES, 'configuration.ts'),
+  'direct_control.openapi.json': join(API_TYPES, 'direct-control.ts'),
+  'queueserver_service.openapi.json': join(API_TYPES, 'queueserver.ts'),
 };
 
 export const SHARED_SCHEMA = resolve(import.meta.dirname, '..', 'shared-schema');

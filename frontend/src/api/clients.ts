@@ -1,8 +1,8 @@
+import type { paths as ConfigurationPaths } from '@ophyd-service/api-types/configuration';
+import type { paths as DirectControlPaths } from '@ophyd-service/api-types/direct-control';
+import type { paths as QueueServerPaths } from '@ophyd-service/api-types/queueserver';
 import createClient from 'openapi-fetch';
 import type { UiConfig } from '../config.ts';
-import type { paths as ConfigurationPaths } from './generated/configuration.ts';
-import type { paths as DirectControlPaths } from './generated/direct-control.ts';
-import type { paths as QueueServerPaths } from './generated/queueserver.ts';
 
 /** The typed clients of the services the page calls over HTTP. */
 export interface Clients {

@@ -1,6 +1,6 @@
+import type { components } from '@ophyd-service/api-types/configuration';
 import { useEffect, useState } from 'react';
 import type { Clients } from '../api/clients.ts';
-import type { components } from '../api/generated/configuration.ts';
 import type { UiConfig } from '../config.ts';
 import { DevicePanel } from './devices/DevicePanel.tsx';
 import { DeviceStatusBadges } from './devices/DeviceStatusBadges.tsx';

@@ -1,5 +1,6 @@
 /** The configuration service: state, health probes and the route table (operationId → handler, in precedence order). */
 import { join } from 'node:path';
+import type { operations } from '@ophyd-service/api-types/configuration';
 import type { Catalog } from '@ophyd-service/devices';
 import {
   type Bindings,
@@ -8,7 +9,6 @@ import {
   type Logger,
   type Service,
 } from '@ophyd-service/service-kit';
-import type { operations } from './api-types.ts';
 import type { ConfigurationConfig } from './config.ts';
 import * as components from './routes/components.ts';
 import * as devices from './routes/devices.ts';

@@ -6,8 +6,9 @@
  * the turn ends. Nothing outside this module reaches the table, and the lock use cases never take
  * the turn themselves.
  */
+
+import type { components } from '@ophyd-service/api-types/configuration';
 import { DomainError } from '@ophyd-service/service-kit';
-import type { components } from './api-types.ts';
 import { iso, type Lock, LockTable } from './locks.ts';
 import type { Mutex } from './mutex.ts';
 import type { Registry } from './registry.ts';

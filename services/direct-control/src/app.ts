@@ -1,5 +1,6 @@
 /** The direct-control service: PV reads and writes, monitors over WebSocket, device commanding. */
 import { join } from 'node:path';
+import type { operations } from '@ophyd-service/api-types/direct-control';
 import { type Catalog, loadCatalog } from '@ophyd-service/devices';
 import type { CaClient } from '@ophyd-service/epics-ca';
 import {
@@ -10,7 +11,6 @@ import {
   type Logger,
   type Service,
 } from '@ophyd-service/service-kit';
-import type { operations } from './api-types.ts';
 import type { DirectControlConfig } from './config.ts';
 import { DeviceManager } from './devices/manager.ts';
 import { MonitorHub } from './monitor/hub.ts';

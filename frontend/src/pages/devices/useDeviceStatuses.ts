@@ -1,6 +1,6 @@
+import type { components } from '@ophyd-service/api-types/configuration';
 import { useEffect, useState } from 'react';
 import type { Clients } from '../../api/clients.ts';
-import type { components } from '../../api/generated/configuration.ts';
 
 /** A device's lock and enabled state as the registry's `/devices/{name}/status` reports it. */
 export type DeviceStatus = components['schemas']['DeviceStatusResponse'];

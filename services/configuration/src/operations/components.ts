@@ -1,6 +1,7 @@
 /** Components from the PV maps, and address resolution over the class catalog (spec §1.4.37–1.4.39). */
+
+import type { components as schemas } from '@ophyd-service/api-types/configuration';
 import { resolvePath } from '@ophyd-service/devices';
-import type { components as schemas } from '../api-types.ts';
 import { derivePrefix, isSettable } from '../model.ts';
 import type { ConfigurationState } from '../state.ts';
 

@@ -3,8 +3,9 @@
  * Changes need the store (`unsupported` without it), take the registry's turn, write the store
  * first and only then change memory; a locked device is neither updated nor deleted.
  */
+
+import type { components } from '@ophyd-service/api-types/configuration';
 import { DomainError } from '@ophyd-service/service-kit';
-import type { components } from '../api-types.ts';
 import type { Glob } from '../glob.ts';
 import { normalizeMetadata, normalizeSpec } from '../model.ts';
 import type { DeviceLabel, DeviceMetadata, DeviceSpec } from '../schemas.ts';

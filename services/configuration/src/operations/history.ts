@@ -1,6 +1,7 @@
 /** The audit log and the change feed built on it (spec §1.4.8–1.4.9); both read the store. */
+
+import type { components } from '@ophyd-service/api-types/configuration';
 import { DomainError } from '@ophyd-service/service-kit';
-import type { components } from '../api-types.ts';
 import type { ConfigurationState } from '../state.ts';
 import type { AuditEntry } from '../store/store.ts';
 

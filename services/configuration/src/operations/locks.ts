@@ -2,8 +2,9 @@
  * Locking, availability and the lock policy (spec §1.4.12–1.4.17, 1.4.35, §5), over the lock book
  * (which runs each change with its audit in the registry's turn).
  */
+
+import type { components } from '@ophyd-service/api-types/configuration';
 import { DomainError, type DomainErrorKind } from '@ophyd-service/service-kit';
-import type { components } from '../api-types.ts';
 import type { LockConflict, LockRequest } from '../lock-book.ts';
 import { iso, type Lock } from '../locks.ts';
 import type { ConfigurationState } from '../state.ts';

@@ -2,8 +2,9 @@
  * The PV index and standalone PVs (spec §1.4.27–1.4.34, 1.4.36). Standalone PVs live in the store
  * (`unsupported` without it); their changes take the registry's turn like device changes.
  */
+
+import type { components } from '@ophyd-service/api-types/configuration';
 import { DomainError } from '@ophyd-service/service-kit';
-import type { components } from '../api-types.ts';
 import type { Glob } from '../glob.ts';
 import { derivePrefix } from '../model.ts';
 import { type ConfigurationState, STANDALONE_OFF } from '../state.ts';

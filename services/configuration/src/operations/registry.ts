@@ -1,6 +1,7 @@
 /** Registry administration: reset, clear and export (spec §1.4.24–1.4.26). All need the store. */
+
+import type { components } from '@ophyd-service/api-types/configuration';
 import { DomainError } from '@ophyd-service/service-kit';
-import type { components } from '../api-types.ts';
 import { bitsDocument, happiEntry } from '../export-formats.ts';
 import { LoadError, type LoadedDevice } from '../loaders/index.ts';
 import { type ConfigurationState, fromStored } from '../state.ts';

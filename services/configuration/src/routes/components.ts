@@ -1,6 +1,7 @@
 /** Components and address resolution (spec §1.4.37–1.4.39): thin handlers over operations/components.ts. */
+
+import type { operations } from '@ophyd-service/api-types/configuration';
 import type { Handler } from '@ophyd-service/service-kit';
-import type { operations } from '../api-types.ts';
 import * as components from '../operations/components.ts';
 import type { ConfigurationState } from '../state.ts';
 

@@ -1,6 +1,7 @@
 /** Device registry reads and device changes (spec §1.4.3–1.4.7, 1.4.10–1.4.11, 1.4.19–1.4.23): thin handlers over operations/devices.ts. */
+
+import type { operations } from '@ophyd-service/api-types/configuration';
 import type { Handler } from '@ophyd-service/service-kit';
-import type { operations } from '../api-types.ts';
 import * as devices from '../operations/devices.ts';
 import type { ConfigurationState } from '../state.ts';
 import { globParam } from './params.ts';

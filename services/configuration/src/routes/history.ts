@@ -1,6 +1,7 @@
 /** The audit log and the change feed (spec §1.4.8–1.4.9): thin handlers over operations/history.ts. */
+
+import type { operations } from '@ophyd-service/api-types/configuration';
 import type { Handler } from '@ophyd-service/service-kit';
-import type { operations } from '../api-types.ts';
 import * as audit from '../operations/history.ts';
 import type { ConfigurationState } from '../state.ts';
 

@@ -1,6 +1,7 @@
 /** Locking, availability and the lock policy (spec §1.4.12–1.4.17, 1.4.35, §5): thin handlers over operations/locks.ts. */
+
+import type { operations } from '@ophyd-service/api-types/configuration';
 import { DOMAIN_ERROR_STATUS, type Handler } from '@ophyd-service/service-kit';
-import type { operations } from '../api-types.ts';
 import * as locks from '../operations/locks.ts';
 import type { ConfigurationState } from '../state.ts';
 

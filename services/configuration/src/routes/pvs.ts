@@ -1,6 +1,7 @@
 /** The PV index, standalone PVs and PV health (spec §1.4.18, 1.4.27–1.4.36): thin handlers over operations/pvs.ts and operations/health.ts. */
+
+import type { operations } from '@ophyd-service/api-types/configuration';
 import type { Handler } from '@ophyd-service/service-kit';
-import type { operations } from '../api-types.ts';
 import * as health from '../operations/health.ts';
 import * as pvs from '../operations/pvs.ts';
 import type { ConfigurationState } from '../state.ts';

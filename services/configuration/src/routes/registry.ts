@@ -1,6 +1,7 @@
 /** Registry administration: reset, clear and export (spec §1.4.24–1.4.26): thin handlers over operations/registry.ts. */
+
+import type { operations } from '@ophyd-service/api-types/configuration';
 import type { Handler } from '@ophyd-service/service-kit';
-import type { operations } from '../api-types.ts';
 import * as registry from '../operations/registry.ts';
 import type { ConfigurationState } from '../state.ts';
 

@@ -4,6 +4,8 @@
  * stop-on-timeout, and dotted-address resolution. Every refusal is a DomainError; routes and
  * sockets share these.
  */
+
+import type { components } from '@ophyd-service/api-types/direct-control';
 import {
   Device,
   derivePrefix,
@@ -15,7 +17,6 @@ import {
   UnsupportedVerb,
 } from '@ophyd-service/devices';
 import { DomainError } from '@ophyd-service/service-kit';
-import type { components } from '../api-types.ts';
 import { isoNaive } from '../envelope.ts';
 import { RegistryUnavailable } from '../registry/provider.ts';
 import type { DirectControl } from '../state.ts';

@@ -3,9 +3,10 @@
  * through the registry, lock and value checks, with the IOC's verdict reported. Routes and sockets
  * both call these; every refusal is a DomainError.
  */
+
+import type { components } from '@ophyd-service/api-types/direct-control';
 import { DBR, type Reading } from '@ophyd-service/epics-ca';
 import { DOMAIN_ERROR_STATUS, DomainError } from '@ophyd-service/service-kit';
-import type { components } from '../api-types.ts';
 import { isoNaive } from '../envelope.ts';
 import type { PvMeta } from '../monitor/hub.ts';
 import type { DirectControl } from '../state.ts';

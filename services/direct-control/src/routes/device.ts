@@ -1,6 +1,7 @@
 /** Device commanding over REST (spec §1.8–1.12): thin handlers over `operations/devices.ts`. */
+
+import type { operations } from '@ophyd-service/api-types/direct-control';
 import type { Handler } from '@ophyd-service/service-kit';
-import type { operations } from '../api-types.ts';
 import { isoNaive } from '../envelope.ts';
 import { executeCommand, nestedCommand, resolveAddresses, stopDevice } from '../operations/devices.ts';
 import type { DirectControl } from '../state.ts';

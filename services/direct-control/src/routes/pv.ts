@@ -1,8 +1,9 @@
 /** PV reads and writes over REST (spec §1.3–1.7): thin handlers over `operations/pvs.ts`. */
+
+import type { operations } from '@ophyd-service/api-types/direct-control';
 import type { Reading } from '@ophyd-service/epics-ca';
 import { type Handler, HttpError } from '@ophyd-service/service-kit';
 import type { Context, Next } from 'koa';
-import type { operations } from '../api-types.ts';
 import { arrayBytes, arrayMeta, isoNaive, jsonValue, negotiate } from '../envelope.ts';
 import { connectedPvs, monitoredPv, readPv, requireWritable, setPv, setPvBatch } from '../operations/pvs.ts';
 import type { DirectControl } from '../state.ts';

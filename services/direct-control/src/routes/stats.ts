@@ -1,6 +1,7 @@
 /** The service's counters over REST (spec §1.2): a thin handler over `operations/status.ts`. */
+
+import type { operations } from '@ophyd-service/api-types/direct-control';
 import type { Handler } from '@ophyd-service/service-kit';
-import type { operations } from '../api-types.ts';
 import { stats as readStats, type SocketCounters } from '../operations/status.ts';
 import type { DirectControl } from '../state.ts';
 
