@@ -322,41 +322,53 @@ export function decodeDbr(type: number, payload: Buffer, count: number): DbrData
 
 /** decodeDbr of the payload `buf[start, end)`, read in place (a client decodes updates in the received chunk). */
 export function decodeDbrAt(type: number, buf: Buffer, start: number, end: number, count: number): DbrData {
+  const values = valuesAt(type, buf, start, end, count);
+  if (familyOf(type) === FAMILY.TIME)
+    // The TIME layout (status, severity, stamp) read at once into one object of one shape.
+    return {
+      values,
+      status: i16(buf, start),
+      severity: i16(buf, start + 2),
+      stamp: { secondsPastEpoch: u32(buf, start + 4), nanoseconds: u32(buf, start + 8) },
+    };
+  const data: DbrData = { values };
+  let offset = start;
+  for (const field of LAYOUTS[type]) offset = readField(buf, offset, field, nativeType(type), data);
+  return data;
+}
+
+/**
+ * The values of the payload `buf[start, end)` of `type`, past its metadata, with the checks
+ * decodeDbrAt makes. With `statusAt` and `timestampAt` it reads a TIME payload (nearly every
+ * monitor update) without the intermediate objects decodeDbrAt makes.
+ */
+export function valuesAt(type: number, buf: Buffer, start: number, end: number, count: number): Values {
   if (!isValidType(type)) throw new DbrError(`unknown DBR type ${type}`);
   const native = nativeType(type);
   const meta = META_SIZE[type];
   const length = end - start;
   if (length < meta) throw new DbrError(`DBR type ${type} needs ${meta} bytes of metadata, got ${length}`);
-  let data: DbrData;
-  let offset = start;
-  if (familyOf(type) === FAMILY.TIME) {
-    // What nearly every monitor update carries: status and stamp (the TIME layout), read at once
-    // into one object of one shape. `values` is set below; a shared placeholder costs nothing.
-    data = {
-      values: NO_VALUES,
-      status: i16(buf, start),
-      severity: i16(buf, start + 2),
-      stamp: { secondsPastEpoch: u32(buf, start + 4), nanoseconds: u32(buf, start + 8) },
-    };
-    offset += meta;
-  } else {
-    data = { values: NO_VALUES };
-    for (const field of LAYOUTS[type]) offset = readField(buf, offset, field, native, data);
-  }
+  const offset = start + meta;
   const available = length - meta;
   if (native === DBR.STRING) {
     const n = Math.min(count, Math.ceil(available / MAX_STRING_SIZE));
-    data.values = Array.from({ length: n }, (_, i) =>
+    return Array.from({ length: n }, (_, i) =>
       readCString(buf, offset + i * MAX_STRING_SIZE, MAX_STRING_SIZE, end),
     );
-    return data;
   }
   const bytes = count * ELEMENT_SIZE[native];
   if (available < bytes)
     throw new DbrError(`DBR type ${type} with ${count} elements needs ${meta + bytes} bytes, got ${length}`);
-  data.values = readValues(buf, offset, native, count);
-  return data;
+  return readValues(buf, offset, native, count);
 }
+
+/** The alarm status of an STS, TIME, GR or CTRL payload starting at `start` (its first field). */
+export const statusAt = (buf: Buffer, start: number) => i16(buf, start);
+/** The alarm severity of such a payload. */
+export const severityAt = (buf: Buffer, start: number) => i16(buf, start + 2);
+/** The Unix time in seconds of a TIME payload's stamp, read in place (unixSeconds without the stamp object). */
+export const timestampAt = (buf: Buffer, start: number) =>
+  u32(buf, start + 4) + EPICS_EPOCH_OFFSET + u32(buf, start + 8) / 1e9;
 
 function readField(buf: Buffer, offset: number, field: Field, native: number, data: DbrData): number {
   switch (field.kind) {
@@ -396,7 +408,6 @@ function readField(buf: Buffer, offset: number, field: Field, native: number, da
 
 /** Below this many elements, values are read one by one: cheaper than a byte-swapped bulk copy. */
 const SMALL_COUNT = 16;
-const NO_VALUES: Values = new Float64Array(0);
 
 function readValues(buf: Buffer, offset: number, native: number, count: number): NumericArray {
   // Taking `out.buffer` moves a small array's storage off the heap: a scalar (the usual monitor

@@ -3,7 +3,7 @@
  * subscriptions, echo-based liveness and flow control (EVENTS_OFF while the consumer lags).
  */
 import { connect, type Socket } from 'node:net';
-import { dataSize, decodeDbrAt, nativeType, typeOf } from '../dbr.ts';
+import { dataSize, nativeType, typeOf } from '../dbr.ts';
 import {
   CMD,
   decodeResponse,
@@ -17,7 +17,7 @@ import { ECA, ecaSucceeded } from '../status.ts';
 import { FrameReader, type FrameView } from '../stream.ts';
 import type { Channel, Monitor } from './channel.ts';
 import { CaError, CaTimeoutError } from './errors.ts';
-import { toReading } from './reading.ts';
+import { readingAt } from './reading.ts';
 import { payloadLimit, tooLargeError } from './size-limit.ts';
 
 export interface CircuitOwner {
@@ -270,8 +270,10 @@ export class ClientCircuit {
     const monitor = this.monitors.get(header.param2);
     // A zero-count reply acknowledges a cancel; failures carry an error status.
     if (!monitor || (header.dataCount === 0 && end === start) || !ecaSucceeded(header.param1)) return;
-    const data = decodeDbrAt(header.dataType, bytes, start, end, header.dataCount);
-    monitor.onUpdate(toReading(monitor.channel.name, header.dataType, monitor.channel.nativeCount, data));
+    const { channel } = monitor;
+    monitor.onUpdate(
+      readingAt(channel.name, header.dataType, channel.nativeCount, bytes, start, end, header.dataCount),
+    );
   }
 
   /**

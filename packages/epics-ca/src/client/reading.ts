@@ -1,5 +1,17 @@
 /** What a get or a monitor update delivers: the values with their alarm state, time and metadata. */
-import { type DbrData, FAMILY, familyOf, type Limits, unixSeconds, type Values } from '../dbr.ts';
+import {
+  type DbrData,
+  decodeDbrAt,
+  FAMILY,
+  familyOf,
+  type Limits,
+  severityAt,
+  statusAt,
+  timestampAt,
+  unixSeconds,
+  type Values,
+  valuesAt,
+} from '../dbr.ts';
 
 export interface Reading {
   name: string;
@@ -47,4 +59,32 @@ export function toReading(name: string, dataType: number, nativeCount: number, d
   if (data.limits !== undefined) reading.limits = data.limits;
   if (data.stamp) reading.timestamp = unixSeconds(data.stamp);
   return reading;
+}
+
+/**
+ * The reading of the payload `buf[start, end)`, read in place. A TIME payload (nearly every
+ * monitor update) becomes its reading directly: the values array and the reading are all it
+ * allocates, where decodeDbrAt + toReading would also make the decoded data and its stamp.
+ */
+export function readingAt(
+  name: string,
+  dataType: number,
+  nativeCount: number,
+  buf: Buffer,
+  start: number,
+  end: number,
+  count: number,
+): Reading {
+  if (familyOf(dataType) !== FAMILY.TIME)
+    return toReading(name, dataType, nativeCount, decodeDbrAt(dataType, buf, start, end, count));
+  const values = valuesAt(dataType, buf, start, end, count);
+  return {
+    name,
+    value: nativeCount === 1 && values.length === 1 ? values[0] : values,
+    values,
+    dataType,
+    status: statusAt(buf, start),
+    severity: severityAt(buf, start),
+    timestamp: timestampAt(buf, start),
+  };
 }
