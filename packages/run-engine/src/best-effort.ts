@@ -5,7 +5,16 @@
  * `peaks`: com, cen, max, min, fwhm by field). As in bluesky, `disable_plots()` also stops the
  * peak statistics, which are computed by the plots' companions.
  */
-import type { Document, DocumentName, Event, EventDescriptor, RunStart, RunStop } from './documents.ts';
+import {
+  type Document,
+  type DocumentName,
+  type Event,
+  type EventDescriptor,
+  type EventPage,
+  type RunStart,
+  type RunStop,
+  unpackEventPage,
+} from './documents.ts';
 import { LiveTable } from './live-table.ts';
 import { PeakStats } from './peak-stats.ts';
 
@@ -121,12 +130,17 @@ export class BestEffortCallback {
     this.plots = false;
   }
 
-  /** The subscriber callback: RE.subscribe(bec.callback). */
+  /**
+   * The subscriber callback: RE.subscribe(bec.callback). A page (a collected flyer's) counts as
+   * its events one by one: table rows, baseline readings and peak statistics alike.
+   */
   readonly callback = (name: DocumentName, doc: Document): void => {
     if (!(this.table || this.baseline || this.plots)) return;
     if (name === 'start') this.onStart(doc as RunStart);
     else if (name === 'descriptor') this.onDescriptor(doc as EventDescriptor);
     else if (name === 'event') this.onEvent(doc as Event);
+    else if (name === 'event_page')
+      for (const event of unpackEventPage(doc as EventPage)) this.onEvent(event);
     else if (name === 'stop') this.onStop(doc as RunStop);
   };
 
@@ -166,10 +180,21 @@ export class BestEffortCallback {
     }
     if (stream === 'primary' && this.cleanupMotorHeuristic) {
       // The guessed dimensions are object names: the descriptor says which fields they mean.
+      // The flag outlives its run, as bluesky's does: a run with no hints and no primary stream
+      // leaves it set for the next run's primary descriptor.
       this.cleanupMotorHeuristic = false;
-      this.dimFields = this.dimFields.flatMap((obj) =>
-        obj === 'time' ? ['time'] : (doc.hints?.[obj]?.fields ?? doc.object_keys[obj] ?? []),
-      );
+      const fixed: string[] = [];
+      for (const obj of this.dimFields) {
+        const fields = obj === 'time' ? ['time'] : (doc.hints?.[obj]?.fields ?? doc.object_keys[obj]);
+        if (!fields) {
+          // bluesky's descriptor fails here (a KeyError its callback wrapper logs): the stream
+          // gets neither a table nor plots, and the dimensions stay as they were.
+          this.warn(`BestEffortCallback: no object '${obj}' in the '${stream}' descriptor`);
+          return;
+        }
+        fixed.push(...fields);
+      }
+      this.dimFields = fixed;
     }
     const columns = hintedFields(doc).filter((c) => !this.allDimFields.includes(c));
     this.setUpPeakStats(doc, stream, columns);

@@ -247,6 +247,24 @@ export function packEventPage(events: Event[]): EventPage {
 }
 
 /**
+ * The events of a page, row by row (event-model's unpack_event_page): what callbacks that handle
+ * events do with a page, as bluesky's CallbackBase does.
+ */
+export function unpackEventPage(page: EventPage): Event[] {
+  const row = <T>(columns: Record<string, T[]> | undefined, i: number) =>
+    Object.fromEntries(Object.entries(columns ?? {}).map(([k, values]) => [k, values[i]]));
+  return page.uid.map((uid, i) => ({
+    descriptor: page.descriptor,
+    uid,
+    time: page.time[i],
+    seq_num: page.seq_num[i],
+    data: row(page.data, i),
+    timestamps: row(page.timestamps, i),
+    filled: row(page.filled, i),
+  }));
+}
+
+/**
  * A page a device packed itself (EventPageCollectable): the engine gives it uids, seq_nums from
  * `seqStart`, and one time for every row, as event-model's ComposeEventPage does.
  */

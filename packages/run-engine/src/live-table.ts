@@ -2,7 +2,16 @@
  * A live table for the console, one row per event of the primary stream, in the layout of
  * bluesky's LiveTable (what the BestEffortCallback prints): seq_num, time, then the hinted fields.
  */
-import type { Document, DocumentName, Event, EventDescriptor, RunStart, RunStop } from './documents.ts';
+import {
+  type Document,
+  type DocumentName,
+  type Event,
+  type EventDescriptor,
+  type EventPage,
+  type RunStart,
+  type RunStop,
+  unpackEventPage,
+} from './documents.ts';
 
 export interface LiveTableOptions {
   /** Columns to show; by default the fields the devices hint, in descriptor order. */
@@ -63,11 +72,13 @@ export class LiveTable {
     };
   }
 
-  /** The subscriber callback: RE.subscribe(table.callback). */
+  /** The subscriber callback: RE.subscribe(table.callback). A page prints a row per event. */
   readonly callback = (name: DocumentName, doc: Document): void => {
     if (name === 'start') this.start = doc as RunStart;
     else if (name === 'descriptor') this.onDescriptor(doc as EventDescriptor);
     else if (name === 'event') this.onEvent(doc as Event);
+    else if (name === 'event_page')
+      for (const event of unpackEventPage(doc as EventPage)) this.onEvent(event);
     else if (name === 'stop') this.onStop(doc as RunStop);
   };
 
@@ -118,7 +129,7 @@ export class LiveTable {
         ? c.format(doc.seq_num)
         : c.key === 'time'
           ? c.format(doc.time)
-          : c.key in doc.data
+          : c.key in doc.data && doc.filled?.[c.key] !== false
             ? c.format(doc.data[c.key])
             : '',
     );

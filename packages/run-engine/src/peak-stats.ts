@@ -5,7 +5,13 @@
  * and last. Computed in numpy's order of operations (pairwise sums, np.interp) so the figures are
  * bluesky's to the last bit.
  */
-import type { Document, DocumentName, Event } from './documents.ts';
+import {
+  type Document,
+  type DocumentName,
+  type Event,
+  type EventPage,
+  unpackEventPage,
+} from './documents.ts';
 
 export interface PeakFigures {
   min: [number, number] | null;
@@ -150,11 +156,12 @@ export class PeakStats implements PeakFigures {
 
   /**
    * The subscriber callback (RE.subscribe(ps.callback)): every event of a run counts, and a new
-   * run starts afresh (bluesky's keeps collecting across runs).
+   * run starts afresh (bluesky's keeps collecting across runs). A page counts as its events.
    */
   readonly callback = (name: DocumentName, doc: Document): void => {
     if (name === 'start') this.events = [];
     else if (name === 'event') this.events.push(doc as Event);
+    else if (name === 'event_page') this.events.push(...unpackEventPage(doc as EventPage));
     else if (name === 'stop') this.compute();
   };
 

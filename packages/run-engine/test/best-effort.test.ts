@@ -6,12 +6,36 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BestEffortCallback, pythonText } from '../src/best-effort.ts';
 import { numpySum, PeakStats, peakFigures } from '../src/peak-stats.ts';
-import { count, grid_scan, scan } from '../src/plans/plans.ts';
+import { count, fly, grid_scan, scan } from '../src/plans/plans.ts';
 import { SupplementalData } from '../src/plans/preprocessors.ts';
+import { close_run, open_run, trigger_and_read } from '../src/plans/stubs.ts';
+import { DeviceStatus } from '../src/status.ts';
 import { recordingEngine } from './helpers.ts';
 
 const utcTime = (s: number) => new Date(s * 1000).toISOString().slice(11, 21);
 const utcDate = (s: number) => new Date(s * 1000).toISOString().slice(0, 19).replace('T', ' ');
+
+/**
+ * A flyer handing over x (its motor) and y (a triangle peaking at x = 0) in two event pages of
+ * stream `primary`, as a fly scan's detector does.
+ */
+const triangleFlyer = () => ({
+  name: 'pager',
+  kickoff: () => DeviceStatus.done(),
+  complete: () => DeviceStatus.done(),
+  describe_collect: () => ({
+    primary: {
+      x: { source: 'sim:x', dtype: 'number', shape: [] },
+      y: { source: 'sim:y', dtype: 'number', shape: [] },
+    },
+  }),
+  collect_pages: () => [
+    { data: { x: [-1, -0.5], y: [0, 0.5] }, timestamps: { x: [1, 2], y: [1, 2] } },
+    { data: { x: [0, 0.5, 1], y: [1, 0.5, 0] }, timestamps: { x: [3, 4, 5], y: [3, 4, 5] } },
+  ],
+});
+/** A fly scan whose start names x as its dimension, as a plan's hints would. */
+const flyAlongX = () => fly([triangleFlyer()], { md: { hints: { dimensions: [[['x'], 'primary']] } } });
 
 describe('PeakStats', () => {
   it('finds a triangle peak: extremes, centre of mass, half-way crossings, centre and width', () => {
@@ -62,6 +86,17 @@ describe('PeakStats', () => {
     assert.deepEqual(stats.derivative_stats?.max, [0, 1 - edge]);
     await RE.run(count([devices.det], 2));
     assert.equal(stats.cen, null, 'a count has no motor field: nothing to compute');
+  });
+
+  it("as a subscriber: a page's events count one by one", async () => {
+    const { RE } = recordingEngine();
+    const stats = new PeakStats('x', 'y');
+    RE.subscribe(stats.callback);
+    await RE.run(flyAlongX());
+    assert.deepEqual(stats.x_data, [-1, -0.5, 0, 0.5, 1]);
+    assert.deepEqual(stats.y_data, [0, 0.5, 1, 0.5, 0]);
+    assert.deepEqual(stats.crossings, [-0.5, 0.5]);
+    assert.deepEqual([stats.cen, stats.fwhm, stats.com], [0, 1, 0]);
   });
 });
 
@@ -134,6 +169,73 @@ describe('BestEffortCallback', () => {
       '\n',
     ]);
     assert.deepEqual(bec.peaks.cen, {});
+  });
+
+  it("a fly scan's event pages: a table row per event and the peak of the collected points", async () => {
+    const { RE, docs } = recordingEngine();
+    const out: string[] = [];
+    const bec = new BestEffortCallback({ print: (t) => out.push(t), formatTime: utcTime });
+    bec.disable_heading();
+    RE.subscribe(bec.callback);
+    await RE.run(flyAlongX(), { planName: 'fly' }); // bluesky's RE names the plan after its generator
+    assert.deepEqual(
+      docs.map(([name]) => name),
+      ['start', 'descriptor', 'event_page', 'event_page', 'stop'],
+      'the flyer is collected as pages, not events',
+    );
+    assert.deepEqual(out, [
+      "New stream: 'primary'",
+      '+-----------+------------+------------+------------+',
+      '|   seq_num |       time |          x |          y |',
+      '+-----------+------------+------------+------------+',
+      '|         1 | 22:13:20.0 |     -1.000 |      0.000 |',
+      '|         2 | 22:13:20.0 |     -0.500 |      0.500 |',
+      '|         3 | 22:13:20.0 |      0.000 |      1.000 |',
+      '|         4 | 22:13:20.0 |      0.500 |      0.500 |',
+      '|         5 | 22:13:20.0 |      1.000 |      0.000 |',
+      '+-----------+------------+------------+------------+',
+      "generator fly ['uid-1'] (scan num: 1)",
+      '',
+      '\n',
+    ]);
+    // The triangle: half-way (0.5) is crossed at -0.5 and 0.5.
+    assert.deepEqual(bec.peaks, {
+      com: { y: 0 },
+      cen: { y: 0 },
+      max: { y: [0, 1] },
+      min: { y: [-1, 0] },
+      fwhm: { y: 1 },
+    });
+  });
+
+  it('a run without hints nor a primary stream leaves the motor guess for the next run, whose primary stream then gets no table nor plots (as in bluesky)', async () => {
+    const { RE, devices } = recordingEngine();
+    const out: string[] = [];
+    const warnings: string[] = [];
+    const bec = new BestEffortCallback({ print: (t) => out.push(t), warn: (m) => warnings.push(m) });
+    bec.disable_heading();
+    RE.subscribe(bec.callback);
+    await RE.run(
+      (function* () {
+        yield* open_run();
+        yield* trigger_and_read([devices.det], 'other');
+        yield* close_run();
+      })(),
+    );
+    out.length = 0;
+    await RE.run(flyAlongX(), { planName: 'fly' });
+    // 'x' is taken for an object name, and the descriptor has no object 'x' (only 'pager').
+    assert.deepEqual(out, ["New stream: 'primary'", '', '\n']);
+    assert.deepEqual(bec.peaks.cen, {});
+    assert.equal(warnings.length, 1);
+    out.length = 0;
+    await RE.run(flyAlongX(), { planName: 'fly' });
+    assert.equal(
+      out[1],
+      '+-----------+------------+------------+------------+',
+      'the run after is whole again',
+    );
+    assert.deepEqual(bec.peaks.cen, { y: 0 });
   });
 
   it("writes readings as Python's str() does", () => {

@@ -50,4 +50,57 @@ describe('LiveTable', () => {
       else process.env.TZ = zone;
     }
   });
+
+  it('prints a row per event of a page, leaving a field blank where the page says it is not filled', () => {
+    const lines: string[] = [];
+    const utc = (s: number) => new Date(s * 1000).toISOString().slice(11, 21);
+    const table = new LiveTable({ fields: ['a', 'b'], print: (l) => lines.push(l), formatTime: utc });
+    const key = { source: 'sim', dtype: 'number', shape: [] } as const;
+    table.callback('start', { uid: 'run-1', time: 0, plan_type: 'generator', plan_name: 'fly', scan_id: 7 });
+    table.callback('descriptor', {
+      uid: 'desc-1',
+      run_start: 'run-1',
+      time: 0,
+      name: 'primary',
+      data_keys: { a: key, b: { ...key, precision: 1 } },
+      configuration: {},
+      hints: {},
+      object_keys: { flyer: ['a', 'b'] },
+    });
+    table.callback('event_page', {
+      descriptor: 'desc-1',
+      uid: ['e1', 'e2'],
+      time: [1700000000, 1700000000.5],
+      seq_num: [1, 2],
+      data: { a: [1.5, 2.25], b: [10, 20] },
+      timestamps: { a: [0, 0], b: [0, 0] },
+      filled: { b: [true, false] },
+    });
+    table.callback('event_page', {
+      descriptor: 'another',
+      uid: ['e3'],
+      time: [0],
+      seq_num: [1],
+      data: { a: [9], b: [9] },
+      timestamps: { a: [0], b: [0] },
+      filled: {},
+    });
+    table.callback('stop', {
+      uid: 'stop-1',
+      time: 2,
+      run_start: 'run-1',
+      exit_status: 'success',
+      reason: '',
+      num_events: { primary: 2 },
+    });
+    assert.deepEqual(lines, [
+      '+-----------+------------+------------+------------+',
+      '|   seq_num |       time |          a |          b |',
+      '+-----------+------------+------------+------------+',
+      '|         1 | 22:13:20.0 |      1.500 |       10.0 |',
+      '|         2 | 22:13:20.5 |      2.250 |            |',
+      '+-----------+------------+------------+------------+',
+      "generator fly ['run-1'] (scan num: 7)",
+    ]);
+  });
 });

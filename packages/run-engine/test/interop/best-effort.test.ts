@@ -13,10 +13,41 @@ import { after, before, describe, it } from 'node:test';
 import { BestEffortCallback, type PeakResults } from '../../src/best-effort.ts';
 import { RunEngine } from '../../src/engine/run-engine.ts';
 import { JsonlWriter } from '../../src/jsonl.ts';
-import { count, grid_scan, list_scan, rel_scan, scan } from '../../src/plans/plans.ts';
+import { count, fly, grid_scan, list_scan, rel_scan, scan } from '../../src/plans/plans.ts';
 import { SupplementalData } from '../../src/plans/preprocessors.ts';
 import { mv } from '../../src/plans/stubs.ts';
+import { MockFlyer } from '../../src/sim/flyer.ts';
 import { hw } from '../../src/sim/hw.ts';
+import { DeviceStatus } from '../../src/status.ts';
+
+/**
+ * A flyer handing over a peak sampled off the grid (x, y) in pages of a few rows, in the stream
+ * its describe_collect names.
+ */
+function pagingFlyer(stream: string, rows: number, perPage: number) {
+  const x = Array.from({ length: rows }, (_, i) => -2.05 + (4.5 * i) / (rows - 1));
+  const y = x.map((v, i) => Math.exp(-((v - 0.3) ** 2) / 0.8) + ((i * 7) % 5) * 0.013);
+  const pages: { data: Record<string, number[]>; timestamps: Record<string, number[]> }[] = [];
+  for (let i = 0; i < rows; i += perPage) {
+    const stamps = x.slice(i, i + perPage).map((_, k) => 1700000000.25 + i + k);
+    pages.push({
+      data: { x: x.slice(i, i + perPage), y: y.slice(i, i + perPage) },
+      timestamps: { x: stamps, y: stamps },
+    });
+  }
+  return {
+    name: 'pager',
+    kickoff: () => DeviceStatus.done(),
+    complete: () => DeviceStatus.done(),
+    describe_collect: () => ({
+      [stream]: {
+        x: { source: 'sim:x', dtype: 'number', shape: [] },
+        y: { source: 'sim:y', dtype: 'number', shape: [], precision: 4 },
+      },
+    }),
+    collect_pages: () => pages,
+  };
+}
 
 const repoRoot = join(import.meta.dirname, '../../../..');
 const venv = process.env.OPHYD_PEERS_VENV ?? join(repoRoot, '.venv-peers');
@@ -78,5 +109,50 @@ describe("our BestEffortCallback against bluesky's", () => {
     // The mv runs print nothing and leave peaks empty, in both.
     assert.deepEqual(peaks, theirs.peaks);
     assert.ok(peaks.some((p) => typeof p.cen.noisy_det === 'number' && typeof p.fwhm.det === 'number'));
+  });
+
+  it("prints the same text and finds the same peaks for fly scans (flyers' event pages)", async () => {
+    const h = hw({ seed: 5 });
+    const RE = new RunEngine({ md: { beamline: 'TST' } });
+    const path = join(dir, 'fly.jsonl');
+    const writer = new JsonlWriter(path);
+    const printed: string[] = [];
+    const bec = new BestEffortCallback({ print: (t) => printed.push(`${t}\n`), warn: () => {} });
+    const peaks: PeakResults[] = [];
+    const docNames = new Set<string>();
+    RE.subscribe(writer.callback);
+    RE.subscribe(bec.callback);
+    RE.subscribe((name) => {
+      docNames.add(name);
+      if (name === 'stop') peaks.push(structuredClone(bec.peaks));
+    });
+    const alongMotor = { hints: { dimensions: [[['motor'], 'primary']] } };
+    const alongX = { hints: { dimensions: [[['x'], 'primary']] } };
+    const flyRun = async (plan: ReturnType<typeof fly>) =>
+      assert.equal((await RE.run(plan, { planName: 'fly' })).exitStatus, 'success');
+    // The dimensions' stream: a table row per event, the peak of noisy_det along the motor.
+    await flyRun(fly([new MockFlyer('primary', h.noisy_det, h.motor, -2.1, 2.4, 25)], { md: alongMotor }));
+    // A device's own pages, more rows than the header's interval of 50.
+    await flyRun(fly([pagingFlyer('primary', 61, 7)], { md: alongX }));
+    await RE.run(mv(h.motor2, 0.25)); // off whole numbers (JSON would give Python ints)
+    RE.preprocessors.push(new SupplementalData({ baseline: [h.motor2, h.det2] }));
+    await flyRun(fly([pagingFlyer('primary', 9, 4)], { md: alongX }));
+    // A stream of its own (flyer1), plotted against time. Its start has no hints, so the next
+    // run's primary descriptor looks up 'motor' as an object, fails, and gets neither a table nor
+    // plots, in bluesky and in ours.
+    await flyRun(fly([h.flyer1]));
+    await flyRun(fly([pagingFlyer('primary', 9, 4)], { md: alongX }));
+    await writer.close();
+    assert.ok(docNames.has('event_page'), 'the flyers were collected as event pages');
+
+    const theirs = await blueskyBec(path);
+    assert.equal(printed.join(''), theirs.text);
+    assert.deepEqual(peaks, theirs.peaks);
+    assert.equal(peaks.length, 5);
+    assert.ok(
+      [peaks[0].cen.noisy_det, peaks[1].cen.y, peaks[2].cen.y].every((cen) => typeof cen === 'number'),
+      'each run along a motor or x found its peak',
+    );
+    assert.deepEqual(peaks[4].cen, {}, 'the run after the unhinted one has no plots');
   });
 });
