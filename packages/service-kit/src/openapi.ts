@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { callInChild } from './child-call.ts';
 import { Router } from './required.ts';
-import { withSwaggerJsdoc } from './swagger-jsdoc-loader.ts';
 import type { Schema } from './validation.ts';
 
 export interface ApiInfo {
@@ -21,18 +21,25 @@ export function buildOpenApi(
   sources: string[],
   schemas: Record<string, Schema>,
 ): Record<string, unknown> {
-  const doc = withSwaggerJsdoc((swaggerJsdoc) =>
-    swaggerJsdoc({
-      failOnErrors: true,
-      // The probes' bodies are the service's to describe: its own HealthResponse/ReadyResponse win.
-      definition: { openapi: '3.1.0', info, components: { schemas: { ...PROBE_SCHEMAS, ...schemas } } },
-      apis: [join(import.meta.dirname, 'health.ts'), ...sources],
-    }),
-  ) as Record<string, unknown>;
+  // The probes' bodies are the service's to describe: its own HealthResponse/ReadyResponse win.
+  const definition = { openapi: '3.1.0', info, components: { schemas: { ...PROBE_SCHEMAS, ...schemas } } };
+  const apis = [join(import.meta.dirname, 'health.ts'), ...sources];
+  // Services built back to back in one process (tests) build each document once.
+  const key = JSON.stringify([definition, apis.map((path) => [path, statSync(path).mtimeMs])]);
+  let built = jsdocDocuments.get(key);
+  if (!built) {
+    built = JSON.stringify(callInChild(JSDOC_DOCUMENT, 'jsdocDocument', [definition, apis]));
+    jsdocDocuments.set(key, built);
+  }
+  const doc = JSON.parse(built) as Record<string, unknown>;
   checkResponses(doc);
   documentKitRefusals(doc);
   return sortPaths(doc);
 }
+
+/** swagger-jsdoc's documents by their inputs, as JSON text (each caller gets its own copy to complete). */
+const jsdocDocuments = new Map<string, string>();
+const JSDOC_DOCUMENT = new URL('./jsdoc-document.ts', import.meta.url).href;
 
 /** What /health and /ready answer when a service does not describe its probes further. */
 const PROBE_SCHEMAS: Record<string, Schema> = {

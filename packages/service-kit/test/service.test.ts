@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Router from '@koa/router';
-import { createLogger, createService, type Service } from '../src/index.ts';
+import { buildOpenApi, createLogger, createService, type Service } from '../src/index.ts';
 import { schemas, widgetRoutes } from './fixtures/widgets.ts';
 
 function exampleService(): Service {
@@ -210,5 +210,17 @@ describe('service-kit lifecycle', () => {
     assert.deepEqual(await inFlight, { released: true });
     await closing;
     assert.deepEqual(events, ['response 200', 'hook', 'closed']);
+  });
+});
+
+describe('OpenAPI document built in a child process', () => {
+  it("stops start-up with swagger-jsdoc's reason when a route's @openapi block does not parse", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'openapi-'));
+    const route = join(dir, 'route.ts');
+    await writeFile(route, '/**\n * @openapi\n * /x:\n *   get:\n *     responses: [unclosed\n */\n');
+    assert.throws(
+      () => buildOpenApi({ title: 'Broken', version: '1' }, [route], {}),
+      (err: Error) => err.message.includes(route) && err.message.includes('flow sequence'),
+    );
   });
 });
