@@ -22,6 +22,7 @@ export type Command =
   | 'monitor'
   | 'unmonitor'
   | 'wait_for'
+  | 'prepare'
   | 'kickoff'
   | 'complete'
   | 'collect'

@@ -93,6 +93,11 @@ export interface Stoppable extends HasName {
   stop(options?: { success?: boolean }): MaybePromise<void>;
 }
 
+/** bluesky's Preparable: set up for a scan with the given parameters (a fly scan's frames, say). */
+export interface Preparable {
+  prepare(value: unknown): MaybePromise<Status>;
+}
+
 export interface Flyable extends HasName {
   kickoff(): MaybePromise<Status>;
   complete(): MaybePromise<Status>;

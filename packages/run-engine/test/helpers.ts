@@ -36,7 +36,10 @@ export function formatMsg(m: Msg): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .filter(([k]) => !['plan_args', 'plan_pattern_args'].includes(k))
     .map(([k, v]) => `${k}=${k === 'group' && typeof v === 'string' ? 'G' : JSON.stringify(v)}`);
-  const args = m.args.map((a) => (typeof a === 'object' && a !== null ? nameOf(a) : JSON.stringify(a)));
+  // Devices by name; plain values (a prepare's parameters) as JSON.
+  const named = (a: unknown) =>
+    typeof a === 'object' && a !== null && typeof (a as { name?: unknown }).name === 'string';
+  const args = m.args.map((a) => (named(a) ? nameOf(a) : JSON.stringify(a)));
   return [m.command, m.obj === null ? 'None' : nameOf(m.obj), `[${args.join(', ')}]`, ...kwargs].join(' ');
 }
 

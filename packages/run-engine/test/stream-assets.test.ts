@@ -31,11 +31,13 @@ import {
   kickoff,
   kickoff_all,
   open_run,
+  prepare,
+  wait_group,
 } from '../src/plans/stubs.ts';
 import type { DataKey } from '../src/protocols.ts';
 import { SimStreamDetector } from '../src/sim/stream-detector.ts';
 import { DeviceStatus } from '../src/status.ts';
-import { names, recordingEngine, until } from './helpers.ts';
+import { formatMsg, names, recordingEngine, until } from './helpers.ts';
 
 type Docs = [DocumentName, Document][];
 const all = <T>(docs: Docs, name: DocumentName) => docs.filter(([n]) => n === name).map(([, d]) => d as T);
@@ -688,5 +690,93 @@ describe('flyers handing over events', () => {
     const [page] = all<EventPage>(docs, 'event_page');
     assert.deepEqual(page.data, { img: ['r1/0', 'r1/1'] });
     assert.deepEqual(page.filled, { img: [false, false] });
+  });
+});
+
+describe("bluesky's prepare message", () => {
+  it('prepare(det, value, wait=True): the device is prepared before the scan, as its frame count shows', async () => {
+    const { RE, docs, messages, clock } = recordingEngine();
+    const det = new SimStreamDetector('det', { clock, save_path: dir, frames: 10, exposure: 0.1 });
+    function* plan(): SyncPlan<void> {
+      yield* open_run();
+      yield* prepare(det, { frames: 3, exposure: 0 }, { wait: true });
+      yield* declare_stream([det], { name: 'primary', collect: true });
+      yield* kickoff(det, { wait: true });
+      yield* complete(det, { wait: true });
+      yield* collect(det, { name: 'primary' });
+      yield* close_run();
+    }
+    const result = await RE.run(plan());
+    assert.equal(result.exitStatus, 'success', String(result.error));
+    const wait = 'wait None [] error_on_timeout=true group=null timeout=null watch=[]';
+    assert.deepEqual(messages.map(formatMsg), [
+      'open_run None []',
+      'prepare det [{"frames":3,"exposure":0}] group=null',
+      wait,
+      'declare_stream None [det] collect=true name="primary"',
+      'kickoff det [] group=null',
+      wait,
+      'complete det [] group=null',
+      wait,
+      'collect det [] name="primary" return_payload=true stream=false',
+      'close_run None [] exit_status=null reason=null',
+    ]);
+    // Three frames written at kickoff (exposure 0), not the ten the detector was built with.
+    const datums = all<StreamDatum>(docs, 'stream_datum');
+    assert.deepEqual(
+      datums.map((d) => d.indices),
+      [
+        { start: 0, stop: 3 },
+        { start: 0, stop: 3 },
+      ],
+    );
+  });
+
+  it("a grouped prepare's status is waited for by wait(group), and the plan goes on only when it is done", async () => {
+    const { RE, messages } = recordingEngine();
+    let finish: () => void = () => {
+      throw new Error('prepare was not called');
+    };
+    const prepared: unknown[] = [];
+    const device = {
+      name: 'stage',
+      prepare(value: unknown) {
+        prepared.push(value);
+        return new DeviceStatus(new Promise<void>((resolve) => (finish = resolve)));
+      },
+    };
+    const after: string[] = [];
+    function* plan(): SyncPlan<void> {
+      const status = yield* prepare(device, 2.5, { group: 'setup' });
+      after.push(`returned a status: ${status instanceof DeviceStatus}`);
+      yield* wait_group('setup');
+      after.push('waited');
+    }
+    const run = RE.run(plan());
+    await until(() => messages.some((m) => m.command === 'wait'), 'the wait on the group');
+    assert.deepEqual(prepared, [2.5]);
+    assert.deepEqual(after, ['returned a status: true'], 'the plan waits while the status runs');
+    finish();
+    assert.equal((await run).exitStatus, 'success');
+    assert.deepEqual(after, ['returned a status: true', 'waited']);
+  });
+
+  it('a failed prepare fails the plan at the wait; a device without prepare() is refused', async () => {
+    const { RE, clock } = recordingEngine();
+    const det = new SimStreamDetector('det', { clock, save_path: dir, frames: 4, exposure: 1 });
+    const busy = await RE.run(
+      (function* (): SyncPlan<void> {
+        yield* open_run();
+        yield* kickoff(det, { wait: true });
+        yield* prepare(det, { frames: 2 }, { wait: true });
+        yield* close_run();
+      })(),
+    );
+    assert.equal(busy.exitStatus, 'fail');
+    assert.match(String(busy.error), /det is acquiring: prepare it once it is done/);
+    assert.equal(det.frames, 4, 'the refused prepare changed nothing');
+    const none = await RE.run(prepare({ name: 'plain' }, 1, { wait: true }));
+    assert.equal(none.exitStatus, 'fail');
+    assert.match(String(none.error), /plain cannot prepare: it has no prepare\(\) method/);
   });
 });

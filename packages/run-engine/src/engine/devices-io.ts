@@ -177,6 +177,6 @@ function getIndex(obj: unknown): MaybePromise<number> {
 }
 
 function statusArgs(op: Extract<IoOp, { kind: 'status' }>): unknown[] {
-  if (op.method !== 'set') return [];
+  if (op.method !== 'set' && op.method !== 'prepare') return [];
   return Object.keys(op.kwargs).length ? [...op.args, op.kwargs] : op.args;
 }

@@ -56,7 +56,7 @@ export type IoOp =
   | {
       kind: 'status';
       obj: unknown;
-      method: 'set' | 'trigger' | 'kickoff' | 'complete';
+      method: 'set' | 'prepare' | 'trigger' | 'kickoff' | 'complete';
       args: unknown[];
       kwargs: Record<string, unknown>;
     }

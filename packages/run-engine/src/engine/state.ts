@@ -426,6 +426,7 @@ export class EngineCore {
           throw new IllegalMessageSequence("A 'kickoff' message was sent but no run is open.");
         return this.startStatus(msg);
       case 'set':
+      case 'prepare':
       case 'trigger':
       case 'complete':
         return this.startStatus(msg);

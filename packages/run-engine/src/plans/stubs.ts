@@ -120,6 +120,20 @@ export function* kickoff(
   return status;
 }
 
+/**
+ * Prepares a device for a scan (its `prepare(value)` returns a status, grouped and waited for as
+ * `set`'s). With `wait` and no group, waits for the statuses of no group, as bluesky's does.
+ */
+export function* prepare(
+  obj: unknown,
+  value: unknown,
+  { group = null as string | null, wait = false } = {},
+): SyncPlan<Status> {
+  const status = (yield msg('prepare', obj, [value], { group })) as Status;
+  if (wait) yield* wait_group(group);
+  return status;
+}
+
 export function* complete(
   obj: unknown,
   { group = null as string | null, wait = false } = {},

@@ -84,6 +84,18 @@ export class SimStreamDetector {
     return this.savePath;
   }
 
+  /**
+   * Preparable: the next acquisitions' frame count and exposure; done at once. Refused while
+   * acquiring (the status fails), as a detector cannot change its setup mid-acquisition.
+   */
+  prepare(value: { frames?: number; exposure?: number }): Status {
+    if (this.acquisition && !this.acquisition.completion.done)
+      return DeviceStatus.failed(new Error(`${this.name} is acquiring: prepare it once it is done`));
+    if (value.frames !== undefined) this.frames = value.frames;
+    if (value.exposure !== undefined) this.exposure = value.exposure;
+    return DeviceStatus.done();
+  }
+
   /** Starts an acquisition into new files; done at once (the detector is armed and running). */
   kickoff(): Status {
     if (this.acquisition && !this.acquisition.completion.done)
