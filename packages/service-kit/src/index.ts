@@ -1,3 +1,4 @@
+export { callInChild } from './child-call.ts';
 export {
   ConfigError,
   type ConfigOf,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Logger } from '@ophyd-service/service-kit';
+import { callInChild, type Logger } from '@ophyd-service/service-kit';
 import { parse as parseYaml } from 'yaml';
 import type { QueueServerConfig } from './config.ts';
 import { QueueRuntime } from './manager/runtime.ts';
@@ -16,8 +16,6 @@ import { RegistryCoordination } from './registry/coordination.ts';
 import { configServiceMethods } from './registry/sync-methods.ts';
 import { openQueueStore } from './store/mikro-queue-store.ts';
 import type { QueueStore } from './store/queue-store.ts';
-import { describeNamespace } from './worker/namespace.ts';
-import { simProfileNamespace } from './worker/sim-profile.ts';
 import { ControlServer } from './zmq/control-server.ts';
 import { InfoPublisher } from './zmq/info-publisher.ts';
 
@@ -158,6 +156,13 @@ function existingLists(path: string | undefined): ExistingLists {
     };
   }
   if (path) return { plans: {}, devices: {} };
-  const described = describeNamespace(simProfileNamespace());
-  return { plans: described.plans_existing, devices: described.devices_existing };
+  // Described in a child process, once: the manager itself never loads the run engine.
+  simProfileDescribed ??= JSON.stringify(
+    callInChild<ExistingLists>(SIM_PROFILE_LISTS, 'simProfileLists', []),
+  );
+  return JSON.parse(simProfileDescribed) as ExistingLists;
 }
+
+/** The built-in profile's lists as JSON (each reader gets its own copy). */
+let simProfileDescribed: string | undefined;
+const SIM_PROFILE_LISTS = new URL('./worker/sim-profile-lists.ts', import.meta.url).href;
