@@ -1,12 +1,12 @@
 /**
  * Interop: the same fly-scanning plans run by bluesky 1.15's RunEngine (py/stream_asset_runs.py,
  * over Python twins of these devices) and by ours emit the same documents in the same order —
- * StreamResource/StreamDatum with their run, descriptor, indices and seq_nums; event pages of
- * page-collectable and old-style flyers; descriptors of flyers sharing a stream; the collect of a
- * flyer the plan forgot; a step scan of a detector streaming a frame per read; a collect refused for
- * a missing StreamDatum — and hand the plan
- * the same collect results. Uids and times are compared
- * by the documents they point to, not by value. Needs scripts/peers.sh's venv.
+ * StreamResource/StreamDatum with their run, descriptor, indices and seq_nums (a detector prepared
+ * first too); event pages of page-collectable and old-style flyers; descriptors of flyers sharing
+ * a stream; the collect of a flyer the plan forgot; a step scan of a detector streaming a frame per
+ * read; a collect refused for a missing StreamDatum — and hand the plan the same collect results.
+ * Uids and times are compared by the documents they point to, not by value. Needs
+ * scripts/peers.sh's venv.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -28,6 +28,7 @@ import {
   kickoff,
   kickoff_all,
   open_run,
+  prepare,
 } from '../../src/plans/stubs.ts';
 import type { DataKey } from '../../src/protocols.ts';
 import { SimStreamDetector } from '../../src/sim/stream-detector.ts';
@@ -138,6 +139,18 @@ const CASES: Record<string, Case> = {
   *single(returns, save_path) {
     const det = new SimStreamDetector('det', { save_path, shape: [2, 3], frames: 5, exposure: 0 });
     yield* open_run();
+    yield* declare_stream([det], { name: 'primary', collect: true });
+    yield* kickoff(det, { wait: true });
+    yield* complete(det, { wait: true });
+    yield* collected(returns, collect(det, { name: 'primary' }));
+    yield* close_run();
+  },
+  *prepared(returns, save_path) {
+    // prepare sets the frame count before the stream is declared: the descriptor's configuration
+    // and the StreamDatums show 3 frames, not 10.
+    const det = new SimStreamDetector('det', { save_path, shape: [2, 2], frames: 10, exposure: 0 });
+    yield* open_run();
+    yield* prepare(det, { frames: 3 }, { wait: true });
     yield* declare_stream([det], { name: 'primary', collect: true });
     yield* kickoff(det, { wait: true });
     yield* complete(det, { wait: true });

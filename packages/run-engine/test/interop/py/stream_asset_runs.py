@@ -1,5 +1,5 @@
 """Runs fly-scanning plans with bluesky's RunEngine over Python twins of the TypeScript test
-devices (SimStreamDetector with exposure 0, a page-collectable flyer, old-style flyers, a step-scan
+devices (SimStreamDetector with exposure 0 and its prepare, a page-collectable flyer, old-style flyers, a step-scan
 detector streaming a frame per read) and prints,
 per case named on the command line, every document emitted, what each collect returned and the
 error the plan ended with. The TypeScript side runs the same plans on its own engine and compares."""
@@ -31,6 +31,10 @@ class StreamDet:
         self._handed = 0
         self._bundles = []
         self._announced = False
+
+    def prepare(self, value):
+        self.frames = value.get("frames", self.frames)
+        return NullStatus()
 
     def kickoff(self):
         keys = [(self.name, self.shape), (f"{self.name}_sum", [])]
@@ -213,6 +217,17 @@ def forgotten():
     raise RuntimeError("the plan broke mid-scan")
 
 
+def prepared():
+    det = StreamDet("det", 10, shape=(2, 2))
+    yield from bps.open_run()
+    yield from bps.prepare(det, {"frames": 3}, wait=True)
+    yield from bps.declare_stream(det, name="primary", collect=True)
+    yield from bps.kickoff(det, wait=True)
+    yield from bps.complete(det, wait=True)
+    yield from collected(bps.collect(det, name="primary"))
+    yield from bps.close_run()
+
+
 PAGES = [
     {"data": {"x": [1, 2], "y": [10, 20]}, "timestamps": {"x": [5, 6], "y": [5, 6]}},
     {"data": {"x": [3, 4, 5], "y": [30, 40, 50]}, "timestamps": {"x": [7, 8, 9], "y": [7, 8, 9]}},
@@ -309,7 +324,7 @@ def step_scan():
 
 CASES = {
     f.__name__: f
-    for f in [single, two_detectors, forgotten, pages, shared, shared_other_keys, flyer_assets, step_scan, refused_datums]
+    for f in [single, two_detectors, forgotten, prepared, pages, shared, shared_other_keys, flyer_assets, step_scan, refused_datums]
 }
 
 out = {}
