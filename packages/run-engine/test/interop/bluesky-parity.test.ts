@@ -38,11 +38,12 @@ import {
   spiral_fermat,
   spiral_square,
 } from '../../src/plans/spirals.ts';
-import { mv, mvr, null_, trigger_and_read } from '../../src/plans/stubs.ts';
+import { mv, mvr, null_, prepare, trigger_and_read, wait_group } from '../../src/plans/stubs.ts';
 import { tweak } from '../../src/plans/tweak.ts';
 import type { Hw } from '../../src/sim/hw.ts';
 import { profileDevices } from '../../src/sim/profile-devices.ts';
 import { profilePlans } from '../../src/sim/profile-plans.ts';
+import { DeviceStatus } from '../../src/status.ts';
 import { recordingEngine, until } from '../helpers.ts';
 
 const repoRoot = join(import.meta.dirname, '../../../..');
@@ -117,6 +118,14 @@ const CASES: Record<string, (h: Hw) => SyncPlan<unknown>> = {
       () => trigger_and_read([h.det, h.motor]),
     ),
   tweak: (h) => tweak(h.det, 'det', h.motor, 0.25),
+  prepare_then_count: (h) =>
+    (function* () {
+      const prep = { name: 'prep', prepare: () => DeviceStatus.done() }; // py/bluesky_runs.py's Prepared
+      yield* prepare(prep, 2.5, { wait: true });
+      yield* prepare(prep, 1, { group: 'setup' });
+      yield* wait_group('setup');
+      yield* count([h.det]);
+    })(),
 };
 
 /** What the `input` messages of a case are answered with. */

@@ -59,6 +59,27 @@ def ramp_go():
     return PolledStatus(2)
 
 
+
+class Prepared:
+    """A Preparable device (ophyd.sim has none): prepare(value) keeps the value, done at once."""
+
+    name = "prep"
+    parent = None
+
+    def prepare(self, value):
+        from ophyd.sim import NullStatus
+
+        self.value = value
+        return NullStatus()
+
+
+def prepare_then_count():
+    prep = Prepared()
+    yield from bps.prepare(prep, 2.5, wait=True)
+    yield from bps.prepare(prep, 1, group="setup")
+    yield from bps.wait(group="setup")
+    yield from bp.count([h.det])
+
 CASES = {
     "count": lambda: bp.count([h.det1, h.det2], num=3),
     "count_delay": lambda: bp.count([h.det], num=2, delay=0.5),
@@ -120,6 +141,7 @@ CASES = {
     "plan_test_progress_bars": with_profile(lambda ns: ns["plan_test_progress_bars"](2)),
     "ramp_plan": lambda: bp.ramp_plan(ramp_go(), h.sig, lambda: bps.trigger_and_read([h.det, h.motor])),
     "tweak": lambda: bp.tweak(h.det, "det", h.motor, 0.25),
+    "prepare_then_count": prepare_then_count,
 }
 
 # What the `input` messages of a case read (bluesky's RunEngine reads stdin).
