@@ -5,7 +5,10 @@
  * has not expired. The user is the token's `preferred_username` (or another claim), as the provider
  * names it; the access policy gives that user its roles, as for any other login.
  */
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { createRemoteJWKSet, JWTPayload } from 'jose';
+
+/** jose on first use: a queue server with no OIDC provider never loads it. */
+const jose = () => import('jose');
 
 export interface OidcProviderConfig {
   /** The provider's name in identities (`ids[].idp`), e.g. `keycloak`. */
@@ -50,6 +53,7 @@ export class OidcVerifier {
     const issuer = unverifiedIssuer(token);
     const provider = this.providers.find((p) => sameIssuer(p.issuer, issuer));
     if (!provider) return null;
+    const { errors, jwtVerify } = await jose();
     try {
       const { payload } = await jwtVerify(token, await this.keySet(provider), {
         issuer: provider.issuer,
@@ -68,7 +72,9 @@ export class OidcVerifier {
   private keySet(provider: OidcProviderConfig): Promise<ReturnType<typeof createRemoteJWKSet>> {
     let keys = this.keySets.get(provider.name);
     if (!keys) {
-      keys = discoverJwks(provider.issuer).then((uri) => createRemoteJWKSet(new URL(uri)));
+      keys = Promise.all([discoverJwks(provider.issuer), jose()]).then(([uri, { createRemoteJWKSet }]) =>
+        createRemoteJWKSet(new URL(uri)),
+      );
       // A failed discovery is retried on the next token rather than remembered forever.
       keys.catch(() => this.keySets.delete(provider.name));
       this.keySets.set(provider.name, keys);

@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@ophyd-service/service-kit';
-import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { JWTPayload } from 'jose';
 import {
   type AuthSettings,
   DEFAULT_ACCESS_TOKEN_MAX_AGE,
@@ -51,10 +51,13 @@ export class ExpiredTokenError extends Error {
 }
 
 const ALGORITHM = 'HS256';
+/** jose on first use: a queue server with no token login configured never loads it (~3 MB of RSS). */
+const jose = () => import('jose');
 const encodeKey = (secret: string) => new TextEncoder().encode(secret);
 
-function signer(payload: Record<string, unknown>, settings: TokenSettings): Promise<string> {
+async function signer(payload: Record<string, unknown>, settings: TokenSettings): Promise<string> {
   if (settings.secretKeys.length === 0) throw new Error('No secret key is configured for signing tokens');
+  const { SignJWT } = await jose();
   // A token id of its own: two tokens signed in the same second for the same session differ (a
   // refresh right after a login must hand out a new refresh token, not the same text again).
   return new SignJWT(payload)
@@ -96,6 +99,7 @@ export async function issueTokens(
  */
 export async function decodeToken(token: string, settings: TokenSettings): Promise<JWTPayload> {
   const currentDate = new Date(nowSeconds(settings) * 1000);
+  const { errors, jwtVerify } = await jose();
   for (const secret of settings.secretKeys) {
     try {
       const { payload } = await jwtVerify(token, encodeKey(secret), { algorithms: [ALGORITHM], currentDate });
