@@ -100,7 +100,14 @@ describe('skaffold against the real node', () => {
   let firstImage = '';
 
   it('skaffold run -p local,containerd builds, loads the image into containerd and deploys; the example Beamline becomes Ready', async () => {
-    const ran = await skaffold(['run', '-p', 'local,containerd', '--status-check=true']);
+    // A fresh node: build even when Docker holds the tag, so the after-build hook loads it.
+    const ran = await skaffold([
+      'run',
+      '-p',
+      'local,containerd',
+      '--status-check=true',
+      '--cache-artifacts=false',
+    ]);
     assert.equal(ran.code, 0, `skaffold run:\n${ran.stdout}\n${ran.stderr}\n${await situation()}`);
     const waited = await cluster.kubectl([
       '-n',
