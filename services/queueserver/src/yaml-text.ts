@@ -7,9 +7,15 @@
  */
 import { callInChild } from '@ophyd-service/service-kit';
 
-const PARSER = new URL('./yaml-parse.ts', import.meta.url).href;
+const PARSER = import.meta.url;
 
 /** The value of a YAML document (null for an empty one); a syntax error throws yaml's message. */
 export function parseYaml(text: string): unknown {
   return callInChild(PARSER, 'parseYamlText', [text]);
+}
+
+/** Run in the child: the only place the yaml package is loaded. */
+export async function parseYamlText(text: string): Promise<unknown> {
+  const { parse } = await import('yaml');
+  return parse(text) ?? null;
 }
