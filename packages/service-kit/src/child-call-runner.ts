@@ -12,7 +12,7 @@ try {
   const { module, name, args } = JSON.parse(await text(process.stdin));
   const exports = await import(module);
   const result = await exports[name](...args);
-  process.stdout.write(JSON.stringify(result ?? null));
+  process.stdout.write(JSON.stringify(result));
 } catch (err) {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { callInChild, type Logger } from '@ophyd-service/service-kit';
+import { parse as parseYaml } from 'yaml';
 import type { QueueServerConfig } from './config.ts';
 import { QueueRuntime } from './manager/runtime.ts';
 import type { ExistingLists } from './manager/state.ts';
@@ -15,7 +16,6 @@ import { RegistryCoordination } from './registry/coordination.ts';
 import { configServiceMethods } from './registry/sync-methods.ts';
 import { openQueueStore } from './store/mikro-queue-store.ts';
 import type { QueueStore } from './store/queue-store.ts';
-import { parseYaml } from './yaml-text.ts';
 import { ControlServer } from './zmq/control-server.ts';
 import { InfoPublisher } from './zmq/info-publisher.ts';
 

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigOf, loadConfig } from '@ophyd-service/service-kit';
-import { parseYaml } from '../../yaml-text.ts';
+import { parse as parseYaml } from 'yaml';
 import { type AccessControlOptions, ApiAccessControl } from './access-control.ts';
 import { InMemoryApiKeyStore } from './api-keys.ts';
 import { DictionaryAuthenticator, type PasswordAuthenticator } from './dictionary.ts';
