@@ -79,10 +79,12 @@ export function MotorPanel(props: { device: string; directControlUrl: string; ac
     setState((old) => ({ ...old, error: undefined }));
     if ('motor_stop' in state.signals) socket.send({ action: 'stop', device });
     // A plain signal positioner has no STOP: a new target replaces the running move on the IOC, so
-    // retarget it to where it is now (a put without completion, answered at once).
+    // retarget it to where the page last saw it. The IOC may have taken one more step meanwhile and
+    // then steps back to it: the panel stays "moving" until that put completes, so the position it
+    // then shows is where the motor really stopped.
     else if (position !== undefined) {
       setState((old) => ({ ...old, pendingSets: old.pendingSets + 1 }));
-      socket.send({ action: 'set', device, value: position, use_put: true });
+      socket.send({ action: 'set', device, value: position });
     }
   }
 
