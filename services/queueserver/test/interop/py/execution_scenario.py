@@ -100,7 +100,9 @@ out["execute"] = {
     "queue_uid_changed": during["plan_queue_uid"] != status["plan_queue_uid"],
     "running_uid": during["running_item_uid"] == executed["item"]["item_uid"],
     "runs": [len(runs[o]["run_list"]) for o in ("active", "open", "closed")],
-    "run_list_uid": runs["active"]["run_list_uid"] == RM.status()["run_list_uid"],
+    # reload: over HTTP the client answers status from a cache younger than its expiry, which
+    # may predate the run.
+    "run_list_uid": runs["active"]["run_list_uid"] == RM.status(reload=True)["run_list_uid"],
 }
 RM.wait_for_idle(timeout=60)
 out["execute"]["after"] = [len(RM.queue_get()["items"]), RM.history_get()["items"][-1]["name"]]
