@@ -43,8 +43,8 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { compileCacheEnv, useCompileCache } from '@ophyd-service/service-kit/compile-cache';
 import pg from 'pg';
-import { compileCacheEnv, useCompileCache } from '../cli/compile-cache.ts';
 import { type Json, jsonChild, killChildren } from './json-child.ts';
 
 const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 10));
@@ -117,7 +117,7 @@ const startServer = (backend: Backend, env: NodeJS.ProcessEnv) =>
     env: { ...env, ...compileCacheEnv(env) },
     graceMs: 10_000,
   });
-// The child shares the CLI's compile cache, as under `ophyd-service up` (cli/compile-cache.ts).
+// The child shares the CLI's compile cache, as under `ophyd-service up` (packages/service-kit/src/compile-cache.ts).
 useCompileCache();
 
 /** A deterministic shuffle-free sample: `count` items spread evenly over `items`. */

@@ -24,8 +24,8 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { compileCacheEnv, useCompileCache } from '@ophyd-service/service-kit/compile-cache';
 import WebSocket from 'ws';
-import { compileCacheEnv, useCompileCache } from '../cli/compile-cache.ts';
 import { type Json, jsonChild, killChildren } from './json-child.ts';
 
 const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? 10));
@@ -60,7 +60,7 @@ setTimeout(
   (4 * (SECONDS + 2) + 120) * 1000,
 ).unref();
 
-// The children share the CLI's compile cache, as under `ophyd-service up` (cli/compile-cache.ts).
+// The children share the CLI's compile cache, as under `ophyd-service up` (packages/service-kit/src/compile-cache.ts).
 useCompileCache();
 const env = { ...process.env, ...compileCacheEnv(process.env), BENCH_PVS: String(PVS) };
 const ioc = jsonChild(process.execPath, [join(here, 'direct-control-ioc-server.ts')], { env });

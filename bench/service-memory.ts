@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileCacheEnv, useCompileCache } from '../cli/compile-cache.ts';
+import { compileCacheEnv, useCompileCache } from '@ophyd-service/service-kit/compile-cache';
 import { LOOPBACK_CA } from '../cli/loopback.ts';
 import { freePort } from '../cli/test/network.ts';
 
@@ -36,7 +36,7 @@ interface Service {
   env: NodeJS.ProcessEnv;
 }
 
-// As the CLI does, so the services share its compile cache (cli/compile-cache.ts).
+// As the CLI does, so the services share its compile cache (packages/service-kit/src/compile-cache.ts).
 useCompileCache();
 
 /** Each service as `ophyd-service up` runs it (cli/components.ts), moved to free loopback ports. */

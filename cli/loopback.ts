@@ -1,4 +1,4 @@
-import { compileCacheEnv } from './compile-cache.ts';
+import { compileCacheEnv } from '@ophyd-service/service-kit/compile-cache';
 
 /**
  * Channel Access settings `ophyd-service up` gives its children, each unless the user's environment

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { useCompileCache } from '../compile-cache.ts';
+import { useCompileCache } from '@ophyd-service/service-kit/compile-cache';
 import { componentEnv } from '../loopback.ts';
 import { settleHeap } from '../settle-heap.ts';
 

@@ -7,9 +7,9 @@
  * short-lived child process does the work and answers in JSON, and its memory goes with it.
  */
 import { spawnSync } from 'node:child_process';
-import { getCompileCacheDir } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileCacheEnv } from './compile-cache.ts';
 
 const runner = join(import.meta.dirname, 'child-call-runner.ts');
 
@@ -23,7 +23,8 @@ export function callInChild<T>(moduleUrl: string, name: string, args: unknown[])
     input: JSON.stringify({ module: moduleUrl, name, args }),
     encoding: 'utf8',
     maxBuffer: 256 * 2 ** 20,
-    env: { ...process.env, ...compileCacheEnv() },
+    // The child shares this process's compile cache (no type stripper to load for cached .ts modules).
+    env: { ...process.env, ...compileCacheEnv(process.env) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   if (result.error) throw result.error;
@@ -32,12 +33,4 @@ export function callInChild<T>(moduleUrl: string, name: string, args: unknown[])
     throw new Error(result.stderr.trim() || `${where} exited with ${result.status ?? result.signal}`);
   }
   return JSON.parse(result.stdout) as T;
-}
-
-/** The child shares this process's compile cache (no type stripper to load for cached .ts modules). */
-function compileCacheEnv(): NodeJS.ProcessEnv {
-  const dir = getCompileCacheDir();
-  if (!dir || 'NODE_COMPILE_CACHE' in process.env) return {};
-  // The cache's per-version folder lives under the directory that turned it on.
-  return { NODE_COMPILE_CACHE: dirname(dir) };
 }
