@@ -3,7 +3,7 @@
  * grouped one circuit per server, and reconnected (with their monitors) after any loss.
  */
 import { hostname, userInfo } from 'node:os';
-import { DBR, dataSize, decodeDbr, encodeDbr, FAMILY, toNative, typeOf } from '../dbr.ts';
+import { DBR, dataSize, encodeDbr, FAMILY, toNative, typeOf } from '../dbr.ts';
 import { type CaEnv, hostPort, readCaEnv } from '../env.ts';
 import { DBE } from '../messages.ts';
 import { broadcastAddresses } from '../net.ts';
@@ -14,7 +14,7 @@ import { BeaconWatch } from './beacons.ts';
 import { Channel, type Monitor } from './channel.ts';
 import { type CircuitOwner, ClientCircuit } from './circuit.ts';
 import { CaError } from './errors.ts';
-import { type Reading, toReading } from './reading.ts';
+import { type Reading, readingAt } from './reading.ts';
 import { type Endpoint, Searcher } from './search.ts';
 import { payloadLimit, tooLargeError } from './size-limit.ts';
 
@@ -160,11 +160,14 @@ export class CaClient {
     const reply = await circuit.read(channel, dataType, count, timeoutMs);
     if (reply.kind !== 'readNotifyReply') throw new CaError(`get ${name}: unexpected reply`);
     if (!ecaSucceeded(reply.status)) throw new CaError(`get ${name} failed`, reply.status);
-    return toReading(
+    return readingAt(
       name,
       reply.dataType,
       channel.nativeCount,
-      decodeDbr(reply.dataType, reply.data, reply.count),
+      reply.data,
+      0,
+      reply.data.length,
+      reply.count,
     );
   }
 

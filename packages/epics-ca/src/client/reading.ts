@@ -29,24 +29,10 @@ export interface Reading {
   limits?: Partial<Limits>;
 }
 
-/**
- * The reading of a decoded payload. Built field by field, in one order, rather than by spreading:
- * this runs once per monitor update, and every reading of a type then shares one object shape.
- */
-export function toReading(name: string, dataType: number, nativeCount: number, data: DbrData): Reading {
+/** The reading of a decoded payload of any other family than TIME (readingAt reads those in place). */
+function toReading(name: string, dataType: number, nativeCount: number, data: DbrData): Reading {
   const { values } = data;
   const value = nativeCount === 1 && values.length === 1 ? values[0] : values;
-  // A TIME reading (nearly every monitor update) in one literal: no property added afterwards.
-  if (familyOf(dataType) === FAMILY.TIME)
-    return {
-      name,
-      value,
-      values,
-      dataType,
-      status: data.status,
-      severity: data.severity,
-      timestamp: unixSeconds(data.stamp!),
-    };
   const reading: Reading = { name, value, values, dataType };
   if (data.status !== undefined) {
     reading.status = data.status;
@@ -63,7 +49,8 @@ export function toReading(name: string, dataType: number, nativeCount: number, d
 
 /**
  * The reading of the payload `buf[start, end)`, read in place. A TIME payload (nearly every
- * monitor update) becomes its reading directly: the values array and the reading are all it
+ * monitor update and get) becomes its reading directly, built in one literal so that every such
+ * reading shares one object shape: the values array and the reading are all it
  * allocates, where decodeDbrAt + toReading would also make the decoded data and its stamp.
  */
 export function readingAt(
