@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { jsonChild } from '../../../bench/json-child.ts';
 import { ensureImage, REPO_ROOT } from '../../../integration/pods/src/image.ts';
 import { BIN, NODE_IP, type RealCluster, startRealCluster } from './cluster.ts';
-import { createSeed, exampleBeamline, helmInstall, portForward } from './deploy.ts';
+import { componentPods, createSeed, exampleBeamline, helmInstall, portForward } from './deploy.ts';
 import { until } from './processes.ts';
 import { addHostPathVolumes } from './volumes.ts';
 
@@ -210,17 +210,7 @@ describe('the chart and the example Beamline on a real node', () => {
   });
 
   it('a WebSocket monitor through a port-forward resumes by itself after the IOC pod is rescheduled', async () => {
-    const iocPods = async () =>
-      (
-        await cluster.kubectl([
-          'get',
-          'pods',
-          '-l',
-          'app.kubernetes.io/instance=mini,app.kubernetes.io/component=ioc-mini',
-          '-o',
-          'jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].ready}{"\\n"}{end}',
-        ])
-      ).stdout.trim();
+    const iocPods = () => componentPods(cluster, 'mini', 'ioc-mini');
     const [original] = (await iocPods()).split(' ');
     assert.match(original, /^mini-ioc-mini-/);
     const forward = await portForward(cluster, 'svc/mini-direct-control', 8003);
@@ -311,17 +301,7 @@ describe('the chart and the example Beamline on a real node', () => {
   });
 
   it('a spec edit rolls the pods: direct control comes back read-only from a new pod', async () => {
-    const pod = async () =>
-      (
-        await cluster.kubectl([
-          'get',
-          'pods',
-          '-l',
-          'app.kubernetes.io/instance=mini,app.kubernetes.io/component=direct-control',
-          '-o',
-          'jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].ready}{"\\n"}{end}',
-        ])
-      ).stdout.trim();
+    const pod = () => componentPods(cluster, 'mini', 'direct-control');
     const [before] = (await pod()).split(' ');
     assert.match(before, /^mini-direct-control-/);
     const patched = await cluster.kubectl([

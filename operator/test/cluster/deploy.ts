@@ -26,6 +26,23 @@ export function helmInstall(cluster: RealCluster, tag: string) {
   ]);
 }
 
+/** The pods of one component of a Beamline, a line `<name> <ready>` each (trimmed; empty when none). */
+export async function componentPods(
+  cluster: RealCluster,
+  beamline: string,
+  component: string,
+): Promise<string> {
+  const listed = await cluster.kubectl([
+    'get',
+    'pods',
+    '-l',
+    `app.kubernetes.io/instance=${beamline},app.kubernetes.io/component=${component}`,
+    '-o',
+    'jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].ready}{"\\n"}{end}',
+  ]);
+  return listed.stdout.trim();
+}
+
 /** Creates the ConfigMap `name` holding the stack's seed (the example's `mini-seed`). */
 export async function createSeed(cluster: RealCluster, name = 'mini-seed'): Promise<void> {
   const made = await cluster.kubectl(['create', 'configmap', name, `--from-file=${SEED}`]);
