@@ -6,6 +6,7 @@
  * oversized reply fails one request rather than the whole circuit.
  */
 import {
+  EXTENDED_HEADER_SIZE,
   emptyHeader,
   HEADER_SIZE,
   type Header,
@@ -27,6 +28,11 @@ export interface FrameReaderOptions {
    * `skipped` set. Headers past PLAUSIBLE_PAYLOAD_BYTES stay protocol errors.
    */
   skipOversized?: boolean;
+  /**
+   * The caller passes the same memory again with every chunk (a socket's `onread` buffer): bytes a
+   * visit leaves held, the start of a frame the next chunk completes, are copied before it returns.
+   */
+  reusedChunks?: boolean;
 }
 
 /**
@@ -60,6 +66,7 @@ export class FrameReader {
   private skipRemaining = 0;
   private readonly maxPayload: number;
   private readonly skipOversized: boolean;
+  private readonly reusedChunks: boolean;
   private readonly view: FrameView = {
     header: emptyHeader(),
     bytes: EMPTY,
@@ -71,6 +78,7 @@ export class FrameReader {
   constructor(maxPayload: number, options: FrameReaderOptions = {}) {
     this.maxPayload = maxPayload;
     this.skipOversized = options.skipOversized ?? false;
+    this.reusedChunks = options.reusedChunks ?? false;
   }
 
   /** Bytes held while waiting for the rest of a frame. */
@@ -105,23 +113,56 @@ export class FrameReader {
    * propagates, with the frames before it (and that one) consumed.
    */
   visit(chunk: Buffer, onFrame: (frame: FrameView) => void): void {
-    if (this.skipRemaining > 0) {
-      // The rest of a skipped payload is dropped here, before it is ever held.
-      if (chunk.length <= this.skipRemaining) {
-        this.skipRemaining -= chunk.length;
-        return;
+    while (chunk.length > 0) {
+      if (this.skipRemaining > 0) {
+        // The rest of a skipped payload is dropped here, before it is ever held.
+        const skipped = Math.min(chunk.length, this.skipRemaining);
+        this.skipRemaining -= skipped;
+        chunk = chunk.subarray(skipped);
+        continue;
       }
-      chunk = chunk.subarray(this.skipRemaining);
-      this.skipRemaining = 0;
+      if (this.buffered === 0) {
+        chunk = chunk.subarray(this.visitWhole(chunk, onFrame));
+        if (chunk.length === 0) return;
+      }
+      // A frame begun in an earlier chunk, or cut by this one's end, or over the limit: it is held
+      // and completed with only the bytes it lacks, so the frames after it are again seen in place.
+      const part = chunk.subarray(0, this.lacking());
+      chunk = chunk.subarray(part.length);
+      this.hold(part);
+      try {
+        this.visitHeld(onFrame);
+      } catch (err) {
+        this.hold(chunk);
+        throw err;
+      }
     }
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+  }
+
+  /** Bytes the held frame still lacks: the rest of its header, or of its payload. */
+  private lacking(): number {
+    const held = this.buffered;
+    if (held < HEADER_SIZE) return HEADER_SIZE - held;
+    const head = this.gather(Math.min(held, EXTENDED_HEADER_SIZE));
+    const size = readHeaderInto(head, this.offset, this.view.header);
+    if (!size) return EXTENDED_HEADER_SIZE - held;
+    return size + this.view.header.payloadSize - held;
+  }
+
+  /** Keeps bytes for a later frame, copied if the caller reuses its chunk memory. */
+  private hold(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.chunks.push(this.reusedChunks ? Buffer.from(bytes) : bytes);
+    this.buffered += bytes.length;
+  }
+
+  /** Visits the frames the held chunks complete, gathering or copying where a frame spans chunks. */
+  private visitHeld(onFrame: (frame: FrameView) => void): void {
     const view = this.view;
     const header = view.header;
     while (this.buffered >= HEADER_SIZE) {
       // Headers are small: make the first chunk hold a whole one (24 bytes at most) to read it.
-      const head = this.gather(Math.min(this.buffered, 24));
+      const head = this.gather(Math.min(this.buffered, EXTENDED_HEADER_SIZE));
       const size = readHeaderInto(head, this.offset, header);
       if (!size) break;
       if (header.payloadSize > this.maxPayload) {
@@ -146,6 +187,36 @@ export class FrameReader {
       this.take(header.payloadSize, view);
       view.skipped = false;
       onFrame(view);
+    }
+  }
+
+  /**
+   * The usual case, nothing held from earlier reads: visits the frames lying wholly in `chunk`, in
+   * place, and returns how many bytes they took. It stops at a frame cut by the chunk's end or over
+   * the limit, which the general path then takes. If `onFrame` throws, the bytes after its frame are
+   * kept for the next visit, as the general path keeps them.
+   */
+  private visitWhole(chunk: Buffer, onFrame: (frame: FrameView) => void): number {
+    const view = this.view;
+    const header = view.header;
+    const length = chunk.length;
+    let at = 0;
+    try {
+      while (true) {
+        const size = readHeaderInto(chunk, at, header);
+        if (!size) return at;
+        const end = at + size + header.payloadSize;
+        if (header.payloadSize > this.maxPayload || end > length) return at;
+        view.bytes = chunk;
+        view.start = at + size;
+        view.end = end;
+        view.skipped = false;
+        at = end;
+        onFrame(view);
+      }
+    } catch (err) {
+      this.hold(chunk.subarray(at));
+      throw err;
     }
   }
 

@@ -41,7 +41,7 @@ interface PendingIo {
 }
 
 /**
- * A read that fills the socket's whole read buffer (libuv reads up to 64 KiB) means more bytes were
+ * A read that fills the circuit's whole read buffer (64 KiB, as libuv's own reads) means more bytes were
  * waiting: this many such reads in a row, with monitor data in them, is a backlog (libca counts full
  * receive buffers the same way). Counting frames instead would see a backlog in every burst of a
  * slow, regular IOC (1,000 PVs posted at once at 10 Hz) and toggle EVENTS_OFF for nothing.
@@ -55,6 +55,7 @@ export class ClientCircuit {
   private readonly owner: CircuitOwner;
   private readonly socket: Socket;
   private readonly reader: FrameReader;
+  private readonly readBuffer = Buffer.allocUnsafeSlow(FULL_READ_BYTES);
   private readonly channels = new Map<number, Channel>();
   private readonly monitors = new Map<number, Monitor>();
   private readonly pending = new Map<number, PendingIo>();
@@ -72,8 +73,24 @@ export class ClientCircuit {
     this.owner = owner;
     this.address = `${host}:${port}`;
     // One reply over EPICS_CA_MAX_ARRAY_BYTES fails its own request (see oversized), not the circuit.
-    this.reader = new FrameReader(payloadLimit(owner.maxArrayBytes), { skipOversized: true });
-    this.socket = connect({ host, port, noDelay: true });
+    this.reader = new FrameReader(payloadLimit(owner.maxArrayBytes), {
+      skipOversized: true,
+      reusedChunks: true,
+    });
+    // Every read lands in one buffer of the circuit's own: no allocation per read, and none of the
+    // stream machinery a 'data' event goes through. Nothing may keep a view of it past onData.
+    this.socket = connect({
+      host,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: this.readBuffer,
+        callback: (n) => {
+          this.onData(this.readBuffer.subarray(0, n));
+          return true;
+        },
+      },
+    });
     // Written now, so the handshake precedes any request queued before the connection opens
     // (EPICS-base servers ignore channels created before VERSION and HOST_NAME).
     this.socket.write(
@@ -83,7 +100,6 @@ export class ClientCircuit {
         encode({ kind: 'clientName', name: owner.userName }),
       ]),
     );
-    this.socket.on('data', (chunk) => this.onData(chunk));
     this.socket.on('error', () => {});
     this.socket.on('close', () => this.shutdown('circuit closed by the server or the network'));
     const tick = Math.min(owner.connTimeoutMs / 2, 5000);
@@ -259,7 +275,12 @@ export class ClientCircuit {
     if (frame.skipped) this.oversized(header);
     else if (header.command === CMD.EVENT_ADD) this.onMonitorUpdate(header, bytes, start, end);
     else {
-      const response = decodeResponse(header, bytes.subarray(start, end));
+      // A reply may be read after this read's buffer is reused (a get's, by its awaiting caller).
+      const payload = bytes.subarray(start, end);
+      const response = decodeResponse(
+        header,
+        bytes.buffer === this.readBuffer.buffer ? Buffer.from(payload) : payload,
+      );
       if (response) this.handle(response);
     }
   };
