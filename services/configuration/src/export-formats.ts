@@ -2,12 +2,8 @@
  * The registry as the reference exports it (spec §1.4.26): a happi JSON database, or a BITS
  * devices.yml. Shared by GET /api/v1/registry/export and `ophyd-service configuration export`.
  */
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
+import { yaml } from '@ophyd-service/service-kit';
 import type { DeviceMetadata, DeviceSpec } from './schemas.ts';
-
-/** The YAML writer, loaded by the first bits export only (~0.5 MB of source the service never needs). */
-const yaml = () => createRequire(import.meta.url)('yaml') as typeof Yaml;
 
 export function happiEntry(metadata: DeviceMetadata, spec: DeviceSpec): Record<string, unknown> {
   const entry: Record<string, unknown> = {

@@ -5,8 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { callInChild, type Logger } from '@ophyd-service/service-kit';
-import { parse as parseYaml } from 'yaml';
+import { callInChild, type Logger, yaml } from '@ophyd-service/service-kit';
 import type { QueueServerConfig } from './config.ts';
 import { QueueRuntime } from './manager/runtime.ts';
 import type { ExistingLists } from './manager/state.ts';
@@ -149,7 +148,7 @@ export async function startQueueServer(
  */
 function existingLists(path: string | undefined): ExistingLists {
   if (path && existsSync(path)) {
-    const doc = (parseYaml(readFileSync(path, 'utf8')) ?? {}) as Record<string, unknown>;
+    const doc = (yaml().parse(readFileSync(path, 'utf8')) ?? {}) as Record<string, unknown>;
     return {
       plans: (doc.existing_plans ?? {}) as Record<string, unknown>,
       devices: (doc.existing_devices ?? {}) as Record<string, unknown>,

@@ -1,15 +1,11 @@
 /** The BITS ("guarneri") devices.yml loader (spec §4.4). All or nothing. */
 
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type * as Yaml from 'yaml';
+import { yaml } from '@ophyd-service/service-kit';
 import { capabilityFlags, inferLabel } from '../capabilities.ts';
 import { normalizeMetadata, normalizeSpec } from '../model.ts';
 import { LoadError, type LoadedDevice, refusePartial } from './types.ts';
-
-/** The YAML parser, loaded by the first bits profile only (~0.5 MB of source a happi profile never needs). */
-const yaml = () => createRequire(import.meta.url)('yaml') as typeof Yaml;
 
 const DEVICE_FILES = ['configs/devices.yml', 'configs/devices.yaml', 'devices.yml', 'devices.yaml'];
 const ICONFIG_FILES = ['configs/iconfig.yml', 'configs/iconfig.yaml', 'iconfig.yml', 'iconfig.yaml'];

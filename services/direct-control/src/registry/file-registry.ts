@@ -4,12 +4,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
+import { yaml } from '@ophyd-service/service-kit';
 import type { DeviceSpec, DeviceStatus, RegistryProvider } from './provider.ts';
-
-/** The YAML parser, loaded for the first YAML registry file only (~0.5 MB of source a JSON file never needs). */
-const yaml = () => createRequire(import.meta.url)('yaml') as typeof Yaml;
 
 export class RegistryFileError extends Error {
   override name = 'RegistryFileError';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { yaml } from '@ophyd-service/service-kit';
 import { Refusal } from '../manager/types.ts';
 import { pythonRepr, pythonTypeName } from '../zmq/python-repr.ts';
 import { checkPatternList } from './patterns.ts';
@@ -91,7 +91,7 @@ export function validatePermissions(value: unknown): Permissions {
 /** Reads and validates a permissions YAML file; throws a Refusal naming the file. */
 export function loadPermissionsFile(path: string): Permissions {
   try {
-    return validatePermissions(parse(readFileSync(path, 'utf8')));
+    return validatePermissions(yaml().parse(readFileSync(path, 'utf8')));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Refusal(`Error while loading user group permissions from file '${path}': ${reason}`);

@@ -8,8 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError, type ConfigOf, loadConfig } from '@ophyd-service/service-kit';
-import { parse as parseYaml } from 'yaml';
+import { ConfigError, type ConfigOf, loadConfig, yaml } from '@ophyd-service/service-kit';
 import { type AccessControlOptions, ApiAccessControl } from './access-control.ts';
 import { InMemoryApiKeyStore } from './api-keys.ts';
 import { DictionaryAuthenticator, type PasswordAuthenticator } from './dictionary.ts';
@@ -148,7 +147,7 @@ function readYaml(path: string): HttpServerYaml {
   } catch (error) {
     throw new ConfigError('QSERVER_HTTP_SERVER_CONFIG', `cannot read ${path}: ${(error as Error).message}`);
   }
-  const doc = parseYaml(text) ?? {};
+  const doc = yaml().parse(text) ?? {};
   if (typeof doc !== 'object' || Array.isArray(doc))
     throw new ConfigError('QSERVER_HTTP_SERVER_CONFIG', `${path} must hold a mapping`);
   return doc as HttpServerYaml;
