@@ -5,6 +5,8 @@
  *             `seconds`; reports updates, wall and CPU seconds of this process in that window
  *   monitor-go — the same, but after the 1 s prints `{"ready":true}` and starts its window only when
  *             a line arrives on stdin (so that several clients measure the same window)
+ *   monitor-in-place — `monitor` with in-place subscriptions (MonitorOptions.inPlace: each update
+ *             written into the subscription's one reading, as libca hands a callback its own buffer)
  *   connect — ms from creating the channels to all connected
  *   get     — `gets` sequential gets of bench:0 after a warm-up; latency percentiles in ms
  * Prints one JSON line.
@@ -22,13 +24,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
 let out: Record<string, unknown>;
-if (mode === 'monitor' || mode === 'monitor-go') {
+if (mode === 'monitor' || mode === 'monitor-go' || mode === 'monitor-in-place') {
   const seconds = Number(extraArg);
   let updates = 0;
   const t0 = performance.now();
   await Promise.all(names.map((n) => client.info(n)));
   const connectMs = performance.now() - t0;
-  for (const n of names) client.monitor(n, () => updates++);
+  const inPlace = mode === 'monitor-in-place';
+  for (const n of names) client.monitor(n, () => updates++, { inPlace });
   await sleep(1000);
   if (mode === 'monitor-go') {
     const lines = createInterface({ input: process.stdin });

@@ -35,6 +35,11 @@
  * The server and its clients share the machine's cores (`machine.cpus`), so with few cores the
  * ten-client figure measures the box as much as the server.
  *
+ * `figures_in_place`: the monitor figures again with our client's in-place subscriptions
+ * (MonitorOptions.inPlace: each update written into the subscription's one reading, nothing allocated
+ * per update, as libca hands its callbacks an update in its own buffer), measured right after ours;
+ * their ratios carry `_in_place` (e.g. monitor_cpu_s_per_100k_updates_in_place_vs_libca).
+ *
  * Ratios are oriented so that > 1 always means ours is better:
  *   monitor_updates_per_s_vs_<peer> = ours / theirs      (higher throughput is better)
  *   every other <figure>_vs_<peer>  = theirs / ours      (less CPU, less time is better)
@@ -54,9 +59,9 @@ const COUNT = 1000;
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 5);
 const RATE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const GETS = Number(process.env.BENCH_GETS ?? 2000);
-const CLIENTS = ['ours', 'libca', 'pyepics', 'caproto'] as const;
+const CLIENTS = ['ours', 'ours_in_place', 'libca', 'pyepics', 'caproto'] as const;
 type Client = (typeof CLIENTS)[number];
-type Peer = Exclude<Client, 'ours'>;
+type Peer = Exclude<Client, 'ours' | 'ours_in_place'>;
 type Result = Record<string, number>;
 
 const log = (message: string) => process.stderr.write(`[bench ca] ${message}\n`);
@@ -132,8 +137,9 @@ function runClient(
   extra: number,
 ): Promise<Record<string, unknown>> {
   const args = [mode, String(port), String(COUNT), String(extra)];
+  if (client === 'ours_in_place') args[0] = `${mode}-in-place`;
   const [command, argv, env] =
-    client === 'ours'
+    client === 'ours' || client === 'ours_in_place'
       ? [process.execPath, [join(import.meta.dirname, 'ca-client.ts'), ...args], process.env]
       : client === 'libca'
         ? [cBench!, args, caEnv(port)]
@@ -262,7 +268,8 @@ async function measure(
   results: Record<Client, Result>,
 ): Promise<void> {
   for (const client of CLIENTS) {
-    if (client !== 'ours' && missing[client]) continue; // the peer cannot run at all
+    if (client === 'ours_in_place' && mode !== 'monitor') continue; // the same client as ours
+    if (client !== 'ours' && client !== 'ours_in_place' && missing[client]) continue; // the peer cannot run at all
     log(`${label}: ${client}…`);
     let server: ServerChild | undefined;
     try {
@@ -282,7 +289,7 @@ async function measure(
     } catch (err) {
       const message = (err as Error).message;
       log(`${label}: ${client} FAILED: ${message}`);
-      if (client === 'ours') throw err;
+      if (client === 'ours' || client === 'ours_in_place') throw err;
       errors[client].push(`${label}: ${message}`);
     } finally {
       await server?.stop();
@@ -290,7 +297,7 @@ async function measure(
   }
 }
 
-const PEERS = CLIENTS.filter((client): client is Peer => client !== 'ours');
+const PEERS = CLIENTS.filter((client): client is Peer => client !== 'ours' && client !== 'ours_in_place');
 const results = Object.fromEntries(CLIENTS.map((client) => [client, {}])) as Record<Client, Result>;
 const errors = Object.fromEntries(PEERS.map((peer) => [peer, [] as string[]])) as Record<Peer, string[]>;
 const missing = Object.fromEntries(PEERS.map((peer) => [peer, false])) as Record<Peer, boolean>;
@@ -380,14 +387,19 @@ const peers = {} as Record<Peer, Record<string, number | string>>;
 for (const peer of PEERS) {
   const theirs = results[peer];
   peers[peer] = errors[peer].length ? { ...theirs, error: errors[peer].join('; ') } : theirs;
-  for (const [figure, value] of Object.entries(ours)) {
-    const other = theirs[figure];
-    // updates_per_s_10hz is a sanity check (both should be ~10,000/s), not a comparison.
-    if (other === undefined || figure === 'updates_per_s_10hz' || !value || !other) continue;
-    // > 1 means ours is better: throughput ours/theirs, costs and times theirs/ours.
-    ratios[`${figure}_vs_${peer}`] = round(
-      figure === 'monitor_updates_per_s' ? value / other : other / value,
-    );
+  for (const [variant, figures] of [
+    ['', ours],
+    ['_in_place', results.ours_in_place],
+  ] as const) {
+    for (const [figure, value] of Object.entries(figures)) {
+      const other = theirs[figure];
+      // updates_per_s_10hz is a sanity check (both should be ~10,000/s), not a comparison.
+      if (other === undefined || figure === 'updates_per_s_10hz' || !value || !other) continue;
+      // > 1 means ours is better: throughput ours/theirs, costs and times theirs/ours.
+      ratios[`${figure}${variant}_vs_${peer}`] = round(
+        figure === 'monitor_updates_per_s' ? value / other : other / value,
+      );
+    }
   }
 }
 
@@ -397,6 +409,7 @@ process.stdout.write(
     bench: 'ca',
     machine: { cpus: availableParallelism(), node: process.version },
     figures: ours,
+    figures_in_place: results.ours_in_place,
     peers,
     ratios,
   })}\n`,

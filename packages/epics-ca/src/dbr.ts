@@ -340,9 +340,18 @@ export function decodeDbrAt(type: number, buf: Buffer, start: number, end: numbe
 /**
  * The values of the payload `buf[start, end)` of `type`, past its metadata, with the checks
  * decodeDbrAt makes. With `statusAt` and `timestampAt` it reads a TIME payload (nearly every
- * monitor update) without the intermediate objects decodeDbrAt makes.
+ * monitor update) without the intermediate objects decodeDbrAt makes. Numeric values are written
+ * into `into` when it is an array of the same type and length (a subscription's previous values),
+ * otherwise into a new array.
  */
-export function valuesAt(type: number, buf: Buffer, start: number, end: number, count: number): Values {
+export function valuesAt(
+  type: number,
+  buf: Buffer,
+  start: number,
+  end: number,
+  count: number,
+  into?: Values,
+): Values {
   if (!isValidType(type)) throw new DbrError(`unknown DBR type ${type}`);
   const native = nativeType(type);
   const meta = META_SIZE[type];
@@ -359,6 +368,8 @@ export function valuesAt(type: number, buf: Buffer, start: number, end: number, 
   const bytes = count * ELEMENT_SIZE[native];
   if (available < bytes)
     throw new DbrError(`DBR type ${type} with ${count} elements needs ${meta + bytes} bytes, got ${length}`);
+  if (into !== undefined && into.length === count && into instanceof ARRAY_TYPES[native]!)
+    return fillValues(buf, offset, native, into as NumericArray);
   return readValues(buf, offset, native, count);
 }
 
@@ -410,12 +421,34 @@ function readField(buf: Buffer, offset: number, field: Field, native: number, da
 const SMALL_COUNT = 16;
 
 function readValues(buf: Buffer, offset: number, native: number, count: number): NumericArray {
+  return fillValues(buf, offset, native, newValues(native, count));
+}
+
+/** A zeroed array of `count` elements of `native`; one constructor per branch keeps each site monomorphic. */
+function newValues(native: number, count: number): NumericArray {
+  switch (native) {
+    case DBR.DOUBLE:
+      return new Float64Array(count);
+    case DBR.FLOAT:
+      return new Float32Array(count);
+    case DBR.LONG:
+      return new Int32Array(count);
+    case DBR.SHORT:
+      return new Int16Array(count);
+    case DBR.ENUM:
+      return new Uint16Array(count);
+    default: // CHAR
+      return new Uint8Array(count);
+  }
+}
+
+/** Fills `out` (an array of `native`'s type) with as many elements as it holds, read from `offset`. */
+function fillValues(buf: Buffer, offset: number, native: number, out: NumericArray): NumericArray {
+  const count = out.length;
   // Taking `out.buffer` moves a small array's storage off the heap: a scalar (the usual monitor
   // update) would pay for it on every update, so small arrays are filled element by element.
-  if (count <= SMALL_COUNT) return readSmall(buf, offset, native, count);
-  const Ctor = ARRAY_TYPES[native]!;
+  if (count <= SMALL_COUNT) return fillSmall(buf, offset, native, out);
   const bytes = ELEMENT_SIZE[native];
-  const out = new Ctor(count);
   const view = Buffer.from(out.buffer, out.byteOffset, count * bytes);
   buf.copy(view, 0, offset, offset + count * bytes);
   if (bytes === 2) view.swap16();
@@ -425,35 +458,27 @@ function readValues(buf: Buffer, offset: number, native: number, count: number):
 }
 
 /** A few elements, each read where it lies; one array type per branch keeps every site monomorphic. */
-function readSmall(buf: Buffer, offset: number, native: number, count: number): NumericArray {
+function fillSmall(buf: Buffer, offset: number, native: number, out: NumericArray): NumericArray {
+  const count = out.length;
   switch (native) {
-    case DBR.DOUBLE: {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = buf.readDoubleBE(offset + 8 * i);
+    case DBR.DOUBLE:
+      for (let i = 0; i < count; i++) (out as Float64Array)[i] = buf.readDoubleBE(offset + 8 * i);
       return out;
-    }
-    case DBR.FLOAT: {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = buf.readFloatBE(offset + 4 * i);
+    case DBR.FLOAT:
+      for (let i = 0; i < count; i++) (out as Float32Array)[i] = buf.readFloatBE(offset + 4 * i);
       return out;
-    }
-    case DBR.LONG: {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = u32(buf, offset + 4 * i);
+    case DBR.LONG:
+      for (let i = 0; i < count; i++) (out as Int32Array)[i] = u32(buf, offset + 4 * i);
       return out;
-    }
-    case DBR.SHORT: {
-      const out = new Int16Array(count);
-      for (let i = 0; i < count; i++) out[i] = i16(buf, offset + 2 * i);
+    case DBR.SHORT:
+      for (let i = 0; i < count; i++) (out as Int16Array)[i] = i16(buf, offset + 2 * i);
       return out;
-    }
-    case DBR.ENUM: {
-      const out = new Uint16Array(count);
-      for (let i = 0; i < count; i++) out[i] = u16(buf, offset + 2 * i);
+    case DBR.ENUM:
+      for (let i = 0; i < count; i++) (out as Uint16Array)[i] = u16(buf, offset + 2 * i);
       return out;
-    }
     default: // CHAR
-      return Uint8Array.from(buf.subarray(offset, offset + count));
+      out.set(buf.subarray(offset, offset + count));
+      return out;
   }
 }
 

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type CaClient, CaError, DBE, DBR, ECA, PutError, pv, type Reading } from '../src/index.ts';
+import {
+  type CaClient,
+  CaError,
+  DBE,
+  DBR,
+  ECA,
+  PutError,
+  pv,
+  type Reading,
+  type Values,
+} from '../src/index.ts';
 import type { CaServer } from '../src/server/server.ts';
 import { clientFor, startServer } from './loopback.ts';
 import { until } from './waits.ts';
@@ -24,6 +34,7 @@ describe('client and server over loopback', () => {
         pv.string('t:string', 'hello'),
         pv.enum('t:enum', ['Out', 'In', 'Moving'], 1),
         pv.double('t:wave', [1, 2, 3], { count: 10 }),
+        pv.double('t:in-place', [1, 2], { count: 4 }),
         pv.double('t:ro', 3, { writable: false }),
         pv.double('t:slow', 0, {
           onPut: (values, self) => {
@@ -165,6 +176,37 @@ describe('client and server over loopback', () => {
     target.post(99);
     await client.get('t:float'); // a round trip: any update would have arrived before the reply
     assert.equal(seen.length, before);
+  });
+
+  it('writes an in-place subscription into one reading, and into one values array while the length holds', async () => {
+    const target = server.get('t:in-place')!;
+    const seen: { reading: Reading; values: Values; asDelivered: number[] }[] = [];
+    const stop = client.monitor(
+      't:in-place',
+      (r) => seen.push({ reading: r, values: r.values, asDelivered: Array.from(r.values as Float64Array) }),
+      { inPlace: true },
+    );
+    await until(() => seen.length === 1, 'the initial update');
+    target.post([3, 4]);
+    await until(() => seen.length === 2, 'the second update');
+    target.post([5, 6, 7]);
+    await until(() => seen.length === 3, 'the third update');
+    stop();
+    // Each callback saw its own update...
+    assert.deepEqual(
+      seen.map((s) => s.asDelivered),
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6, 7],
+      ],
+    );
+    // ...written into one reading, and into one array until the element count changed.
+    assert.ok(seen.every((s) => s.reading === seen[0].reading));
+    assert.equal(seen[1].values, seen[0].values);
+    assert.deepEqual(Array.from(seen[0].values as Float64Array), [3, 4]);
+    assert.notEqual(seen[2].values, seen[1].values);
+    assert.deepEqual(Array.from(seen[2].reading.values as Float64Array), [5, 6, 7]);
   });
 
   it('delivers alarm-only and property events according to the DBE mask', async () => {

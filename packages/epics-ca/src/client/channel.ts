@@ -18,6 +18,10 @@ export interface Monitor {
   onError?: (err: CaError) => void;
   /** The DBR type currently subscribed with (set when the subscription is sent). */
   dataType?: number;
+  /** Updates are written into one reading (MonitorOptions.inPlace). */
+  inPlace: boolean;
+  /** The reading last delivered, kept to be written into by an in-place subscription. */
+  last?: Reading;
 }
 
 export class Channel {

@@ -292,9 +292,19 @@ export class ClientCircuit {
     // A zero-count reply acknowledges a cancel; failures carry an error status.
     if (!monitor || (header.dataCount === 0 && end === start) || !ecaSucceeded(header.param1)) return;
     const { channel } = monitor;
-    monitor.onUpdate(
-      readingAt(channel.name, header.dataType, channel.nativeCount, bytes, start, end, header.dataCount),
+    const { dataType, dataCount } = header;
+    const reading = readingAt(
+      channel.name,
+      dataType,
+      channel.nativeCount,
+      bytes,
+      start,
+      end,
+      dataCount,
+      monitor.last,
     );
+    if (monitor.inPlace) monitor.last = reading;
+    monitor.onUpdate(reading);
   }
 
   /**

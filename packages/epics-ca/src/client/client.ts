@@ -73,6 +73,13 @@ export interface MonitorOptions {
    * with ECA.TOLARGE). Without this callback the error is a process warning.
    */
   onError?: (err: CaError) => void;
+  /**
+   * Write every update into one reading, and its values into one array while their element count
+   * stays the same, instead of new ones: the subscription allocates nothing per update, as libca's
+   * callbacks read an update in libca's own buffer. A reading is valid until the subscription's next
+   * update: copy what you keep. Only TIME readings (the default type) are reused.
+   */
+  inPlace?: boolean;
 }
 
 export interface ChannelInfo {
@@ -219,6 +226,7 @@ export class CaClient {
       onUpdate,
       onConnection: options.onConnection,
       onError: options.onError,
+      inPlace: options.inPlace ?? false,
     };
     channel.monitors.add(monitor);
     if (channel.connected) {

@@ -50,8 +50,10 @@ function toReading(name: string, dataType: number, nativeCount: number, data: Db
 /**
  * The reading of the payload `buf[start, end)`, read in place. A TIME payload (nearly every
  * monitor update and get) becomes its reading directly, built in one literal so that every such
- * reading shares one object shape: the values array and the reading are all it
- * allocates, where decodeDbrAt + toReading would also make the decoded data and its stamp.
+ * reading shares one object shape: the values array and the reading are all it allocates, where
+ * decodeDbrAt + toReading would also make the decoded data and its stamp. Given `into`, a TIME
+ * reading made here before (an in-place subscription's previous one), a TIME payload is written
+ * into it, and into its values while their type and length stay the same: nothing is allocated.
  */
 export function readingAt(
   name: string,
@@ -61,17 +63,28 @@ export function readingAt(
   start: number,
   end: number,
   count: number,
+  into?: Reading,
 ): Reading {
   if (familyOf(dataType) !== FAMILY.TIME)
     return toReading(name, dataType, nativeCount, decodeDbrAt(dataType, buf, start, end, count));
-  const values = valuesAt(dataType, buf, start, end, count);
-  return {
-    name,
-    value: nativeCount === 1 && values.length === 1 ? values[0] : values,
-    values,
-    dataType,
-    status: statusAt(buf, start),
-    severity: severityAt(buf, start),
-    timestamp: timestampAt(buf, start),
-  };
+  const values = valuesAt(dataType, buf, start, end, count, into?.values);
+  const value = nativeCount === 1 && values.length === 1 ? values[0] : values;
+  if (into === undefined) {
+    return {
+      name,
+      value,
+      values,
+      dataType,
+      status: statusAt(buf, start),
+      severity: severityAt(buf, start),
+      timestamp: timestampAt(buf, start),
+    };
+  }
+  into.value = value;
+  into.values = values;
+  into.dataType = dataType;
+  into.status = statusAt(buf, start);
+  into.severity = severityAt(buf, start);
+  into.timestamp = timestampAt(buf, start);
+  return into;
 }
