@@ -18,10 +18,15 @@ export function useCompileCache(): void {
 }
 
 /**
- * The variable that gives a child process the same cache from its first module on, when this
- * process has it on and `env` says nothing about it.
+ * The variable that gives a child process the same cache from its first module on, when `env` says
+ * nothing about it and this process has the cache on (or `always`: a child whose start-up time
+ * matters whether or not its parent uses the cache, such as the queue server's worker).
  */
-export function compileCacheEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (!getCompileCacheDir() || 'NODE_COMPILE_CACHE' in env || 'NODE_DISABLE_COMPILE_CACHE' in env) return {};
+export function compileCacheEnv(
+  env: NodeJS.ProcessEnv,
+  options: { always?: boolean } = {},
+): NodeJS.ProcessEnv {
+  if (!(options.always || getCompileCacheDir())) return {};
+  if ('NODE_COMPILE_CACHE' in env || 'NODE_DISABLE_COMPILE_CACHE' in env) return {};
   return { NODE_COMPILE_CACHE: cacheRoot(env) };
 }

@@ -4,9 +4,8 @@
  * yields takes down only the child; kill() ends it whatever it is doing.
  */
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileCacheEnv } from '@ophyd-service/service-kit/compile-cache';
 import type { FromWorker, ToWorker, WorkerStartup } from './protocol.ts';
 
 export interface WorkerHandlers {
@@ -34,9 +33,6 @@ export interface WorkerProcess {
 export const DEFAULT_WORKER_HEAP_MB = 1024;
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-// Node's on-disk compile cache (type-stripped TypeScript and V8 code) more than halves the CPU a
-// worker spends loading its modules, and so the time environment_open takes (bench/queueserver.ts).
-const COMPILE_CACHE = join(tmpdir(), 'ophyd-service-compile-cache');
 
 /** Starts a worker loading `startup`; its messages, output and exit go to `handlers`. */
 export function spawnWorker(
@@ -45,9 +41,12 @@ export function spawnWorker(
   options: WorkerOptions = {},
 ): WorkerProcess {
   const heap = options.maxOldSpaceMb ?? DEFAULT_WORKER_HEAP_MB;
+  const env = options.env ?? process.env;
   const child = spawn(process.execPath, [`--max-old-space-size=${heap}`, MAIN, JSON.stringify(startup)], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { NODE_COMPILE_CACHE: COMPILE_CACHE, ...(options.env ?? process.env) },
+    // Node's on-disk compile cache (type-stripped TypeScript and V8 code) more than halves the CPU a
+    // worker spends loading its modules, and so the time environment_open takes (bench/queueserver.ts).
+    env: { ...compileCacheEnv(env, { always: true }), ...env },
   });
   let closed = false;
   const gone = new Promise<void>((resolve) => {
