@@ -54,7 +54,10 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
     const component = `ioc-${ioc.name}`;
     caEndpoints.push(`${name}:${CA_PORT}`);
     const args = ['ioc', sim.kind, ...(sim.prefix ? ['--prefix', sim.prefix] : [])];
-    const probe = { exec: { command: ['node', '/app/bin/ophyd-service.ts', 'healthcheck'] } };
+    // Ready once the CA server listens (it starts after its PVs exist): a TCP connect from the
+    // kubelet, every 5 s. Alive while a Channel Access read answers, which a stuck event loop would
+    // not: `ophyd-service healthcheck` starts a Node process, so only every 20 s.
+    const liveness = { exec: { command: ['node', '/app/bin/ophyd-service.ts', 'healthcheck'] } };
     children.push(
       deployment(
         name,
@@ -67,8 +70,8 @@ export function desiredChildren(beamline: Beamline): K8sObject[] {
               { name: 'ca-tcp', containerPort: CA_PORT, protocol: 'TCP' },
               { name: 'ca-udp', containerPort: CA_PORT, protocol: 'UDP' },
             ],
-            readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 5 },
-            livenessProbe: { ...probe, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+            readinessProbe: { tcpSocket: { port: CA_PORT }, periodSeconds: 5 },
+            livenessProbe: { ...liveness, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
           },
           ioc.resources as Resources | undefined,
         ),

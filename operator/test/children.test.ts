@@ -111,6 +111,13 @@ describe('desired children of a Beamline', () => {
       { name: 'ca-tcp', port: 5064, targetPort: 5064, protocol: 'TCP' },
       { name: 'ca-udp', port: 5064, targetPort: 5064, protocol: 'UDP' },
     ]);
+    // Ready when the CA server accepts a connection; alive while a CA read answers (a Node process, so rarely).
+    assert.deepEqual(container('mini-ioc-mini').readinessProbe, {
+      tcpSocket: { port: 5064 },
+      periodSeconds: 5,
+    });
+    assert.deepEqual(container('mini-ioc-mini').livenessProbe.exec.command.slice(-1), ['healthcheck']);
+    assert.equal(container('mini-ioc-mini').livenessProbe.periodSeconds, 20);
     for (const [name, port] of [
       ['mini-configuration', 8004],
       ['mini-direct-control', 8003],
