@@ -11,15 +11,42 @@ import { Connection } from '../src/sockets/connection.ts';
 /** One sequence for updates made and frames sent: which came first at the same mocked instant. */
 let order = 0;
 
-/** Enough of a ws WebSocket for a Connection: it takes every frame at once. */
+/**
+ * Enough of a ws WebSocket for a Connection: its socket takes every write at once, and each
+ * WebSocket message in the bytes written is recorded with the time it was written.
+ */
 class RecordingSocket extends EventEmitter {
   readonly sent: { at: number; frame: string; order: number }[] = [];
+  readonly OPEN = 1;
+  readyState = 1;
   bufferedAmount = 0;
-  send(frame: string, done?: (err?: Error) => void) {
-    this.sent.push({ at: Date.now(), frame, order: order++ });
-    done?.();
+  private unread = Buffer.alloc(0);
+  readonly _socket = {
+    cork() {},
+    uncork() {},
+    write: (chunk: Buffer, done?: (err?: Error) => void) => {
+      this.unread = Buffer.concat([this.unread, chunk]);
+      this.readMessages();
+      done?.();
+      return true;
+    },
+  };
+
+  /** Text messages of up to 125 bytes, all the tests send. */
+  private readMessages() {
+    while (this.unread.length >= 2) {
+      assert.equal(this.unread[0], 0x81, 'a final text frame');
+      const length = this.unread[1];
+      assert.ok(length < 126, 'a short unmasked frame');
+      if (this.unread.length < 2 + length) return;
+      const frame = this.unread.subarray(2, 2 + length).toString();
+      this.sent.push({ at: Date.now(), frame, order: order++ });
+      this.unread = this.unread.subarray(2 + length);
+    }
   }
+
   close() {
+    this.readyState = 3;
     this.emit('close', 1000, Buffer.alloc(0));
   }
 }

@@ -3,25 +3,26 @@
  * queued, but an update that is still waiting is replaced in place by a newer one for the same key
  * (a PV): a slow client gets the newest values, never a backlog. Replies (acks, errors) are never
  * replaced; past a bound, new ones are dropped and counted. Sending stops while the transport
- * reports it is backed up and resumes on `flush()`.
+ * reports it is backed up and resumes on `flush()`. What a frame is (text, bytes) is the
+ * transport's business.
  */
-export interface SendTransport {
+export interface SendTransport<Frame> {
   /** Bytes waiting in the transport (a WebSocket's bufferedAmount). */
   readonly buffered: number;
-  send(frame: string | Buffer): void;
+  send(frame: Frame): void;
 }
 
-interface Slot {
+interface Slot<Frame> {
   key?: string;
-  frame: string | Buffer;
+  frame: Frame;
 }
 
-export class SendQueue {
-  private slots: Slot[] = [];
+export class SendQueue<Frame> {
+  private slots: Slot<Frame>[] = [];
   private head = 0;
-  private readonly waiting = new Map<string, Slot>();
+  private readonly waiting = new Map<string, Slot<Frame>>();
   private replies = 0;
-  private readonly transport: SendTransport;
+  private readonly transport: SendTransport<Frame>;
   private readonly highWater: number;
   private readonly replyLimit: number;
   /** Updates replaced by newer ones before they could be sent. */
@@ -29,7 +30,7 @@ export class SendQueue {
   droppedReplies = 0;
   sent = 0;
 
-  constructor(transport: SendTransport, options: { highWater?: number; replyLimit?: number } = {}) {
+  constructor(transport: SendTransport<Frame>, options: { highWater?: number; replyLimit?: number } = {}) {
     this.transport = transport;
     this.highWater = options.highWater ?? 1 << 20;
     this.replyLimit = options.replyLimit ?? 256;
@@ -41,7 +42,7 @@ export class SendQueue {
   }
 
   /** Queues an update; returns false when it replaced a waiting one. Call `flush()` to send. */
-  update(key: string, frame: string | Buffer): boolean {
+  update(key: string, frame: Frame): boolean {
     const slot = this.waiting.get(key);
     if (slot) {
       slot.frame = frame;
@@ -55,7 +56,7 @@ export class SendQueue {
   }
 
   /** Queues a reply; returns false when the reply bound dropped it. */
-  reply(frame: string | Buffer): boolean {
+  reply(frame: Frame): boolean {
     if (this.replies >= this.replyLimit) {
       this.droppedReplies++;
       return false;

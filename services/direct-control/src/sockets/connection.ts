@@ -1,13 +1,20 @@
 /**
  * One WebSocket client: its bounded send queue, heartbeats, and the parsing of its frames. Sends are
- * batched per event-loop turn and written corked, so a burst of updates to one client costs one
- * write, not one per frame. A frame that is not a JSON object gets an error reply; the connection
- * stays up.
+ * batched per event-loop turn: what the queue lets through goes to the socket in one write, so a
+ * burst of updates to one client costs one write, not one per frame. A frame that is not a JSON
+ * object gets an error reply; the connection stays up.
+ *
+ * Messages are framed here (WireFrame) and written to ws's socket, not sent through `ws.send`: an
+ * update shared by many clients is framed once, and a client's batch is one stream write instead
+ * of two per message. That needs the frames ws would write, which holds while no extension
+ * (permessage-deflate) is negotiated: the gateway turns it off. Control frames (ping, pong, close)
+ * stay with ws; they are written whole, so they fall between messages.
  */
 import type { WebSocket } from 'ws';
 import { SendQueue } from '../monitor/send-queue.ts';
 import { errorFrame } from './frames.ts';
 import { TurnBatch } from './turn-batch.ts';
+import { WireFrame } from './wire-frame.ts';
 
 export interface ConnectionOptions {
   /** Bytes a client may have unread before its updates coalesce. */
@@ -16,6 +23,16 @@ export interface ConnectionOptions {
   frameLimit: number;
   /** Replies (acks, snapshots, errors) that may wait; past it new ones are dropped and counted. */
   replyLimit: number;
+}
+
+/** A frame to send: text, binary, or a message already framed (shared by the clients it goes to). */
+export type OutFrame = string | Buffer | WireFrame;
+
+/** The part of ws's socket a connection writes to (ws keeps it private). */
+interface RawSocket {
+  cork(): void;
+  uncork(): void;
+  write(chunk: Buffer, done?: (err?: Error | null) => void): boolean;
 }
 
 /** Client frames a connection may have waiting or in progress at once. */
@@ -29,7 +46,7 @@ const flushes = new TurnBatch<Connection, Connection>((batch) => {
 export class Connection {
   readonly ws: WebSocket;
   readonly path: string;
-  readonly queue: SendQueue;
+  readonly queue: SendQueue<WireFrame>;
   readonly frameLimit: number;
   closed = false;
   /** The last frame's handling: the next frame starts after it. */
@@ -37,21 +54,25 @@ export class Connection {
   /** Frames waiting or being handled, and work running beside them. */
   private inFlight = 0;
   private readonly closeHooks: (() => void)[] = [];
-  private readonly throttles = new Map<
-    string,
-    { last: number; timer?: NodeJS.Timeout; frame?: string | Buffer }
-  >();
+  private readonly throttles = new Map<string, { last: number; timer?: NodeJS.Timeout; frame?: WireFrame }>();
+  /** Frames the queue let through during this flush, and their bytes (counted as buffered already). */
+  private batch: WireFrame[] = [];
+  private batchBytes = 0;
 
   constructor(ws: WebSocket, path: string, options: ConnectionOptions) {
     this.ws = ws;
     this.path = path;
     this.frameLimit = options.frameLimit;
-    this.queue = new SendQueue(
+    const batch = () => this.batchBytes;
+    this.queue = new SendQueue<WireFrame>(
       {
         get buffered() {
-          return ws.bufferedAmount;
+          return ws.bufferedAmount + batch();
         },
-        send: (frame) => ws.send(frame, (err) => err || this.schedule()),
+        send: (frame) => {
+          this.batch.push(frame);
+          this.batchBytes += frame.byteLength;
+        },
       },
       { highWater: options.highWater, replyLimit: options.replyLimit },
     );
@@ -116,21 +137,27 @@ export class Connection {
     }
   }
 
-  /** True when a frame of this text is within the size cap. */
-  fits(frame: string | Buffer): boolean {
-    const bytes = typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
+  /** True when a frame's payload is within the size cap. */
+  fits(frame: OutFrame): boolean {
+    const bytes =
+      frame instanceof WireFrame
+        ? frame.payloadLength
+        : typeof frame === 'string'
+          ? Buffer.byteLength(frame)
+          : frame.length;
     return bytes <= this.frameLimit;
   }
 
-  reply(frame: string | Buffer): void {
+  reply(frame: OutFrame): void {
     if (this.closed) return;
-    this.queue.reply(frame);
+    this.queue.reply(WireFrame.of(frame));
     this.schedule();
   }
 
   /** A keyed update: a waiting one for the same key is replaced; `minIntervalMs` throttles the key. */
-  update(key: string, frame: string | Buffer, minIntervalMs = 0): void {
+  update(key: string, update: OutFrame, minIntervalMs = 0): void {
     if (this.closed) return;
+    const frame = WireFrame.of(update);
     if (minIntervalMs > 0) {
       const now = Date.now();
       let t = this.throttles.get(key);
@@ -173,18 +200,38 @@ export class Connection {
     if (!this.closed) flushes.add(this, this);
   }
 
-  /** Writes what the queue lets through in one corked batch. */
+  /**
+   * Writes what the queue lets through as one writev of the frames' own buffers. Copying them into
+   * one buffer per client instead cost more: the copies are external memory, and V8 answered their
+   * churn with major collections (measured: see the README's issue 16 section).
+   */
   flushNow(): void {
     if (this.closed) return;
-    // ws keeps its socket private; corking it turns a batch of frames into one write.
-    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    socket?.cork();
-    try {
-      this.queue.flush();
-    } finally {
-      socket?.uncork();
-    }
+    this.queue.flush();
+    const frames = this.batch;
+    if (frames.length === 0) return;
+    this.batch = [];
+    this.batchBytes = 0;
+    // Closing: ws.send would not write either (a message after a close frame breaks the protocol).
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    const socket = (this.ws as unknown as { _socket: RawSocket })._socket;
+    socket.cork();
+    const last = frames.length - 1;
+    for (let i = 0; i < last; i++) for (const chunk of frames[i].chunks) socket.write(chunk);
+    const chunks = frames[last].chunks;
+    for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]);
+    socket.write(chunks[chunks.length - 1], this.written);
+    socket.uncork();
   }
+
+  /**
+   * After a write: frames the backed-up transport held back go out now. The last write always
+   * carries this, so a queue that stops at the high-water mark is flushed once the bytes ahead of
+   * it have left.
+   */
+  private readonly written = (err?: Error | null): void => {
+    if (!err && this.queue.pending > 0) this.schedule();
+  };
 }
 
 function parse(text: string, isBinary: boolean): Record<string, unknown> | string {

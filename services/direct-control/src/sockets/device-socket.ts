@@ -14,6 +14,7 @@ import { deviceUpdate, envelope, errorFrame, metaFrame } from './frames.ts';
 import type { Endpoint } from './gateway.ts';
 import { frameTimeout, READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
 import { TurnBatch, UPDATE_WINDOW_MS } from './turn-batch.ts';
+import { WireFrame } from './wire-frame.ts';
 
 interface Client {
   connection: Connection;
@@ -221,16 +222,18 @@ export class DeviceSocket implements Endpoint {
       this.values.delete(key);
       state.live.delete(signal);
       state.failing.set(signal, { pv: event.pv, error: event.message });
-      const error = errorFrame(`${device}.${signal} (${event.pv}) stopped updating: ${event.message}`, {
-        device,
-        signal,
-      });
+      const error = WireFrame.text(
+        errorFrame(`${device}.${signal} (${event.pv}) stopped updating: ${event.message}`, {
+          device,
+          signal,
+        }),
+      );
       for (const client of state.clients) client.connection.reply(error);
       return;
     }
     const pvState = this.dc.hub.peek(event.pv) ?? { connected: false };
     if (event.kind === 'meta') {
-      const meta = metaFrame({ device, signal }, pvState);
+      const meta = WireFrame.text(metaFrame({ device, signal }, pvState));
       for (const client of state.clients) client.connection.reply(meta);
       return;
     }
@@ -238,11 +241,15 @@ export class DeviceSocket implements Endpoint {
     this.send(device, state, signal, deviceUpdate(device, signal, pvState, true));
   }
 
-  private send(device: string, state: DeviceState, signal: string, frame: string): void {
+  /** Queues one update to every subscriber of the device, serialised and framed once for all. */
+  private send(device: string, state: DeviceState, signal: string, text: string): void {
     const key = `${device}\0${signal}`;
     const first = state.clients.values().next().value as Client;
+    const frame = WireFrame.text(text);
     if (!first.connection.fits(frame)) {
-      const error = errorFrame('payload exceeds size limit; update dropped', { device, signal });
+      const error = WireFrame.text(
+        errorFrame('payload exceeds size limit; update dropped', { device, signal }),
+      );
       for (const client of state.clients) client.connection.reply(error);
       return;
     }

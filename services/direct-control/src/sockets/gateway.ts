@@ -9,6 +9,7 @@ import type { Logger, Upgrades } from '@ophyd-service/service-kit';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionOptions } from './connection.ts';
 import { envelope } from './frames.ts';
+import { WireFrame } from './wire-frame.ts';
 
 export interface Endpoint {
   /** Heartbeat frames (`{"type":"heartbeat"}`) on this endpoint. */
@@ -24,7 +25,12 @@ export interface GatewayOptions extends ConnectionOptions {
 }
 
 export class SocketGateway implements Upgrades {
-  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  /** No permessage-deflate: connections frame their messages themselves (see connection.ts). */
+  private readonly server = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1 << 20,
+    perMessageDeflate: false,
+  });
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly connections = new Set<Connection>();
   private readonly alive = new WeakSet<WebSocket>();
@@ -37,7 +43,7 @@ export class SocketGateway implements Upgrades {
     this.options = options;
     if (options.heartbeatSeconds > 0) {
       this.every(options.heartbeatSeconds, () => {
-        const frame = envelope('heartbeat');
+        const frame = WireFrame.text(envelope('heartbeat'));
         for (const c of this.connections) if (this.endpoints.get(c.path)?.heartbeat) c.reply(frame);
       });
     }

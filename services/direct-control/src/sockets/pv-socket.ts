@@ -1,7 +1,8 @@
 /**
  * `/api/v1/pv-socket` (spec §2.1): PV monitoring, PV writes and device stop. Each PV has one
- * listener on the shared monitor hub whatever the number of clients; an update is serialised once
- * and queued to every subscriber, keep-latest per PV, optionally throttled per subscription.
+ * listener on the shared monitor hub whatever the number of clients; an update is serialised and
+ * framed once and queued to every subscriber, keep-latest per PV, optionally throttled per
+ * subscription.
  */
 import type { MonitorEvent } from '../monitor/hub.ts';
 import { requireRegisteredPv, setPv } from '../operations/pvs.ts';
@@ -11,6 +12,7 @@ import { envelope, errorFrame, metaFrame, type PvState, pvUpdate } from './frame
 import type { Endpoint } from './gateway.ts';
 import { errorText, frameTimeout, READ_ONLY_MESSAGE, refusal, stopOverSocket } from './shared.ts';
 import { TurnBatch, UPDATE_WINDOW_MS } from './turn-batch.ts';
+import { WireFrame } from './wire-frame.ts';
 
 interface Client {
   connection: Connection;
@@ -305,10 +307,9 @@ export class PvSocket implements Endpoint {
     }
     if (event.kind === 'failed') {
       this.values.delete(pv);
-      const error = errorFrame(`PV ${pv} subscription ended: ${event.message}`, {
-        pv,
-        reason: 'pv_subscribe_failed',
-      });
+      const error = WireFrame.text(
+        errorFrame(`PV ${pv} subscription ended: ${event.message}`, { pv, reason: 'pv_subscribe_failed' }),
+      );
       for (const client of [...clients]) {
         client.connection.reply(error);
         this.leave(client, pv);
@@ -317,7 +318,7 @@ export class PvSocket implements Endpoint {
     }
     const state = this.state(pv);
     if (event.kind === 'meta') {
-      const meta = metaFrame({ pv }, state);
+      const meta = WireFrame.text(metaFrame({ pv }, state));
       for (const client of clients) if (!client.joining.has(pv)) client.connection.reply(meta);
       return;
     }
@@ -326,14 +327,14 @@ export class PvSocket implements Endpoint {
   }
 
   /**
-   * Queues one update to every subscriber. Each encoding is serialised at most once (and only if a
-   * client asked for it), so N clients get byte-identical frames.
+   * Queues one update to every subscriber. Each encoding is serialised and framed at most once (and
+   * only if a client asked for it), so N clients get the same bytes.
    */
   private send(pv: string, clients: Set<Client>, build: (base64: boolean) => string, isValue = false): void {
-    const frames = new Map<boolean, string | null>(); // null: too large to send
+    const frames = new Map<boolean, WireFrame | null>(); // null: too large to send
     const frameFor = (base64: boolean) => {
       if (!frames.has(base64)) {
-        const frame = build(base64);
+        const frame = WireFrame.text(build(base64));
         const first = clients.values().next().value as Client;
         frames.set(base64, first.connection.fits(frame) ? frame : null);
       }
