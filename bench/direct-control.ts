@@ -7,6 +7,8 @@
  * BENCH_CLIENTS (default 100) pv-socket clients, each subscribed to every PV.
  *
  * Phases, each a 1 s warm-up then BENCH_SECONDS (default 10) measured:
+ * - `idle`: every client subscribed, the IOC silent: the service's fixed CPU (timers, heartbeats,
+ *   pings, metrics), which `*_service_cpu_us_per_update_above_idle` takes out of the later phases;
  * - `low`: the IOC posts every PV at BENCH_LOW_HZ (default 1), where fixed costs (timers, per-turn
  *   and per-write work) would show in the CPU per update;
  * - `rate10`: the IOC posts every PV at 10 Hz (clients × PVs × 10 updates/s asked of the service);
@@ -35,7 +37,7 @@ const LOW_HZ = Number(process.env.BENCH_LOW_HZ ?? 1);
 /** Extra Node flags for the service process (BENCH_SERVICE_NODE_FLAGS, e.g. `--cpu-prof`). */
 const SERVICE_FLAGS = process.env.BENCH_SERVICE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 /** Phases to run (BENCH_PHASES, comma-separated; default all), for short runs while developing. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'low,rate10,flood,rest').split(','));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'idle,low,rate10,flood,rest').split(','));
 const here = import.meta.dirname;
 const log = (message: string) => process.stderr.write(`[direct-control] ${message}\n`);
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -112,6 +114,9 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : Number.NaN;
 }
 
+/** The idle phase's service CPU (% of a core), once measured. */
+let idleCpuPct: number | undefined;
+
 async function phase(name: string, rate: string): Promise<Json> {
   ioc.send(`rate ${rate}`);
   await sleep(1000);
@@ -136,6 +141,12 @@ async function phase(name: string, rate: string): Promise<Json> {
   ioc.send('rate 0');
   const used = process.cpuUsage(cpu);
   await sleep(500); // let queues drain before the next phase
+  const cpuPct = (100 * stats.cpu_s) / stats.wall_s;
+  if (name === 'idle') {
+    idleCpuPct = cpuPct;
+    log(`idle: service CPU ${round(cpuPct)} %`);
+    return { idle_service_cpu_pct: round(cpuPct), idle_service_rss_mb: Math.round(stats.rss_mb) };
+  }
   const figures = {
     [`${name}_updates_per_s`]: Math.round(updates / wall),
     [`${name}_latency_p50_ms`]: round(percentile(latencies, 0.5)),
@@ -143,6 +154,9 @@ async function phase(name: string, rate: string): Promise<Json> {
     [`${name}_latency_max_ms`]: round(latencies.at(-1) ?? Number.NaN),
     [`${name}_service_cpu_pct`]: round((100 * stats.cpu_s) / stats.wall_s),
     [`${name}_service_cpu_us_per_update`]: round((stats.cpu_s * 1e6 * (wall / stats.wall_s)) / updates),
+    ...(idleCpuPct !== undefined && {
+      [`${name}_service_cpu_us_per_update_above_idle`]: round(((cpuPct - idleCpuPct) * 1e4 * wall) / updates),
+    }),
     [`${name}_service_rss_mb`]: Math.round(stats.rss_mb),
     [`${name}_ioc_posts_per_s`]: Math.round(posts / wall),
     [`${name}_coalesced_total`]: stats.coalesced,
@@ -156,6 +170,7 @@ const figures: Json = {
   clients: CLIENTS,
   pvs: PVS,
   idle_rss_mb: Math.round(idle_rss_mb),
+  ...(PHASES.has('idle') && (await phase('idle', '0'))),
   ...(PHASES.has('low') && (await phase('low', String(LOW_HZ)))),
   ...(PHASES.has('rate10') && (await phase('rate10', '10'))),
   ...(PHASES.has('flood') && (await phase('flood', 'max'))),
