@@ -128,21 +128,47 @@ export function frame(
   payload?: Buffer,
 ): Buffer {
   const size = payload ? payload.length : 0;
-  const extended = size >= 0xffff || dataCount >= 0xffff;
-  const headerSize = extended ? EXTENDED_HEADER_SIZE : HEADER_SIZE;
-  const buf = Buffer.allocUnsafe(headerSize + size);
-  buf.writeUInt16BE(command, 0);
-  buf.writeUInt16BE(extended ? 0xffff : size, 2);
-  buf.writeUInt16BE(dataType, 4);
-  buf.writeUInt16BE(extended ? 0 : dataCount, 6);
-  buf.writeUInt32BE(param1 >>> 0, 8);
-  buf.writeUInt32BE(param2 >>> 0, 12);
-  if (extended) {
-    buf.writeUInt32BE(size, 16);
-    buf.writeUInt32BE(dataCount, 20);
-  }
-  if (payload) payload.copy(buf, headerSize);
+  const buf = Buffer.allocUnsafe(frameSize(size, dataCount));
+  frameInto(buf, 0, command, dataType, dataCount, param1, param2, payload, size);
   return buf;
+}
+
+/** The bytes of a frame with `payloadSize` bytes of payload and `dataCount` elements. */
+export const frameSize = (payloadSize: number, dataCount: number) =>
+  (payloadSize >= 0xffff || dataCount >= 0xffff ? EXTENDED_HEADER_SIZE : HEADER_SIZE) + payloadSize;
+
+/**
+ * Writes a frame into `out` at `at` (which must have frameSize bytes there) and returns where it
+ * ends: for a sender that packs many frames into one buffer (a server's monitor updates) instead of
+ * allocating each and joining them. The payload is `payloadSize` bytes: `payload`, then zeros.
+ */
+export function frameInto(
+  out: Buffer,
+  at: number,
+  command: number,
+  dataType: number,
+  dataCount: number,
+  param1: number,
+  param2: number,
+  payload: Buffer | undefined,
+  payloadSize: number,
+): number {
+  const extended = payloadSize >= 0xffff || dataCount >= 0xffff;
+  out.writeUInt16BE(command, at);
+  out.writeUInt16BE(extended ? 0xffff : payloadSize, at + 2);
+  out.writeUInt16BE(dataType, at + 4);
+  out.writeUInt16BE(extended ? 0 : dataCount, at + 6);
+  out.writeUInt32BE(param1 >>> 0, at + 8);
+  out.writeUInt32BE(param2 >>> 0, at + 12);
+  let offset = at + HEADER_SIZE;
+  if (extended) {
+    out.writeUInt32BE(payloadSize, offset);
+    out.writeUInt32BE(dataCount, offset + 4);
+    offset = at + EXTENDED_HEADER_SIZE;
+  }
+  const copied = payload ? payload.copy(out, offset, 0, payloadSize) : 0;
+  if (copied < payloadSize) out.fill(0, offset + copied, offset + payloadSize);
+  return offset + payloadSize;
 }
 
 /** A NUL-terminated string padded to 8 bytes, as SEARCH, CREATE_CHAN and the name messages carry. */

@@ -22,8 +22,11 @@ import {
 import {
   ACCESS_READ,
   ACCESS_WRITE,
+  CMD,
   DBE,
   encode,
+  frameInto,
+  frameSize,
   type Header,
   PROTOCOL_MINOR_VERSION,
   type Request,
@@ -71,8 +74,13 @@ interface Subscription {
 
 const CHUNK_BYTES = 64 * 1024;
 
-// Encoded payloads are shared between every subscription that asks for the same state the same way.
-const encodedCache = new WeakMap<PvState, Map<number, Buffer>>();
+/**
+ * The payloads of each PV's state last encoded, by type and count: every subscription that asks
+ * for that state the same way (one per client, usually) sends the same bytes. Kept per PV, for its
+ * latest state only: an entry per state (a WeakMap keyed by each post's state) cost the collector
+ * more than the encoding it saved.
+ */
+const encodings = new WeakMap<ProcessVariable, { state: PvState; byKey: Map<number, Buffer> }>();
 
 export class ServerCircuit {
   readonly peer: string;
@@ -247,8 +255,15 @@ export class ServerCircuit {
     if (n > pv.maxCount) return ECA.BADCOUNT;
     if (dataSize(dataType, n) > this.host.maxArrayBytes + 512) return ECA.TOLARGE;
     const key = dataType * 0x1000000 + n;
-    let cache = encodedCache.get(state);
-    const cached = cache?.get(key);
+    let cache = encodings.get(pv);
+    if (!cache) {
+      cache = { state, byKey: new Map() };
+      encodings.set(pv, cache);
+    } else if (cache.state !== state) {
+      cache.state = state;
+      cache.byKey.clear();
+    }
+    const cached = cache.byKey.get(key);
     if (cached) return { data: cached, count: n };
     let data: Buffer;
     if (dataType === DBR.CLASS_NAME) {
@@ -266,11 +281,7 @@ export class ServerCircuit {
         n,
       );
     }
-    if (!cache) {
-      cache = new Map();
-      encodedCache.set(state, cache);
-    }
-    cache.set(key, data);
+    cache.byKey.set(key, data);
     return { data, count: n };
   }
 
@@ -421,18 +432,19 @@ export class ServerCircuit {
   }
 
   /**
-   * Sends queued monitor updates, gathered into chunks of about 64 kB so the socket sees few large
-   * writes, until it backs up (the rest waits for 'drain', coalescing meanwhile).
+   * Sends queued monitor updates, written one after another into chunks of about 64 kB (no buffer
+   * per update, no joining), so the socket sees few large writes, until it backs up (the rest waits
+   * for 'drain', coalescing meanwhile).
    */
   private flush(): void {
     if (this.closed || this.eventsOff) return;
-    let chunk: Buffer[] = [];
-    let size = 0;
+    let chunk = EMPTY;
+    let filled = 0;
     const send = () => {
-      if (chunk.length === 0) return;
-      this.transport.write(chunk.length === 1 ? chunk[0] : Buffer.concat(chunk, size));
-      chunk = [];
-      size = 0;
+      if (filled === 0) return;
+      this.transport.write(chunk.subarray(0, filled));
+      chunk = EMPTY;
+      filled = 0;
     };
     while (this.dirty.size > 0 && this.transport.writableLength <= this.host.highWaterMark) {
       for (const s of this.dirty) {
@@ -441,17 +453,24 @@ export class ServerCircuit {
         if (!state) continue;
         const result = this.encodeState(s.channel.pv, state, s.dataType, s.count);
         if (typeof result === 'number') continue;
-        const frame = encode({
-          kind: 'eventAddReply',
-          dataType: s.dataType,
-          count: result.count,
-          status: ECA.NORMAL,
-          subscriptionId: s.id,
-          data: result.data,
-        });
-        chunk.push(frame);
-        size += frame.length;
-        if (size >= CHUNK_BYTES) {
+        const payloadSize = padded(result.data.length);
+        const bytes = frameSize(payloadSize, result.count);
+        if (filled + bytes > chunk.length) {
+          send();
+          chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+        }
+        filled = frameInto(
+          chunk,
+          filled,
+          CMD.EVENT_ADD,
+          s.dataType,
+          result.count,
+          ECA.NORMAL,
+          s.id,
+          result.data,
+          payloadSize,
+        );
+        if (filled >= CHUNK_BYTES) {
           send();
           if (this.transport.writableLength > this.host.highWaterMark) break;
         }
@@ -460,6 +479,8 @@ export class ServerCircuit {
     }
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function recordType(pv: ProcessVariable): string {
   if (pv.maxCount > 1) return 'waveform';
