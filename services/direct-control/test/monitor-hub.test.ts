@@ -137,4 +137,29 @@ describe('send queue', () => {
     queue.update('pv0', 'again');
     assert.equal(queue.pending, 1, 'a sent key queues afresh');
   });
+
+  it('sends an update still waiting when its key is forgotten, and queues the key afresh afterwards', () => {
+    const sent: string[] = [];
+    const queue = new SendQueue({ buffered: 0, send: (f) => sent.push(String(f)) });
+    // Batch after batch through the same keys, as a client subscribed to two PVs sees them.
+    for (let batch = 0; batch < 3; batch++) {
+      queue.update('a', `a${batch}`);
+      queue.update('b', `b${batch}`);
+      queue.flush();
+    }
+    assert.deepEqual(sent, ['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+    queue.update('a', 'a3');
+    queue.forget('a'); // unsubscribed while a3 waits
+    queue.update('a', 'a4'); // subscribed again before the flush: a4 replaces a3 in its place
+    queue.reply('ack');
+    queue.forget('b');
+    queue.flush();
+    assert.deepEqual(sent.slice(6), ['a4', 'ack']);
+    assert.equal(queue.coalesced, 1);
+    queue.update('a', 'a5');
+    queue.update('b', 'b5');
+    assert.equal(queue.pending, 2, 'forgotten keys queue afresh');
+    queue.flush();
+    assert.deepEqual(sent.slice(8), ['a5', 'b5']);
+  });
 });

@@ -184,8 +184,9 @@ export class Connection {
     this.schedule();
   }
 
-  /** Forgets a key's throttle (on unsubscribe). */
+  /** Forgets a key's throttle and queue slot (on unsubscribe). */
   release(key: string): void {
+    this.queue.forget(key);
     const t = this.throttles.get(key);
     if (t) clearTimeout(t.timer);
     this.throttles.delete(key);
