@@ -193,6 +193,7 @@ export class ClientCircuit {
       );
       return;
     }
+    monitor.nativeCount = channel.nativeCount;
     this.monitors.set(monitor.id, monitor);
     this.send(
       encode({
@@ -291,12 +292,11 @@ export class ClientCircuit {
     const monitor = this.monitors.get(header.param2);
     // A zero-count reply acknowledges a cancel; failures carry an error status.
     if (!monitor || (header.dataCount === 0 && end === start) || !ecaSucceeded(header.param1)) return;
-    const { channel } = monitor;
     const { dataType, dataCount } = header;
     const reading = readingAt(
-      channel.name,
+      monitor.name,
       dataType,
-      channel.nativeCount,
+      monitor.nativeCount,
       bytes,
       start,
       end,

@@ -227,6 +227,8 @@ export class CaClient {
       onConnection: options.onConnection,
       onError: options.onError,
       inPlace: options.inPlace ?? false,
+      name,
+      nativeCount: 0,
     };
     channel.monitors.add(monitor);
     if (channel.connected) {
