@@ -26,7 +26,10 @@ function profileFunctions() {
   return {
     function_sleep: withSignature('function_sleep(time)', async (time: number) => {
       console.log(`function_sleep: waiting for ${time} s`);
-      await sleep(Number(time) * 1000);
+      // A timer can fire up to a millisecond before the wall clock says it is due (libuv counts from
+      // the loop's cached time); Python's time.sleep never returns early, so neither does this.
+      const due = Date.now() + Number(time) * 1000;
+      for (let left = due - Date.now(); left > 0; left = due - Date.now()) await sleep(left);
       console.log('function_sleep: finished');
       return { success: true, time };
     }),
