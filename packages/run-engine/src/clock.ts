@@ -14,7 +14,17 @@ export const wallClock: Clock = {
   sleep: (seconds, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(resolve, Math.max(0, seconds * 1000));
+      // A timer counts whole milliseconds of the monotonic clock, and now() reads the wall clock,
+      // whose millisecond ticks fall elsewhere: about one timer in a hundred fires a millisecond
+      // before now() says it is due. It is re-armed until it has not (Python's sleeps never return
+      // early either).
+      const due = Date.now() + seconds * 1000;
+      const wake = () => {
+        const left = due - Date.now();
+        if (left > 0) timer = setTimeout(wake, left);
+        else resolve();
+      };
+      let timer = setTimeout(wake, Math.max(0, seconds * 1000));
       signal?.addEventListener(
         'abort',
         () => {

@@ -4,7 +4,6 @@
  * RunEngine with a BestEffortCallback (plots off, as the reference's headless worker has them). Building it starts nothing, so the manager can
  * describe it before any environment opens.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BestEffortCallback,
   BUILTIN_PLANS,
@@ -12,6 +11,7 @@ import {
   profileDevices,
   profilePlanSpecs,
   RunEngine,
+  wallClock,
 } from '@ophyd-service/run-engine';
 import { addExports, emptyNamespace, type Namespace } from './namespace.ts';
 
@@ -26,10 +26,7 @@ function profileFunctions() {
   return {
     function_sleep: withSignature('function_sleep(time)', async (time: number) => {
       console.log(`function_sleep: waiting for ${time} s`);
-      // A timer can fire up to a millisecond before the wall clock says it is due (libuv counts from
-      // the loop's cached time); Python's time.sleep never returns early, so neither does this.
-      const due = Date.now() + Number(time) * 1000;
-      for (let left = due - Date.now(); left > 0; left = due - Date.now()) await sleep(left);
+      await wallClock.sleep(Number(time)); // never returns early, as Python's time.sleep
       console.log('function_sleep: finished');
       return { success: true, time };
     }),
