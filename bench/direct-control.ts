@@ -152,7 +152,7 @@ async function phase(name: string, rate: string): Promise<Json> {
     [`${name}_latency_p50_ms`]: round(percentile(latencies, 0.5)),
     [`${name}_latency_p99_ms`]: round(percentile(latencies, 0.99)),
     [`${name}_latency_max_ms`]: round(latencies.at(-1) ?? Number.NaN),
-    [`${name}_service_cpu_pct`]: round((100 * stats.cpu_s) / stats.wall_s),
+    [`${name}_service_cpu_pct`]: round(cpuPct),
     [`${name}_service_cpu_us_per_update`]: round((stats.cpu_s * 1e6 * (wall / stats.wall_s)) / updates),
     ...(idleCpuPct !== undefined && {
       [`${name}_service_cpu_us_per_update_above_idle`]: round(((cpuPct - idleCpuPct) * 1e4 * wall) / updates),
