@@ -158,8 +158,9 @@ describe('a worker on the simulated profile', () => {
     assert.equal(stillRunning, true, 'the plan ran on while the function slept');
     assert.equal(done.success, true, done.msg);
     assert.deepEqual(done.return_value, { success: true, time: 0.2 });
-    // Times are seconds from millisecond clocks: 1e-6 s absorbs the rounding of the sum, nothing more.
-    assert.ok(done.time_stop - done.time_start >= 0.2 - 1e-6, `slept ${done.time_stop - done.time_start} s`);
+    // The times are milliseconds over 1000: compared as the whole milliseconds they were, exactly.
+    const sleptMs = Math.round(done.time_stop * 1000) - Math.round(done.time_start * 1000);
+    assert.ok(sleptMs >= 200, `slept ${sleptMs} ms`);
   });
 
   test('functions: kwargs by name, failures and missing functions as task results', async () => {
