@@ -83,6 +83,8 @@ export interface RegistryStackOptions {
   configEnv?: Record<string, string>;
   /** Settings of the queue server over the defaults (coordination on, built-in profile). */
   queueServerEnv?: Record<string, string>;
+  /** The address the queue server reaches the registry at, given the registry's own (a gate in front). */
+  queueServerRegistryUrl?: (configUrl: string) => Promise<string>;
 }
 
 /** Starts everything; `leaseTtl` is the configuration service's lock lease in seconds. */
@@ -119,7 +121,7 @@ export async function startRegistryStack(
   const directControlUrl = (await directControl.listen(0, '127.0.0.1')).url;
   const qs = await startTestQueueServer({
     QSERVER_CONFIG_SERVICE_ENABLED: 'true',
-    QSERVER_CONFIG_SERVICE_URL: config.url,
+    QSERVER_CONFIG_SERVICE_URL: (await options.queueServerRegistryUrl?.(config.url)) ?? config.url,
     QSERVER_CONFIG_SERVICE_TIMEOUT: '5',
     QSERVER_CONFIG_SERVICE_BACKOFF_MS: '50,100',
     ...options.queueServerEnv,

@@ -127,10 +127,7 @@ describe('queue server ↔ configuration service (spec §12)', () => {
     assert.equal((await lockOf('pinhole')).locked_by_item, uid);
     assert.equal((await stack.api('POST', '/api/re/stop')).success, true);
     await statusWhen(stack.qs, IDLE, 'the plan stopped');
-    await poll(
-      async () => ((await lockOf('pinhole')).lock_status === 'unlocked' ? true : undefined),
-      'unlock',
-    );
+    assert.equal((await lockOf('pinhole')).lock_status, 'unlocked', 'unlocked before the status is idle');
     assert.equal((await writeExposure('pinhole', 0.2)).status, 200);
     const history = (await stack.api('GET', '/api/history/get')).items as Json[];
     assert.deepEqual([history.at(-1)?.item_uid, history.at(-1)?.result.exit_status], [uid, 'stopped']);
@@ -214,10 +211,7 @@ describe('queue server ↔ configuration service (spec §12)', () => {
 
       assert.equal((await api('POST', '/api/environment/close')).success, true);
       await statusWhen(qs, (s) => s.worker_environment_exists === false && IDLE(s), 'the environment closed');
-      await poll(
-        async () => ((await lockOf('edge')).lock_status === 'unlocked' ? true : undefined),
-        'unlock',
-      );
+      assert.equal((await lockOf('edge')).lock_status, 'unlocked', 'unlocked before the status is closed');
       assert.equal((await lockOf('pinhole')).lock_status, 'unlocked');
       assert.equal((await writeExposure('edge', 0.3)).status, 200);
     } finally {

@@ -83,6 +83,10 @@ export class QueueRuntime extends EventEmitter<{
   private metadataWaiters: ((message: Extract<FromWorker, { type: 're_metadata' }>) => void)[] = [];
   /** Registry updates sent to the worker, answered in order: each with the worker's refusal, if any. */
   private registryWaiters: ((error: string | undefined) => void)[] = [];
+  /** Worker messages and exits, fed one after another in the order they came. */
+  private inbox: Promise<void> = Promise.resolve();
+  /** Plans whose locks were given back before the core heard of their end (their `plan_done` is done). */
+  private readonly releasedEarly = new Set<string>();
   private closed = false;
 
   private readonly options: RuntimeOptions;
@@ -227,15 +231,14 @@ export class QueueRuntime extends EventEmitter<{
       case 'kill_worker':
         this.opening = null;
         if (this.worker) void this.worker.kill();
-        else void this.feed({ kind: 'worker_exited', code: null, signal: null });
+        else this.fromWorker({ kind: 'worker_exited', code: null, signal: null });
         return;
       case 'start_plan':
         void this.startPlan(effect.item, effect.plan);
         return;
       case 'plan_done':
-        void this.options
-          .afterPlan?.(effect.item)
-          .catch((error: Error) => this.console(`${error.message}\n`));
+        if (this.releasedEarly.delete(effect.item.item_uid)) return;
+        void this.releasePlan(effect.item);
         return;
       case 'send':
         this.worker?.send(effect.message);
@@ -244,6 +247,32 @@ export class QueueRuntime extends EventEmitter<{
         setImmediate(() => this.emit('exit'));
         return;
     }
+  }
+
+  private releasePlan(item: QueueItem): Promise<void> {
+    return (this.options.afterPlan?.(item) ?? Promise.resolve()).catch((error: Error) =>
+      this.console(`${error.message}\n`),
+    );
+  }
+
+  /**
+   * Feeds what the worker said or did, in order. A plan's end, and the worker's exit, are held back
+   * until the plan's (or the environment's) locks are given back, so nobody sees the queue idle or
+   * the environment closed while the registry still refuses writes to those devices.
+   */
+  private fromWorker(event: ManagerEvent): void {
+    this.inbox = this.inbox
+      .then(async () => {
+        if (event.kind === 'worker_exited') await this.environmentClosed();
+        const ended = event.kind === 'worker' ? endedPlan(event.message) : null;
+        const running = this.manager.data.running;
+        if (ended && running?.item_uid === ended) {
+          await this.releasePlan(running);
+          this.releasedEarly.add(ended);
+        }
+        await this.feed(event);
+      })
+      .catch((error: Error) => this.console(`${error.message}\n`));
   }
 
   private openWorker(): void {
@@ -263,13 +292,11 @@ export class QueueRuntime extends EventEmitter<{
       (error: Error) => {
         const live = current();
         if (this.opening === token) this.opening = null;
-        void this.environmentClosed();
-        if (!live) return;
+        if (!live) return void this.environmentClosed();
         // As a worker whose startup failed: the environment does not open (spec §11.1, §12).
         const failed = { type: 'startup_failed', msg: error.message, traceback: '' } as const;
-        void this.feed({ kind: 'worker', message: failed }).then(() =>
-          this.feed({ kind: 'worker_exited', code: 1, signal: null }),
-        );
+        this.fromWorker({ kind: 'worker', message: failed });
+        this.fromWorker({ kind: 'worker_exited', code: 1, signal: null });
       },
     );
   }
@@ -284,14 +311,13 @@ export class QueueRuntime extends EventEmitter<{
               .workerReady(message.registry_entries ?? [])
               .catch((error: Error) => this.console(`${error.message}\n`));
           if (message.type === 'lists') this.options.workerDevicesChanged?.(message.registry_entries ?? []);
-          void this.feed({ kind: 'worker', message });
+          this.fromWorker({ kind: 'worker', message });
         },
         output: (text) => this.console(text),
         exit: (code, signal) => {
           if (this.worker === worker) this.worker = null;
           for (const waiter of this.registryWaiters.splice(0)) waiter('it exited');
-          void this.environmentClosed();
-          void this.feed({ kind: 'worker_exited', code, signal });
+          this.fromWorker({ kind: 'worker_exited', code, signal });
         },
       },
       { maxOldSpaceMb: this.options.workerHeapMb },
@@ -376,6 +402,13 @@ export class QueueRuntime extends EventEmitter<{
     this.lastStatusUid = status.status_uid as string;
     this.emit('status', status);
   }
+}
+
+/** The item whose plan `message` says has ended (a pause is not an end), or null. */
+function endedPlan(message: FromWorker): string | null {
+  if (message.type === 'plan_refused') return message.item_uid;
+  if (message.type === 'plan_report' && message.report.plan_state !== 'paused') return message.item_uid;
+  return null;
 }
 
 function snapshot(data: ManagerData): Persisted {
