@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { Router } from './required.ts';
+import type { Registry } from 'prom-client';
+import { prom, Router } from './required.ts';
 
 /** What a probe reports: `ok` picks 200 or 503, `body` is returned as is. */
 export interface ProbeResult {
@@ -63,13 +63,13 @@ export function createMetrics(service: string): {
   registry: Registry;
   middleware: (ctx: Context, next: Next) => Promise<void>;
 } {
-  const registry = new Registry();
+  const registry = new prom.Registry();
   registry.setDefaultLabels({ service });
   // The event-loop lag histogram samples on a native timer: prom-client's default 10 ms wakes an
   // idle service 100 times a second (~7 ms of CPU a second, the fixed cost that dominated CPU per
   // WebSocket update at low rates). Lag is still measured in full at each of 10 samples a second.
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: LAG_SAMPLE_MS });
-  const duration = new Histogram({
+  prom.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: LAG_SAMPLE_MS });
+  const duration = new prom.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status',
     labelNames: ['method', 'route', 'status'],

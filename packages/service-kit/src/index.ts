@@ -35,7 +35,7 @@ export {
 export type { Probe, ProbeResult } from './health.ts';
 export { createLogger, LOG_LEVELS, type Logger, pinoLevel } from './logger.ts';
 export { buildOpenApi, exportOpenApi, openApiText } from './openapi.ts';
-export { yaml } from './required.ts';
+export { webSocketServer, yaml } from './required.ts';
 export { type Binding, type Bindings, type Handler, type Input, routeTable } from './route-table.ts';
 export {
   closeOnSignals,

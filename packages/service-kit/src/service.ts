@@ -134,7 +134,7 @@ export function createService(options: ServiceOptions): Service {
       const exportPath = process.env.OPHYD_SERVICE_OPENAPI_EXPORT_PATH;
       if (exportPath) await exportOpenApi(openapi, exportPath);
       const { tls } = listenOptions;
-      const server = tls ? https.createServer(tls, app.callback()) : http.createServer(app.callback());
+      const server = tls ? https().createServer(tls, app.callback()) : http.createServer(app.callback());
       service.server = server;
       server.on('clientError', answerClientError); // Node's own 400/431 answers, with the envelope
       if (options.upgrades) {

@@ -10,7 +10,7 @@ import type { QueueServerConfig } from './config.ts';
 import { QueueRuntime } from './manager/runtime.ts';
 import type { ExistingLists } from './manager/state.ts';
 import { Refusal } from './manager/types.ts';
-import { DEFAULT_PERMISSIONS_PATH, loadPermissionsFile } from './permissions/permissions.ts';
+import { DEFAULT_PERMISSIONS, loadPermissionsFile } from './permissions/permissions.ts';
 import { RegistryCoordination } from './registry/coordination.ts';
 import { configServiceMethods } from './registry/sync-methods.ts';
 import { openQueueStore } from './store/mikro-queue-store.ts';
@@ -38,11 +38,12 @@ export async function startQueueServer(
   const startupDir = config.QSERVER_STARTUP_DIR ? resolve(config.QSERVER_STARTUP_DIR) : undefined;
   if (startupDir && !existsSync(startupDir))
     throw new Error(`The startup directory ${startupDir} does not exist`);
+  // Without a file, the built-in rules (a copy each time: the manager may keep what it is given).
   const permissionsPath =
     config.QSERVER_USER_GROUP_PERMISSIONS ||
     (startupDir && existsSync(resolve(startupDir, 'user_group_permissions.yaml'))
       ? resolve(startupDir, 'user_group_permissions.yaml')
-      : DEFAULT_PERMISSIONS_PATH);
+      : undefined);
   const listsPath =
     config.QSERVER_EXISTING_PLANS_DEVICES ||
     (startupDir ? resolve(startupDir, 'existing_plans_and_devices.yaml') : undefined);
@@ -86,6 +87,7 @@ export async function startQueueServer(
       emergencyLockKey: config.QSERVER_EMERGENCY_LOCK_KEY_FOR_SERVER || undefined,
       permissionsReload: config.QSERVER_USER_GROUP_PERMISSIONS_RELOAD,
       readPermissionsFile: () => {
+        if (permissionsPath === undefined) return structuredClone(DEFAULT_PERMISSIONS);
         try {
           return loadPermissionsFile(permissionsPath);
         } catch (error) {

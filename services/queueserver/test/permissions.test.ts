@@ -81,7 +81,7 @@ describe('the permissions schema', () => {
     for (const [value, message] of cases) assert.throws(() => validatePermissions(value), refusal(message));
   });
 
-  test('the default rules are the simulated profile of the reference, read from our YAML file', () => {
+  test('the default rules are the simulated profile of the reference', () => {
     assert.deepEqual(DEFAULT_PERMISSIONS, {
       user_groups: {
         root: {

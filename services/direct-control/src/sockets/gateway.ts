@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger, Upgrades } from '@ophyd-service/service-kit';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type Logger, type Upgrades, webSocketServer } from '@ophyd-service/service-kit';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionOptions } from './connection.ts';
 import { envelope } from './frames.ts';
 import { WireFrame } from './wire-frame.ts';
@@ -25,12 +25,8 @@ export interface GatewayOptions extends ConnectionOptions {
 }
 
 export class SocketGateway implements Upgrades {
-  /** No permessage-deflate: connections frame their messages themselves (see connection.ts). */
-  private readonly server = new WebSocketServer({
-    noServer: true,
-    maxPayload: 1 << 20,
-    perMessageDeflate: false,
-  });
+  /** Made at the first upgrade (service-kit's webSocketServer loads ws then). */
+  private server: WebSocketServer | null = null;
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly connections = new Set<Connection>();
   private readonly alive = new WeakSet<WebSocket>();
@@ -86,6 +82,8 @@ export class SocketGateway implements Upgrades {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    // No permessage-deflate: connections frame their messages themselves (see connection.ts).
+    this.server ??= webSocketServer({ noServer: true, maxPayload: 1 << 20, perMessageDeflate: false });
     this.server.handleUpgrade(request, socket, head, (ws) => {
       if (this.connections.size >= this.options.maxConnections) {
         this.refused++;
@@ -116,7 +114,7 @@ export class SocketGateway implements Upgrades {
         }),
     );
     await Promise.all(closing);
-    this.server.close();
+    this.server?.close();
   }
 
   private every(seconds: number, run: () => void): void {

@@ -1,12 +1,13 @@
 /**
  * User group permissions (spec §9.1): the schema of `user_group_permissions.yaml` and of
- * `permissions_set`, the file loader, and the default rules (the reference's simulated profile).
+ * `permissions_set`, the file loader, and the default rules (the reference's simulated profile,
+ * in default-permissions.ts).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { yaml } from '@ophyd-service/service-kit';
 import { Refusal } from '../manager/types.ts';
 import { pythonRepr, pythonTypeName } from '../zmq/python-repr.ts';
+import { BUILT_IN_PERMISSIONS } from './default-permissions.ts';
 import { checkPatternList } from './patterns.ts';
 
 /** The six lists a group may have. */
@@ -98,10 +99,5 @@ export function loadPermissionsFile(path: string): Permissions {
   }
 }
 
-/** Where the default rules live (the same rules as the reference's simulated profile). */
-export const DEFAULT_PERMISSIONS_PATH = fileURLToPath(
-  new URL('../../profile/user_group_permissions.yaml', import.meta.url),
-);
-
 /** The default permissions: groups `root`, `primary` and `test_user` of the simulated profile. */
-export const DEFAULT_PERMISSIONS: Permissions = loadPermissionsFile(DEFAULT_PERMISSIONS_PATH);
+export const DEFAULT_PERMISSIONS: Permissions = validatePermissions(BUILT_IN_PERMISSIONS);

@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { webSocketServer } from '@ophyd-service/service-kit';
+import type { WebSocket, WebSocketServer } from 'ws';
 
 export interface SocketAuth {
   /** The upgrade request's credentials: 'ok', or 'ask' (wait for the first message). */
@@ -20,7 +21,8 @@ export const AUTH_WAIT_MS = 10_000;
 const HIGH_WATER = 4 * 1024 * 1024;
 
 export class StreamSockets {
-  private readonly server = new WebSocketServer({ noServer: true });
+  /** Made at the first upgrade (service-kit's webSocketServer loads ws then). */
+  private server: WebSocketServer | null = null;
   private readonly clients = new Map<string, Set<WebSocket>>();
   private readonly scopes: Record<string, string>;
 
@@ -49,6 +51,7 @@ export class StreamSockets {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    this.server ??= webSocketServer({ noServer: true });
     this.server.handleUpgrade(request, socket, head, (ws) => void this.admit(ws, request, path, scope));
   }
 
@@ -80,6 +83,7 @@ export class StreamSockets {
   }
 
   close(): void {
+    if (!this.server) return;
     for (const ws of this.server.clients) ws.terminate();
     this.server.close();
   }
