@@ -14,7 +14,8 @@ import {
 import { runEntry } from './entry.ts';
 import { describeFailure } from './failure.ts';
 import { LOOPBACK_CA } from './loopback.ts';
-import { type Timing, up } from './supervisor.ts';
+import { up } from './supervisor.ts';
+import type { Timing } from './timing.ts';
 
 /** What the CLI works on: the real tables by default, fixture tables in tests. */
 export interface CliContext {

@@ -6,7 +6,7 @@
  */
 import { runEntry } from './entry.ts';
 import { describeFailure } from './failure.ts';
-import { DEFAULT_TIMING } from './supervisor.ts';
+import { DEFAULT_TIMING } from './timing.ts';
 
 export interface ReadyMessage {
   type: 'ready';

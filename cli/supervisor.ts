@@ -6,6 +6,7 @@ import { styleText } from 'node:util';
 import { apiKeysFor, describeKey } from './api-keys.ts';
 import { address, type Component, entryPath, isBuilt, notBuiltMessage } from './components.ts';
 import { componentEnv } from './loopback.ts';
+import { DEFAULT_TIMING, type Timing } from './timing.ts';
 
 /** The child-side runner: calls the entry's `main(argv)` and reports ready over IPC when it resolves. */
 const RUNNER = join(import.meta.dirname, 'run-entry.ts');
@@ -20,17 +21,6 @@ const COLOURS = [
   'magentaBright',
   'greenBright',
 ] as const;
-
-export interface Timing {
-  /** A child that exits before reporting ready, or this soon after its start, failed to start. */
-  startupMs: number;
-  /** How long stopping children get before SIGKILL (and how long an orphaned child gets to stop). */
-  stopTimeoutMs: number;
-  /** A repeated signal within this window is the same Ctrl-C delivered twice (terminal and npm). */
-  repeatSignalMs: number;
-}
-
-export const DEFAULT_TIMING: Timing = { startupMs: 5000, stopTimeoutMs: 15000, repeatSignalMs: 500 };
 
 export interface UpOptions extends Partial<Timing> {
   /** The component table (the real one, or fixtures in tests). */
