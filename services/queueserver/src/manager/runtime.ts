@@ -256,19 +256,19 @@ export class QueueRuntime extends EventEmitter<{
   }
 
   /**
-   * Feeds what the worker said or did, in order. A plan's end, and the worker's exit, are held back
-   * until the plan's (or the environment's) locks are given back, so nobody sees the queue idle or
-   * the environment closed while the registry still refuses writes to those devices.
+   * Feeds what the worker said or did, in order. An event that ends the running plan, and the
+   * worker's exit, are held back until the plan's (or the environment's) locks are given back, so
+   * nobody sees the queue idle or the environment closed while the registry still refuses writes to
+   * those devices.
    */
   private fromWorker(event: ManagerEvent): void {
     this.inbox = this.inbox
       .then(async () => {
         if (event.kind === 'worker_exited') await this.environmentClosed();
-        const ended = event.kind === 'worker' ? endedPlan(event.message) : null;
         const running = this.manager.data.running;
-        if (ended && running?.item_uid === ended) {
+        if (running && endsPlan(event, running.item_uid)) {
           await this.releasePlan(running);
-          this.releasedEarly.add(ended);
+          this.releasedEarly.add(running.item_uid);
         }
         await this.feed(event);
       })
@@ -404,11 +404,18 @@ export class QueueRuntime extends EventEmitter<{
   }
 }
 
-/** The item whose plan `message` says has ended (a pause is not an end), or null. */
-function endedPlan(message: FromWorker): string | null {
-  if (message.type === 'plan_refused') return message.item_uid;
-  if (message.type === 'plan_report' && message.report.plan_state !== 'paused') return message.item_uid;
-  return null;
+/**
+ * Whether `event` ends the plan of item `itemUid`: its report (a pause is not an end), its refusal,
+ * or the worker gone (the core then fails the plan).
+ */
+function endsPlan(event: ManagerEvent, itemUid: string): boolean {
+  if (event.kind === 'worker_exited') return true;
+  if (event.kind !== 'worker') return false;
+  const message = event.message;
+  if (message.type === 'plan_refused') return message.item_uid === itemUid;
+  return (
+    message.type === 'plan_report' && message.item_uid === itemUid && message.report.plan_state !== 'paused'
+  );
 }
 
 function snapshot(data: ManagerData): Persisted {
