@@ -142,6 +142,9 @@ describe('skaffold against the real node', () => {
         'local,containerd',
         '--port-forward=off',
         '--cleanup=false',
+        // As for `run`: an image found in skaffold's cache skips the after-build hook, so a machine
+        // that ran this same tree's dev loop before (CI after a local run) would never load it here.
+        '--cache-artifacts=false',
       ],
       cluster.dir,
       env,
