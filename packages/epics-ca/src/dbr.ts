@@ -3,7 +3,7 @@
  * encoded big-endian. Each layout is a small table so encoder and decoder cannot disagree.
  */
 
-import { i16, u16, u32 } from './bytes.ts';
+import { f32, f64, i16, u16, u32 } from './bytes.ts';
 
 export const DBR = {
   STRING: 0,
@@ -352,25 +352,34 @@ export function valuesAt(
   count: number,
   into?: Values,
 ): Values {
-  if (!isValidType(type)) throw new DbrError(`unknown DBR type ${type}`);
+  // Every monitor update comes through here: the checks stay short and their messages are built
+  // elsewhere, so that the compiler can inline this into the update's path.
+  if (!isValidType(type)) throw unknownType(type);
   const native = nativeType(type);
-  const meta = META_SIZE[type];
-  const length = end - start;
-  if (length < meta) throw new DbrError(`DBR type ${type} needs ${meta} bytes of metadata, got ${length}`);
-  const offset = start + meta;
-  const available = length - meta;
-  if (native === DBR.STRING) {
-    const n = Math.min(count, Math.ceil(available / MAX_STRING_SIZE));
-    return Array.from({ length: n }, (_, i) =>
-      readCString(buf, offset + i * MAX_STRING_SIZE, MAX_STRING_SIZE, end),
-    );
-  }
-  const bytes = count * ELEMENT_SIZE[native];
-  if (available < bytes)
-    throw new DbrError(`DBR type ${type} with ${count} elements needs ${meta + bytes} bytes, got ${length}`);
+  const offset = start + META_SIZE[type];
+  if (offset > end) throw tooShort(type, 0, end - start);
+  if (native === DBR.STRING) return stringsAt(buf, offset, end, count);
+  if (offset + count * ELEMENT_SIZE[native] > end) throw tooShort(type, count, end - start);
   if (into !== undefined && into.length === count && into instanceof ARRAY_TYPES[native]!)
     return fillValues(buf, offset, native, into as NumericArray);
   return readValues(buf, offset, native, count);
+}
+
+const unknownType = (type: number) => new DbrError(`unknown DBR type ${type}`);
+
+function tooShort(type: number, count: number, length: number): DbrError {
+  const meta = META_SIZE[type];
+  if (count === 0) return new DbrError(`DBR type ${type} needs ${meta} bytes of metadata, got ${length}`);
+  const bytes = meta + count * ELEMENT_SIZE[nativeType(type)];
+  return new DbrError(`DBR type ${type} with ${count} elements needs ${bytes} bytes, got ${length}`);
+}
+
+/** Up to `count` strings from `offset`, as many as the payload holds (a short last one included). */
+function stringsAt(buf: Buffer, offset: number, end: number, count: number): string[] {
+  const n = Math.min(count, Math.ceil((end - offset) / MAX_STRING_SIZE));
+  return Array.from({ length: n }, (_, i) =>
+    readCString(buf, offset + i * MAX_STRING_SIZE, MAX_STRING_SIZE, end),
+  );
 }
 
 /** The alarm status of an STS, TIME, GR or CTRL payload starting at `start` (its first field). */
@@ -462,10 +471,10 @@ function fillSmall(buf: Buffer, offset: number, native: number, out: NumericArra
   const count = out.length;
   switch (native) {
     case DBR.DOUBLE:
-      for (let i = 0; i < count; i++) (out as Float64Array)[i] = buf.readDoubleBE(offset + 8 * i);
+      for (let i = 0; i < count; i++) (out as Float64Array)[i] = f64(buf, offset + 8 * i);
       return out;
     case DBR.FLOAT:
-      for (let i = 0; i < count; i++) (out as Float32Array)[i] = buf.readFloatBE(offset + 4 * i);
+      for (let i = 0; i < count; i++) (out as Float32Array)[i] = f32(buf, offset + 4 * i);
       return out;
     case DBR.LONG:
       for (let i = 0; i < count; i++) (out as Int32Array)[i] = u32(buf, offset + 4 * i);

@@ -201,13 +201,14 @@ export class FrameReader {
     const header = view.header;
     const length = chunk.length;
     let at = 0;
+    // Set once, not per frame: storing an object reference costs a write barrier each time.
+    view.bytes = chunk;
     try {
       while (true) {
         const size = readHeaderInto(chunk, at, header);
         if (!size) return at;
         const end = at + size + header.payloadSize;
         if (header.payloadSize > this.maxPayload || end > length) return at;
-        view.bytes = chunk;
         view.start = at + size;
         view.end = end;
         view.skipped = false;

@@ -6,6 +6,7 @@ import type { Reading } from './reading.ts';
 export type ChannelState = 'searching' | 'connecting' | 'connected' | 'closed';
 
 export interface Monitor {
+  /** The subscription id on the circuit it is subscribed on (SubscriptionTable gives it). */
   id: number;
   channel: Channel;
   /** DBR family (FAMILY.*) the updates are requested in; the type follows the native type. */

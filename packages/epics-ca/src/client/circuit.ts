@@ -19,6 +19,7 @@ import type { Channel, Monitor } from './channel.ts';
 import { CaError, CaTimeoutError } from './errors.ts';
 import { readingAt } from './reading.ts';
 import { payloadLimit, tooLargeError } from './size-limit.ts';
+import { SubscriptionTable } from './subscriptions.ts';
 
 export interface CircuitOwner {
   hostName: string;
@@ -57,7 +58,7 @@ export class ClientCircuit {
   private readonly reader: FrameReader;
   private readonly readBuffer = Buffer.allocUnsafeSlow(FULL_READ_BYTES);
   private readonly channels = new Map<number, Channel>();
-  private readonly monitors = new Map<number, Monitor>();
+  private readonly monitors = new SubscriptionTable<Monitor>();
   private readonly pending = new Map<number, PendingIo>();
   private nextIoid = 1;
   private closed = false;
@@ -131,7 +132,7 @@ export class ClientCircuit {
 
   clearChannel(channel: Channel): void {
     if (!this.channels.delete(channel.cid)) return;
-    for (const m of channel.monitors) this.monitors.delete(m.id);
+    for (const m of channel.monitors) this.monitors.delete(m);
     if (channel.sid) this.send(encode({ kind: 'clearChannel', sid: channel.sid, cid: channel.cid }));
   }
 
@@ -194,7 +195,7 @@ export class ClientCircuit {
       return;
     }
     monitor.nativeCount = channel.nativeCount;
-    this.monitors.set(monitor.id, monitor);
+    this.monitors.add(monitor);
     this.send(
       encode({
         kind: 'eventAdd',
@@ -208,7 +209,7 @@ export class ClientCircuit {
   }
 
   unsubscribe(monitor: Monitor): void {
-    if (!this.monitors.delete(monitor.id) || !monitor.channel.connected) return;
+    if (!this.monitors.delete(monitor) || !monitor.channel.connected) return;
     const dataType = monitor.dataType ?? 0;
     this.send(
       encode({
@@ -272,19 +273,24 @@ export class ClientCircuit {
 
   /** Each frame, seen in place. Monitor updates, nearly all the traffic, take the path that allocates least. */
   private readonly onFrame = (frame: FrameView): void => {
-    const { header, bytes, start, end } = frame;
-    if (frame.skipped) this.oversized(header);
-    else if (header.command === CMD.EVENT_ADD) this.onMonitorUpdate(header, bytes, start, end);
-    else {
-      // A reply may be read after this read's buffer is reused (a get's, by its awaiting caller).
-      const payload = bytes.subarray(start, end);
-      const response = decodeResponse(
-        header,
-        bytes.buffer === this.readBuffer.buffer ? Buffer.from(payload) : payload,
-      );
-      if (response) this.handle(response);
-    }
+    const header = frame.header;
+    if (header.command === CMD.EVENT_ADD && !frame.skipped)
+      this.onMonitorUpdate(header, frame.bytes, frame.start, frame.end);
+    else this.onOtherFrame(frame);
   };
+
+  /** Any frame but an update (kept apart so that the update's path stays short enough to inline). */
+  private onOtherFrame(frame: FrameView): void {
+    const { header, bytes, start, end } = frame;
+    if (frame.skipped) return this.oversized(header);
+    // A reply may be read after this read's buffer is reused (a get's, by its awaiting caller).
+    const payload = bytes.subarray(start, end);
+    const response = decodeResponse(
+      header,
+      bytes.buffer === this.readBuffer.buffer ? Buffer.from(payload) : payload,
+    );
+    if (response) this.handle(response);
+  }
 
   /** An EVENT_ADD frame: the update of a subscription, decoded straight from the received bytes. */
   private onMonitorUpdate(header: Header, bytes: Buffer, start: number, end: number): void {
@@ -303,7 +309,7 @@ export class ClientCircuit {
       dataCount,
       monitor.last,
     );
-    if (monitor.inPlace) monitor.last = reading;
+    if (monitor.inPlace && monitor.last !== reading) monitor.last = reading;
     monitor.onUpdate(reading);
   }
 
@@ -371,7 +377,7 @@ export class ClientCircuit {
         const channel = this.channels.get(r.cid);
         if (!channel) return;
         this.channels.delete(r.cid);
-        for (const m of channel.monitors) this.monitors.delete(m.id);
+        for (const m of channel.monitors) this.monitors.delete(m);
         this.owner.channelLost(
           channel,
           r.kind === 'createChFail' ? 'the server refused the channel' : 'the server dropped the PV',

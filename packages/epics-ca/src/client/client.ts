@@ -102,7 +102,6 @@ export class CaClient {
   private embeddedRepeater?: CaRepeater;
   private readonly owner: CircuitOwner;
   private nextCid = 1;
-  private nextMonitorId = 1;
   private closed = false;
 
   constructor(options: CaClientOptions = {}) {
@@ -218,7 +217,7 @@ export class CaClient {
   monitor(name: string, onUpdate: (reading: Reading) => void, options: MonitorOptions = {}): () => void {
     const channel = this.channel(name);
     const monitor: Monitor = {
-      id: this.nextMonitorId++,
+      id: 0, // given by the circuit it is subscribed on
       channel,
       family: FAMILIES[options.type ?? 'time'],
       count: options.count ?? 0,

@@ -69,22 +69,16 @@ export function readingAt(
     return toReading(name, dataType, nativeCount, decodeDbrAt(dataType, buf, start, end, count));
   const values = valuesAt(dataType, buf, start, end, count, into?.values);
   const value = nativeCount === 1 && values.length === 1 ? values[0] : values;
-  if (into === undefined) {
-    return {
-      name,
-      value,
-      values,
-      dataType,
-      status: statusAt(buf, start),
-      severity: severityAt(buf, start),
-      timestamp: timestampAt(buf, start),
-    };
-  }
+  const status = statusAt(buf, start);
+  const severity = severityAt(buf, start);
+  const timestamp = timestampAt(buf, start);
+  if (into === undefined) return { name, value, values, dataType, status, severity, timestamp };
   into.value = value;
-  into.values = values;
+  // An unchanged reference is not stored again: each store of one costs a write barrier.
+  if (into.values !== values) into.values = values;
   into.dataType = dataType;
-  into.status = statusAt(buf, start);
-  into.severity = severityAt(buf, start);
-  into.timestamp = timestampAt(buf, start);
+  into.status = status;
+  into.severity = severity;
+  into.timestamp = timestamp;
   return into;
 }
