@@ -6,8 +6,8 @@
  *
  * An id is never given twice on one circuit, so an update still in flight for a cancelled
  * subscription can never reach a later one: the high bits count the slot's uses, and a slot
- * whose count is spent is retired rather than reused. (The same 2^32 ids a client-wide counter
- * would give; ids are spent 4,096 times more slowly per slot than per circuit.)
+ * whose count is spent is retired rather than reused. A circuit can so give 2^32 ids in all, as
+ * many as the client-wide counter this replaced could.
  */
 export interface Subscription {
   /** Given by `add`: the subscription id sent to the server. */
