@@ -357,9 +357,9 @@ export function valuesAt(
   if (!isValidType(type)) throw unknownType(type);
   const native = nativeType(type);
   const offset = start + META_SIZE[type];
-  if (offset > end) throw tooShort(type, 0, end - start);
+  if (offset > end) throw noRoomForMetadata(type, end - start);
   if (native === DBR.STRING) return stringsAt(buf, offset, end, count);
-  if (offset + count * ELEMENT_SIZE[native] > end) throw tooShort(type, count, end - start);
+  if (offset + count * ELEMENT_SIZE[native] > end) throw noRoomForValues(type, count, end - start);
   if (into !== undefined && into.length === count && into instanceof ARRAY_TYPES[native]!)
     return fillValues(buf, offset, native, into as NumericArray);
   return readValues(buf, offset, native, count);
@@ -367,10 +367,11 @@ export function valuesAt(
 
 const unknownType = (type: number) => new DbrError(`unknown DBR type ${type}`);
 
-function tooShort(type: number, count: number, length: number): DbrError {
-  const meta = META_SIZE[type];
-  if (count === 0) return new DbrError(`DBR type ${type} needs ${meta} bytes of metadata, got ${length}`);
-  const bytes = meta + count * ELEMENT_SIZE[nativeType(type)];
+const noRoomForMetadata = (type: number, length: number) =>
+  new DbrError(`DBR type ${type} needs ${META_SIZE[type]} bytes of metadata, got ${length}`);
+
+function noRoomForValues(type: number, count: number, length: number): DbrError {
+  const bytes = META_SIZE[type] + count * ELEMENT_SIZE[nativeType(type)];
   return new DbrError(`DBR type ${type} with ${count} elements needs ${bytes} bytes, got ${length}`);
 }
 
